@@ -1,0 +1,86 @@
+"""Accounts, sign-in sessions with their refresh tokens, in-person checks, agency keys."""
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base
+from models.types import BigIntPK, UTCDateTime
+
+
+class Account(Base):
+    __tablename__ = "accounts"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    # Looked up by a keyed hash; the number itself is stored once and only shown masked.
+    national_id_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    national_id: Mapped[str] = mapped_column(String(12))
+    full_name: Mapped[str] = mapped_column(String(200))
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    sex: Mapped[str | None] = mapped_column(String(6))
+    district_code: Mapped[str | None] = mapped_column(String(10), index=True)
+    phone: Mapped[str | None] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20), default="citizen")
+    assurance_level: Mapped[int] = mapped_column(Integer, default=1)
+    agency_code: Mapped[str | None] = mapped_column(String(40))
+    facility_code: Mapped[str | None] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(10), default="active")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AuthSession(Base):
+    """One signed-in device: a family of rotating refresh tokens."""
+
+    __tablename__ = "auth_sessions"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("accounts.id"), index=True)
+    device_name: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_reason: Mapped[str | None] = mapped_column(String(40))
+
+
+class RefreshToken(Base):
+    """Stored only as a hash; spent on first use."""
+
+    __tablename__ = "refresh_tokens"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    session_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("auth_sessions.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    spent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class IdentityVerification(Base):
+    """An in-person (or chip) check that raised an account to assurance level 2."""
+
+    __tablename__ = "identity_verifications"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("accounts.id"), index=True)
+    officer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id"))
+    method: Mapped[str] = mapped_column(String(20))
+    agency_code: Mapped[str | None] = mapped_column(String(40))
+    verified_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AgencyApiKey(Base):
+    """A key an agency's own system calls the agency endpoints with; only its hash is kept."""
+
+    __tablename__ = "agency_api_keys"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    agency_code: Mapped[str] = mapped_column(String(40), ForeignKey("agencies.code"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

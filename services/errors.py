@@ -1,0 +1,84 @@
+"""Domain errors. api/problems.py maps each class to an HTTP status, in one table."""
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """Base of every rule violation a caller can be told about.
+
+    `code` is stable and machine-readable (the app translates it); `detail` is for people;
+    `extra` carries structured fields (for example `current` and `allowed` of a transition).
+    """
+
+    default_code = "error"
+
+    def __init__(self, detail: str, *, code: str | None = None, keep_changes: bool = False,
+                 **extra: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.code = code or self.default_code
+        # True when what was written before the error must still be committed
+        # (a revoked session family, a denied-access log entry).
+        self.keep_changes = keep_changes
+        self.extra = extra
+
+
+class NotFound(DomainError):
+    default_code = "not_found"
+
+
+class Conflict(DomainError):
+    default_code = "conflict"
+
+
+class InvalidTransition(Conflict):
+    default_code = "invalid_transition"
+
+
+class Forbidden(DomainError):
+    default_code = "forbidden"
+
+
+class Unauthenticated(DomainError):
+    default_code = "unauthenticated"
+
+
+class BadRequest(DomainError):
+    default_code = "bad_request"
+
+
+class ValidationFailed(DomainError):
+    """Input that is well-formed but breaks a rule; `errors` maps a field path to messages."""
+
+    default_code = "validation_failed"
+
+    def __init__(self, detail: str, *, errors: dict[str, list[str]] | None = None, **kw: Any) -> None:
+        super().__init__(detail, **kw)
+        self.errors = errors or {}
+
+    @classmethod
+    def on_field(cls, field: str, message: str, code: str | None = None) -> "ValidationFailed":
+        return cls(message, errors={field: [message]}, code=code)
+
+
+class RateLimited(DomainError):
+    default_code = "rate_limited"
+
+    def __init__(self, detail: str, *, retry_after: int, **kw: Any) -> None:
+        super().__init__(detail, **kw)
+        self.retry_after = max(1, int(retry_after))
+
+
+class PayloadTooLarge(DomainError):
+    default_code = "payload_too_large"
+
+
+class UnsupportedMediaType(DomainError):
+    default_code = "unsupported_media_type"
+
+
+class Unavailable(DomainError):
+    """An outside system (Redis, a registry, a CA) does not answer."""
+
+    default_code = "service_unavailable"

@@ -1,0 +1,69 @@
+"""Keyset pagination with an opaque cursor: stable pages even while rows are added."""
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, Sequence, TypeVar
+
+from sqlalchemy import Select, literal, tuple_
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from services.errors import ValidationFailed
+
+T = TypeVar("T")
+
+
+@dataclass
+class Page(Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+
+
+def _encode(values: Sequence[Any]) -> str:
+    plain = [v.isoformat() if isinstance(v, datetime) else (str(v) if not isinstance(v, (int, str)) else v)
+             for v in values]
+    return base64.urlsafe_b64encode(json.dumps(plain).encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str, columns: Sequence[InstrumentedAttribute]) -> list[Any]:
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if not isinstance(raw, list) or len(raw) != len(columns):
+            raise ValueError("wrong length")
+        return [_coerce(value, column) for value, column in zip(raw, columns)]
+    except (ValueError, TypeError) as exc:
+        raise ValidationFailed.on_field("cursor", "Not a cursor this list gave out.", "invalid_cursor") from exc
+
+
+def _coerce(value: Any, column: InstrumentedAttribute) -> Any:
+    column_type = column.type
+    python_type = getattr(column_type, "impl_instance", column_type).python_type
+    if python_type is datetime:
+        return datetime.fromisoformat(value)
+    return python_type(value)
+
+
+def paginate(
+    session: Session,
+    stmt: Select,
+    order_by: Sequence[InstrumentedAttribute],
+    *,
+    limit: int,
+    cursor: str | None,
+    descending: bool = True,
+) -> Page:
+    """Rows of `stmt` ordered by the unique key `order_by` (newest first by default)."""
+    if cursor:
+        after = _decode(cursor, order_by)
+        key = tuple_(*order_by)
+        bound = tuple_(*(literal(v, type_=c.type) for v, c in zip(after, order_by)))
+        stmt = stmt.where(key < bound if descending else key > bound)
+    ordering = [c.desc() if descending else c.asc() for c in order_by]
+    rows = list(session.scalars(stmt.order_by(*ordering).limit(limit + 1)))
+    if len(rows) <= limit:
+        return Page(rows, None)
+    rows = rows[:limit]
+    last = rows[-1]
+    return Page(rows, _encode([getattr(last, c.key) for c in order_by]))

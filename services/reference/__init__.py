@@ -1,0 +1,1 @@
+"""Catalogues and registry data loaded from files: units, residents, agencies."""

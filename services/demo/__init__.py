@@ -1,0 +1,1 @@
+"""Demo and benchmark data: deterministic, Vietnamese, consistent with the ID number rules."""

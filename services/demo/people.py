@@ -1,0 +1,68 @@
+"""The named demo people: a citizen with a child, and staff. Sign-in details go to the README."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from models.identity import Account
+from services.clock import utcnow
+from services.identity import accounts
+from services.identity.national_id import NationalIdHasher
+from services.identity.passwords import Passwords
+from services.reference.residents import load_residents
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    national_id: str
+    full_name: str
+    date_of_birth: date
+    sex: str
+    district_code: str
+    password: str | None = None
+    role: str = "citizen"
+    agency_code: str | None = None
+    facility_code: str | None = None
+    phone: str | None = None
+    guardian_national_id: str | None = None
+
+
+CITIZEN = DemoPerson("001185004321", "Nguyễn Thị Hoa", date(1985, 3, 14), "female", "005",
+                     password="Hanoi@2024", phone="+84912345678")
+CHILD = DemoPerson("001215006789", "Trần Minh Khôi", date(2015, 6, 1), "male", "005",
+                   guardian_national_id=CITIZEN.national_id)
+OFFICER = DemoPerson("001080001111", "Trần Văn Bình", date(1980, 7, 2), "male", "001",
+                     password="Officer@2024", role="officer", agency_code="000.01.01.H26")
+ANALYST = DemoPerson("001190002222", "Lê Minh Châu", date(1990, 11, 20), "female", "006",
+                     password="Analyst@2024", role="analyst")
+ADMIN = DemoPerson("001075003333", "Phạm Quốc Hùng", date(1975, 1, 9), "male", "002",
+                   password="Admin@2024", role="admin")
+
+PEOPLE = [CITIZEN, CHILD, OFFICER, ANALYST, ADMIN]
+
+
+def seed_people(session: Session, id_hasher: NationalIdHasher, passwords: Passwords,
+                people: list[DemoPerson] = PEOPLE) -> None:
+    """Put the demo people in the registry and give those with a password an account."""
+    load_residents(session, [{
+        "national_id": p.national_id, "full_name": p.full_name, "date_of_birth": p.date_of_birth,
+        "sex": p.sex, "district_code": p.district_code,
+        "guardian_national_id": p.guardian_national_id} for p in people])
+    for person in people:
+        if person.password is None or accounts.find_account(session, id_hasher, person.national_id):
+            continue
+        if person.role == "citizen":
+            session.add(Account(
+                national_id_hash=id_hasher(person.national_id), national_id=person.national_id,
+                full_name=person.full_name, date_of_birth=person.date_of_birth, sex=person.sex,
+                district_code=person.district_code, phone=person.phone,
+                password_hash=passwords.hash(person.password), role="citizen", assurance_level=1,
+                status="active", created_at=utcnow()))
+        else:
+            accounts.create_staff(session, id_hasher, passwords, role=person.role,
+                                  national_id=person.national_id, full_name=person.full_name,
+                                  password=person.password, agency_code=person.agency_code,
+                                  facility_code=person.facility_code)
+    session.flush()

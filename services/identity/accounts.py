@@ -1,0 +1,84 @@
+"""Accounts: the signed-in person, staff created by the CLI, locking, the in-person check."""
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.identity import Account, IdentityVerification
+from services.clock import utcnow
+from services.errors import Conflict, NotFound, Unauthenticated, ValidationFailed
+from services.identity import national_id as cccd
+from services.identity.passwords import Passwords
+from services.identity.principal import Principal
+from services.identity.sessions import SignIn
+
+STAFF_ROLES = ("officer", "health_provider", "analyst", "admin")
+VERIFICATION_METHODS = ("in_person", "chip")
+
+
+def current_account(session: Session, principal: Principal) -> Account:
+    account = session.get(Account, principal.account_id)
+    if account is None or account.status != "active":
+        raise Unauthenticated("This account is not active.", code="account_inactive")
+    return account
+
+
+def find_account(session: Session, id_hasher: cccd.NationalIdHasher, national_id: str) -> Account | None:
+    return session.scalar(select(Account).where(Account.national_id_hash == id_hasher(national_id)))
+
+
+def create_staff(session: Session, id_hasher: cccd.NationalIdHasher, passwords: Passwords, *,
+                 role: str, national_id: str, full_name: str, password: str,
+                 agency_code: str | None = None, facility_code: str | None = None) -> Account:
+    if role not in STAFF_ROLES:
+        raise ValidationFailed.on_field("role", f"One of {', '.join(STAFF_ROLES)}.")
+    cccd.check(national_id, None)
+    if role == "officer" and not agency_code:
+        raise ValidationFailed.on_field("agency_code", "An officer belongs to an agency or counter.")
+    if role == "health_provider" and not facility_code:
+        raise ValidationFailed.on_field("facility_code", "A health provider belongs to a facility.")
+    Passwords.check_policy(password, national_id)
+    if find_account(session, id_hasher, national_id) is not None:
+        raise Conflict("An account already exists for this ID number.", code="already_registered")
+    account = Account(national_id_hash=id_hasher(national_id), national_id=national_id,
+                      full_name=full_name, password_hash=passwords.hash(password), role=role,
+                      assurance_level=2, agency_code=agency_code, facility_code=facility_code,
+                      status="active", created_at=utcnow())
+    session.add(account)
+    session.flush()
+    return account
+
+
+def lock_account(session: Session, sign_in: SignIn, id_hasher: cccd.NationalIdHasher,
+                 national_id: str, reason: str = "locked") -> int:
+    """Lock the account and end every session; returns how many sessions were ended."""
+    account = find_account(session, id_hasher, national_id)
+    if account is None:
+        raise NotFound("No account for this ID number.")
+    account.status = "locked"
+    account.locked_at = utcnow()
+    return sign_in.end_all(session, account.id, reason)
+
+
+def raise_assurance(session: Session, account: Account, *, officer_id: uuid.UUID | None,
+                    agency_code: str | None, method: str = "in_person") -> IdentityVerification:
+    """Record an in-person (or chip) check and raise the account to level 2."""
+    if method not in VERIFICATION_METHODS:
+        raise ValidationFailed.on_field("method", f"One of {', '.join(VERIFICATION_METHODS)}.")
+    account.assurance_level = 2
+    check = IdentityVerification(account_id=account.id, officer_id=officer_id, method=method,
+                                 agency_code=agency_code, verified_at=utcnow())
+    session.add(check)
+    return check
+
+
+def verify_in_person(session: Session, id_hasher: cccd.NationalIdHasher, officer: Principal,
+                     national_id: str, method: str) -> Account:
+    account = find_account(session, id_hasher, national_id)
+    if account is None or account.role != "citizen":
+        raise NotFound("No citizen account for this ID number.")
+    raise_assurance(session, account, officer_id=officer.account_id,
+                    agency_code=officer.agency_code, method=method)
+    return account

@@ -1,0 +1,78 @@
+"""One-time codes: 6 digits from `secrets`, 5 minutes, single use, at most 5 tries."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import redis
+
+from services.clock import utcnow
+from services.errors import BadRequest, RateLimited, Unavailable
+
+OTP_TTL = timedelta(minutes=5)
+MAX_TRIES = 5
+
+
+@dataclass(frozen=True)
+class IssuedChallenge:
+    challenge_id: str
+    otp: str
+    expires_at: datetime
+
+
+class OtpChallenges:
+    """Codes bound to one purpose (sign-up, signing) and one challenge id, kept in Redis."""
+
+    def __init__(self, kv: redis.Redis, purpose: str) -> None:
+        self._kv = kv
+        self._purpose = purpose
+
+    def _key(self, challenge_id: str) -> str:
+        return f"otp:{self._purpose}:{challenge_id}"
+
+    @staticmethod
+    def _digest(challenge_id: str, otp: str) -> str:
+        return hmac.new(challenge_id.encode(), otp.encode(), hashlib.sha256).hexdigest()
+
+    def issue(self, payload: dict[str, Any]) -> IssuedChallenge:
+        challenge_id = str(uuid.uuid4())
+        otp = f"{secrets.randbelow(10**6):06d}"
+        expires_at = utcnow() + OTP_TTL
+        record = {"digest": self._digest(challenge_id, otp), "tries": 0,
+                  "expires_at": expires_at.isoformat(), "payload": json.dumps(payload)}
+        try:
+            self._kv.hset(self._key(challenge_id), mapping=record)
+            self._kv.expire(self._key(challenge_id), int(OTP_TTL.total_seconds()) + 60)
+        except redis.RedisError as exc:
+            raise Unavailable("The code store does not answer; try again shortly.") from exc
+        return IssuedChallenge(challenge_id, otp, expires_at)
+
+    def redeem(self, challenge_id: str, otp: str) -> dict[str, Any]:
+        """The challenge's payload if `otp` is right; the challenge is spent either way at 5 tries."""
+        key = self._key(challenge_id)
+        try:
+            record = self._kv.hgetall(key)
+            if not record or datetime.fromisoformat(record["expires_at"]) <= utcnow():
+                raise BadRequest("This code has expired or was already used; ask for a new one.",
+                                 code="otp_expired")
+            if int(record["tries"]) >= MAX_TRIES:
+                raise RateLimited("Too many wrong codes; ask for a new one.",
+                                  retry_after=self._kv.ttl(key), code="otp_attempts_exhausted")
+            if not hmac.compare_digest(record["digest"], self._digest(challenge_id, otp)):
+                tries = self._kv.hincrby(key, "tries", 1)
+                if tries >= MAX_TRIES:
+                    raise RateLimited("Too many wrong codes; ask for a new one.",
+                                      retry_after=self._kv.ttl(key), code="otp_attempts_exhausted")
+                raise BadRequest("The code is wrong.", code="invalid_otp",
+                                 tries_left=MAX_TRIES - tries)
+            if self._kv.delete(key) != 1:  # somebody redeemed it a moment ago
+                raise BadRequest("This code was already used.", code="otp_expired")
+        except redis.RedisError as exc:
+            raise Unavailable("The code store does not answer; try again shortly.") from exc
+        return json.loads(record["payload"])

@@ -1,0 +1,130 @@
+"""Sign-in, refresh-token rotation with reuse detection, logout and the list of devices."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from models.identity import Account, AuthSession, RefreshToken
+from services.clock import utcnow
+from services.errors import Forbidden, NotFound, Unauthenticated
+from services.identity.national_id import NationalIdHasher
+from services.identity.passwords import Passwords
+from services.identity.principal import Principal
+from services.identity.throttle import SignInThrottle
+from services.identity.tokens import AccessTokens
+from services.pagination import Page, paginate
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    session_id: uuid.UUID
+    token_type: str = "Bearer"
+
+
+def _hash_refresh(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class SignIn:
+    def __init__(self, tokens: AccessTokens, passwords: Passwords, id_hasher: NationalIdHasher,
+                 throttle: SignInThrottle, refresh_ttl: timedelta) -> None:
+        self.tokens = tokens
+        self._passwords = passwords
+        self._id_hasher = id_hasher
+        self._throttle = throttle
+        self._refresh_ttl = refresh_ttl
+
+    def sign_in(self, session: Session, national_id: str, password: str,
+                device_name: str | None) -> TokenPair:
+        subject = self._id_hasher(national_id)
+        self._throttle.check(subject)
+        account = session.scalar(select(Account).where(Account.national_id_hash == subject))
+        if not self._passwords.verify(account.password_hash if account else None, password):
+            self._throttle.record_failure(subject)
+            raise Unauthenticated("The ID number or password is wrong.", code="invalid_credentials")
+        if account.status != "active":
+            raise Forbidden("This account is locked.", code="account_locked")
+        self._throttle.reset(subject)
+        return self.open_session(session, account, device_name)
+
+    def open_session(self, session: Session, account: Account, device_name: str | None) -> TokenPair:
+        now = utcnow()
+        auth_session = AuthSession(account_id=account.id, device_name=device_name, created_at=now,
+                                   last_used_at=now, expires_at=now + self._refresh_ttl)
+        session.add(auth_session)
+        session.flush()
+        return self._pair(session, account, auth_session)
+
+    def _pair(self, session: Session, account: Account, auth_session: AuthSession) -> TokenPair:
+        refresh = secrets.token_urlsafe(32)
+        session.add(RefreshToken(session_id=auth_session.id, token_hash=_hash_refresh(refresh),
+                                 issued_at=utcnow()))
+        access = self.tokens.issue(
+            subject=account.id, session_id=auth_session.id, roles=[account.role],
+            assurance_level=account.assurance_level, agency_code=account.agency_code,
+            facility_code=account.facility_code)
+        return TokenPair(access.token, refresh, access.expires_in, auth_session.id)
+
+    def refresh(self, session: Session, refresh_token: str) -> TokenPair:
+        stored = session.scalar(select(RefreshToken).where(
+            RefreshToken.token_hash == _hash_refresh(refresh_token)))
+        if stored is None:
+            raise Unauthenticated("Unknown refresh token.", code="invalid_refresh_token")
+        auth_session = session.get(AuthSession, stored.session_id)
+        now = utcnow()
+        if auth_session.revoked_at is not None or auth_session.expires_at <= now:
+            raise Unauthenticated("This session has ended; sign in again.", code="session_ended")
+        # Spend the token atomically: of two concurrent refreshes exactly one wins.
+        spent = session.execute(update(RefreshToken).where(
+            RefreshToken.id == stored.id, RefreshToken.spent_at.is_(None)).values(spent_at=now))
+        if spent.rowcount != 1:
+            self._revoke(session, auth_session, "refresh_reuse")
+            raise Unauthenticated("This refresh token was already used; the session is ended.",
+                                  code="refresh_token_reused", keep_changes=True)
+        auth_session.last_used_at = now
+        account = session.get(Account, auth_session.account_id)
+        if account.status != "active":
+            raise Forbidden("This account is locked.", code="account_locked")
+        return self._pair(session, account, auth_session)
+
+    def _revoke(self, session: Session, auth_session: AuthSession, reason: str) -> None:
+        if auth_session.revoked_at is None:
+            auth_session.revoked_at = utcnow()
+            auth_session.revoked_reason = reason
+        self.tokens.deny_session(auth_session.id)
+
+    def logout(self, session: Session, principal: Principal) -> None:
+        auth_session = session.get(AuthSession, principal.session_id)
+        if auth_session is not None:
+            self._revoke(session, auth_session, "logout")
+        self.tokens.deny_token(principal.token_id, principal.token_expires_at)
+
+    def list_sessions(self, session: Session, account_id: uuid.UUID, *, limit: int,
+                      cursor: str | None) -> Page[AuthSession]:
+        stmt = select(AuthSession).where(AuthSession.account_id == account_id,
+                                         AuthSession.revoked_at.is_(None),
+                                         AuthSession.expires_at > utcnow())
+        return paginate(session, stmt, [AuthSession.created_at, AuthSession.id],
+                        limit=limit, cursor=cursor)
+
+    def end_session(self, session: Session, account_id: uuid.UUID, session_id: uuid.UUID) -> None:
+        auth_session = session.get(AuthSession, session_id)
+        if auth_session is None or auth_session.account_id != account_id or auth_session.revoked_at:
+            raise NotFound("No such session.")
+        self._revoke(session, auth_session, "ended_by_user")
+
+    def end_all(self, session: Session, account_id: uuid.UUID, reason: str) -> int:
+        open_sessions = session.scalars(select(AuthSession).where(
+            AuthSession.account_id == account_id, AuthSession.revoked_at.is_(None))).all()
+        for auth_session in open_sessions:
+            self._revoke(session, auth_session, reason)
+        return len(open_sessions)

@@ -1,0 +1,110 @@
+"""Access tokens: short-lived EdDSA JWTs, verified strictly, revocable through a denylist."""
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import jwt
+import redis
+from cachetools import TLRUCache
+
+from services.errors import Unauthenticated, Unavailable
+from services.identity.principal import Principal
+from services.identity.signing_keys import SigningKey
+
+ALGORITHM = "EdDSA"
+REQUIRED_CLAIMS = ["iss", "aud", "sub", "jti", "exp", "iat"]
+
+
+@dataclass(frozen=True)
+class IssuedAccessToken:
+    token: str
+    jti: str
+    expires_in: int
+
+
+class AccessTokens:
+    """Issues and verifies access tokens.
+
+    Verification pins the algorithm, audience, issuer and the key by `kid`; header fields
+    such as `jku`, `x5u` or `jwk` are never followed. Verified claims are cached (bounded,
+    until `exp`) because a phone reuses its token for minutes; the denylist is still read
+    on every call, and fails closed when Redis does not answer.
+    """
+
+    def __init__(self, key: SigningKey, *, issuer: str, audience: str, ttl_seconds: int,
+                 kv: redis.Redis, cache_size: int = 10_000) -> None:
+        self._key = key
+        self._issuer = issuer
+        self._audience = audience
+        self.ttl_seconds = ttl_seconds
+        self._kv = kv
+        self._verified: TLRUCache[str, dict[str, Any]] = TLRUCache(
+            maxsize=cache_size, ttu=lambda _k, claims, _now: claims["exp"], timer=time.time)
+
+    def jwks(self) -> dict[str, list[dict[str, str]]]:
+        return {"keys": [self._key.public_jwk()]}
+
+    def issue(self, *, subject: uuid.UUID, session_id: uuid.UUID, roles: list[str],
+              assurance_level: int, agency_code: str | None = None,
+              facility_code: str | None = None) -> IssuedAccessToken:
+        now = int(time.time())
+        jti = uuid.uuid4().hex
+        claims = {"iss": self._issuer, "aud": self._audience, "sub": str(subject), "jti": jti,
+                  "iat": now, "exp": now + self.ttl_seconds, "sid": str(session_id),
+                  "roles": roles, "assurance_level": assurance_level}
+        if agency_code:
+            claims["agency_code"] = agency_code
+        if facility_code:
+            claims["facility_code"] = facility_code
+        token = jwt.encode(claims, self._key.private_key, algorithm=ALGORITHM,
+                           headers={"kid": self._key.kid})
+        return IssuedAccessToken(token, jti, self.ttl_seconds)
+
+    def _decode(self, token: str) -> dict[str, Any]:
+        claims = self._verified.get(token)
+        if claims is not None and claims["exp"] > time.time():
+            return claims
+        try:
+            header = jwt.get_unverified_header(token)
+            if header.get("alg") != ALGORITHM or header.get("kid") != self._key.kid:
+                raise Unauthenticated("The token was not signed by a key of ours.", code="invalid_token")
+            claims = jwt.decode(token, self._key.public_key, algorithms=[ALGORITHM],
+                                audience=self._audience, issuer=self._issuer,
+                                options={"require": REQUIRED_CLAIMS})
+        except jwt.ExpiredSignatureError as exc:
+            raise Unauthenticated("The access token has expired.", code="token_expired") from exc
+        except jwt.PyJWTError as exc:
+            raise Unauthenticated("The access token is not valid.", code="invalid_token") from exc
+        self._verified[token] = claims
+        return claims
+
+    def verify(self, token: str) -> Principal:
+        claims = self._decode(token)
+        try:
+            denied = self._kv.mget([f"deny:jti:{claims['jti']}", f"deny:sid:{claims.get('sid')}"])
+        except redis.RedisError as exc:
+            raise Unavailable("Token revocation cannot be checked right now.") from exc
+        if any(denied):
+            raise Unauthenticated("This session has ended; sign in again.", code="token_revoked")
+        return Principal(
+            kind="account", account_id=uuid.UUID(claims["sub"]), roles=tuple(claims.get("roles", ())),
+            assurance_level=int(claims.get("assurance_level", 0)),
+            session_id=uuid.UUID(claims["sid"]) if claims.get("sid") else None,
+            token_id=claims["jti"], token_expires_at=int(claims["exp"]),
+            agency_code=claims.get("agency_code"), facility_code=claims.get("facility_code"))
+
+    def deny_token(self, jti: str, expires_at: int) -> None:
+        self._deny(f"deny:jti:{jti}", expires_at - int(time.time()))
+
+    def deny_session(self, session_id: uuid.UUID) -> None:
+        """Every access token of the session stops working (they live at most the TTL)."""
+        self._deny(f"deny:sid:{session_id}", self.ttl_seconds)
+
+    def _deny(self, key: str, seconds: int) -> None:
+        try:
+            self._kv.set(key, "1", ex=max(1, seconds + 5))
+        except redis.RedisError as exc:
+            raise Unavailable("Token revocation cannot be recorded right now.") from exc

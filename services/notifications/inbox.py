@@ -1,0 +1,64 @@
+"""Writing to and reading the inbox, and registering devices for push."""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models.notifications import Device, Notification
+from services.clock import utcnow
+from services.errors import NotFound
+from services.pagination import Page, paginate
+
+PLATFORMS = ("android", "ios")
+
+
+def notify(session: Session, account_id: uuid.UUID, *, kind: str, title: str, body: str,
+           reference: str | None = None) -> Notification:
+    """Add an inbox entry in the caller's transaction; push delivery picks it up later."""
+    now = utcnow()
+    entry = Notification(account_id=account_id, kind=kind, title=title, body=body,
+                         reference=reference, created_at=now, push_status="pending",
+                         push_attempts=0, push_next_attempt_at=now)
+    session.add(entry)
+    return entry
+
+
+@dataclass
+class InboxPage:
+    page: Page[Notification]
+    unread: int
+
+
+def list_inbox(session: Session, account_id: uuid.UUID, *, limit: int, cursor: str | None,
+               unread_only: bool = False) -> InboxPage:
+    stmt = select(Notification).where(Notification.account_id == account_id)
+    if unread_only:
+        stmt = stmt.where(Notification.read_at.is_(None))
+    page = paginate(session, stmt, [Notification.created_at, Notification.id], limit=limit, cursor=cursor)
+    unread = session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.account_id == account_id, Notification.read_at.is_(None)))
+    return InboxPage(page, unread or 0)
+
+
+def mark_read(session: Session, account_id: uuid.UUID, notification_id: int) -> Notification:
+    entry = session.get(Notification, notification_id)
+    if entry is None or entry.account_id != account_id:
+        raise NotFound("No such notification.")
+    entry.read_at = entry.read_at or utcnow()
+    return entry
+
+
+def register_device(session: Session, account_id: uuid.UUID, platform: str, push_token: str) -> Device:
+    """Idempotent per token: a token moved to another account follows the newest sign-in."""
+    device = session.scalar(select(Device).where(Device.push_token == push_token))
+    if device is None:
+        device = Device(account_id=account_id, platform=platform, push_token=push_token,
+                        registered_at=utcnow())
+        session.add(device)
+    else:
+        device.account_id, device.platform, device.registered_at = account_id, platform, utcnow()
+    session.flush()
+    return device

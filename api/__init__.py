@@ -1,0 +1,66 @@
+"""HTTP layer: the app factory wires configuration, runtime parts, blueprints and the CLI."""
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from flask import Flask, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+from api import database, problems, request_log
+from api.config import load_config
+from api.docs import docs_assets
+from api.openapi import make_api
+from api.runtime import build_runtime
+from services.errors import UnsupportedMediaType
+
+log = logging.getLogger(__name__)
+
+BODY_TYPES = ("application/json", "multipart/form-data")
+
+
+def _blueprints() -> list[Any]:
+    from api import probes
+    from api.identity import account_routes, auth_routes
+    from api.notifications import routes as notification_routes
+
+    return [probes.blp, auth_routes.blp, account_routes.blp, notification_routes.blp]
+
+
+def _reject_unknown_body_types() -> None:
+    if (request.path.startswith("/api/") and request.method in ("POST", "PUT", "PATCH")
+            and (request.content_length or request.headers.get("Transfer-Encoding"))
+            and request.mimetype not in BODY_TYPES):
+        raise UnsupportedMediaType(f"Send {' or '.join(BODY_TYPES)}, not {request.mimetype or 'no type'}.")
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_path=os.environ.get("INSTANCE_PATH") or None,
+                instance_relative_config=False)
+    app.config.update(load_config(app.instance_path))
+    app.config.update(overrides or {})
+    app.json.sort_keys = False
+    request_log.configure_logging(app.config["LOG_LEVEL"])
+
+    app.extensions["runtime"] = build_runtime(app)
+    database.init_app(app)
+    request_log.init_app(app)
+    app.before_request(_reject_unknown_body_types)
+
+    limiter = Limiter(get_remote_address, app=app,
+                      storage_uri=app.config["REDIS_URL"] or "memory://",
+                      swallow_errors=True, headers_enabled=True)
+    api = make_api(app)
+    problems.init_app(app)  # after the Api, whose own handler it replaces
+    for blueprint in _blueprints():
+        if blueprint.name == "auth":
+            limiter.limit(lambda: app.config["AUTH_RATE_LIMIT"])(blueprint)
+        api.register_blueprint(blueprint)
+    app.register_blueprint(docs_assets)
+
+    from api.cli import register_commands
+
+    register_commands(app)
+    return app

@@ -1,0 +1,15 @@
+"""What `make run` prints before serving: where to go and how to sign in."""
+from services.demo.people import ANALYST, CITIZEN, OFFICER
+
+BASE = "http://127.0.0.1:8000"
+
+if __name__ == "__main__":
+    print(f"""
+iHanoi backend (development, SQLite + in-process store)
+  API docs:  {BASE}/api/v1/docs
+  OpenAPI:   {BASE}/api/v1/openapi.json
+  Demo sign-in (POST /api/v1/auth/token with national_id + password):
+    citizen  {CITIZEN.national_id} / {CITIZEN.password}  ({CITIZEN.full_name})
+    officer  {OFFICER.national_id} / {OFFICER.password}  ({OFFICER.full_name})
+    analyst  {ANALYST.national_id} / {ANALYST.password}  ({ANALYST.full_name})
+""", flush=True)

@@ -1,0 +1,12 @@
+"""CLI commands, all run as `flask --app wsgi ...`."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_commands(app: Flask) -> None:
+    from api.cli import database, demo, identity, reference
+
+    for group in (database.db, demo.seed, reference.units, reference.registry, reference.agencies,
+                  identity.staff, identity.accounts, identity.agency_keys):
+        app.cli.add_command(group)

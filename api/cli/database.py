@@ -1,0 +1,18 @@
+"""`db upgrade`: apply the migrations."""
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from migrations.runner import upgrade
+
+db = click.Group("db", help="The database schema.")
+
+
+@db.command("upgrade")
+@with_appcontext
+def upgrade_command() -> None:
+    """Apply every migration not yet applied."""
+    upgrade(current_app.config["DATABASE_URL"])
+    click.echo("database is at the newest migration")

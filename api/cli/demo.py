@@ -1,0 +1,53 @@
+"""`seed demo`: the demo data of `make run` (safe to run again: nothing is added twice)."""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy.orm import Session
+
+from api.runtime import Runtime, runtime
+from services.demo import people
+from services.demo.population import generate_residents
+from services.reference import agencies, residents, units
+from services.reference.file_import import numbered_csv_rows, run_import
+
+DATA = os.path.join(os.path.dirname(__file__), "..", "..", "data")
+DEMO_RESIDENTS = 300
+
+seed = click.Group("seed", help="Demo data.")
+
+
+def _load_csv(session: Session, name: str, columns, parse, load) -> None:
+    with open(os.path.join(DATA, name), encoding="utf-8-sig", newline="") as stream:
+        report = run_import(session, numbered_csv_rows(stream, columns), parse, load)
+    if report.errors:
+        raise click.ClickException(f"{name}: {report.errors[0].line}: {report.errors[0].reason}")
+
+
+def seed_reference(session: Session, _rt: Runtime) -> None:
+    _load_csv(session, "units_2024.csv", units.UNIT_COLUMNS, units.parse_unit, units.load_units)
+    codes = units.unit_codes(session)
+    _load_csv(session, "agencies.csv", agencies.AGENCY_COLUMNS, agencies.agency_parser(codes),
+              agencies.load_agencies)
+    residents.load_residents(session, list(generate_residents(DEMO_RESIDENTS, sorted(codes))))
+
+
+def seed_people(session: Session, rt: Runtime) -> None:
+    people.seed_people(session, rt.id_hasher, rt.passwords)
+
+
+# Each capability adds its step here; steps run in order, in one transaction.
+SEED_STEPS: list[Callable[[Session, Runtime], None]] = [seed_reference, seed_people]
+
+
+@seed.command("demo")
+@with_appcontext
+def seed_demo() -> None:
+    rt = runtime()
+    with rt.sessions() as session, session.begin():
+        for step in SEED_STEPS:
+            step(session, rt)
+    click.echo("demo data loaded")

@@ -1,0 +1,67 @@
+"""`staff create`, `accounts lock`, `agency-keys create`."""
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+from api.runtime import runtime
+from services.errors import DomainError
+from services.identity import accounts as account_rules
+from services.identity.agency_keys import create_agency_key
+
+staff = click.Group("staff", help="Staff accounts (never created by public sign-up).")
+accounts = click.Group("accounts", help="Citizen and staff accounts.")
+agency_keys = click.Group("agency-keys", help="API keys of agency systems.")
+
+
+def _fail(error: DomainError) -> None:
+    details = "; ".join(f"{k}: {' '.join(v)}" for k, v in getattr(error, "errors", {}).items())
+    raise click.ClickException(f"{error.detail} {details}".strip())
+
+
+@staff.command("create")
+@click.option("--role", required=True, type=click.Choice(account_rules.STAFF_ROLES))
+@click.option("--national-id", required=True)
+@click.option("--full-name", required=True)
+@click.option("--password", required=True)
+@click.option("--agency-code")
+@click.option("--facility-code")
+@with_appcontext
+def create_staff(role, national_id, full_name, password, agency_code, facility_code) -> None:
+    rt = runtime()
+    try:
+        with rt.sessions() as session, session.begin():
+            account = account_rules.create_staff(
+                session, rt.id_hasher, rt.passwords, role=role, national_id=national_id,
+                full_name=full_name, password=password, agency_code=agency_code,
+                facility_code=facility_code)
+            click.echo(f"created {role} {account.id}")
+    except DomainError as error:
+        _fail(error)
+
+
+@accounts.command("lock")
+@click.argument("national_id")
+@with_appcontext
+def lock(national_id: str) -> None:
+    """Lock an account (holder's request, revoked card, death): every session ends."""
+    rt = runtime()
+    try:
+        with rt.sessions() as session, session.begin():
+            ended = account_rules.lock_account(session, rt.sign_in, rt.id_hasher, national_id)
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"locked; {ended} session(s) ended")
+
+
+@agency_keys.command("create")
+@click.argument("agency_code")
+@with_appcontext
+def create_key(agency_code: str) -> None:
+    """Print a new API key for AGENCY_CODE once; only its hash is stored."""
+    try:
+        with runtime().sessions() as session, session.begin():
+            key = create_agency_key(session, agency_code)
+    except DomainError as error:
+        _fail(error)
+    click.echo(key)

@@ -1,0 +1,72 @@
+"""Idempotency-Key: the same key and body replay the first answer; another body is 422.
+
+The remembered answer is written in the same transaction as the effect, so a retry after
+a crash either finds both or neither.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import wraps
+from typing import Any, Callable
+
+from flask import Response, make_response, request
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from api.auth import current_principal
+from api.database import db
+from models.idempotency import IdempotencyRecord
+from services.clock import utcnow
+from services.errors import ValidationFailed
+
+HEADER = "Idempotency-Key"
+MAX_KEY_LENGTH = 200
+
+
+def _fingerprint() -> str:
+    body = request.get_json(silent=True)
+    canonical = json.dumps(body, sort_keys=True) if body is not None else request.get_data().hex()
+    return hashlib.sha256(f"{request.method} {request.path}\n{canonical}".encode()).hexdigest()
+
+
+def _replay(record: IdempotencyRecord, fingerprint: str) -> Response:
+    if record.request_hash != fingerprint:
+        raise ValidationFailed("This Idempotency-Key was used with another request body.",
+                               errors={HEADER: ["Already used with another request body."]},
+                               code="idempotency_key_reused")
+    response = Response(record.response_body, status=record.status_code, mimetype="application/json")
+    response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Response:
+        key = request.headers.get(HEADER)
+        if key is None:
+            return view(*args, **kwargs)
+        if not 0 < len(key) <= MAX_KEY_LENGTH:
+            raise ValidationFailed.on_field(HEADER, f"1 to {MAX_KEY_LENGTH} characters.")
+        caller, fingerprint, session = current_principal().caller_key, _fingerprint(), db()
+        lookup = select(IdempotencyRecord).where(IdempotencyRecord.caller == caller,
+                                                 IdempotencyRecord.key == key)
+        found = session.scalar(lookup)
+        if found is not None:
+            return _replay(found, fingerprint)
+        response = make_response(view(*args, **kwargs))
+        if response.status_code >= 400:
+            return response
+        session.add(IdempotencyRecord(caller=caller, key=key, request_hash=fingerprint,
+                                      status_code=response.status_code,
+                                      response_body=response.get_data(as_text=True),
+                                      created_at=utcnow()))
+        try:
+            session.flush()
+        except IntegrityError:
+            # A concurrent retry with the same key won: undo ours and answer as it did.
+            session.rollback()
+            return _replay(session.scalars(lookup).one(), fingerprint)
+        return response
+
+    return wrapper

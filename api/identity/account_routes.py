@@ -1,0 +1,61 @@
+"""/me, the signed-in devices, and the officer's in-person identity check."""
+from __future__ import annotations
+
+import uuid
+
+from flask.views import MethodView
+
+from api.auth import current_principal
+from api.blueprint import Blueprint
+from api.database import db
+from api.identity import schemas
+from api.pagination import PageQuery, page_of
+from api.runtime import runtime
+from services.identity import accounts
+
+blp = Blueprint("accounts", __name__, url_prefix="/api/v1", description="The signed-in account")
+
+
+@blp.route("/me")
+class Me(MethodView):
+    @blp.auth()
+    @blp.etag
+    @blp.response(200, schemas.AccountSchema)
+    def get(self):
+        """The signed-in account."""
+        return accounts.current_account(db(), current_principal())
+
+
+@blp.route("/me/sessions")
+class Sessions(MethodView):
+    @blp.auth()
+    @blp.arguments(PageQuery, location="query")
+    @blp.response(200, page_of(schemas.SessionSchema))
+    def get(self, query):
+        """The signed-in devices, newest first."""
+        principal = current_principal()
+        page = runtime().sign_in.list_sessions(db(), principal.account_id, **query)
+        items = [{**vars(s), "current": s.id == principal.session_id} for s in page.items]
+        return {"items": items, "next_cursor": page.next_cursor}
+
+
+@blp.route("/me/sessions/<uuid:session_id>")
+class OneSession(MethodView):
+    @blp.auth()
+    @blp.response(204)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def delete(self, session_id: uuid.UUID):
+        """Sign out one device."""
+        runtime().sign_in.end_session(db(), current_principal().account_id, session_id)
+
+
+@blp.route("/officer/identity-verifications")
+class IdentityChecks(MethodView):
+    @blp.auth("officer")
+    @blp.arguments(schemas.IdentityCheckSchema)
+    @blp.response(200, schemas.IdentityCheckResultSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def post(self, body):
+        """Record an in-person check: the citizen's account becomes assurance level 2."""
+        return accounts.verify_in_person(db(), runtime().id_hasher, current_principal(),
+                                         body["national_id"], body["method"])

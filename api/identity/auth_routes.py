@@ -1,0 +1,82 @@
+"""/auth: sign-up with registry match and OTP, sign-in, refresh, logout."""
+from __future__ import annotations
+
+from flask import current_app
+from flask.views import MethodView
+
+from api.auth import current_principal
+from api.blueprint import Blueprint
+from api.database import db
+from api.identity import schemas
+from api.runtime import runtime
+from services.identity.registration import Applicant
+
+blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Sign-up and sign-in")
+
+
+def _token_body(pair) -> dict:
+    return {"access_token": pair.access_token, "refresh_token": pair.refresh_token,
+            "token_type": pair.token_type, "expires_in": pair.expires_in,
+            "session_id": pair.session_id}
+
+
+@blp.route("/register")
+class Register(MethodView):
+    @blp.arguments(schemas.RegisterSchema)
+    @blp.response(202, schemas.VerificationStartedSchema)
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.alt_response(429, response="TOO_MANY_REQUESTS")
+    def post(self, applicant):
+        """Check the person against the population registry and text an OTP to the phone."""
+        challenge = runtime().registration.start(db(), Applicant(**applicant))
+        body = {"verification_id": challenge.challenge_id, "expires_at": challenge.expires_at}
+        if current_app.config["APP_ENV"] != "production":
+            body["debug_otp"] = challenge.otp
+        return body
+
+
+@blp.route("/register/verify")
+class VerifyRegistration(MethodView):
+    @blp.arguments(schemas.VerifyRegistrationSchema)
+    @blp.response(201, schemas.RegisteredSchema)
+    @blp.alt_response(400, response="BAD_REQUEST")
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.alt_response(429, response="TOO_MANY_REQUESTS")
+    def post(self, body):
+        """Confirm the OTP: the level-1 account is created and signed in."""
+        account, pair = runtime().registration.verify(
+            db(), body["verification_id"], body["otp"], body.get("device_name"))
+        return {"account": account, **_token_body(pair)}
+
+
+@blp.route("/token")
+class Token(MethodView):
+    @blp.arguments(schemas.SignInSchema)
+    @blp.response(200, schemas.TokenPairSchema)
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(429, response="TOO_MANY_REQUESTS")
+    def post(self, body):
+        """Sign in with the ID number and password."""
+        pair = runtime().sign_in.sign_in(db(), body["national_id"], body["password"],
+                                         body.get("device_name"))
+        return _token_body(pair)
+
+
+@blp.route("/refresh")
+class Refresh(MethodView):
+    @blp.arguments(schemas.RefreshSchema)
+    @blp.response(200, schemas.TokenPairSchema)
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    def post(self, body):
+        """Trade a refresh token for a new pair; a spent token ends the whole session."""
+        return _token_body(runtime().sign_in.refresh(db(), body["refresh_token"]))
+
+
+@blp.route("/logout")
+class Logout(MethodView):
+    @blp.auth()
+    @blp.response(204)
+    def post(self):
+        """End the current session: its access and refresh tokens stop working at once."""
+        runtime().sign_in.logout(db(), current_principal())

@@ -1,0 +1,156 @@
+"""Every failure as RFC 9457 problem+json. The one place a domain error becomes HTTP."""
+from __future__ import annotations
+
+import http
+import logging
+from typing import Any
+
+import marshmallow as ma
+import redis
+from flask import Flask, Response, json
+from flask_limiter.errors import RateLimitExceeded
+from sqlalchemy.exc import OperationalError, DisconnectionError
+from werkzeug.exceptions import HTTPException
+
+from services import errors
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+
+# Domain error class -> HTTP status. Order matters: subclasses before their bases.
+STATUS_OF_ERROR: list[tuple[type[errors.DomainError], int]] = [
+    (errors.InvalidTransition, 409),
+    (errors.Conflict, 409),
+    (errors.NotFound, 404),
+    (errors.Forbidden, 403),
+    (errors.Unauthenticated, 401),
+    (errors.BadRequest, 400),
+    (errors.ValidationFailed, 422),
+    (errors.RateLimited, 429),
+    (errors.PayloadTooLarge, 413),
+    (errors.UnsupportedMediaType, 415),
+    (errors.Unavailable, 503),
+]
+
+# HTTP status -> stable code, for failures raised by the framework rather than a rule.
+CODE_OF_STATUS = {
+    400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
+    405: "method_not_allowed", 409: "conflict", 412: "precondition_failed",
+    413: "payload_too_large", 415: "unsupported_media_type", 422: "validation_failed",
+    428: "precondition_required", 429: "rate_limited", 500: "internal_error",
+    503: "service_unavailable",
+}
+
+# Failures of an outside system that make a request impossible right now, not a bug.
+UNAVAILABLE_ERRORS = (OperationalError, DisconnectionError, redis.ConnectionError, redis.TimeoutError)
+
+
+class ProblemSchema(ma.Schema):
+    """The body of every error response (RFC 9457)."""
+
+    type = ma.fields.String()
+    title = ma.fields.String()
+    status = ma.fields.Integer()
+    detail = ma.fields.String()
+    code = ma.fields.String(metadata={"description": "Stable machine code, for translation"})
+    errors = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.List(ma.fields.String()),
+                            metadata={"description": "Messages per field (422 only)"})
+
+
+def problem(status: int, code: str, detail: str | None = None, *,
+            headers: dict[str, str] | None = None, **extra: Any) -> Response:
+    body = {"type": f"urn:ihanoi:problem:{code}", "title": http.HTTPStatus(status).phrase,
+            "status": status, "code": code}
+    if detail:
+        body["detail"] = detail
+    body.update(extra)
+    response = Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    if status == 401:
+        response.headers.setdefault("WWW-Authenticate", 'Bearer realm="ihanoi"')
+    return response
+
+
+def status_of(error: errors.DomainError) -> int:
+    return next(status for cls, status in STATUS_OF_ERROR if isinstance(error, cls))
+
+
+def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """webargs' nested {location: {field: [..]}} as {"field.path": [..]}."""
+    flat: dict[str, list[str]] = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            is_location = not prefix and key in ("json", "query", "form", "files", "headers", "view_args")
+            path = prefix if is_location else (f"{prefix}.{key}" if prefix else str(key))
+            for sub_key, sub_value in flatten_messages(value, path).items():
+                flat.setdefault(sub_key, []).extend(sub_value)
+    elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        flat[prefix or "_body"] = list(messages)
+    elif isinstance(messages, list):
+        for index, value in enumerate(messages):
+            flat.update(flatten_messages(value, f"{prefix}.{index}" if prefix else str(index)))
+    else:
+        flat[prefix or "_body"] = [str(messages)]
+    return flat
+
+
+def _domain_problem(error: errors.DomainError) -> Response:
+    from api.database import keep_changes_despite_error
+
+    if error.keep_changes:
+        keep_changes_despite_error()
+    status = status_of(error)
+    extra = dict(error.extra)
+    headers = {}
+    if isinstance(error, errors.ValidationFailed):
+        extra["errors"] = error.errors
+    if isinstance(error, errors.RateLimited):
+        headers["Retry-After"] = str(error.retry_after)
+    if isinstance(error, errors.Unavailable):
+        headers["Retry-After"] = "5"
+    return problem(status, error.code, error.detail, headers=headers, **extra)
+
+
+def _http_problem(error: HTTPException) -> Response:
+    status = error.code or 500
+    original = getattr(error, "original_exception", None)
+    if status == 500 and original is not None:
+        return _unexpected_problem(original)
+    data = getattr(error, "data", None) or {}
+    if status == 422 or "messages" in data:
+        return problem(422 if status == 422 else status,
+                       "malformed_json" if status == 400 else "validation_failed",
+                       "The request has invalid fields.",
+                       errors=flatten_messages(data.get("messages", {})))
+    headers = dict(data.get("headers") or {})
+    if status == 405 and error.valid_methods:
+        headers["Allow"] = ", ".join(error.valid_methods)
+    return problem(status, CODE_OF_STATUS.get(status, "error"), error.description, headers=headers)
+
+
+def _rate_limit_problem(error: RateLimitExceeded) -> Response:
+    retry_after = "60"
+    if error.limit is not None:
+        retry_after = str(error.limit.limit.get_expiry())
+    return problem(429, "rate_limited", "Too many requests from this address; slow down.",
+                   headers={"Retry-After": retry_after})
+
+
+def _unexpected_problem(error: BaseException) -> Response:
+    if isinstance(error, errors.DomainError):
+        return _domain_problem(error)
+    if isinstance(error, UNAVAILABLE_ERRORS):
+        log.warning("dependency unavailable: %s", error.__class__.__name__)
+        return problem(503, "service_unavailable", "A backing service does not answer; try again shortly.",
+                       headers={"Retry-After": "5"})
+    log.exception("unexpected error")
+    return problem(500, "internal_error", "Something went wrong on our side.")
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(errors.DomainError, _domain_problem)
+    app.register_error_handler(RateLimitExceeded, _rate_limit_problem)
+    app.register_error_handler(HTTPException, _http_problem)
+    app.register_error_handler(Exception, _unexpected_problem)

@@ -1,0 +1,42 @@
+# Two commands do all the set-up: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+FLASK := $(BIN)/flask --app wsgi
+
+.PHONY: run test install migrate seed bench clean
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(FLASK) db upgrade
+
+seed: migrate
+	$(FLASK) seed demo
+
+run: seed
+	@$(BIN)/python -m api.banner
+	$(FLASK) run --host 127.0.0.1 --port 8000
+
+# The whole suite on the embedded default; again on PostgreSQL and Redis when
+# TEST_DATABASE_URL and TEST_REDIS_URL are set.
+test: install
+	TEST_DATABASE_URL= TEST_REDIS_URL= $(BIN)/python -m pytest
+	@if [ -n "$$TEST_DATABASE_URL" ] && [ -n "$$TEST_REDIS_URL" ]; then \
+		echo "== again on PostgreSQL + Redis =="; \
+		$(BIN)/python -m pytest; \
+	fi
+
+bench: install
+	$(BIN)/python -m bench.auth
+
+clean:
+	rm -rf $(VENV) instance

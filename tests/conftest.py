@@ -1,0 +1,130 @@
+"""Shared fixtures (flaskr style: app, client, runner) over one migrated database.
+
+The suite runs on the embedded default (SQLite file + fakeredis) or, when
+TEST_DATABASE_URL and TEST_REDIS_URL are set, on PostgreSQL and Redis. The schema is
+created once by the Alembic migrations; each test runs inside an outer transaction that
+is rolled back afterwards (SQLAlchemy's "join a session into an external transaction").
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import Session, sessionmaker
+
+from api import create_app
+from migrations.runner import upgrade
+from models.database import make_engine
+from tests.support import seed_reference_data
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
+ON_POSTGRES = bool(TEST_DATABASE_URL)
+
+
+def _fresh_database(tmp_path_factory) -> str:
+    if not TEST_DATABASE_URL:
+        return f"sqlite:///{tmp_path_factory.mktemp('db')}/test.sqlite3"
+    engine = make_engine(TEST_DATABASE_URL)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return TEST_DATABASE_URL
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = _fresh_database(tmp_path_factory)
+    upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def make_app(database_url, tmp_path_factory):
+    """Build an app on the test database; keyword overrides change its config."""
+    instance = str(tmp_path_factory.mktemp("instance"))
+
+    def build(**overrides: Any):
+        os.environ["INSTANCE_PATH"] = instance
+        config = {"APP_ENV": "testing", "TESTING": True, "DATABASE_URL": database_url,
+                  "REDIS_URL": TEST_REDIS_URL, "PASSWORD_HASH_PROFILE": "fast",
+                  "AUTH_RATE_LIMIT": "100000 per minute", "LOG_LEVEL": "WARNING"}
+        config.update(overrides)
+        return create_app(config)
+
+    return build
+
+
+@pytest.fixture(scope="session")
+def base_app(make_app):
+    app = make_app()
+    runtime = app.extensions["runtime"]
+    with runtime.sessions() as session, session.begin():
+        seed_reference_data(session)
+    return app
+
+
+def join_outer_transaction(app) -> Iterator[Any]:
+    """Bind the app's sessions to one connection whose transaction is rolled back at the end."""
+    runtime = app.extensions["runtime"]
+    connection = runtime.engine.connect()
+    outer = connection.begin()
+    original = runtime.sessions
+    runtime.sessions = sessionmaker(bind=connection, join_transaction_mode="create_savepoint",
+                                    expire_on_commit=False)
+    runtime.kv.flushdb()
+    try:
+        yield app
+    finally:
+        runtime.sessions = original
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def app(base_app):
+    yield from join_outer_transaction(base_app)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db_session(app) -> Iterator[Session]:
+    """A session in the test's transaction, for arranging and checking rows directly."""
+    with app.extensions["runtime"].sessions() as session:
+        yield session
+        session.commit()
+
+
+@pytest.fixture
+def people(app, db_session):
+    """Factory of registered people with signed-in tokens: people.citizen(), people.staff('officer')."""
+    from tests.support import PeopleFactory
+
+    return PeopleFactory(app, db_session)
+
+
+def pytest_collection_modifyitems(config, items):
+    if ON_POSTGRES:
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set TEST_DATABASE_URL)")
+    for item in items:
+        if "postgres_only" in item.keywords:
+            item.add_marker(skip)
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex

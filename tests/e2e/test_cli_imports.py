@@ -1,0 +1,60 @@
+"""File imports: bad rows reported by line and skipped, the rest loaded, re-runs change nothing."""
+from sqlalchemy import func, select
+
+from models.identity import Account
+from models.reference import AdministrativeUnit, Resident
+
+
+def test_registry_import_reports_bad_rows_and_is_repeatable(runner, db_session, tmp_path):
+    csv_file = tmp_path / "registry.csv"
+    csv_file.write_text(
+        "national_id,full_name,date_of_birth,sex,district_code,guardian_national_id\n"
+        "001185770001,Đỗ Thị Mai,1985-02-03,female,001,\n"
+        "001285770002,Sai Thế Kỷ,1985-02-03,female,001,\n"      # century digit wrong
+        "001090770003,Bùi Văn Long,1990-13-01,male,001,\n"      # bad date
+        "001090770004,Hồ Văn Sơn,1990-01-01,male,999,\n"        # unknown district
+        "001215770005,Đỗ Minh Anh,2015-04-04,male,001,001185770001\n",
+        encoding="utf-8")
+    first = runner.invoke(args=["registry", "import", str(csv_file)])
+    assert first.exit_code == 1
+    assert ":3:" in first.output and "Digit 4" in first.output
+    assert ":4:" in first.output and ":5:" in first.output and "catalogue" in first.output
+    count = lambda: db_session.scalar(select(func.count()).select_from(Resident).where(
+        Resident.national_id.like("%77000%")))
+    assert count() == 2
+    runner.invoke(args=["registry", "import", str(csv_file)])
+    assert count() == 2
+    child = db_session.scalar(select(Resident).where(Resident.national_id == "001215770005"))
+    assert child.guardian_national_id == "001185770001"
+
+
+def test_units_import_upserts(runner, db_session, tmp_path):
+    csv_file = tmp_path / "units.csv"
+    csv_file.write_text("code,name,level,valid_from,valid_to\n00004,Phường Ba Đình,commune,2025-07-01,\n"
+                        "00007,Phường Ngọc Hà,ward,2025-07-01,\n", encoding="utf-8")
+    result = runner.invoke(args=["units", "import", str(csv_file)])
+    assert result.exit_code == 1 and ":3:" in result.output
+    assert db_session.get(AdministrativeUnit, "00004").level == "commune"
+
+
+def test_staff_create_makes_a_staff_account(runner, db_session):
+    result = runner.invoke(args=["staff", "create", "--role", "health_provider", "--national-id", "001180990001",
+                                 "--full-name", "Bác sĩ Hạnh", "--password", "Doctor@2024",
+                                 "--facility-code", "BV-BACHMAI"])
+    assert result.exit_code == 0, result.output
+    account = db_session.scalar(select(Account).where(Account.facility_code == "BV-BACHMAI"))
+    assert account.role == "health_provider"
+    missing_agency = runner.invoke(args=["staff", "create", "--role", "officer", "--national-id", "001180990002",
+                                         "--full-name", "X", "--password", "Officer@2024"])
+    assert missing_agency.exit_code != 0
+
+
+def test_agency_key_is_printed_once_and_authenticates(runner, client):
+    result = runner.invoke(args=["agency-keys", "create", "000.00.17.H26"])
+    assert result.exit_code == 0
+    key = result.output.strip().splitlines()[-1]
+    assert key.startswith("ak_")
+    answer = client.get("/api/v1/me", headers={"Authorization": f"ApiKey {key}"})
+    assert answer.status_code == 403  # a key is an agency system, not a person
+    bad = client.get("/api/v1/me", headers={"Authorization": "ApiKey ak_nope"})
+    assert bad.status_code == 401

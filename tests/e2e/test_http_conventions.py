@@ -1,0 +1,102 @@
+"""Every failure is problem+json; probes; the OpenAPI document and offline docs; request logs."""
+import json
+import logging
+
+from openapi_spec_validator import validate
+
+
+def _is_problem(answer, status, code=None):
+    assert answer.status_code == status, answer.get_data(as_text=True)
+    assert answer.mimetype == "application/problem+json"
+    assert answer.json["status"] == status and answer.json["title"] and answer.json["code"]
+    if code:
+        assert answer.json["code"] == code
+
+
+def test_unknown_route_wrong_method_and_bad_bodies(client, app):
+    _is_problem(client.get("/api/v1/nowhere"), 404, "not_found")
+    wrong_method = client.delete("/api/v1/auth/token")
+    _is_problem(wrong_method, 405, "method_not_allowed")
+    assert "POST" in wrong_method.headers["Allow"]
+    _is_problem(client.post("/api/v1/auth/token", data="{not json", content_type="application/json"), 400)
+    _is_problem(client.post("/api/v1/auth/token", data="national_id=1", content_type="text/plain"), 415,
+                "unsupported_media_type")
+    missing = client.post("/api/v1/auth/token", json={})
+    _is_problem(missing, 422, "validation_failed")
+    assert set(missing.json["errors"]) == {"national_id", "password"}
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    try:
+        _is_problem(client.post("/api/v1/auth/token", json={"password": "x" * 4096}), 413)
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = 10 * 1024 * 1024
+    _is_problem(client.get("/api/v1/me"), 401, "unauthenticated")
+
+
+def test_unexpected_errors_are_500_without_internals(client, app, monkeypatch, people):
+    person = people.citizen()
+
+    def explode(*_args, **_kwargs):
+        raise RuntimeError("SELECT secret FROM accounts -- stack detail")
+
+    monkeypatch.setattr("api.identity.account_routes.accounts.current_account", explode)
+    answer = client.get("/api/v1/me", headers=person.headers)
+    _is_problem(answer, 500, "internal_error")
+    assert "SELECT" not in answer.get_data(as_text=True) and "Traceback" not in answer.get_data(as_text=True)
+
+
+def test_per_ip_limit_on_auth_answers_429_with_retry_after(make_app):
+    from tests.conftest import join_outer_transaction
+
+    for app in join_outer_transaction(make_app(AUTH_RATE_LIMIT="3 per minute")):
+        client = app.test_client()
+        answers = [client.post("/api/v1/auth/token", json={"national_id": "001190000001", "password": "x" * 8})
+                   for _ in range(4)]
+        assert [a.status_code for a in answers] == [401, 401, 401, 429]
+        _is_problem(answers[-1], 429, "rate_limited")
+        assert int(answers[-1].headers["Retry-After"]) > 0
+
+
+def test_probes(client):
+    assert client.get("/healthz").json == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and ready.json["database"] == "ok" and ready.json["redis"] == "ok"
+
+
+def test_readyz_is_503_when_redis_is_down(client, app, monkeypatch):
+    import redis
+
+    def down():
+        raise redis.ConnectionError("refused")
+
+    monkeypatch.setattr(app.extensions["runtime"].kv, "ping", down)
+    _is_problem(client.get("/readyz"), 503, "redis_unavailable")
+
+
+def test_openapi_is_valid_and_documents_errors(client):
+    spec = client.get("/api/v1/openapi.json").json
+    validate(spec)
+    me = spec["paths"]["/api/v1/me"]["get"]
+    assert {"200", "401", "403"} <= set(me["responses"])
+    problem = spec["components"]["responses"]["UNAUTHORIZED"]["content"]
+    assert "application/problem+json" in problem
+    assert "/api/v1/auth/register" in spec["paths"] and "/.well-known/jwks.json" in spec["paths"]
+
+
+def test_docs_render_from_local_assets(client):
+    page = client.get("/api/v1/docs").get_data(as_text=True)
+    assert "/api/v1/docs/assets/swagger-ui-bundle.js" in page and "cdn" not in page.lower()
+    assert client.get("/api/v1/docs/assets/swagger-ui-bundle.js").status_code == 200
+
+
+def test_request_log_masks_id_numbers_and_echoes_request_id(client, people, caplog):
+    person = people.citizen()
+    with caplog.at_level(logging.INFO, logger="request"):
+        answer = client.post("/api/v1/auth/token", headers={"X-Request-ID": "abc-123"},
+                             json={"national_id": person.national_id, "password": "wrong-password"})
+        client.get(f"/api/v1/public/{person.national_id}")
+    assert answer.headers["X-Request-ID"] == "abc-123"
+    lines = [r for r in caplog.records if r.name == "request"]
+    assert any(getattr(r, "request_id", None) == "abc-123" and r.status == 401 for r in lines)
+    text = json.dumps([vars(r) for r in caplog.records], default=str)
+    assert person.national_id not in text and "wrong-password" not in text
+    assert "********" + person.national_id[-4:] in text

@@ -1,0 +1,99 @@
+"""Arranging tests: reference data, people with accounts and tokens, auth headers."""
+from __future__ import annotations
+
+import itertools
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from models.identity import Account
+from services.clock import utcnow
+from services.demo.population import national_id_for
+from services.identity import accounts
+from services.reference import agencies, units
+from services.reference.file_import import numbered_csv_rows, run_import
+from services.reference.residents import load_residents
+
+DATA = os.path.join(os.path.dirname(__file__), "..", "data")
+PASSWORD = "correct horse battery"
+_tails = itertools.count(500_000)
+
+
+def seed_reference_data(session: Session) -> None:
+    with open(os.path.join(DATA, "units_2024.csv"), encoding="utf-8") as stream:
+        run_import(session, numbered_csv_rows(stream, units.UNIT_COLUMNS), units.parse_unit,
+                   units.load_units)
+    with open(os.path.join(DATA, "agencies.csv"), encoding="utf-8") as stream:
+        run_import(session, numbered_csv_rows(stream, agencies.AGENCY_COLUMNS),
+                   agencies.agency_parser(units.unit_codes(session)), agencies.load_agencies)
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@dataclass
+class Person:
+    national_id: str
+    full_name: str
+    date_of_birth: date
+    sex: str
+    district_code: str
+    account: Account | None = None
+    access_token: str | None = None
+    refresh_token: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return bearer(self.access_token)
+
+
+class PeopleFactory:
+    def __init__(self, app, session: Session) -> None:
+        self.app = app
+        self.session = session
+        self.rt = app.extensions["runtime"]
+
+    def resident(self, *, born: date = date(1990, 5, 17), sex: str = "female",
+                 district_code: str = "005", full_name: str = "Nguyễn Thị Lan",
+                 guardian: str | None = None) -> Person:
+        person = Person(national_id_for(born, sex, next(_tails)), full_name, born, sex, district_code)
+        load_residents(self.session, [{
+            "national_id": person.national_id, "full_name": full_name, "date_of_birth": born,
+            "sex": sex, "district_code": district_code, "guardian_national_id": guardian}])
+        self.session.flush()
+        return person
+
+    def citizen(self, *, assurance_level: int = 1, **resident: Any) -> Person:
+        person = self.resident(**resident)
+        account = Account(
+            national_id_hash=self.rt.id_hasher(person.national_id), national_id=person.national_id,
+            full_name=person.full_name, date_of_birth=person.date_of_birth, sex=person.sex,
+            district_code=person.district_code, phone="+84912000111",
+            password_hash=self.rt.passwords.hash(PASSWORD), role="citizen",
+            assurance_level=assurance_level, status="active", created_at=utcnow())
+        self.session.add(account)
+        self.session.flush()
+        return self._signed_in(person, account)
+
+    def staff(self, role: str, *, agency_code: str | None = None,
+              facility_code: str | None = None) -> Person:
+        if role == "officer" and agency_code is None:
+            agency_code = "000.01.01.H26"
+        person = Person(national_id_for(date(1985, 1, 1), "male", next(_tails)), f"Cán bộ {role}",
+                        date(1985, 1, 1), "male", "001")
+        account = accounts.create_staff(
+            self.session, self.rt.id_hasher, self.rt.passwords, role=role,
+            national_id=person.national_id, full_name=person.full_name, password=PASSWORD,
+            agency_code=agency_code, facility_code=facility_code)
+        return self._signed_in(person, account)
+
+    def _signed_in(self, person: Person, account: Account) -> Person:
+        pair = self.rt.sign_in.open_session(self.session, account, "pytest")
+        self.session.commit()
+        person.account, person.access_token, person.refresh_token = account, pair.access_token, pair.refresh_token
+        return person

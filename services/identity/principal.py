@@ -18,6 +18,7 @@ class Principal:
     token_expires_at: int | None = None
     agency_code: str | None = None
     facility_code: str | None = None
+    district_code: str | None = None
 
     def has_role(self, *roles: str) -> bool:
         return any(role in self.roles for role in roles)

@@ -71,7 +71,7 @@ class SignIn:
         access = self.tokens.issue(
             subject=account.id, session_id=auth_session.id, roles=[account.role],
             assurance_level=account.assurance_level, agency_code=account.agency_code,
-            facility_code=account.facility_code)
+            facility_code=account.facility_code, district_code=account.district_code)
         return TokenPair(access.token, refresh, access.expires_in, auth_session.id)
 
     def refresh(self, session: Session, refresh_token: str) -> TokenPair:

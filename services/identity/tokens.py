@@ -49,7 +49,8 @@ class AccessTokens:
 
     def issue(self, *, subject: uuid.UUID, session_id: uuid.UUID, roles: list[str],
               assurance_level: int, agency_code: str | None = None,
-              facility_code: str | None = None) -> IssuedAccessToken:
+              facility_code: str | None = None,
+              district_code: str | None = None) -> IssuedAccessToken:
         now = int(time.time())
         jti = uuid.uuid4().hex
         claims = {"iss": self._issuer, "aud": self._audience, "sub": str(subject), "jti": jti,
@@ -59,6 +60,8 @@ class AccessTokens:
             claims["agency_code"] = agency_code
         if facility_code:
             claims["facility_code"] = facility_code
+        if district_code:
+            claims["district_code"] = district_code
         token = jwt.encode(claims, self._key.private_key, algorithm=ALGORITHM,
                            headers={"kid": self._key.kid})
         return IssuedAccessToken(token, jti, self.ttl_seconds)
@@ -94,7 +97,8 @@ class AccessTokens:
             assurance_level=int(claims.get("assurance_level", 0)),
             session_id=uuid.UUID(claims["sid"]) if claims.get("sid") else None,
             token_id=claims["jti"], token_expires_at=int(claims["exp"]),
-            agency_code=claims.get("agency_code"), facility_code=claims.get("facility_code"))
+            agency_code=claims.get("agency_code"), facility_code=claims.get("facility_code"),
+            district_code=claims.get("district_code"))
 
     def deny_token(self, jti: str, expires_at: int) -> None:
         self._deny(f"deny:jti:{jti}", expires_at - int(time.time()))

@@ -19,6 +19,7 @@ from services.errors import UnsupportedMediaType
 log = logging.getLogger(__name__)
 
 BODY_TYPES = ("application/json", "multipart/form-data")
+AUTH_PREFIX = "/api/v1/auth/"
 
 
 def _blueprints() -> list[Any]:
@@ -52,6 +53,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     limiter = Limiter(get_remote_address, app=app,
                       storage_uri=app.config["REDIS_URL"] or "memory://",
                       swallow_errors=True, headers_enabled=True)
+    # Only /auth/* is limited per address; skip the limiter's work on every other request.
+    limiter.request_filter(lambda: not request.path.startswith(AUTH_PREFIX))
     api = make_api(app)
     problems.init_app(app)  # after the Api, whose own handler it replaces
     for blueprint in _blueprints():

@@ -4,7 +4,7 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Generic, Sequence, TypeVar
 
 from sqlalchemy import Select, literal, tuple_
@@ -22,7 +22,7 @@ class Page(Generic[T]):
 
 
 def _encode(values: Sequence[Any]) -> str:
-    plain = [v.isoformat() if isinstance(v, datetime) else (str(v) if not isinstance(v, (int, str)) else v)
+    plain = [v.isoformat() if isinstance(v, (date, datetime)) else (v if isinstance(v, (int, str)) else str(v))
              for v in values]
     return base64.urlsafe_b64encode(json.dumps(plain).encode()).decode().rstrip("=")
 
@@ -40,8 +40,8 @@ def _decode(cursor: str, columns: Sequence[InstrumentedAttribute]) -> list[Any]:
 def _coerce(value: Any, column: InstrumentedAttribute) -> Any:
     column_type = column.type
     python_type = getattr(column_type, "impl_instance", column_type).python_type
-    if python_type is datetime:
-        return datetime.fromisoformat(value)
+    if python_type in (datetime, date):
+        return python_type.fromisoformat(value)
     return python_type(value)
 
 

@@ -89,7 +89,9 @@ def _by_serial(session: Session, serial: str, *, lock: bool = False) -> Certific
 
 def _revoke(certificate: Certificate, reason: str, by: uuid.UUID | None, now: datetime) -> None:
     check_certificate_move(status_of(certificate, now), "revoked")
-    certificate.revoked_at, certificate.revocation_reason, certificate.revoked_by = now, reason, by
+    # Whole seconds, as a CRL states it: the record and the CRL never disagree.
+    certificate.revoked_at = now.replace(microsecond=0)
+    certificate.revocation_reason, certificate.revoked_by = reason, by
 
 
 def revoke(session: Session, principal: Principal, serial: str, reason: str) -> Certificate:

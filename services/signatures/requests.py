@@ -129,4 +129,6 @@ def approve(session: Session, authority: CertificateAuthority, vault: KeyVault, 
                                      counter_code=request.counter_code, request_id=request.id)
     workflow.move(session, request, "issued", actor_id=None, actor_role="authority",
                   note=f"certificate {certificate.serial}")
+    session.flush()
+    session.expire(request, ["certificate"])
     return request

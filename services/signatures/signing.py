@@ -127,6 +127,6 @@ def sign(session: Session, authority: CertificateAuthority, vault: KeyVault, cha
     session.add(DocumentSignature(
         certificate_id=certificate.id, account_id=account.id, signature_digest=signature_digest(signed),
         document_digest=hashlib.sha256(signed).hexdigest(), document_name=(filename or "")[:255] or None,
-        size_bytes=len(signed), signed_at=now))
+        size_bytes=len(signed), signed_at=now.replace(microsecond=0)))  # CRL time granularity
     stem = (filename or "document.pdf").rsplit("/", 1)[-1].removesuffix(".pdf")
     return SignedDocument(signed, f"{stem}-signed.pdf", certificate.serial, now)

@@ -4,8 +4,8 @@ Settings (environment, or the app config under the same name):
 
 | name | default | meaning |
 | --- | --- | --- |
-| SIGNATURE_CA_DIR | `<instance>/city-ca` (created on first start) | root + issuing CA files; production: must exist |
-| SIGNATURE_KEY_ENCRYPTION_KEY | `<instance>/signature_kek.bin` (created) | 32 bytes, base64; seals holders' keys; production: required |
+| SIGNATURE_CA_DIR | `<instance>/city-ca` (created on first start) | root + issuing CA files; production never creates them |
+| SIGNATURE_KEY_ENCRYPTION_KEY | `<instance>/signature_kek.bin` (created) | 32 bytes, base64; seals holders' keys; production never creates it |
 | SIGNATURE_CERT_VALIDITY_DAYS | 365 | validity of issued certificates, 1..1826 (at most 5 years) |
 | SIGNATURE_CRL_URL | none | the CRL distribution point written into certificates |
 | SIGNATURE_MAX_PDF_BYTES | 5 MiB | largest PDF accepted by sign and verify |
@@ -31,6 +31,7 @@ from services.signatures.local_ca import LocalCertificateAuthority
 from services.signatures.signing import OTP_PURPOSE
 
 MAX_VALIDITY_DAYS = 5 * 365 + 1
+REQUIRED_IN_PRODUCTION = ("SIGNATURE_CA_DIR", "SIGNATURE_KEY_ENCRYPTION_KEY")
 
 
 @dataclass
@@ -70,9 +71,9 @@ def _key_encryption_key(config: Mapping[str, Any], instance_path: str, productio
         if len(key) != 32:
             raise ConfigError("SIGNATURE_KEY_ENCRYPTION_KEY must decode to 32 bytes")
         return key
-    if production:
-        raise ConfigError("production needs SIGNATURE_KEY_ENCRYPTION_KEY set in the environment")
     path = os.path.join(instance_path, "signature_kek.bin")
+    if production and not os.path.exists(path):
+        raise ConfigError("production needs SIGNATURE_KEY_ENCRYPTION_KEY set in the environment")
     if not os.path.exists(path):
         os.makedirs(instance_path, exist_ok=True)
         try:
@@ -88,10 +89,12 @@ def _key_encryption_key(config: Mapping[str, Any], instance_path: str, productio
 
 def build_parts(app: Flask) -> SignatureParts:
     config = app.config
-    production = config["APP_ENV"] == "production"
+    production = config["APP_ENV"] == "production"  # production uses keys it is given, never new ones
+    if os.environ.get("APP_ENV") == "production":  # started from the environment: say what is missing
+        missing = [name for name in REQUIRED_IN_PRODUCTION if not _setting(config, name)]
+        if missing:
+            raise ConfigError("production needs " + ", ".join(missing) + " set in the environment")
     ca_dir = _setting(config, "SIGNATURE_CA_DIR")
-    if production and not ca_dir:
-        raise ConfigError("production needs SIGNATURE_CA_DIR (an existing CA) set in the environment")
     validity = _int_setting(config, "SIGNATURE_CERT_VALIDITY_DAYS", 365, 1, MAX_VALIDITY_DAYS)
     try:
         authority = LocalCertificateAuthority.open(
@@ -99,7 +102,7 @@ def build_parts(app: Flask) -> SignatureParts:
             now=clock.utcnow(), validity=timedelta(days=validity),
             crl_url=_setting(config, "SIGNATURE_CRL_URL"))
     except CertificateAuthorityError as exc:
-        raise ConfigError(f"SIGNATURE_CA_DIR: {exc}") from exc
+        raise ConfigError(f"production needs SIGNATURE_CA_DIR set to an existing CA ({exc})") from exc
     max_pdf = _int_setting(config, "SIGNATURE_MAX_PDF_BYTES", 5 * 1024 * 1024, 1024,
                            int(config.get("MAX_CONTENT_LENGTH") or 10 * 1024 * 1024))
     return SignatureParts(authority, KeyVault(_key_encryption_key(config, app.instance_path, production)),

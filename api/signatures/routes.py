@@ -5,14 +5,14 @@ from flask import Response
 from flask.views import MethodView
 
 from api.auth import current_principal
-from api.blueprint import Blueprint
 from api.database import db
 from api.pagination import PageQuery, page_of
 from api.runtime import runtime
 from api.signatures import parts, schemas
+from api.signatures.multipart import MultipartBlueprint
 from services.signatures import catalogues, certificates, requests, signing, verification
 
-blp = Blueprint("signatures", __name__, url_prefix="/api/v1", description="Free digital signatures")
+blp = MultipartBlueprint("signatures", __name__, url_prefix="/api/v1", description="Free digital signatures")
 
 PDF = "application/pdf"
 CRL = "application/pkix-crl"
@@ -180,16 +180,15 @@ class Challenges(MethodView):
 @blp.route("/signatures/sign")
 class Sign(MethodView):
     @blp.auth("citizen")
-    @blp.arguments(schemas.SignFormSchema, location="form")
-    @blp.arguments(schemas.PdfFileSchema, location="files")
+    @blp.arguments(schemas.SignFormSchema, location="multipart")
     @blp.response(200, {"type": "string", "format": "binary"}, content_type=PDF)
     @blp.alt_response(400, response="BAD_REQUEST")
     @blp.alt_response(409, response="CONFLICT")
     @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
     @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
-    def post(self, form, files):
+    def post(self, form):
         """Sign an uploaded PDF (PAdES) with my key, using the code texted to me."""
-        sig, upload = parts(), files["file"]
+        sig, upload = parts(), form["file"]
         signed = signing.sign(db(), sig.authority, sig.vault, sig.challenges, current_principal(),
                               challenge_id=form["challenge_id"], otp=form["otp"], data=upload.read(),
                               filename=upload.filename, max_bytes=sig.max_pdf_bytes)
@@ -200,7 +199,7 @@ class Sign(MethodView):
 
 @blp.route("/signatures/verify")
 class Verify(MethodView):
-    @blp.arguments(schemas.PdfFileSchema, location="files")
+    @blp.arguments(schemas.PdfFileSchema, location="multipart")
     @blp.response(200, schemas.VerificationSchema)
     @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
     @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")

@@ -109,13 +109,13 @@ class ChallengeSchema(ma.Schema):
     debug_otp = ma.fields.String(metadata={"description": "Outside production only"})
 
 
-class SignFormSchema(ma.Schema):
-    challenge_id = ma.fields.String(required=True, validate=validate.Length(max=64))
-    otp = ma.fields.String(required=True, validate=validate.Length(max=12))
-
-
 class PdfFileSchema(ma.Schema):
     file = Upload(required=True, metadata={"description": "A PDF document"})
+
+
+class SignFormSchema(PdfFileSchema):
+    challenge_id = ma.fields.String(required=True, validate=validate.Length(max=64))
+    otp = ma.fields.String(required=True, validate=validate.Length(max=12))
 
 
 class SignatureReportSchema(ma.Schema):

@@ -182,3 +182,10 @@ def test_failed_issuance_leaves_nothing_half_done(client, app, people, catalogue
         Notification.account_id == citizen.account.id)) == notes_before
     history = client.get(f"/api/v1/signature-requests/{request_id}", headers=citizen.headers).json["history"]
     assert [h["to"] for h in history] == ["submitted"]
+
+
+def test_approve_needs_no_body(client, people, catalogues):
+    citizen, officer = people.citizen(), people.staff("officer")
+    request_id = submit(client, citizen).json["id"]
+    answer = client.post(f"/api/v1/signature-requests/{request_id}/approve", headers=officer.headers)
+    assert answer.status_code == 200 and answer.json["status"] == "issued"

@@ -39,8 +39,17 @@ def seed_people(session: Session, rt: Runtime) -> None:
     people.seed_people(session, rt.id_hasher, rt.passwords)
 
 
+def seed_signatures(session: Session, rt: Runtime) -> None:
+    from flask import current_app
+
+    from services.signatures import demo as signature_demo
+
+    parts = current_app.extensions["signatures"]
+    signature_demo.seed(session, rt.id_hasher, rt.passwords, parts.authority, parts.vault, DATA)
+
+
 # Each capability adds its step here; steps run in order, in one transaction.
-SEED_STEPS: list[Callable[[Session, Runtime], None]] = [seed_reference, seed_people]
+SEED_STEPS: list[Callable[[Session, Runtime], None]] = [seed_reference, seed_people, seed_signatures]
 
 
 @seed.command("demo")

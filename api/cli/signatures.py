@@ -1,0 +1,35 @@
+"""`signature providers import` and `counters import`."""
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+from api.cli.file_imports import run_file_import
+from services.reference import units
+from services.reference.file_import import numbered_csv_rows
+from services.signatures import catalogues
+
+signature = click.Group("signature", help="Free digital signatures.")
+providers = click.Group("providers", help="Certificate-authority providers of the programme.")
+signature.add_command(providers)
+counters = click.Group("counters", help="One-stop counters that check identity in person.")
+
+
+@providers.command("import")
+@click.argument("path", type=click.Path(dir_okay=False))
+@with_appcontext
+def import_providers(path: str) -> None:
+    """CSV code,name."""
+    run_file_import(path, "providers", lambda s: numbered_csv_rows(s, catalogues.PROVIDER_COLUMNS),
+                    lambda _session: catalogues.parse_provider, catalogues.load_providers)
+
+
+@counters.command("import")
+@click.argument("path", type=click.Path(dir_okay=False))
+@with_appcontext
+def import_counters(path: str) -> None:
+    """CSV code,name,agency_code,district_code."""
+    run_file_import(path, "counters", lambda s: numbered_csv_rows(s, catalogues.COUNTER_COLUMNS),
+                    lambda session: catalogues.counter_parser(catalogues.agency_codes(session),
+                                                              units.unit_codes(session)),
+                    catalogues.load_counters)

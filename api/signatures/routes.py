@@ -1,0 +1,212 @@
+"""Free digital signatures: catalogues, requests, the counter's queue, certificates, signing."""
+from __future__ import annotations
+
+from flask import Response
+from flask.views import MethodView
+
+from api.auth import current_principal
+from api.database import db
+from api.pagination import PageQuery, page_of
+from api.runtime import runtime
+from api.signatures import parts, schemas
+from api.signatures.multipart import MultipartBlueprint
+from services.signatures import catalogues, certificates, requests, signing, verification
+
+blp = MultipartBlueprint("signatures", __name__, url_prefix="/api/v1", description="Free digital signatures")
+
+PDF = "application/pdf"
+CRL = "application/pkix-crl"
+
+
+@blp.route("/signature-providers")
+class Providers(MethodView):
+    @blp.arguments(PageQuery, location="query")
+    @blp.response(200, page_of(schemas.ProviderSchema))
+    def get(self, query):
+        """Certificate authorities taking part in the free programme."""
+        return catalogues.list_providers(db(), **query)
+
+
+@blp.route("/service-counters")
+class Counters(MethodView):
+    @blp.arguments(schemas.CounterQuery, location="query")
+    @blp.response(200, page_of(schemas.CounterSchema))
+    def get(self, query):
+        """One-stop counters where identity is checked in person."""
+        return catalogues.list_counters(db(), **query)
+
+
+@blp.route("/signature-requests")
+class NewRequest(MethodView):
+    @blp.auth("citizen")
+    @blp.idempotent()
+    @blp.arguments(schemas.NewRequestSchema)
+    @blp.response(201, schemas.CreatedRequestSchema)
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    def post(self, body):
+        """Ask for a free signature certificate and book the in-person check."""
+        return requests.submit(db(), current_principal(), **body)
+
+
+@blp.route("/me/signature-requests")
+class MyRequests(MethodView):
+    @blp.auth("citizen")
+    @blp.arguments(PageQuery, location="query")
+    @blp.response(200, page_of(schemas.RequestSchema))
+    def get(self, query):
+        """My signature requests with their status history, newest first."""
+        return requests.list_mine(db(), current_principal().account_id, **query)
+
+
+@blp.route("/signature-requests/<int:request_id>")
+class OneRequest(MethodView):
+    @blp.auth("citizen", "officer")
+    @blp.etag
+    @blp.response(200, schemas.RequestSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, request_id: int):
+        """One request with its history (owner, or an officer of its counter)."""
+        return requests.get(db(), current_principal(), request_id)
+
+
+@blp.route("/signature-requests/<int:request_id>/cancel")
+class Cancel(MethodView):
+    @blp.auth("citizen")
+    @blp.response(200, schemas.RequestSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    def post(self, request_id: int):
+        """Cancel my request (only before approval)."""
+        return requests.cancel(db(), current_principal(), request_id)
+
+
+@blp.route("/officer/signature-requests")
+class Queue(MethodView):
+    @blp.auth("officer")
+    @blp.arguments(schemas.QueueQuery, location="query")
+    @blp.response(200, page_of(schemas.RequestSchema))
+    def get(self, query):
+        """The queue of my counter, by status and appointment day."""
+        return requests.queue(db(), current_principal(), day=query.pop("date", None), **query)
+
+
+@blp.route("/signature-requests/<int:request_id>/approve")
+class Approve(MethodView):
+    @blp.auth("officer")
+    @blp.arguments(schemas.ApproveSchema)
+    @blp.response(200, schemas.RequestSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
+    def post(self, body, request_id: int):
+        """The person was checked in person: level 2, and the CA issues the certificate."""
+        sig = parts()
+        return requests.approve(db(), sig.authority, sig.vault, current_principal(), request_id, **body)
+
+
+@blp.route("/signature-requests/<int:request_id>/reject")
+class Reject(MethodView):
+    @blp.auth("officer")
+    @blp.arguments(schemas.RejectSchema)
+    @blp.response(200, schemas.RequestSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    def post(self, body, request_id: int):
+        """Refuse the request, with a reason the citizen reads."""
+        return requests.reject(db(), current_principal(), request_id, body["reason"])
+
+
+@blp.route("/me/certificates")
+class MyCertificates(MethodView):
+    @blp.auth("citizen")
+    @blp.arguments(PageQuery, location="query")
+    @blp.response(200, page_of(schemas.CertificateSchema))
+    def get(self, query):
+        """My certificates, newest first; the status is computed from the dates."""
+        return certificates.list_mine(db(), current_principal().account_id, **query)
+
+
+@blp.route("/certificates/<string:serial>/revoke")
+class Revoke(MethodView):
+    @blp.auth("citizen", "officer")
+    @blp.arguments(schemas.RevokeSchema)
+    @blp.response(200, schemas.CertificateSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    def post(self, body, serial: str):
+        """Revoke a certificate (its holder, or an officer of the counter that issued it)."""
+        return certificates.revoke(db(), current_principal(), serial, body["reason"])
+
+
+@blp.route("/certificates/<string:serial>/renew")
+class Renew(MethodView):
+    @blp.auth("citizen")
+    @blp.response(201, schemas.CertificateSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    def post(self, serial: str):
+        """A new certificate from 30 days before expiry, without a counter visit."""
+        sig = parts()
+        return certificates.renew(db(), sig.authority, sig.vault, current_principal(), serial)
+
+
+@blp.route("/ca/crl")
+class RevocationList(MethodView):
+    @blp.response(200, {"type": "string", "format": "binary"}, content_type=CRL)
+    def get(self):
+        """The issuing CA's current CRL (DER)."""
+        crl = certificates.current_crl(db(), parts().authority)
+        return Response(crl, mimetype=CRL, headers={"Cache-Control": "public, max-age=300",
+                                                    "Content-Disposition": 'attachment; filename="ihanoi-ca.crl"'})
+
+
+@blp.route("/signatures/challenges")
+class Challenges(MethodView):
+    @blp.auth("citizen")
+    @blp.response(202, schemas.ChallengeSchema)
+    @blp.alt_response(409, response="CONFLICT")
+    def post(self):
+        """Text a one-time signing code to my phone."""
+        started = signing.start(db(), parts().challenges, runtime().sms, current_principal())
+        body = {"challenge_id": started.challenge.challenge_id, "expires_at": started.challenge.expires_at,
+                "certificate_serial": started.certificate_serial}
+        if parts().expose_otp:
+            body["debug_otp"] = started.challenge.otp
+        return body
+
+
+@blp.route("/signatures/sign")
+class Sign(MethodView):
+    @blp.auth("citizen")
+    @blp.arguments(schemas.SignFormSchema, location="multipart")
+    @blp.response(200, {"type": "string", "format": "binary"}, content_type=PDF)
+    @blp.alt_response(400, response="BAD_REQUEST")
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
+    @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
+    def post(self, form):
+        """Sign an uploaded PDF (PAdES) with my key, using the code texted to me."""
+        sig, upload = parts(), form["file"]
+        signed = signing.sign(db(), sig.authority, sig.vault, sig.challenges, current_principal(),
+                              challenge_id=form["challenge_id"], otp=form["otp"], data=upload.read(),
+                              filename=upload.filename, max_bytes=sig.max_pdf_bytes)
+        return Response(signed.content, mimetype=PDF, headers={
+            "Content-Disposition": f'attachment; filename="{_ascii(signed.filename)}"',
+            "X-Certificate-Serial": signed.certificate_serial})
+
+
+@blp.route("/signatures/verify")
+class Verify(MethodView):
+    @blp.arguments(schemas.PdfFileSchema, location="multipart")
+    @blp.response(200, schemas.VerificationSchema)
+    @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
+    @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
+    def post(self, files):
+        """Check the signatures of a PDF: intact, chained to the city CA, not revoked when signed."""
+        return verification.verify(db(), parts().authority, files["file"].read(), max_bytes=parts().max_pdf_bytes)
+
+
+def _ascii(name: str) -> str:
+    return "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in name)

@@ -1,0 +1,143 @@
+"""Request and response bodies of the signature routes."""
+from __future__ import annotations
+
+import marshmallow as ma
+from flask_smorest.fields import Upload
+from marshmallow import validate
+
+from api.pagination import PageQuery
+from services import clock
+from services.identity import national_id as cccd
+from services.signatures import certificates
+from services.signatures.authority import REVOCATION_REASONS
+from services.signatures.workflow import REQUEST_STATES, allowed_moves
+
+_CODE = validate.Length(min=1, max=40)
+
+
+class ProviderSchema(ma.Schema):
+    code = ma.fields.String()
+    name = ma.fields.String()
+
+
+class CounterQuery(PageQuery):
+    agency_code = ma.fields.String(validate=_CODE)
+    district_code = ma.fields.String(validate=validate.Length(max=10))
+
+
+class CounterSchema(ma.Schema):
+    code = ma.fields.String()
+    name = ma.fields.String()
+    agency_code = ma.fields.String()
+    district_code = ma.fields.String(allow_none=True)
+
+
+class NewRequestSchema(ma.Schema):
+    provider_code = ma.fields.String(required=True, validate=_CODE, metadata={"example": "VNPT-CA"})
+    counter_code = ma.fields.String(required=True, validate=_CODE, metadata={"example": "MC-BADINH"})
+    appointment_date = ma.fields.Date(required=True, metadata={"description": "A business day, today to 30 days ahead"})
+
+
+class CreatedRequestSchema(ma.Schema):
+    id = ma.fields.Integer()
+    status = ma.fields.String()
+
+
+class HistoryEntrySchema(ma.Schema):
+    from_status = ma.fields.String(attribute="from_status", data_key="from", allow_none=True)
+    to_status = ma.fields.String(attribute="to_status", data_key="to")
+    at = ma.fields.DateTime()
+    actor_role = ma.fields.String(metadata={"description": "owner, officer or authority"})
+    actor_id = ma.fields.UUID(allow_none=True)
+    note = ma.fields.String(allow_none=True)
+
+
+class RequestSchema(ma.Schema):
+    id = ma.fields.Integer()
+    status = ma.fields.String()
+    allowed_moves = ma.fields.Function(lambda r: allowed_moves(r.status))
+    provider_code = ma.fields.String()
+    counter_code = ma.fields.String()
+    appointment_date = ma.fields.Date()
+    reject_reason = ma.fields.String(allow_none=True)
+    applicant_name = ma.fields.Function(lambda r: r.applicant.full_name)
+    applicant_id_masked = ma.fields.Function(lambda r: cccd.last4_mask(r.applicant.national_id))
+    applicant_date_of_birth = ma.fields.Function(lambda r: r.applicant.date_of_birth)
+    certificate_serial = ma.fields.Function(lambda r: r.certificate.serial if r.certificate else None)
+    created_at = ma.fields.DateTime()
+    updated_at = ma.fields.DateTime()
+    history = ma.fields.List(ma.fields.Nested(HistoryEntrySchema))
+
+
+class QueueQuery(PageQuery):
+    status = ma.fields.String(validate=validate.OneOf(REQUEST_STATES))
+    date = ma.fields.Date(metadata={"description": "Appointment day"})
+
+
+class ApproveSchema(ma.Schema):
+    note = ma.fields.String(validate=validate.Length(max=500), load_default=None)
+
+
+class RejectSchema(ma.Schema):
+    reason = ma.fields.String(required=True, validate=validate.Length(min=3, max=500))
+
+
+class CertificateSchema(ma.Schema):
+    serial = ma.fields.String(metadata={"description": "Uppercase hex, no separators"})
+    subject = ma.fields.String()
+    pem = ma.fields.String()
+    valid_from = ma.fields.DateTime()
+    valid_to = ma.fields.DateTime()
+    status = ma.fields.Function(lambda c: certificates.status_of(c, clock.utcnow()),
+                                metadata={"description": "valid, revoked or expired (computed)"})
+    renewable_from = ma.fields.Function(lambda c: c.valid_to - certificates.RENEWAL_WINDOW)
+    revoked_at = ma.fields.DateTime(allow_none=True)
+    revocation_reason = ma.fields.String(allow_none=True)
+    provider_code = ma.fields.String()
+    counter_code = ma.fields.String()
+
+
+class RevokeSchema(ma.Schema):
+    reason = ma.fields.String(required=True, validate=validate.OneOf(REVOCATION_REASONS),
+                              metadata={"description": "An RFC 5280 reason code"})
+
+
+class ChallengeSchema(ma.Schema):
+    challenge_id = ma.fields.String()
+    expires_at = ma.fields.DateTime()
+    certificate_serial = ma.fields.String()
+    debug_otp = ma.fields.String(metadata={"description": "Outside production only"})
+
+
+class PdfFileSchema(ma.Schema):
+    file = Upload(required=True, metadata={"description": "A PDF document"})
+
+
+class SignFormSchema(PdfFileSchema):
+    challenge_id = ma.fields.String(required=True, validate=validate.Length(max=64))
+    otp = ma.fields.String(required=True, validate=validate.Length(max=12))
+
+
+class SignatureReportSchema(ma.Schema):
+    valid = ma.fields.Boolean()
+    status = ma.fields.String(metadata={"description": "valid, invalid or indeterminate"})
+    intact = ma.fields.Boolean()
+    chain_trusted = ma.fields.Boolean()
+    revoked = ma.fields.Boolean(allow_none=True, metadata={
+        "description": "Revoked at signing time; null when it cannot be established"})
+    revocation_status = ma.fields.String(metadata={
+        "description": "good, revoked_after_signing, revoked_before_signing or unknown"})
+    revoked_at = ma.fields.DateTime(allow_none=True)
+    revocation_reason = ma.fields.String(allow_none=True)
+    signer_name = ma.fields.String(allow_none=True)
+    signer_masked = ma.fields.String(allow_none=True)
+    signed_at = ma.fields.DateTime(allow_none=True)
+    signed_at_source = ma.fields.String(metadata={"description": "signing_service or signer_claimed"})
+    certificate_serial = ma.fields.String()
+    field_name = ma.fields.String(allow_none=True)
+    problems = ma.fields.List(ma.fields.String())
+
+
+class VerificationSchema(SignatureReportSchema):
+    signatures = ma.fields.List(ma.fields.Nested(SignatureReportSchema),
+                                metadata={"description": "Every signature, oldest first; the top level is the last"})

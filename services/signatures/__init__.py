@@ -1,0 +1,1 @@
+"""Free digital signatures: requests, in-person approval, certificates, signing and verifying."""

@@ -1,0 +1,30 @@
+"""Who may see or act on a request or certificate: its owner, or an officer of its counter."""
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from services.errors import Forbidden, NotFound
+from services.identity.principal import Principal
+from services.signatures.catalogues import counters_of_officer
+
+
+def is_owner(principal: Principal, account_id) -> bool:
+    return principal.account_id is not None and principal.account_id == account_id
+
+
+def check_reader(session: Session, principal: Principal, account_id, counter_code: str, what: str) -> str:
+    """'owner' or 'officer'; a stranger citizen gets 404, an officer of another counter 403."""
+    if is_owner(principal, account_id):
+        return "owner"
+    if principal.has_role("officer"):
+        if counter_code in counters_of_officer(session, principal.agency_code):
+            return "officer"
+        raise Forbidden(f"This {what} belongs to another counter.", code="other_counter")
+    raise NotFound(f"No such {what}.")
+
+
+def check_officer(session: Session, principal: Principal, counter_code: str, what: str) -> None:
+    if not principal.has_role("officer"):
+        raise Forbidden("Only an officer of the counter can do this.", code="forbidden_role")
+    if counter_code not in counters_of_officer(session, principal.agency_code):
+        raise Forbidden(f"This {what} belongs to another counter.", code="other_counter")

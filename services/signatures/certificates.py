@@ -1,0 +1,148 @@
+"""Certificates: issuance through the CA, the holder's list, revocation, renewal, the CRL."""
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.identity import Account
+from models.signatures import Certificate, CertificateKey
+from services import clock
+from services.errors import NotFound, Unavailable, ValidationFailed
+from services.identity.principal import Principal
+from services.notifications.inbox import notify
+from services.pagination import Page, paginate
+from services.signatures import access
+from services.signatures.authority import (REVOCATION_REASONS, CertificateAuthority,
+                                           CertificateAuthorityError, CertificateSubject, RevokedEntry)
+from services.signatures.key_vault import KeyVault, SealedKey
+from services.signatures.workflow import check_certificate_move
+
+log = logging.getLogger(__name__)
+
+RENEWAL_WINDOW = timedelta(days=30)
+# Revoked certificates stay on the published CRL this long after they expire (RFC 5280 5.1.2.6).
+CRL_KEEP_AFTER_EXPIRY = timedelta(days=7)
+
+
+def status_of(certificate: Certificate, now: datetime) -> str:
+    if certificate.revoked_at is not None:
+        return "revoked"
+    if certificate.valid_to <= now:
+        return "expired"
+    return "valid"
+
+
+def valid_certificate_of(session: Session, account_id: uuid.UUID, now: datetime) -> Certificate | None:
+    return session.scalar(select(Certificate).where(
+        Certificate.account_id == account_id, Certificate.revoked_at.is_(None),
+        Certificate.valid_to > now).order_by(Certificate.valid_to.desc()).limit(1))
+
+
+def issue(session: Session, authority: CertificateAuthority, vault: KeyVault, account: Account, *,
+          provider_code: str, counter_code: str, request_id: int | None = None,
+          renewed_from: Certificate | None = None) -> Certificate:
+    """A new key pair and certificate for `account`; nothing is written if the CA fails."""
+    now = clock.utcnow()
+    key = vault.new_key()
+    try:
+        issued = authority.issue(CertificateSubject(account.full_name, account.national_id),
+                                 key.public_pem, not_before=now)
+    except CertificateAuthorityError as exc:
+        log.warning("certificate authority failed: %s", exc)
+        raise Unavailable("The certificate authority did not issue the certificate; try again shortly.",
+                          code="certificate_authority_unavailable") from exc
+    certificate = Certificate(
+        account_id=account.id, request_id=request_id, provider_code=provider_code,
+        counter_code=counter_code, renewed_from_id=renewed_from.id if renewed_from else None,
+        serial=issued.serial, subject=issued.subject, pem=issued.pem, valid_from=issued.valid_from,
+        valid_to=issued.valid_to, created_at=now)
+    session.add(certificate)
+    session.flush()
+    sealed = vault.seal(key, issued.serial)
+    session.add(CertificateKey(certificate_id=certificate.id, key_id=sealed.key_id, ciphertext=sealed.ciphertext))
+    return certificate
+
+
+def sealed_key_of(session: Session, certificate: Certificate) -> SealedKey:
+    row = session.get(CertificateKey, certificate.id)
+    if row is None:
+        raise NotFound("This certificate has no key for remote signing.", code="no_signing_key")
+    return SealedKey(row.key_id, row.ciphertext)
+
+
+def list_mine(session: Session, account_id: uuid.UUID, *, limit: int, cursor: str | None) -> Page[Certificate]:
+    return paginate(session, select(Certificate).where(Certificate.account_id == account_id),
+                    [Certificate.created_at, Certificate.id], limit=limit, cursor=cursor)
+
+
+def _by_serial(session: Session, serial: str, *, lock: bool = False) -> Certificate:
+    stmt = select(Certificate).where(Certificate.serial == serial.upper().lstrip("0"))
+    certificate = session.scalar(stmt.with_for_update() if lock else stmt)
+    if certificate is None:
+        raise NotFound("No such certificate.")
+    return certificate
+
+
+def _revoke(certificate: Certificate, reason: str, by: uuid.UUID | None, now: datetime) -> None:
+    check_certificate_move(status_of(certificate, now), "revoked")
+    # Whole seconds, as a CRL states it: the record and the CRL never disagree.
+    certificate.revoked_at = now.replace(microsecond=0)
+    certificate.revocation_reason, certificate.revoked_by = reason, by
+
+
+def revoke(session: Session, principal: Principal, serial: str, reason: str) -> Certificate:
+    if reason not in REVOCATION_REASONS:
+        raise ValidationFailed.on_field("reason", f"One of {', '.join(REVOCATION_REASONS)}.", "invalid_reason")
+    certificate = _by_serial(session, serial, lock=True)
+    access.check_reader(session, principal, certificate.account_id, certificate.counter_code, "certificate")
+    _revoke(certificate, reason, principal.account_id, clock.utcnow())
+    notify(session, certificate.account_id, kind="certificate_revoked", title="Chứng thư số đã bị thu hồi",
+           body=f"Chứng thư số {certificate.serial} đã bị thu hồi (lý do: {reason}).",
+           reference=f"certificate:{certificate.serial}")
+    return certificate
+
+
+def renew(session: Session, authority: CertificateAuthority, vault: KeyVault, principal: Principal,
+          serial: str) -> Certificate:
+    """A new certificate (new key) without a counter visit; the old one is superseded."""
+    old = _by_serial(session, serial, lock=True)
+    if not access.is_owner(principal, old.account_id):
+        raise NotFound("No such certificate.")
+    now = clock.utcnow()
+    check_certificate_move(status_of(old, now), "revoked")  # revoked or expired: 409
+    renewable_from = old.valid_to - RENEWAL_WINDOW
+    if now < renewable_from:
+        raise ValidationFailed("A certificate can be renewed from 30 days before it expires.",
+                               errors={"serial": ["Too early to renew."]}, code="renewal_too_early",
+                               renewable_from=renewable_from.isoformat())
+    account = session.get(Account, old.account_id)
+    new = issue(session, authority, vault, account, provider_code=old.provider_code,
+                counter_code=old.counter_code, renewed_from=old)
+    _revoke(old, "superseded", principal.account_id, now)
+    notify(session, account.id, kind="certificate_renewed", title="Chứng thư số đã được gia hạn",
+           body=f"Chứng thư số mới {new.serial} có hiệu lực đến {new.valid_to.date().isoformat()}; "
+                f"chứng thư {old.serial} được thay thế.",
+           reference=f"certificate:{new.serial}")
+    return new
+
+
+def revoked_entries(session: Session, now: datetime, serial: str | None = None) -> list[RevokedEntry]:
+    stmt = select(Certificate.serial, Certificate.revoked_at, Certificate.revocation_reason).where(
+        Certificate.revoked_at.is_not(None))
+    stmt = stmt.where(Certificate.serial == serial) if serial else stmt.where(
+        Certificate.valid_to > now - CRL_KEEP_AFTER_EXPIRY)
+    return [RevokedEntry(s, at, reason) for s, at, reason in session.execute(stmt.order_by(Certificate.id))]
+
+
+def current_crl(session: Session, authority: CertificateAuthority) -> bytes:
+    """The issuing CA's CRL (DER), signed now."""
+    now = clock.utcnow()
+    try:
+        return authority.crl(revoked_entries(session, now), now=now)
+    except CertificateAuthorityError as exc:
+        raise Unavailable("The certificate authority cannot sign a CRL right now.",
+                          code="certificate_authority_unavailable") from exc

@@ -1,0 +1,73 @@
+"""Demo data: catalogues, an issued certificate for the demo citizen, a pending request for
+another demo resident at the demo officer's counter. Running it again adds nothing."""
+from __future__ import annotations
+
+import os
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.identity import Account
+from models.signatures import SignatureRequest
+from services import clock
+from services.demo import people
+from services.identity import accounts
+from services.identity.national_id import NationalIdHasher
+from services.identity.passwords import Passwords
+from services.identity.principal import Principal
+from services.reference import units
+from services.reference.file_import import RowRejected, numbered_csv_rows, run_import
+from services.signatures import catalogues, requests
+from services.signatures.appointments import local_today, next_business_day
+from services.signatures.authority import CertificateAuthority
+from services.signatures.key_vault import KeyVault
+
+DEMO_COUNTER = "MC-BADINH"  # a counter of agency 000.01.01.H26, where the demo OFFICER works
+DEMO_PROVIDER = "VNPT-CA"
+APPLICANT = people.DemoPerson("001192007777", "Vũ Thu Trang", date(1992, 9, 5), "female", "001",
+                              password="Trang@2024", phone="+84987654321")
+
+
+def load_catalogues(session: Session, data_dir: str) -> None:
+    files = [("signature_providers.csv", catalogues.PROVIDER_COLUMNS, catalogues.parse_provider,
+              catalogues.load_providers),
+             ("service_counters.csv", catalogues.COUNTER_COLUMNS,
+              catalogues.counter_parser(catalogues.agency_codes(session), units.unit_codes(session)),
+              catalogues.load_counters)]
+    for name, columns, parse, load in files:
+        with open(os.path.join(data_dir, name), encoding="utf-8-sig", newline="") as stream:
+            report = run_import(session, numbered_csv_rows(stream, columns), parse, load)
+        if report.errors:
+            raise RowRejected(f"{name}:{report.errors[0].line}: {report.errors[0].reason}")
+
+
+def _as_principal(account: Account) -> Principal:
+    return Principal(kind="account", account_id=account.id, roles=(account.role,),
+                     assurance_level=account.assurance_level, agency_code=account.agency_code,
+                     district_code=account.district_code)
+
+
+def _has_requests(session: Session, account: Account) -> bool:
+    return session.scalar(select(SignatureRequest.id).where(SignatureRequest.account_id == account.id)
+                          .limit(1)) is not None
+
+
+def seed(session: Session, id_hasher: NationalIdHasher, passwords: Passwords,
+         authority: CertificateAuthority, vault: KeyVault, data_dir: str) -> None:
+    load_catalogues(session, data_dir)
+    people.seed_people(session, id_hasher, passwords, [APPLICANT])
+    officer = accounts.find_account(session, id_hasher, people.OFFICER.national_id)
+    citizen = accounts.find_account(session, id_hasher, people.CITIZEN.national_id)
+    applicant = accounts.find_account(session, id_hasher, APPLICANT.national_id)
+    day = next_business_day(local_today(clock.utcnow()))
+    if citizen is not None and officer is not None and not _has_requests(session, citizen):
+        issued = requests.submit(session, _as_principal(citizen), provider_code=DEMO_PROVIDER,
+                                 counter_code=DEMO_COUNTER, appointment_date=day)
+        session.flush()
+        requests.approve(session, authority, vault, _as_principal(officer), issued.id,
+                         note="Demo: identity checked at the counter")
+    if applicant is not None and not _has_requests(session, applicant):
+        requests.submit(session, _as_principal(applicant), provider_code="VIETTEL-CA",
+                        counter_code=DEMO_COUNTER, appointment_date=day)
+    session.flush()

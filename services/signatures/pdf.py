@@ -1,0 +1,28 @@
+"""Uploaded PDFs: a size limit, the PDF header, and a file pyHanko can read."""
+from __future__ import annotations
+
+import io
+
+from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils.reader import PdfFileReader
+
+from services.errors import PayloadTooLarge, UnsupportedMediaType, ValidationFailed
+
+HEADER_WINDOW = 1024  # readers accept the %PDF- header anywhere in the first kilobyte
+
+
+def read_pdf(data: bytes, max_bytes: int) -> PdfFileReader:
+    if len(data) > max_bytes:
+        raise PayloadTooLarge(f"The PDF is larger than {max_bytes // 1024} KiB.", code="pdf_too_large",
+                              max_bytes=max_bytes)
+    if b"%PDF-" not in data[:HEADER_WINDOW]:
+        raise UnsupportedMediaType("Upload a PDF document.", code="not_a_pdf")
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        reader.root  # noqa: B018  (forces the cross-reference table and catalogue to be read)
+    except (PdfError, ValueError, KeyError, IndexError) as exc:
+        raise ValidationFailed.on_field("file", "The PDF cannot be read.", "unreadable_pdf") from exc
+    if reader.encrypted:
+        raise ValidationFailed.on_field("file", "Encrypted PDFs cannot be signed or checked here.",
+                                        "encrypted_pdf")
+    return reader

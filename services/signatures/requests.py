@@ -1,0 +1,134 @@
+"""Signature requests: submit, follow, cancel; the counter's queue, approval and rejection."""
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from models.identity import Account
+from models.signatures import (OPEN_REQUEST_STATES, ServiceCounter, SignatureProvider,
+                               SignatureRequest)
+from services import clock
+from services.errors import Conflict, NotFound, ValidationFailed
+from services.identity.accounts import raise_assurance
+from services.identity.principal import Principal
+from services.pagination import Page, paginate
+from services.signatures import access, certificates, workflow
+from services.signatures.appointments import check_appointment
+from services.signatures.authority import CertificateAuthority
+from services.signatures.catalogues import counters_of_officer
+from services.signatures.key_vault import KeyVault
+
+
+def _open_request_of(session: Session, account_id: uuid.UUID) -> SignatureRequest | None:
+    return session.scalar(select(SignatureRequest).where(
+        SignatureRequest.account_id == account_id, SignatureRequest.status.in_(OPEN_REQUEST_STATES)))
+
+
+def _refuse_second(session: Session, account_id: uuid.UUID) -> None:
+    existing = _open_request_of(session, account_id)
+    if existing is not None:
+        raise Conflict("You already have an open signature request.", code="open_request_exists",
+                       existing_id=existing.id)
+    certificate = certificates.valid_certificate_of(session, account_id, clock.utcnow())
+    if certificate is not None:
+        raise Conflict("You already hold a valid certificate; renew it instead.", code="certificate_exists",
+                       existing_id=certificate.serial)
+
+
+def submit(session: Session, principal: Principal, *, provider_code: str, counter_code: str,
+           appointment_date: date) -> SignatureRequest:
+    if session.get(SignatureProvider, provider_code) is None:
+        raise ValidationFailed.on_field("provider_code", "Not a provider of the programme.", "unknown_provider")
+    if session.get(ServiceCounter, counter_code) is None:
+        raise ValidationFailed.on_field("counter_code", "Not a one-stop counter.", "unknown_counter")
+    now = clock.utcnow()
+    check_appointment(appointment_date, now)
+    _refuse_second(session, principal.account_id)
+    request = SignatureRequest(account_id=principal.account_id, provider_code=provider_code,
+                               counter_code=counter_code, appointment_date=appointment_date,
+                               status="submitted", created_at=now, updated_at=now)
+    try:
+        with session.begin_nested():
+            session.add(request)
+    except IntegrityError:  # a concurrent submit of the same citizen won the race
+        _refuse_second(session, principal.account_id)
+        raise
+    workflow.record(session, request, None, "submitted", actor_id=principal.account_id,
+                    actor_role="owner", note=None)
+    return request
+
+
+def get(session: Session, principal: Principal, request_id: int) -> SignatureRequest:
+    request = session.get(SignatureRequest, request_id)
+    if request is None:
+        raise NotFound("No such signature request.")
+    access.check_reader(session, principal, request.account_id, request.counter_code, "request")
+    return request
+
+
+def _locked(session: Session, request_id: int) -> SignatureRequest:
+    request = session.scalar(select(SignatureRequest).where(SignatureRequest.id == request_id)
+                             .with_for_update().execution_options(populate_existing=True))
+    if request is None:
+        raise NotFound("No such signature request.")
+    return request
+
+
+def list_mine(session: Session, account_id: uuid.UUID, *, limit: int, cursor: str | None) -> Page[SignatureRequest]:
+    return paginate(session, select(SignatureRequest).where(SignatureRequest.account_id == account_id),
+                    [SignatureRequest.created_at, SignatureRequest.id], limit=limit, cursor=cursor)
+
+
+def queue(session: Session, principal: Principal, *, limit: int, cursor: str | None,
+          status: str | None = None, day: date | None = None) -> Page[SignatureRequest]:
+    """The requests booked at the officer's counter(s), oldest first."""
+    stmt = select(SignatureRequest).where(
+        SignatureRequest.counter_code.in_(counters_of_officer(session, principal.agency_code)))
+    if status:
+        stmt = stmt.where(SignatureRequest.status == status)
+    if day:
+        stmt = stmt.where(SignatureRequest.appointment_date == day)
+    return paginate(session, stmt, [SignatureRequest.created_at, SignatureRequest.id], limit=limit,
+                    cursor=cursor, descending=False)
+
+
+def cancel(session: Session, principal: Principal, request_id: int) -> SignatureRequest:
+    request = _locked(session, request_id)
+    if not access.is_owner(principal, request.account_id):
+        raise NotFound("No such signature request.")
+    workflow.move(session, request, "cancelled", actor_id=principal.account_id, actor_role="owner")
+    return request
+
+
+def reject(session: Session, principal: Principal, request_id: int, reason: str) -> SignatureRequest:
+    request = _locked(session, request_id)
+    access.check_officer(session, principal, request.counter_code, "request")
+    workflow.move(session, request, "rejected", actor_id=principal.account_id, actor_role="officer",
+                  note=reason)
+    request.reject_reason = reason
+    return request
+
+
+def approve(session: Session, authority: CertificateAuthority, vault: KeyVault, principal: Principal,
+            request_id: int, note: str | None = None) -> SignatureRequest:
+    """The in-person check passed: level 2, then the CA issues; all in the caller's transaction."""
+    request = _locked(session, request_id)
+    access.check_officer(session, principal, request.counter_code, "request")
+    workflow.move(session, request, "approved", actor_id=principal.account_id, actor_role="officer",
+                  note=note)
+    account = session.get(Account, request.account_id)
+    if account.status != "active":
+        raise Conflict("The citizen's account is locked.", code="account_inactive")
+    raise_assurance(session, account, officer_id=principal.account_id,
+                    agency_code=principal.agency_code, method="in_person")
+    certificate = certificates.issue(session, authority, vault, account, provider_code=request.provider_code,
+                                     counter_code=request.counter_code, request_id=request.id)
+    workflow.move(session, request, "issued", actor_id=None, actor_role="authority",
+                  note=f"certificate {certificate.serial}")
+    session.flush()
+    session.expire(request, ["certificate"])
+    return request

@@ -1,0 +1,132 @@
+"""Remote signing: a one-time code to the holder's phone, then a PAdES signature with their key."""
+from __future__ import annotations
+
+import hashlib
+import io
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from asn1crypto import keys as asn1_keys
+from asn1crypto import pem as asn1_pem
+from asn1crypto import x509 as asn1_x509
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields, signers
+from pyhanko.sign.general import SigningError
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.identity import Account
+from models.signatures import Certificate, DocumentSignature
+from services import clock
+from services.errors import BadRequest, Conflict, NotFound, Unavailable, ValidationFailed
+from services.identity.otp import IssuedChallenge, OtpChallenges
+from services.identity.principal import Principal
+from services.identity.sms import SmsSender
+from services.signatures import certificates
+from services.signatures.authority import CertificateAuthority
+from services.signatures.key_vault import HolderKey, KeyUnavailable, KeyVault
+from services.signatures.pdf import read_pdf
+
+OTP_PURPOSE = "signing"
+SIGNING_REASON = "Ký số qua ứng dụng iHanoi"
+
+
+@dataclass(frozen=True)
+class SigningChallenge:
+    challenge: IssuedChallenge
+    certificate_serial: str
+
+
+@dataclass(frozen=True)
+class SignedDocument:
+    content: bytes
+    filename: str
+    certificate_serial: str
+    signed_at: datetime
+
+
+def asn1_certificate(pem_text: str) -> asn1_x509.Certificate:
+    _, _, der = asn1_pem.unarmor(pem_text.encode())
+    return asn1_x509.Certificate.load(der)
+
+
+def _refuse_unusable(certificate: Certificate | None, now: datetime) -> Certificate:
+    if certificate is None:
+        raise Conflict("You hold no valid signing certificate.", code="no_valid_certificate")
+    status = certificates.status_of(certificate, now)
+    if status != "valid":
+        raise Conflict(f"This certificate is {status} and cannot sign.", code=f"certificate_{status}",
+                       current=status)
+    return certificate
+
+
+def _newest_certificate(session: Session, account_id: uuid.UUID) -> Certificate | None:
+    return session.scalar(select(Certificate).where(Certificate.account_id == account_id)
+                          .order_by(Certificate.created_at.desc(), Certificate.id.desc()).limit(1))
+
+
+def start(session: Session, challenges: OtpChallenges, sms: SmsSender, principal: Principal) -> SigningChallenge:
+    now = clock.utcnow()
+    account = session.get(Account, principal.account_id)
+    certificate = (certificates.valid_certificate_of(session, account.id, now)
+                   or _newest_certificate(session, account.id))
+    certificate = _refuse_unusable(certificate, now)
+    if not account.phone:
+        raise ValidationFailed("The account has no phone number for the signing code.", code="no_phone")
+    issued = challenges.issue({"account_id": str(account.id), "serial": certificate.serial})
+    sms.send(account.phone, f"Ma ky so iHanoi: {issued.otp}. Hieu luc 5 phut. Khong chia se ma nay.")
+    return SigningChallenge(issued, certificate.serial)
+
+
+def pades_sign(data: bytes, certificate_pem: str, chain_pem: list[str], key: HolderKey, signer_name: str) -> bytes:
+    """The PDF with one more PAdES (B-B, ETSI.CAdES.detached) signature, as an incremental update."""
+    signer = signers.SimpleSigner(
+        signing_cert=asn1_certificate(certificate_pem),
+        signing_key=asn1_keys.PrivateKeyInfo.load(key.pkcs8_der),
+        cert_registry=SimpleCertificateStore.from_certs([asn1_certificate(p) for p in chain_pem[:-1]]))
+    metadata = signers.PdfSignatureMetadata(
+        field_name=f"iHanoi-{uuid.uuid4().hex[:12]}", md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES, reason=SIGNING_REASON, location="Hà Nội", name=signer_name)
+    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    try:
+        return signers.PdfSigner(metadata, signer).sign_pdf(writer).getvalue()
+    except (SigningError, PdfError) as exc:
+        raise ValidationFailed.on_field("file", f"This PDF cannot be signed: {exc}", "cannot_sign_pdf") from exc
+
+
+def signature_digest(signed_pdf: bytes, index: int = -1) -> str:
+    """SHA-256 of the CMS signature value of one embedded signature: its lookup key."""
+    embedded = PdfFileReader(io.BytesIO(signed_pdf), strict=False).embedded_signatures[index]
+    return hashlib.sha256(embedded.signer_info["signature"].native).hexdigest()
+
+
+def sign(session: Session, authority: CertificateAuthority, vault: KeyVault, challenges: OtpChallenges,
+         principal: Principal, *, challenge_id: str, otp: str, data: bytes, filename: str | None,
+         max_bytes: int) -> SignedDocument:
+    read_pdf(data, max_bytes)  # a bad upload does not spend the code
+    payload = challenges.redeem(challenge_id, otp)
+    if payload.get("account_id") != str(principal.account_id):
+        raise BadRequest("This code was not issued to you.", code="invalid_otp")
+    now = clock.utcnow()
+    certificate = session.scalar(select(Certificate).where(Certificate.serial == payload["serial"])
+                                 .with_for_update())
+    if certificate is None:
+        raise NotFound("The certificate of this code no longer exists.")
+    _refuse_unusable(certificate, now)
+    try:
+        key = vault.open(certificates.sealed_key_of(session, certificate), certificate.serial)
+    except KeyUnavailable as exc:
+        raise Unavailable("The signing key cannot be opened; the operator has been told.",
+                          code="signing_key_unavailable") from exc
+    account = session.get(Account, principal.account_id)
+    signed = pades_sign(data, certificate.pem, authority.chain_pem(), key, account.full_name)
+    session.add(DocumentSignature(
+        certificate_id=certificate.id, account_id=account.id, signature_digest=signature_digest(signed),
+        document_digest=hashlib.sha256(signed).hexdigest(), document_name=(filename or "")[:255] or None,
+        size_bytes=len(signed), signed_at=now.replace(microsecond=0)))  # CRL time granularity
+    stem = (filename or "document.pdf").rsplit("/", 1)[-1].removesuffix(".pdf")
+    return SignedDocument(signed, f"{stem}-signed.pdf", certificate.serial, now)

@@ -1,0 +1,47 @@
+"""`signature providers import`, `counters import`, and the demo data of signatures."""
+from sqlalchemy import func, select
+
+from models.signatures import Certificate, ServiceCounter, SignatureProvider, SignatureRequest
+from services.demo import people as demo_people
+from services.signatures.demo import APPLICANT
+
+
+def test_provider_import_is_repeatable(runner, db_session, tmp_path):
+    path = tmp_path / "providers.csv"
+    path.write_text("code,name\nTEST-CA,Nhà cung cấp thử\n,Thiếu mã\n", encoding="utf-8")
+    first = runner.invoke(args=["signature", "providers", "import", str(path)])
+    assert first.exit_code == 1 and ":3:" in first.output and "code is empty" in first.output
+    runner.invoke(args=["signature", "providers", "import", str(path)])
+    assert db_session.scalar(select(func.count()).select_from(SignatureProvider).where(
+        SignatureProvider.code == "TEST-CA")) == 1
+
+
+def test_counter_import_checks_agency_and_district(runner, db_session, tmp_path):
+    path = tmp_path / "counters.csv"
+    path.write_text("code,name,agency_code,district_code\n"
+                    "MC-T1,Quầy thử 1,000.01.01.H26,001\n"
+                    "MC-T2,Quầy thử 2,999.99.99.H26,001\n"
+                    "MC-T3,Quầy thử 3,000.01.01.H26,999\n"
+                    "MC-T4,Quầy thử 4,000.00.17.H26,\n", encoding="utf-8")
+    result = runner.invoke(args=["counters", "import", str(path)])
+    assert result.exit_code == 1 and ":3:" in result.output and ":4:" in result.output
+    assert "counters: 2 loaded, 2 rejected" in result.output
+    assert db_session.get(ServiceCounter, "MC-T1").agency_code == "000.01.01.H26"
+    assert db_session.get(ServiceCounter, "MC-T4").district_code is None
+
+
+def test_demo_seed_has_one_issued_and_one_pending_request(runner, app, db_session):
+    for _ in range(2):
+        result = runner.invoke(args=["seed", "demo"])
+        assert result.exit_code == 0, result.output
+    hasher = app.extensions["runtime"].id_hasher
+    from services.identity.accounts import find_account
+
+    citizen = find_account(db_session, hasher, demo_people.CITIZEN.national_id)
+    applicant = find_account(db_session, hasher, APPLICANT.national_id)
+    statuses = lambda account: list(db_session.scalars(select(SignatureRequest.status).where(  # noqa: E731
+        SignatureRequest.account_id == account.id)))
+    assert statuses(citizen) == ["issued"] and statuses(applicant) == ["submitted"]
+    assert citizen.assurance_level == 2
+    assert db_session.scalar(select(func.count()).select_from(Certificate).where(
+        Certificate.account_id == citizen.id)) == 1

@@ -11,10 +11,14 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
 from models.types import BigIntPK, UTCDateTime
+
+# JSON documents; JSONB on PostgreSQL (comparable, so a re-import can tell what changed).
+Document = JSON().with_variant(JSONB(), "postgresql")
 
 
 class Procedure(Base):
@@ -28,7 +32,9 @@ class Procedure(Base):
     online_level: Mapped[str] = mapped_column(String(10))  # 'full' | 'partial'
     processing_days: Mapped[int] = mapped_column(Integer)  # business days
     fee: Mapped[int] = mapped_column(Integer)  # VND
-    form_schema: Mapped[dict[str, Any]] = mapped_column(JSON)
+    form_schema: Mapped[dict[str, Any]] = mapped_column(Document)
+    # Code and name lower-cased without Vietnamese diacritics: "dang ky" finds "Đăng ký".
+    search_text: Mapped[str] = mapped_column(String(400))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -51,7 +57,7 @@ class Dossier(Base):
     district_code: Mapped[str | None] = mapped_column(String(10))
     channel: Mapped[str] = mapped_column(String(10))  # 'online' | 'counter' | 'post'
     status: Mapped[str] = mapped_column(String(24))
-    form: Mapped[dict[str, Any]] = mapped_column(JSON)
+    form: Mapped[dict[str, Any]] = mapped_column(Document)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
     received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The due date now (moved by extensions and by time waiting on the citizen) ...
@@ -80,7 +86,7 @@ class DossierEvent(Base):
     actor_account_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id"))
     actor_agency_code: Mapped[str | None] = mapped_column(String(40))
     note: Mapped[str | None] = mapped_column(Text)
-    missing_documents: Mapped[list[str] | None] = mapped_column(JSON)
+    missing_documents: Mapped[list[str] | None] = mapped_column(Document)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

@@ -5,6 +5,7 @@ import os
 from datetime import datetime, timezone
 from typing import Any
 
+import pytest
 from sqlalchemy.orm import Session
 
 from services import clock
@@ -64,3 +65,14 @@ def at(text: str) -> datetime:
 
 def freeze(monkeypatch, moment: datetime) -> None:
     monkeypatch.setattr(clock, "utcnow", lambda: moment)
+
+
+@pytest.fixture
+def catalogue(db_session):
+    """The demo procedure catalogue (data/procedures.json) in the test's database."""
+    load_catalogue(db_session)
+    db_session.commit()
+
+
+def inbox(client, person) -> list[dict[str, Any]]:
+    return client.get("/api/v1/me/notifications?limit=100", headers=person.headers).json["items"]

@@ -2,11 +2,11 @@
 
 Revision ID: 0004_dossiers
 Revises: 0001_foundation
-Create Date: 2026-11-22 21:46:02.001516
+Create Date: 2026-11-22 21:50:52.812361
 """
 from alembic import op
 import sqlalchemy as sa
-
+from sqlalchemy.dialects import postgresql
 
 revision = '0004_dossiers'
 down_revision = '0001_foundation'
@@ -29,7 +29,8 @@ def upgrade() -> None:
     sa.Column('online_level', sa.String(length=10), nullable=False),
     sa.Column('processing_days', sa.Integer(), nullable=False),
     sa.Column('fee', sa.Integer(), nullable=False),
-    sa.Column('form_schema', sa.JSON(), nullable=False),
+    sa.Column('form_schema', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('search_text', sa.String(length=400), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['agency_code'], ['agencies.code'], name=op.f('fk_procedures_agency_code_agencies')),
     sa.PrimaryKeyConstraint('code', name=op.f('pk_procedures'))
@@ -55,7 +56,7 @@ def upgrade() -> None:
     sa.Column('district_code', sa.String(length=10), nullable=True),
     sa.Column('channel', sa.String(length=10), nullable=False),
     sa.Column('status', sa.String(length=24), nullable=False),
-    sa.Column('form', sa.JSON(), nullable=False),
+    sa.Column('form', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('submitted_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('received_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('due_at', sa.DateTime(timezone=True), nullable=False),
@@ -86,7 +87,7 @@ def upgrade() -> None:
     sa.Column('actor_account_id', sa.Uuid(), nullable=True),
     sa.Column('actor_agency_code', sa.String(length=40), nullable=True),
     sa.Column('note', sa.Text(), nullable=True),
-    sa.Column('missing_documents', sa.JSON(), nullable=True),
+    sa.Column('missing_documents', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['actor_account_id'], ['accounts.id'], name=op.f('fk_dossier_events_actor_account_id_accounts')),
     sa.ForeignKeyConstraint(['dossier_id'], ['dossiers.id'], name=op.f('fk_dossier_events_dossier_id_dossiers'), ondelete='CASCADE'),

@@ -1,11 +1,12 @@
 """The procedure catalogue: import (`procedures import`), search and lookup."""
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
 from jsonschema import Draft202012Validator, SchemaError
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.dossiers import Procedure
@@ -18,6 +19,13 @@ from services.pagination import Page, paginate
 
 ONLINE_LEVELS = ("full", "partial")
 MAX_PROCESSING_DAYS = 365
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics (đ included), single spaces: how people type a search."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.lower().split())
 
 
 def _whole_number(raw: dict[str, Any], name: str, low: int, high: int) -> int:
@@ -58,7 +66,8 @@ def procedure_parser(agency_codes: set[str]) -> Callable[[Any], dict[str, Any]]:
 
 def load_procedures(session: Session, procedures: list[dict[str, Any]]) -> None:
     now = clock.utcnow()
-    upsert(session, Procedure.__table__, [{**p, "updated_at": now} for p in procedures], key=["code"],
+    rows = [{**p, "search_text": fold(f"{p['code']} {p['name']}"), "updated_at": now} for p in procedures]
+    upsert(session, Procedure.__table__, rows, key=["code"],
            compare=["name", "agency_code", "online_level", "processing_days", "fee", "form_schema"])
 
 
@@ -68,9 +77,8 @@ def search(session: Session, *, q: str | None, agency_code: str | None, limit: i
     if agency_code:
         stmt = stmt.where(Procedure.agency_code == agency_code)
     if q:
-        pattern = f"%{q.strip().lower()}%"
-        stmt = stmt.where(or_(func.lower(Procedure.name).like(pattern),
-                              func.lower(Procedure.code).like(pattern)))
+        escaped = fold(q).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(Procedure.search_text.like(f"%{escaped}%", escape="\\"))
     return paginate(session, stmt, [Procedure.code], limit=limit, cursor=cursor, descending=False)
 
 

@@ -69,7 +69,7 @@ class Dossier(Base):
     on_time: Mapped[bool | None] = mapped_column(Boolean)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
-    procedure: Mapped[Procedure] = relationship(lazy="selectin", viewonly=True)
+    procedure: Mapped[Procedure] = relationship(viewonly=True)
 
 
 class DossierEvent(Base):

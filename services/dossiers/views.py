@@ -8,7 +8,7 @@ from typing import Any
 
 import redis
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from models.dossiers import Dossier, DossierEvent, DossierExtension
 from models.reference import Resident
@@ -24,6 +24,7 @@ from services.pagination import Page, paginate
 
 PUBLIC_MISSES_ALLOWED = 10  # wrong last-4 guesses per code and hour before lookups stop answering
 PUBLIC_MISS_WINDOW = 3600
+MAX_CODE_LENGTH = 60
 
 
 @dataclass
@@ -113,7 +114,8 @@ def list_mine(session: Session, principal: Principal, *, status: str | None, lim
     resident = resident_of(session, current_account(session, principal))
     if resident is None:
         return Page([], None)
-    stmt = select(Dossier).where(Dossier.owner_resident_id == resident.id)
+    stmt = (select(Dossier).options(joinedload(Dossier.procedure, innerjoin=True))
+            .where(Dossier.owner_resident_id == resident.id))
     if status:
         stmt = stmt.where(Dossier.status == status)
     page = paginate(session, stmt, [Dossier.submitted_at, Dossier.id], limit=limit, cursor=cursor)
@@ -127,6 +129,8 @@ def public_status(session: Session, kv: redis.Redis, code: str, id_last4: str) -
     Wrong guesses are counted per code, so the four digits cannot be found by trying them all.
     """
     miss = NotFound("No dossier matches this code and these digits.", code="dossier_not_found")
+    if len(code) > MAX_CODE_LENGTH:
+        raise miss
     counter = f"dossiers:public-misses:{code}"
     if int(kv.get(counter) or 0) >= PUBLIC_MISSES_ALLOWED:
         raise miss

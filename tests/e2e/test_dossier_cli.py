@@ -76,3 +76,26 @@ def test_deliver_pushes_each_move_once_even_when_the_agency_retries(app, client,
     assert len(sender.sent) == 2
     assert set(db_session.scalars(select(Notification.push_status).where(
         Notification.account_id == citizen.account.id))) == {"sent"}
+
+
+def test_deliver_loop_keeps_polling_until_stopped(app, runner, people, db_session, monkeypatch):
+    import api.cli.push as push_cli
+    from services.notifications.inbox import notify
+
+    citizen = people.citizen()
+    register_device(db_session, citizen.account.id, "ios", "apns-token-loop-01")
+    sender, naps = Recorder(), []
+    monkeypatch.setitem(app.extensions, "push", sender)
+
+    def nap(seconds):
+        naps.append(seconds)
+        if len(naps) == 1:  # a new entry arrives while the worker sleeps
+            notify(db_session, citizen.account.id, kind="dossier_status", title="Mới", body="…")
+            db_session.commit()
+        else:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(push_cli.time, "sleep", nap)
+    result = runner.invoke(args=["notifications", "deliver", "--loop", "--interval", "2"])
+    assert result.exit_code == 0, result.output
+    assert naps == [2.0, 2.0] and [m.title for m in sender.sent] == ["Mới"]

@@ -94,3 +94,14 @@ def test_two_concurrent_moves_one_wins_the_other_is_409(base_app, committed):
         with base_app.extensions["runtime"].sessions() as session:
             notices = session.scalars(select(Notification).where(Notification.reference == code)).all()
         assert len(notices) == moves
+
+
+def test_concurrent_filings_get_distinct_consecutive_codes(base_app, committed):
+    citizen, _key = committed
+    file = lambda c: submit(c, citizen)  # noqa: E731
+    answers = _race(base_app, [file] * 8)
+    assert {a.status_code for a in answers} == {201}
+    codes = sorted(a.json["code"] for a in answers)
+    assert len(set(codes)) == 8
+    numbers = [int(code[-4:]) for code in codes]
+    assert numbers == list(range(numbers[0], numbers[0] + 8))

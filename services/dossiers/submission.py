@@ -80,6 +80,7 @@ def register_received(session: Session, principal: Principal, id_hasher: cccd.Na
     dossier = _new_dossier(session, procedure, resident, channel=channel, form=form or {},
                            account_id=account.id if account and account.role == "citizen" else None,
                            status="received")
-    record(session, dossier, None, actor, note=(note or "").strip() or None)
+    note = (note or "").strip() or None
+    record(session, dossier, None, actor, note=note)
     notices.status_changed(session, dossier, id_hasher, note=note, missing_documents=None)
     return views.detail(session, dossier, staff=True)

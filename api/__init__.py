@@ -9,7 +9,7 @@ from flask import Flask, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
-from api import database, problems, request_log, signatures
+from api import database, problems, push, request_log, signatures
 from api.config import load_config
 from api.docs import docs_assets
 from api.openapi import make_api
@@ -25,11 +25,13 @@ AUTH_PREFIX = "/api/v1/auth/"
 def _blueprints() -> list[Any]:
     from api import probes
     from api.identity import account_routes, auth_routes
+    from api.dossiers import agency_routes as agency_dossier_routes
+    from api.dossiers import routes as dossier_routes
     from api.notifications import routes as notification_routes
     from api.signatures import routes as signature_routes
 
     return [probes.blp, auth_routes.blp, account_routes.blp, notification_routes.blp,
-            signature_routes.blp]
+            signature_routes.blp, dossier_routes.blp, agency_dossier_routes.blp]
 
 
 def _reject_unknown_body_types() -> None:
@@ -49,6 +51,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     app.extensions["runtime"] = build_runtime(app)
     signatures.init_app(app)
+    push.init_app(app)
     database.init_app(app)
     request_log.init_app(app)
     app.before_request(_reject_unknown_body_types)

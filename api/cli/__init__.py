@@ -5,9 +5,9 @@ from flask import Flask
 
 
 def register_commands(app: Flask) -> None:
-    from api.cli import database, demo, identity, reference, signatures
+    from api.cli import database, demo, dossiers, identity, push, reference, signatures
 
     for group in (database.db, demo.seed, reference.units, reference.registry, reference.agencies,
                   identity.staff, identity.accounts, identity.agency_keys,
-                  signatures.signature, signatures.counters):
+                  signatures.signature, signatures.counters, dossiers.procedures, push.notifications):
         app.cli.add_command(group)

@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 from sqlalchemy.orm import Session
 
 from api.runtime import Runtime, runtime
+from services.demo import dossiers as demo_dossiers
 from services.demo import people
 from services.demo.population import generate_residents
 from services.reference import agencies, residents, units
@@ -48,8 +49,13 @@ def seed_signatures(session: Session, rt: Runtime) -> None:
     signature_demo.seed(session, rt.id_hasher, rt.passwords, parts.authority, parts.vault, DATA)
 
 
+def seed_dossiers(session: Session, rt: Runtime) -> None:
+    demo_dossiers.seed_dossiers(session, rt.id_hasher)
+
+
 # Each capability adds its step here; steps run in order, in one transaction.
-SEED_STEPS: list[Callable[[Session, Runtime], None]] = [seed_reference, seed_people, seed_signatures]
+SEED_STEPS: list[Callable[[Session, Runtime], None]] = [
+    seed_reference, seed_people, seed_signatures, seed_dossiers]
 
 
 @seed.command("demo")

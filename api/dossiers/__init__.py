@@ -1,0 +1,1 @@
+"""Public-service dossiers over HTTP: the catalogue, citizens' dossiers, agency moves."""

@@ -1,0 +1,90 @@
+"""The catalogue, a citizen's own dossiers, and the public status lookup."""
+from __future__ import annotations
+
+from flask.views import MethodView
+
+from api.auth import current_principal
+from api.blueprint import Blueprint
+from api.database import db
+from api.dossiers import schemas
+from api.pagination import page_of
+from api.runtime import runtime
+from services.dossiers import actions, procedures, submission, views
+
+blp = Blueprint("dossiers", __name__, url_prefix="/api/v1", description="Public-service dossiers")
+
+
+@blp.route("/procedures")
+class Procedures(MethodView):
+    @blp.arguments(schemas.ProcedureQuery, location="query")
+    @blp.response(200, page_of(schemas.ProcedureSchema))
+    def get(self, query):
+        """The procedure catalogue, by code; `q` searches names and codes."""
+        return procedures.search(db(), **query)
+
+
+@blp.route("/dossiers")
+class Dossiers(MethodView):
+    @blp.auth("citizen")
+    @blp.idempotent()
+    @blp.arguments(schemas.SubmitSchema)
+    @blp.response(201, schemas.DossierSchema)
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    def post(self, body):
+        """File a dossier online; `due_at` is an estimate until the agency receives it."""
+        return submission.submit_online(db(), current_principal(), runtime().id_hasher, **body)
+
+
+@blp.route("/me/dossiers")
+class MyDossiers(MethodView):
+    @blp.auth("citizen")
+    @blp.arguments(schemas.MyDossiersQuery, location="query")
+    @blp.response(200, page_of(schemas.DossierSummarySchema))
+    def get(self, query):
+        """My dossiers, newest first, those filed at a counter included."""
+        return views.list_mine(db(), current_principal(), **query)
+
+
+@blp.route("/dossiers/<code>")
+class DossierDetail(MethodView):
+    @blp.auth("citizen", "officer", agency_key=True)
+    @blp.etag
+    @blp.response(200, schemas.DossierSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, code: str):
+        """A dossier with its whole timeline, for its owner or its agency."""
+        return views.for_viewer(db(), current_principal(), code)
+
+
+@blp.route("/public/dossiers/<code>")
+class PublicDossier(MethodView):
+    @blp.arguments(schemas.PublicQuery, location="query")
+    @blp.response(200, schemas.DossierSummarySchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, query, code: str):
+        """Status by code and the owner's last four ID digits; nothing personal."""
+        return views.public_status(db(), runtime().kv, code, query["id_last4"])
+
+
+@blp.route("/dossiers/<code>/withdraw")
+class Withdraw(MethodView):
+    @blp.auth("citizen")
+    @blp.idempotent()
+    @blp.arguments(schemas.WithdrawSchema)
+    @blp.response(200, schemas.DossierSchema)
+    @blp.alt_response(409, response="CONFLICT")
+    def post(self, body, code: str):
+        """Withdraw a dossier before processing starts."""
+        return actions.withdraw(db(), current_principal(), runtime().id_hasher, code, **body)
+
+
+@blp.route("/dossiers/<code>/supplement")
+class Supplement(MethodView):
+    @blp.auth("citizen")
+    @blp.idempotent()
+    @blp.arguments(schemas.SupplementSchema)
+    @blp.response(200, schemas.DossierSchema)
+    @blp.alt_response(409, response="CONFLICT")
+    def post(self, body, code: str):
+        """Hand in the documents the agency asked for; processing resumes."""
+        return actions.supplement(db(), current_principal(), runtime().id_hasher, code, **body)

@@ -1,0 +1,117 @@
+"""Public-service dossiers: the procedure catalogue, dossiers, their timeline and extensions.
+
+Metrics read `procedures` and `dossiers` directly: keep the column names of the data
+contract (code, procedure_code, owner_account_id, owner_resident_id, district_code,
+channel, status, submitted_at, received_at, due_at, original_due_at, finished_at, on_time).
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base
+from models.types import BigIntPK, UTCDateTime
+
+# JSON documents; JSONB on PostgreSQL (comparable, so a re-import can tell what changed).
+Document = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Procedure(Base):
+    """An administrative procedure of the catalogue and the agency that decides it."""
+
+    __tablename__ = "procedures"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    agency_code: Mapped[str] = mapped_column(String(40), ForeignKey("agencies.code"), index=True)
+    online_level: Mapped[str] = mapped_column(String(10))  # 'full' | 'partial'
+    processing_days: Mapped[int] = mapped_column(Integer)  # business days
+    fee: Mapped[int] = mapped_column(Integer)  # VND
+    form_schema: Mapped[dict[str, Any]] = mapped_column(Document)
+    # Code and name lower-cased without Vietnamese diacritics: "dang ky" finds "Đăng ký".
+    search_text: Mapped[str] = mapped_column(String(400))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Dossier(Base):
+    __tablename__ = "dossiers"
+    __table_args__ = (
+        # GET /me/dossiers: one owner's dossiers newest first (keyset on submitted_at, id).
+        Index("ix_dossiers_owner_submitted", "owner_resident_id", "submitted_at", "id"),
+        # An agency's queue and the metrics' scans by period.
+        Index("ix_dossiers_agency_status", "agency_code", "status"),
+        Index("ix_dossiers_submitted_at", "submitted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    code: Mapped[str] = mapped_column(String(60), unique=True)
+    procedure_code: Mapped[str] = mapped_column(String(40), ForeignKey("procedures.code"))
+    agency_code: Mapped[str] = mapped_column(String(40), ForeignKey("agencies.code"))
+    owner_account_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id"), index=True)
+    owner_resident_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("residents.id"))
+    district_code: Mapped[str | None] = mapped_column(String(10))
+    channel: Mapped[str] = mapped_column(String(10))  # 'online' | 'counter' | 'post'
+    status: Mapped[str] = mapped_column(String(24))
+    form: Mapped[dict[str, Any]] = mapped_column(Document)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The due date now (moved by extensions and by time waiting on the citizen) ...
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # ... and the statutory one, moved only by time waiting on the citizen: on_time uses it.
+    original_due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    on_time: Mapped[bool | None] = mapped_column(Boolean)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    procedure: Mapped[Procedure] = relationship(viewonly=True)
+
+
+class DossierEvent(Base):
+    """One move of a dossier: who (the owner, an officer, an agency system), from, to, why."""
+
+    __tablename__ = "dossier_events"
+    __table_args__ = (Index("ix_dossier_events_dossier", "dossier_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("dossiers.id", ondelete="CASCADE"))
+    from_status: Mapped[str | None] = mapped_column(String(24))
+    to_status: Mapped[str] = mapped_column(String(24))
+    actor_kind: Mapped[str] = mapped_column(String(12))  # owner | officer | agency_key
+    actor_account_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id"))
+    actor_agency_code: Mapped[str | None] = mapped_column(String(40))
+    note: Mapped[str | None] = mapped_column(Text)
+    missing_documents: Mapped[list[str] | None] = mapped_column(Document)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class DossierExtension(Base):
+    """A later due date granted by the agency, with the apology sent to the citizen."""
+
+    __tablename__ = "dossier_extensions"
+    __table_args__ = (Index("ix_dossier_extensions_dossier", "dossier_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("dossiers.id", ondelete="CASCADE"))
+    previous_due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    new_due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    apology: Mapped[str] = mapped_column(Text)
+    actor_kind: Mapped[str] = mapped_column(String(12))
+    actor_account_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id"))
+    actor_agency_code: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class DossierCodeCounter(Base):
+    """The last sequence number handed out per agency and local day (dossier codes)."""
+
+    __tablename__ = "dossier_code_counters"
+
+    agency_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer)

@@ -1,0 +1,1 @@
+"""Working-day arithmetic in Hanoi's calendar."""

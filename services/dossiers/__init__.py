@@ -1,0 +1,1 @@
+"""Public-service dossiers: catalogue, submission, the state machine, due dates, lookups."""

@@ -1,0 +1,86 @@
+"""New dossiers: filed online by the citizen, or registered by an agency at a counter or by post."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.dossiers import Dossier, Procedure
+from models.reference import Resident
+from services import clock
+from services.dossiers import codes, deadlines, notices, views
+from services.dossiers.actors import Actor, agency_actor, resident_of
+from services.dossiers.forms import check_form
+from services.dossiers.procedures import get_procedure
+from services.dossiers.states import OWNER
+from services.dossiers.transitions import record
+from services.errors import Conflict, Forbidden, ValidationFailed
+from services.identity import national_id as cccd
+from services.identity.accounts import current_account, find_account
+from services.identity.principal import Principal
+
+CHANNELS = ("online", "counter", "post")
+AGENCY_CHANNELS = ("counter", "post")
+
+
+def _new_dossier(session: Session, procedure: Procedure, resident: Resident, *, channel: str,
+                 form: dict[str, Any], account_id, status: str) -> Dossier:
+    now = clock.utcnow()
+    due = deadlines.expected_due(now, procedure.processing_days)
+    dossier = Dossier(code=codes.next_code(session, procedure.agency_code, now),
+                      procedure_code=procedure.code, agency_code=procedure.agency_code,
+                      owner_account_id=account_id, owner_resident_id=resident.id,
+                      district_code=resident.district_code, channel=channel, status=status,
+                      form=form, submitted_at=now, received_at=now if status == "received" else None,
+                      due_at=due, original_due_at=due, updated_at=now)
+    session.add(dossier)
+    session.flush()
+    return dossier
+
+
+def submit_online(session: Session, principal: Principal, id_hasher: cccd.NationalIdHasher, *,
+                  procedure_code: str, form: dict[str, Any]) -> views.DossierDetail:
+    """A citizen files a dossier; `due_at` is an estimate until the agency receives it."""
+    account = current_account(session, principal)
+    resident = resident_of(session, account)
+    if resident is None:
+        raise Conflict("Your account is not in the population registry.", code="not_in_registry")
+    procedure = get_procedure(session, procedure_code)
+    check_form(procedure.form_schema, form)
+    dossier = _new_dossier(session, procedure, resident, channel="online", form=form,
+                           account_id=account.id, status="submitted")
+    record(session, dossier, None, Actor(OWNER, account.id))
+    notices.status_changed(session, dossier, id_hasher, note=None, missing_documents=None)
+    return views.detail(session, dossier, staff=False)
+
+
+def _registry_resident(session: Session, national_id: str) -> Resident:
+    cccd.check(national_id, None)
+    resident = session.scalar(select(Resident).where(Resident.national_id == national_id))
+    if resident is None:
+        raise ValidationFailed.on_field("national_id", "Not in the population registry.", "unknown_resident")
+    return resident
+
+
+def register_received(session: Session, principal: Principal, id_hasher: cccd.NationalIdHasher, *,
+                      national_id: str, procedure_code: str, channel: str,
+                      form: dict[str, Any] | None = None, note: str | None = None) -> views.DossierDetail:
+    """An agency registers a dossier handed in at its counter or sent by post: received now."""
+    actor = agency_actor(principal)
+    if channel not in AGENCY_CHANNELS:
+        raise ValidationFailed.on_field("channel", f"One of {', '.join(AGENCY_CHANNELS)}.")
+    resident = _registry_resident(session, national_id)
+    procedure = get_procedure(session, procedure_code)
+    if procedure.agency_code != actor.agency_code:
+        raise Forbidden("Another agency decides this procedure.", code="other_agency")
+    if form:
+        check_form(procedure.form_schema, form)
+    account = find_account(session, id_hasher, national_id)
+    dossier = _new_dossier(session, procedure, resident, channel=channel, form=form or {},
+                           account_id=account.id if account and account.role == "citizen" else None,
+                           status="received")
+    note = (note or "").strip() or None
+    record(session, dossier, None, actor, note=note)
+    notices.status_changed(session, dossier, id_hasher, note=note, missing_documents=None)
+    return views.detail(session, dossier, staff=True)

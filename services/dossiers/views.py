@@ -1,0 +1,144 @@
+"""Reading dossiers: the owner's list, the detail with its timeline, the public lookup."""
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import redis
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from models.dossiers import Dossier, DossierEvent, DossierExtension
+from models.reference import Resident
+from services import clock
+from services.dossiers import deadlines
+from services.dossiers.actors import is_owner, resident_of
+from services.dossiers.states import PORTAL_STATUS, STATE_LABELS
+from services.errors import NotFound
+from services.identity import national_id as cccd
+from services.identity.accounts import current_account
+from services.identity.principal import Principal
+from services.pagination import Page, paginate
+
+PUBLIC_MISSES_ALLOWED = 10  # wrong last-4 guesses per code and hour before lookups stop answering
+PUBLIC_MISS_WINDOW = 3600
+MAX_CODE_LENGTH = 60
+
+
+@dataclass
+class DossierSummary:
+    code: str
+    procedure_code: str
+    procedure_name: str
+    agency_code: str
+    channel: str
+    status: str
+    status_label: str
+    portal_status: int
+    submitted_at: datetime
+    received_at: datetime | None
+    due_at: datetime
+    finished_at: datetime | None
+    on_time: bool | None
+    is_overdue: bool
+
+
+@dataclass
+class DossierDetail(DossierSummary):
+    original_due_at: datetime | None = None
+    form: dict[str, Any] = field(default_factory=dict)
+    owner: dict[str, str] = field(default_factory=dict)
+    supplement_request: dict[str, Any] | None = None
+    timeline: list[dict[str, Any]] = field(default_factory=list)
+    extensions: list[dict[str, Any]] = field(default_factory=list)
+
+
+def summary(dossier: Dossier, now: datetime | None = None) -> DossierSummary:
+    return DossierSummary(
+        code=dossier.code, procedure_code=dossier.procedure_code, procedure_name=dossier.procedure.name,
+        agency_code=dossier.agency_code, channel=dossier.channel, status=dossier.status,
+        status_label=STATE_LABELS[dossier.status], portal_status=PORTAL_STATUS[dossier.status],
+        submitted_at=dossier.submitted_at, received_at=dossier.received_at, due_at=dossier.due_at,
+        finished_at=dossier.finished_at, on_time=dossier.on_time,
+        is_overdue=deadlines.is_overdue(dossier, now or clock.utcnow()))
+
+
+def _timeline(session: Session, dossier: Dossier) -> list[dict[str, Any]]:
+    events = session.scalars(select(DossierEvent).where(DossierEvent.dossier_id == dossier.id)
+                             .order_by(DossierEvent.id))
+    return [{"from_status": e.from_status, "to_status": e.to_status,
+             "portal_status": PORTAL_STATUS[e.to_status], "actor": e.actor_kind,
+             "agency_code": e.actor_agency_code, "note": e.note,
+             "missing_documents": e.missing_documents, "at": e.created_at} for e in events]
+
+
+def _extensions(session: Session, dossier: Dossier) -> list[dict[str, Any]]:
+    rows = session.scalars(select(DossierExtension).where(DossierExtension.dossier_id == dossier.id)
+                           .order_by(DossierExtension.id))
+    return [{"previous_due_at": x.previous_due_at, "new_due_at": x.new_due_at, "apology": x.apology,
+             "at": x.created_at} for x in rows]
+
+
+def detail(session: Session, dossier: Dossier, *, staff: bool) -> DossierDetail:
+    """The whole dossier; staff see the owner's ID number only by its last four digits."""
+    owner = session.get(Resident, dossier.owner_resident_id)
+    masked = cccd.last4_mask(owner.national_id) if staff else cccd.mask(owner.national_id)
+    timeline = _timeline(session, dossier)
+    asked = next((e for e in reversed(timeline) if e["to_status"] == "supplement_requested"), None)
+    return DossierDetail(
+        **vars(summary(dossier)), original_due_at=dossier.original_due_at, form=dossier.form,
+        owner={"full_name": owner.full_name, "national_id_masked": masked},
+        supplement_request=({"note": asked["note"], "missing_documents": asked["missing_documents"],
+                             "requested_at": asked["at"]}
+                            if asked and dossier.status == "supplement_requested" else None),
+        timeline=timeline, extensions=_extensions(session, dossier))
+
+
+def for_viewer(session: Session, principal: Principal, code: str) -> DossierDetail:
+    """The owner, or an officer or system of the dossier's agency; anyone else: 404."""
+    dossier = session.scalar(select(Dossier).where(Dossier.code == code))
+    if dossier is not None:
+        if principal.kind == "agency_key" or principal.has_role("officer"):
+            if principal.agency_code == dossier.agency_code:
+                return detail(session, dossier, staff=True)
+        elif is_owner(session, dossier, principal.account_id):
+            return detail(session, dossier, staff=False)
+    raise NotFound("No such dossier.", code="dossier_not_found")
+
+
+def list_mine(session: Session, principal: Principal, *, status: str | None, limit: int,
+              cursor: str | None) -> Page[DossierSummary]:
+    """The signed-in citizen's dossiers, newest first, including those filed at a counter."""
+    resident = resident_of(session, current_account(session, principal))
+    if resident is None:
+        return Page([], None)
+    stmt = (select(Dossier).options(joinedload(Dossier.procedure, innerjoin=True))
+            .where(Dossier.owner_resident_id == resident.id))
+    if status:
+        stmt = stmt.where(Dossier.status == status)
+    page = paginate(session, stmt, [Dossier.submitted_at, Dossier.id], limit=limit, cursor=cursor)
+    now = clock.utcnow()
+    return Page([summary(d, now) for d in page.items], page.next_cursor)
+
+
+def public_status(session: Session, kv: redis.Redis, code: str, id_last4: str) -> DossierSummary:
+    """Status by code and the owner's last four ID digits; a miss looks like an unknown code.
+
+    Wrong guesses are counted per code, so the four digits cannot be found by trying them all.
+    """
+    miss = NotFound("No dossier matches this code and these digits.", code="dossier_not_found")
+    if len(code) > MAX_CODE_LENGTH:
+        raise miss
+    counter = f"dossiers:public-misses:{code}"
+    if int(kv.get(counter) or 0) >= PUBLIC_MISSES_ALLOWED:
+        raise miss
+    row = session.execute(select(Dossier, Resident.national_id)
+                          .join(Resident, Resident.id == Dossier.owner_resident_id)
+                          .where(Dossier.code == code)).first()
+    if row is None or not hmac.compare_digest(row[1][-4:].encode(), id_last4.encode()):
+        with kv.pipeline() as pipe:
+            pipe.incr(counter).expire(counter, PUBLIC_MISS_WINDOW).execute()
+        raise miss
+    return summary(row[0])

@@ -1,0 +1,23 @@
+"""The demo data: the catalogue and the demo citizen's dossiers in several states, once."""
+from sqlalchemy import func, select
+
+from models.dossiers import Dossier, DossierEvent
+from services.demo.people import CITIZEN
+
+
+def test_seed_demo_gives_the_citizen_dossiers_in_several_states_once(client, runner, db_session):
+    assert runner.invoke(args=["seed", "demo"]).exit_code == 0
+    assert runner.invoke(args=["seed", "demo"]).exit_code == 0
+    signed_in = client.post("/api/v1/auth/token", json={"national_id": CITIZEN.national_id,
+                                                        "password": CITIZEN.password}).json
+    headers = {"Authorization": f"Bearer {signed_in['access_token']}"}
+    mine = client.get("/api/v1/me/dossiers", headers=headers).json["items"]
+    assert {d["status"] for d in mine} >= {"submitted", "received", "processing", "supplement_requested",
+                                           "returned", "rejected", "withdrawn"}
+    assert len(mine) == 7 and db_session.scalar(select(func.count()).select_from(Dossier)) == 7
+    assert {d["channel"] for d in mine} == {"online", "counter"}
+    extended = next(d for d in mine if d["procedure_code"] == "2.000488")
+    detail = client.get(f"/api/v1/dossiers/{extended['code']}", headers=headers).json
+    assert detail["extensions"] and [e["to_status"] for e in detail["timeline"]] == ["submitted", "received", "processing"]
+    assert db_session.scalar(select(func.count()).select_from(DossierEvent)) == 19
+    assert len(client.get("/api/v1/procedures?limit=100").json["items"]) == 13

@@ -54,19 +54,26 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
         found = session.scalar(lookup)
         if found is not None:
             return _replay(found, fingerprint)
-        response = make_response(view(*args, **kwargs))
-        if response.status_code >= 400:
-            return response
-        session.add(IdempotencyRecord(caller=caller, key=key, request_hash=fingerprint,
-                                      status_code=response.status_code,
-                                      response_body=response.get_data(as_text=True),
-                                      created_at=utcnow()))
+        # Reserve the key before acting: a concurrent twin blocks on this row until we
+        # finish, then replays our answer instead of acting a second time.
+        record = IdempotencyRecord(caller=caller, key=key, request_hash=fingerprint,
+                                   status_code=0, response_body="", created_at=utcnow())
+        session.add(record)
         try:
             session.flush()
         except IntegrityError:
-            # A concurrent retry with the same key won: undo ours and answer as it did.
             session.rollback()
             return _replay(session.scalars(lookup).one(), fingerprint)
+        try:
+            response = make_response(view(*args, **kwargs))
+        except Exception:
+            session.delete(record)  # even if the error keeps other changes, the key stays free
+            raise
+        if response.status_code >= 400:
+            session.delete(record)
+            return response
+        record.status_code = response.status_code
+        record.response_body = response.get_data(as_text=True)
         return response
 
     return wrapper

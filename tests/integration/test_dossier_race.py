@@ -105,3 +105,18 @@ def test_concurrent_filings_get_distinct_consecutive_codes(base_app, committed):
     assert len(set(codes)) == 8
     numbers = [int(code[-4:]) for code in codes]
     assert numbers == list(range(numbers[0], numbers[0] + 8))
+
+
+def test_the_same_idempotency_key_sent_twice_at_once_moves_once_and_replays(base_app, committed):
+    citizen, key = committed
+    client = base_app.test_client()
+    code = submit(client, citizen).json["code"]
+    retry = {**key, "Idempotency-Key": f"race-{code}"}
+    move = lambda c: c.post(f"/api/v1/agency/dossiers/{code}/transitions",  # noqa: E731
+                            headers=retry, json={"to": "received"})
+    answers = _race(base_app, [move, move])
+    assert [a.status_code for a in answers] == [200, 200], [a.json for a in answers]
+    assert sorted(a.headers.get("Idempotent-Replayed", "") for a in answers) == ["", "true"]
+    assert answers[0].json == answers[1].json
+    detail = client.get(f"/api/v1/dossiers/{code}", headers=citizen.headers).json
+    assert [event["to_status"] for event in detail["timeline"]].count("received") == 1

@@ -23,10 +23,11 @@ BODY_TYPES = ("application/json", "multipart/form-data")
 
 def _blueprints() -> list[Any]:
     from api import probes
+    from api.health import provider_routes, routes as health_routes  # noqa: F401 (adds its routes)
     from api.identity import account_routes, auth_routes
     from api.notifications import routes as notification_routes
 
-    return [probes.blp, auth_routes.blp, account_routes.blp, notification_routes.blp]
+    return [probes.blp, auth_routes.blp, account_routes.blp, notification_routes.blp, health_routes.blp]
 
 
 def _reject_unknown_body_types() -> None:

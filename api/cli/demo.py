@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from api.runtime import Runtime, runtime
 from services.demo import people
+from services.demo.health import seed_health
 from services.demo.population import generate_residents
 from services.reference import agencies, residents, units
 from services.reference.file_import import numbered_csv_rows, run_import
@@ -40,7 +41,7 @@ def seed_people(session: Session, rt: Runtime) -> None:
 
 
 # Each capability adds its step here; steps run in order, in one transaction.
-SEED_STEPS: list[Callable[[Session, Runtime], None]] = [seed_reference, seed_people]
+SEED_STEPS: list[Callable[[Session, Runtime], None]] = [seed_reference, seed_people, seed_health]
 
 
 @seed.command("demo")

@@ -1,0 +1,1 @@
+"""Calendars: business days in Asia/Ho_Chi_Minh with the Vietnamese public holidays."""

@@ -41,4 +41,4 @@ def facility_codes(session: Session) -> set[str]:
 def facility_names(session: Session, codes: set[str]) -> dict[str, str]:
     if not codes:
         return {}
-    return dict(session.execute(select(Facility.code, Facility.name).where(Facility.code.in_(codes))).tuples().all())
+    return dict(session.execute(select(Facility.code, Facility.name).where(Facility.code.in_(codes))).all())

@@ -41,10 +41,11 @@ def _latest_observation_ids(record_id: int):
     return union_all(*[select(probe.c.id) for probe in probes])
 
 
-def _latest_per_kind(risk_factors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _latest_by(views: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
     latest: dict[str, dict[str, Any]] = {}
-    for view in risk_factors:  # oldest first: later assessments replace earlier ones
-        latest[view["kind"]] = view
+    for view in views:  # oldest first: a later entry replaces an earlier one with the same key
+        latest.pop(view[key], None)
+        latest[view[key]] = view
     return list(latest.values())
 
 
@@ -61,12 +62,13 @@ def summary(session: Session, resident: Resident, record_id: int | None, *, for_
     for view in sorted(entry_views(session, OBSERVATION, latest), key=lambda v: order.index(v["code"])):
         result["vital_signs" if view["category"] == "vital-signs" else "lab_results"].append(view)
     conditions = session.scalars(select(Condition).where(Condition.record_id == record_id).order_by(Condition.id))
-    result["active_conditions"] = [v for v in entry_views(session, BY_RESOURCE_TYPE["condition"], list(conditions))
+    result["active_conditions"] = [v for v in _latest_by(entry_views(session, BY_RESOURCE_TYPE["condition"],
+                                                                     list(conditions)), "code")
                                    if v["status"] in codes.ACTIVE_STATUSES]
     allergies = session.scalars(select(Allergy).where(Allergy.record_id == record_id).order_by(Allergy.id))
     result["allergies"] = entry_views(session, BY_RESOURCE_TYPE["allergy"], list(allergies))
     risks = session.scalars(select(RiskFactor).where(RiskFactor.record_id == record_id).order_by(RiskFactor.id))
-    result["risk_factors"] = _latest_per_kind(entry_views(session, BY_RESOURCE_TYPE["risk_factor"], list(risks)))
+    result["risk_factors"] = _latest_by(entry_views(session, BY_RESOURCE_TYPE["risk_factor"], list(risks)), "kind")
     last = session.scalars(select(Encounter).where(Encounter.record_id == record_id)
                            .order_by(Encounter.start_at.desc(), Encounter.id.desc()).limit(1)).first()
     result["last_visit"] = entry_views(session, ENCOUNTER, [last])[0] if last else None

@@ -37,7 +37,7 @@ def ensure_records(session: Session, resident_ids: Iterable[int]) -> dict[int, i
     found: dict[int, int] = {}
     for start in range(0, len(wanted), 5_000):
         found.update(session.execute(select(table.c.resident_id, table.c.id)
-                                     .where(table.c.resident_id.in_(wanted[start:start + 5_000]))).tuples().all())
+                                     .where(table.c.resident_id.in_(wanted[start:start + 5_000]))).all())
     return found
 
 

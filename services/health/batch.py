@@ -223,21 +223,22 @@ def _check_list(kind: str, items: Any, ctx: Context, errors: dict[str, list[str]
         errors[kind] = [f"A list of at most {MAX_ITEMS} items."]
         return []
     rule, allowed = ITEM_RULES[kind]
+    allowed = allowed | {"source_id"}
     seen: set[str] = set()
     rows: list[dict[str, Any]] = []
     for index, item in enumerate(items):
-        path = f"{kind}.{index}"
         if not isinstance(item, dict):
-            errors[path] = ["Must be an object."]
+            errors[f"{kind}.{index}"] = ["Must be an object."]
             continue
-        unknown = set(item) - allowed - {"source_id"}
-        if unknown:
-            errors[f"{path}.{sorted(unknown)[0]}"] = ["Unknown field."]
+        if not allowed.issuperset(item):
+            errors[f"{kind}.{index}.{sorted(set(item) - allowed)[0]}"] = ["Unknown field."]
             continue
         try:
-            rows.append({**rule(item, ctx), "source_id": _source_id(item, seen), "_index": index})
+            row = rule(item, ctx)
+            row["source_id"], row["_index"] = _source_id(item, seen), index
+            rows.append(row)
         except _Invalid as problem:
-            errors[f"{path}.{problem.field_name}"] = [str(problem)]
+            errors[f"{kind}.{index}.{problem.field_name}"] = [str(problem)]
     return rows
 
 

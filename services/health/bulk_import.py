@@ -133,7 +133,7 @@ class HealthImport:
             self.report.loaded += 1
             if self.progress:
                 self.progress(1)
-        created, skipped = records.store(self.session, rows)
+        created, skipped = records.store(self.session, rows, bulk=True)
         for kind, count in created.items():
             self.report.created[kind] += count
         self.report.skipped_duplicates += skipped

@@ -4,11 +4,11 @@ loads) and skip entries whose (facility, source_id) is already stored.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from psycopg.types.json import Json
 from sqlalchemy import Table, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -51,6 +51,24 @@ def _insert_small(session: Session, table: Table, rows: Sequence[dict[str, Any]]
     return len(session.execute(stmt.returning(table.c.id), list(rows)).all())
 
 
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value: Any) -> str:
+    """One value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        return value.translate(_COPY_ESCAPES)
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False).translate(_COPY_ESCAPES)
+    return repr(value)
+
+
 def _copy_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> int:
     """COPY into a temporary staging table, then one INSERT ... SELECT skipping duplicates."""
     columns = _columns(table)
@@ -60,8 +78,7 @@ def _copy_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -
     with raw.cursor() as cursor:
         cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} AS SELECT {quoted} FROM {table.name} WITH NO DATA")
         with cursor.copy(f"COPY {stage} ({quoted}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row([Json(row[c]) if isinstance(row[c], list) else row[c] for c in columns])
+            copy.write("".join("\t".join([_copy_text(row[c]) for c in columns]) + "\n" for row in rows))
         cursor.execute(f"INSERT INTO {table.name} ({quoted}) SELECT {quoted} FROM {stage} "
                        "ON CONFLICT (facility_code, source_id) DO NOTHING")
         created = cursor.rowcount
@@ -69,11 +86,13 @@ def _copy_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -
     return created
 
 
-def insert_entries(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> int:
-    """Insert `rows`, skipping (facility_code, source_id) already stored; the number inserted."""
+def insert_entries(session: Session, table: Table, rows: Sequence[dict[str, Any]], *, bulk: bool = False) -> int:
+    """Insert `rows`, skipping (facility_code, source_id) already stored; the number inserted.
+
+    `bulk` (a file import) always takes the COPY path on PostgreSQL."""
     if not rows:
         return 0
-    if len(rows) >= COPY_THRESHOLD and session.get_bind().dialect.name == "postgresql":
+    if (bulk or len(rows) >= COPY_THRESHOLD) and session.get_bind().dialect.name == "postgresql":
         session.flush()
         return _copy_rows(session, table, rows)
     return _insert_small(session, table, rows)
@@ -117,9 +136,10 @@ def rows_for(batch: CleanBatch, record_id: int, facility_code: str, now: datetim
             for kind, entries in batch.entries.items()}
 
 
-def store(session: Session, rows: dict[str, list[dict[str, Any]]]) -> tuple[dict[str, int], int]:
+def store(session: Session, rows: dict[str, list[dict[str, Any]]], *, bulk: bool = False
+          ) -> tuple[dict[str, int], int]:
     """Insert the rows of each kind: (created per kind, duplicates skipped)."""
-    created = {kind: insert_entries(session, BY_BATCH_KEY[kind].model.__table__, rows.get(kind, []))
+    created = {kind: insert_entries(session, BY_BATCH_KEY[kind].model.__table__, rows.get(kind, []), bulk=bulk)
                for kind in KINDS}
     total = sum(len(rows.get(kind, [])) for kind in KINDS)
     return created, total - sum(created.values())

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from typing import Any
 
+from cachetools import TTLCache
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -32,13 +34,28 @@ def facility_parser(unit_codes: set[str]) -> Callable[[dict[str, str]], dict[str
 
 def load_facilities(session: Session, facilities: list[dict[str, Any]]) -> None:
     upsert(session, Facility.__table__, facilities, key=["code"])
+    with _names_lock:
+        _names.clear()
 
 
 def facility_codes(session: Session) -> set[str]:
     return set(session.scalars(select(Facility.code)))
 
 
+# Names change rarely and every health read shows some: each process keeps them a few minutes.
+_names: TTLCache[str, str] = TTLCache(maxsize=20_000, ttl=300)
+
+
+_names_lock = threading.Lock()
+
+
 def facility_names(session: Session, codes: set[str]) -> dict[str, str]:
-    if not codes:
-        return {}
-    return dict(session.execute(select(Facility.code, Facility.name).where(Facility.code.in_(codes))).all())
+    with _names_lock:
+        known = {code: _names[code] for code in codes if code in _names}
+    missing = [code for code in codes if code not in known]
+    if missing:
+        found = dict(session.execute(select(Facility.code, Facility.name).where(Facility.code.in_(missing))).all())
+        with _names_lock:
+            _names.update(found)
+        known.update(found)
+    return known

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, union_all
+from sqlalchemy import bindparam, func, select, union_all
 from sqlalchemy.orm import Session
 
 from models.health import Allergy, Condition, Encounter, HealthRecord, Immunization, Observation, RiskFactor
@@ -19,7 +19,7 @@ from services.health import codes
 from services.health.access_log import record_access
 from services.health.entries import BY_RESOURCE_TYPE
 from services.health.subjects import Subject
-from services.health.views import entry_views
+from services.health.views import corrections_for, entry_views
 from services.identity.national_id import last4_mask, mask
 from services.pagination import Page, paginate
 
@@ -33,12 +33,17 @@ def person_block(resident: Resident, *, for_staff: bool) -> dict[str, Any]:
             "full_name": resident.full_name, "date_of_birth": resident.date_of_birth, "sex": resident.sex}
 
 
-def _latest_observation_ids(record_id: int):
-    """One index probe per known code: the newest observation of each."""
-    probes = [select(Observation.id).where(Observation.record_id == record_id, Observation.code == code)
+def _latest_observations():
+    """One index probe per known code: the newest observation of each (built once, bound per call)."""
+    record = bindparam("record_id", type_=Observation.record_id.type)
+    probes = [select(Observation.id).where(Observation.record_id == record, Observation.code == code)
               .order_by(Observation.effective_at.desc(), Observation.id.desc()).limit(1).subquery()
               for code in codes.OBSERVATION_CODES]
-    return union_all(*[select(probe.c.id) for probe in probes])
+    return select(Observation).where(Observation.id.in_(union_all(*[select(probe.c.id) for probe in probes])))
+
+
+LATEST_OBSERVATIONS = _latest_observations()
+CODE_ORDER = {code: position for position, code in enumerate(codes.OBSERVATION_CODES)}
 
 
 def _latest_by(views: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
@@ -49,6 +54,10 @@ def _latest_by(views: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
     return list(latest.values())
 
 
+def _of_record(session: Session, model, record_id: int) -> list[Any]:
+    return list(session.scalars(select(model).where(model.record_id == record_id).order_by(model.id)))
+
+
 def summary(session: Session, resident: Resident, record_id: int | None, *, for_staff: bool = False) -> dict[str, Any]:
     """Latest value of each vital sign and lab value, active conditions, allergies, risk factors,
     last visit and number of immunizations."""
@@ -57,21 +66,23 @@ def summary(session: Session, resident: Resident, record_id: int | None, *, for_
                               "risk_factors": [], "last_visit": None, "immunization_count": 0}
     if record_id is None:
         return result
-    latest = list(session.scalars(select(Observation).where(Observation.id.in_(_latest_observation_ids(record_id)))))
-    order = list(codes.OBSERVATION_CODES)
-    for view in sorted(entry_views(session, OBSERVATION, latest), key=lambda v: order.index(v["code"])):
+    entries = {
+        "observation": list(session.scalars(LATEST_OBSERVATIONS, {"record_id": record_id})),
+        "condition": _of_record(session, Condition, record_id),
+        "allergy": _of_record(session, Allergy, record_id),
+        "risk_factor": _of_record(session, RiskFactor, record_id),
+        "encounter": list(session.scalars(select(Encounter).where(Encounter.record_id == record_id)
+                                          .order_by(Encounter.start_at.desc(), Encounter.id.desc()).limit(1))),
+    }
+    corrections = corrections_for(session, {kind: [e.id for e in rows] for kind, rows in entries.items()})
+    views = {kind: entry_views(session, BY_RESOURCE_TYPE[kind], rows, corrections) for kind, rows in entries.items()}
+    for view in sorted(views["observation"], key=lambda v: CODE_ORDER[v["code"]]):
         result["vital_signs" if view["category"] == "vital-signs" else "lab_results"].append(view)
-    conditions = session.scalars(select(Condition).where(Condition.record_id == record_id).order_by(Condition.id))
-    result["active_conditions"] = [v for v in _latest_by(entry_views(session, BY_RESOURCE_TYPE["condition"],
-                                                                     list(conditions)), "code")
+    result["active_conditions"] = [v for v in _latest_by(views["condition"], "code")
                                    if v["status"] in codes.ACTIVE_STATUSES]
-    allergies = session.scalars(select(Allergy).where(Allergy.record_id == record_id).order_by(Allergy.id))
-    result["allergies"] = entry_views(session, BY_RESOURCE_TYPE["allergy"], list(allergies))
-    risks = session.scalars(select(RiskFactor).where(RiskFactor.record_id == record_id).order_by(RiskFactor.id))
-    result["risk_factors"] = _latest_by(entry_views(session, BY_RESOURCE_TYPE["risk_factor"], list(risks)), "kind")
-    last = session.scalars(select(Encounter).where(Encounter.record_id == record_id)
-                           .order_by(Encounter.start_at.desc(), Encounter.id.desc()).limit(1)).first()
-    result["last_visit"] = entry_views(session, ENCOUNTER, [last])[0] if last else None
+    result["allergies"] = views["allergy"]
+    result["risk_factors"] = _latest_by(views["risk_factor"], "kind")
+    result["last_visit"] = views["encounter"][0] if views["encounter"] else None
     result["immunization_count"] = session.scalar(
         select(func.count()).select_from(Immunization).where(Immunization.record_id == record_id))
     return result

@@ -53,12 +53,17 @@ def own_or_ward(session: Session, principal: Principal, subject: str | None) -> 
     Anyone who is not the registered guardian of a child under 14 gets the same 403,
     whether or not the number exists.
     """
-    actor = actor_of(session, principal)
+    row = session.execute(select(Account, Resident, HealthRecord.id)
+                          .outerjoin(Resident, Resident.national_id == Account.national_id)
+                          .outerjoin(HealthRecord, HealthRecord.resident_id == Resident.id)
+                          .where(Account.id == principal.account_id)).first()
+    if row is None or row[0].status != "active":
+        raise Unauthenticated("This account is not active.", code="account_inactive")
+    actor, own, own_record = row
     if subject is None or subject == actor.national_id:
-        found = _resident_with_record(session, actor.national_id)
-        if found is None:
+        if own is None:
             raise NotFound("Your account has no entry in the population registry.", code="not_in_registry")
-        return Subject(found[0], found[1], actor)
+        return Subject(own, own_record, actor)
     found = _resident_with_record(session, subject)
     today = clock.utcnow().astimezone(HANOI).date()
     if (found is None or found[0].guardian_national_id != actor.national_id

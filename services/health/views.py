@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from models.health import HealthCorrection
@@ -25,16 +25,23 @@ def from_json_value(name: str, value: Any) -> Any:
     return date.fromisoformat(value) if name in DATE_FIELDS and isinstance(value, str) else value
 
 
-def corrections_of(session: Session, resource_type: str, ids: Sequence[int]) -> dict[int, list[HealthCorrection]]:
-    if not ids:
+Corrections = dict[tuple[str, int], list[HealthCorrection]]
+
+
+def corrections_for(session: Session, wanted: dict[str, Sequence[int]]) -> Corrections:
+    """The corrections of many entries of several kinds, in one query, oldest first."""
+    conditions = [and_(HealthCorrection.resource_type == kind, HealthCorrection.resource_id.in_(list(ids)))
+                  for kind, ids in wanted.items() if ids]
+    if not conditions:
         return {}
-    found: dict[int, list[HealthCorrection]] = {}
-    stmt = (select(HealthCorrection)
-            .where(HealthCorrection.resource_type == resource_type, HealthCorrection.resource_id.in_(list(ids)))
-            .order_by(HealthCorrection.id))
-    for correction in session.scalars(stmt):
-        found.setdefault(correction.resource_id, []).append(correction)
+    found: Corrections = {}
+    for correction in session.scalars(select(HealthCorrection).where(or_(*conditions)).order_by(HealthCorrection.id)):
+        found.setdefault((correction.resource_type, correction.resource_id), []).append(correction)
     return found
+
+
+def corrections_of(session: Session, resource_type: str, ids: Sequence[int]) -> dict[int, list[HealthCorrection]]:
+    return {entry_id: found for (_, entry_id), found in corrections_for(session, {resource_type: ids}).items()}
 
 
 def _described(kind: EntryKind, view: dict[str, Any]) -> dict[str, Any]:
@@ -53,13 +60,16 @@ def current_values(kind: EntryKind, entry: Any, corrections: Sequence[HealthCorr
     return values
 
 
-def entry_views(session: Session, kind: EntryKind, entries: Sequence[Any]) -> list[dict[str, Any]]:
-    corrections = corrections_of(session, kind.resource_type, [e.id for e in entries])
+def entry_views(session: Session, kind: EntryKind, entries: Sequence[Any],
+                corrections: Corrections | None = None) -> list[dict[str, Any]]:
+    """Views of `entries`; give `corrections` when they were fetched together with other kinds."""
+    if corrections is None:
+        corrections = corrections_for(session, {kind.resource_type: [e.id for e in entries]})
     names = facility_names(session, {e.facility_code for e in entries}
                            | {c.facility_code for cs in corrections.values() for c in cs})
     views = []
     for entry in entries:
-        own = corrections.get(entry.id, [])
+        own = corrections.get((kind.resource_type, entry.id), [])
         view = {"id": entry.id, **current_values(kind, entry, own), "facility_code": entry.facility_code,
                 "facility_name": names.get(entry.facility_code), "recorded_at": entry.recorded_at,
                 "corrected": bool(own),

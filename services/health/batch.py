@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from typing import Any
 
 from services.calendar.business_days import HANOI
@@ -35,9 +36,14 @@ class Context:
     now: datetime
     born: date | None = None
 
-    @property
+    @cached_property
     def today(self) -> date:
         return self.now.astimezone(HANOI).date()
+
+    @cached_property
+    def born_at(self) -> datetime | None:
+        """Midnight in Hanoi of the birth date: nothing about the patient happened before it."""
+        return datetime.combine(self.born, time.min, HANOI) if self.born else None
 
 
 @dataclass
@@ -89,7 +95,7 @@ def _moment(item: dict, name: str, ctx: Context, *, optional: bool = False) -> d
         raise _Invalid(name, "The date-time needs an offset (e.g. +07:00).")
     if value > ctx.now + CLOCK_SKEW:
         raise _Invalid(name, "Is in the future.")
-    if ctx.born and value.astimezone(HANOI).date() < ctx.born:
+    if ctx.born_at and value < ctx.born_at:
         raise _Invalid(name, "Is before the patient was born.")
     return value
 

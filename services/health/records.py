@@ -5,11 +5,11 @@ loads) and skip entries whose (facility, source_id) is already stored.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import JSON, Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -41,10 +41,6 @@ def ensure_records(session: Session, resident_ids: Iterable[int]) -> dict[int, i
     return found
 
 
-def _columns(table: Table) -> list[str]:
-    return [c.name for c in table.columns if c.name != "id"]
-
-
 def _insert_small(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> int:
     dialect_insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     stmt = dialect_insert(table).on_conflict_do_nothing(index_elements=["facility_code", "source_id"])
@@ -54,31 +50,33 @@ def _insert_small(session: Session, table: Table, rows: Sequence[dict[str, Any]]
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-def _copy_text(value: Any) -> str:
-    """One value in COPY's text format."""
-    if value is None:
-        return "\\N"
-    if isinstance(value, str):
-        return value.translate(_COPY_ESCAPES)
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    if isinstance(value, list):
-        return json.dumps(value, ensure_ascii=False).translate(_COPY_ESCAPES)
-    return repr(value)
+def _formatter(column) -> Callable[[Any], str]:
+    """How one column's values are written in COPY's text format (None is \\N)."""
+    python_type = getattr(column.type, "impl_instance", column.type).python_type
+    if isinstance(column.type, JSON):
+        format_one = lambda v: json.dumps(v, ensure_ascii=False).translate(_COPY_ESCAPES)  # noqa: E731
+    elif python_type is str:
+        format_one = lambda v: v.translate(_COPY_ESCAPES)  # noqa: E731
+    elif python_type is bool:
+        format_one = lambda v: "t" if v else "f"  # noqa: E731
+    elif python_type in (datetime, date):
+        format_one = lambda v: v.isoformat()  # noqa: E731
+    else:
+        format_one = repr
+    return lambda v: "\\N" if v is None else format_one(v)
 
 
 def _copy_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> int:
     """COPY into a temporary staging table, then one INSERT ... SELECT skipping duplicates."""
-    columns = _columns(table)
-    quoted = ", ".join(f'"{c}"' for c in columns)
+    columns = [c for c in table.columns if c.name != "id"]
+    formats = [(c.name, _formatter(c)) for c in columns]
+    quoted = ", ".join(f'"{c.name}"' for c in columns)
     stage = f"_stage_{table.name}"
     raw = session.connection().connection.driver_connection
     with raw.cursor() as cursor:
         cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} AS SELECT {quoted} FROM {table.name} WITH NO DATA")
         with cursor.copy(f"COPY {stage} ({quoted}) FROM STDIN") as copy:
-            copy.write("".join("\t".join([_copy_text(row[c]) for c in columns]) + "\n" for row in rows))
+            copy.write("".join("\t".join([f(row[name]) for name, f in formats]) + "\n" for row in rows))
         cursor.execute(f"INSERT INTO {table.name} ({quoted}) SELECT {quoted} FROM {stage} "
                        "ON CONFLICT (facility_code, source_id) DO NOTHING")
         created = cursor.rowcount

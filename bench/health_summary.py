@@ -7,7 +7,7 @@ Loads bench records through the NDJSON import until the observations table holds
 wanted number (skipped when it already does), gives `--accounts` of the bench patients a
 citizen account and a token, serves the app with gunicorn (2 workers, 127.0.0.1 only) and
 drives it with wrk, each request signed in as the next account (so reads spread over many
-records). Also shows the plan of the latest-value query: an index probe per code, no scan.
+records); GET /api/v1/me under the same setup is measured as the baseline of this machine. Also shows the plan of the latest-value query: an index probe per code, no scan.
 Prints JSON with requests/s, p50/p99 and reads per CPU core next to Medplum's published
 ~270 authenticated reads/s per vCPU. Use a scratch PostgreSQL database.
 """
@@ -36,7 +36,7 @@ tokens = {%s}
 counter = 0
 request = function()
   counter = counter + 1
-  return wrk.format("GET", "/api/v1/me/health/summary",
+  return wrk.format("GET", "%s",
                     {["Authorization"] = "Bearer " .. tokens[(counter %% #tokens) + 1]})
 end
 """
@@ -72,7 +72,7 @@ def tokens_for(app, count: int) -> list[str]:
     tokens = []
     with runtime.sessions() as session, session.begin():
         people = session.execute(select(Resident).join(HealthRecord, HealthRecord.resident_id == Resident.id)
-                                 .order_by(HealthRecord.id).limit(count)).scalars().all()
+                                 .order_by(HealthRecord.id.desc()).limit(count)).scalars().all()
         password_hash = runtime.passwords.hash("bench only, never used to sign in")
         for person in people:
             account = session.scalar(select(Account).where(Account.national_id_hash == runtime.id_hasher(person.national_id)))
@@ -102,12 +102,12 @@ def query_plan(app) -> dict:
             "execution_ms": float(re.search(r"Execution Time: ([\d.]+) ms", plan).group(1))}
 
 
-def run_wrk(base: str, tokens: list[str], seconds: int, connections: int, workdir: str) -> dict:
+def run_wrk(base: str, path: str, tokens: list[str], seconds: int, connections: int, workdir: str) -> dict:
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
     script = os.path.join(workdir, "summary.lua")
     with open(script, "w") as out:
-        out.write(LUA % ", ".join(f'"{t}"' for t in tokens))
+        out.write(LUA % (", ".join(f'"{t}"' for t in tokens), path))
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script, base]
     subprocess.run([*command[:3], "-d2s", *command[4:]], capture_output=True, check=True)  # warm-up
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
@@ -144,7 +144,8 @@ def main() -> None:
             request = urllib.request.Request(base + "/api/v1/me/health/summary",
                                              headers={"Authorization": f"Bearer {tokens[0]}"})
             sample = json.load(urllib.request.urlopen(request, timeout=10))
-            result = run_wrk(base, tokens, args.seconds, args.connections, workdir)
+            result = run_wrk(base, "/api/v1/me/health/summary", tokens, args.seconds, args.connections, workdir)
+            baseline = run_wrk(base, "/api/v1/me", tokens, args.seconds, args.connections, workdir)
         cpus = os.cpu_count() or 1
         print(json.dumps({
             "benchmark": "health_summary", "data": data, "accounts": len(tokens),
@@ -152,6 +153,7 @@ def main() -> None:
             "wrk": {"seconds": args.seconds, "connections": args.connections}, **result,
             "cpus": cpus, "reads_per_core": round(result["requests_per_second"] / cpus),
             "medplum_reads_per_vcpu": MEDPLUM_READS_PER_VCPU, "latest_value_query": query_plan(app),
+            "baseline_get_me_same_setup": baseline,
             "note": "wrk, gunicorn and PostgreSQL share the same cores"}, indent=2))
 
 

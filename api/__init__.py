@@ -24,6 +24,7 @@ AUTH_PREFIX = "/api/v1/auth/"
 
 def _blueprints() -> list[Any]:
     from api import probes
+    from api.health import provider_routes, routes as health_routes  # noqa: F401 (adds its routes)
     from api.identity import account_routes, auth_routes
     from api.dossiers import agency_routes as agency_dossier_routes
     from api.dossiers import routes as dossier_routes
@@ -31,7 +32,7 @@ def _blueprints() -> list[Any]:
     from api.signatures import routes as signature_routes
 
     return [probes.blp, auth_routes.blp, account_routes.blp, notification_routes.blp,
-            signature_routes.blp, dossier_routes.blp, agency_dossier_routes.blp]
+            health_routes.blp, signature_routes.blp, dossier_routes.blp, agency_dossier_routes.blp]
 
 
 def _reject_unknown_body_types() -> None:

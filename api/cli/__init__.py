@@ -5,9 +5,10 @@ from flask import Flask
 
 
 def register_commands(app: Flask) -> None:
-    from api.cli import database, demo, dossiers, identity, push, reference, signatures
+    from api.cli import database, demo, dossiers, health, identity, push, reference, signatures
 
     for group in (database.db, demo.seed, reference.units, reference.registry, reference.agencies,
-                  identity.staff, identity.accounts, identity.agency_keys,
-                  signatures.signature, signatures.counters, dossiers.procedures, push.notifications):
+                  identity.staff, identity.accounts, identity.agency_keys, health.facilities,
+                  health.health, signatures.signature, signatures.counters, dossiers.procedures,
+                  push.notifications):
         app.cli.add_command(group)

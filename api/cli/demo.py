@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from api.runtime import Runtime, runtime
 from services.demo import dossiers as demo_dossiers
 from services.demo import people
+from services.demo import health as demo_health
 from services.demo.population import generate_residents
 from services.reference import agencies, residents, units
 from services.reference.file_import import numbered_csv_rows, run_import
@@ -40,6 +41,10 @@ def seed_people(session: Session, rt: Runtime) -> None:
     people.seed_people(session, rt.id_hasher, rt.passwords)
 
 
+def seed_health(session: Session, rt: Runtime) -> None:
+    demo_health.seed_health(session, rt.id_hasher, rt.passwords)
+
+
 def seed_signatures(session: Session, rt: Runtime) -> None:
     from flask import current_app
 
@@ -55,7 +60,7 @@ def seed_dossiers(session: Session, rt: Runtime) -> None:
 
 # Each capability adds its step here; steps run in order, in one transaction.
 SEED_STEPS: list[Callable[[Session, Runtime], None]] = [
-    seed_reference, seed_people, seed_signatures, seed_dossiers]
+    seed_reference, seed_people, seed_health, seed_signatures, seed_dossiers]
 
 
 @seed.command("demo")

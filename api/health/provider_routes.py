@@ -1,0 +1,73 @@
+"""/providers: a health facility writes records and reads them with consent (or in an emergency)."""
+from __future__ import annotations
+
+from flask.views import MethodView
+
+from api.auth import current_principal
+from api.database import db
+from api.health import schemas
+from api.health.routes import blp
+from api.pagination import page_of
+from api.runtime import runtime
+from services.health import corrections, provider
+
+PATIENT = "/providers/patients/<string:national_id>"
+
+
+@blp.route(f"{PATIENT}/records")
+class PatientRecords(MethodView):
+    @blp.auth("health_provider")
+    @blp.idempotent()
+    @blp.arguments(schemas.ProviderBatchSchema)
+    @blp.response(201, schemas.BatchResultSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    def post(self, batch, national_id: str):
+        """Add observations, conditions, allergies, risk factors, immunizations and visits from your facility."""
+        return provider.write_batch(db(), current_principal(), national_id, batch)
+
+
+@blp.route(f"{PATIENT}/summary")
+class PatientSummary(MethodView):
+    @blp.auth("health_provider")
+    @blp.arguments(schemas.ProviderSummaryQuery, location="query")
+    @blp.response(200, schemas.ProviderSummarySchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, query, national_id: str):
+        """A patient's summary: needs the patient's consent to your facility, or `emergency_reason`."""
+        return provider.read_summary(db(), current_principal(), runtime().id_hasher, national_id, **query)
+
+
+@blp.route("/providers/correction-requests")
+class FacilityCorrections(MethodView):
+    @blp.auth("health_provider")
+    @blp.arguments(schemas.ProviderQueueQuery, location="query")
+    @blp.response(200, page_of(schemas.ProviderCorrectionRequestSchema))
+    def get(self, query):
+        """Correction requests about entries your facility wrote, newest first."""
+        return corrections.list_for_facility(db(), current_principal(), **query)
+
+
+@blp.route("/providers/correction-requests/<int:request_id>/acknowledge")
+class AcknowledgeCorrection(MethodView):
+    @blp.auth("health_provider")
+    @blp.response(200, schemas.ProviderCorrectionRequestSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    def post(self, request_id: int):
+        """Confirm the request was received (due within 2 working days)."""
+        return corrections.acknowledge(db(), current_principal(), request_id)
+
+
+@blp.route("/providers/correction-requests/<int:request_id>/resolve")
+class ResolveCorrection(MethodView):
+    @blp.auth("health_provider")
+    @blp.idempotent()
+    @blp.arguments(schemas.ResolveSchema)
+    @blp.response(200, schemas.ProviderCorrectionRequestSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    def post(self, body, request_id: int):
+        """Append the correction (`outcome: corrected` with `changes`) or refuse with a `note`."""
+        return corrections.resolve(db(), current_principal(), request_id, **body)

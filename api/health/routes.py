@@ -1,0 +1,155 @@
+"""/me/health: a citizen's own health record, or a child's with `?subject=` (guardian)."""
+from __future__ import annotations
+
+import json
+
+from flask import Response
+from flask.views import MethodView
+
+from api.auth import current_principal
+from api.blueprint import Blueprint
+from api.database import db
+from api.health import schemas
+from api.pagination import page_of
+from services.health import citizen
+
+blp = Blueprint("health", __name__, url_prefix="/api/v1", description="Electronic health records")
+FHIR_JSON = "application/fhir+json"
+
+
+@blp.route("/me/health/summary")
+class Summary(MethodView):
+    @blp.auth("citizen")
+    @blp.etag
+    @blp.arguments(schemas.SubjectQuery, location="query")
+    @blp.response(200, schemas.SummarySchema)
+    def get(self, query):
+        """Latest vital signs and lab values, active conditions, allergies, risk factors, last visit."""
+        return citizen.summary(db(), current_principal(), query["subject"])
+
+
+@blp.route("/me/health/observations")
+class Observations(MethodView):
+    @blp.auth("citizen")
+    @blp.arguments(schemas.ObservationQuery, location="query")
+    @blp.response(200, page_of(schemas.ObservationSchema))
+    def get(self, query):
+        """Vital signs and lab values, newest first; filter by LOINC `code` and time."""
+        return citizen.observations(db(), current_principal(), **query)
+
+
+@blp.route("/me/health/observations/<int:observation_id>")
+class OneObservation(MethodView):
+    @blp.auth("citizen")
+    @blp.etag
+    @blp.arguments(schemas.SubjectQuery, location="query")
+    @blp.response(200, schemas.ObservationSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, query, observation_id: int):
+        """One observation of the record."""
+        return citizen.entry(db(), current_principal(), query["subject"], "observation", observation_id)
+
+
+@blp.route("/me/health/encounters")
+class Encounters(MethodView):
+    @blp.auth("citizen")
+    @blp.arguments(schemas.SubjectPageQuery, location="query")
+    @blp.response(200, page_of(schemas.EncounterSchema))
+    def get(self, query):
+        """Visits with facility, date, diagnoses (ICD-10) and summary, newest first."""
+        return citizen.encounters(db(), current_principal(), **query)
+
+
+@blp.route("/me/health/encounters/<int:encounter_id>")
+class OneEncounter(MethodView):
+    @blp.auth("citizen")
+    @blp.etag
+    @blp.arguments(schemas.SubjectQuery, location="query")
+    @blp.response(200, schemas.EncounterSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, query, encounter_id: int):
+        """One visit of the record."""
+        return citizen.entry(db(), current_principal(), query["subject"], "encounter", encounter_id)
+
+
+@blp.route("/me/health/immunizations")
+class Immunizations(MethodView):
+    @blp.auth("citizen")
+    @blp.arguments(schemas.SubjectPageQuery, location="query")
+    @blp.response(200, page_of(schemas.ImmunizationSchema))
+    def get(self, query):
+        """Vaccinations: vaccine, date, dose number, facility; newest first."""
+        return citizen.immunizations(db(), current_principal(), **query)
+
+
+@blp.route("/me/health/fhir")
+class Fhir(MethodView):
+    @blp.auth("citizen")
+    @blp.arguments(schemas.SubjectQuery, location="query")
+    @blp.response(200, schemas.FhirBundleSchema, content_type=FHIR_JSON)
+    def get(self, query):
+        """The whole record as a FHIR R4 Bundle of type collection."""
+        bundle = citizen.fhir_bundle(db(), current_principal(), query["subject"])
+        return Response(json.dumps(bundle, ensure_ascii=False), mimetype=FHIR_JSON)
+
+
+@blp.route("/me/health/access-log")
+class AccessLog(MethodView):
+    @blp.auth("citizen")
+    @blp.arguments(schemas.SubjectPageQuery, location="query")
+    @blp.response(200, page_of(schemas.AccessLogEntrySchema))
+    def get(self, query):
+        """Who else read the record (or tried to): facility, staff, purpose, time, emergency."""
+        return citizen.access_entries(db(), current_principal(), **query)
+
+
+@blp.route("/me/health/consents/<string:facility_code>")
+class Consent(MethodView):
+    @blp.auth("citizen")
+    @blp.arguments(schemas.SubjectQuery, location="query")
+    @blp.response(200, schemas.ConsentSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, query, facility_code: str):
+        """The facility's consent: status and every version."""
+        return citizen.read_consent(db(), current_principal(), query["subject"], facility_code)
+
+    @blp.auth("citizen")
+    @blp.arguments(schemas.SubjectQuery, location="query")
+    @blp.arguments(schemas.ConsentGrantSchema)
+    @blp.response(200, schemas.ConsentSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    def put(self, query, body, facility_code: str):
+        """Let the facility read the record, optionally until `expires_at`."""
+        return citizen.grant_consent(db(), current_principal(), query["subject"], facility_code,
+                                     body["expires_at"])
+
+    @blp.auth("citizen")
+    @blp.arguments(schemas.SubjectQuery, location="query")
+    @blp.response(204)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def delete(self, query, facility_code: str):
+        """Withdraw the facility's access at once."""
+        citizen.revoke_consent(db(), current_principal(), query["subject"], facility_code)
+
+
+@blp.route("/me/health/correction-requests")
+class CorrectionRequests(MethodView):
+    @blp.auth("citizen")
+    @blp.arguments(schemas.SubjectPageQuery, location="query")
+    @blp.response(200, page_of(schemas.CorrectionRequestSchema))
+    def get(self, query):
+        """The correction requests, newest first, with their deadlines."""
+        return citizen.correction_requests(db(), current_principal(), **query)
+
+    @blp.auth("citizen")
+    @blp.idempotent()
+    @blp.arguments(schemas.SubjectQuery, location="query")
+    @blp.arguments(schemas.CorrectionRequestCreateSchema)
+    @blp.response(201, schemas.CorrectionRequestSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    def post(self, query, body):
+        """Ask the facility that wrote an entry to correct it (acknowledged in 2, settled in 10 working days)."""
+        return citizen.request_correction(db(), current_principal(), query["subject"], **body)

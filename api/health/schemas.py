@@ -1,0 +1,285 @@
+"""Request and response bodies of the health record endpoints."""
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import validate
+
+from api.pagination import PageQuery
+from services.health import codes
+from services.health.corrections import OUTCOMES, TRANSITIONS
+from services.health.entries import RESOURCE_TYPES
+
+NATIONAL_ID = validate.Regexp(r"^\d{12}$", error="12 digits.")
+PURPOSES = ("treatment", "care_coordination", "referral")
+
+
+class SubjectQuery(ma.Schema):
+    subject = ma.fields.String(load_default=None, validate=NATIONAL_ID, metadata={
+        "description": "ID number of a child under 14 in your care (guardian access); omit for your own record"})
+
+
+class SubjectPageQuery(PageQuery, SubjectQuery):
+    pass
+
+
+class ObservationQuery(SubjectPageQuery):
+    code = ma.fields.String(load_default=None, validate=validate.OneOf(list(codes.OBSERVATION_CODES)),
+                            metadata={"description": "LOINC code"})
+    from_ = ma.fields.AwareDateTime(data_key="from", load_default=None)
+    to = ma.fields.AwareDateTime(load_default=None)
+
+
+# -- entries -----------------------------------------------------------------------------------
+
+class CorrectionSchema(ma.Schema):
+    id = ma.fields.Integer()
+    request_id = ma.fields.Integer()
+    changes = ma.fields.Dict(metadata={"description": "the corrected fields, as they are now"})
+    previous = ma.fields.Dict(metadata={"description": "the same fields before this correction"})
+    facility_code = ma.fields.String()
+    facility_name = ma.fields.String(allow_none=True)
+    corrected_at = ma.fields.DateTime()
+
+
+class EntrySchema(ma.Schema):
+    id = ma.fields.Integer()
+    facility_code = ma.fields.String()
+    facility_name = ma.fields.String(allow_none=True)
+    recorded_at = ma.fields.DateTime()
+    corrected = ma.fields.Boolean()
+    corrections = ma.fields.List(ma.fields.Nested(CorrectionSchema))
+
+
+class ObservationSchema(EntrySchema):
+    code = ma.fields.String(metadata={"description": "LOINC"})
+    name = ma.fields.String(allow_none=True)
+    category = ma.fields.String(allow_none=True)
+    value = ma.fields.Float()
+    unit = ma.fields.String(metadata={"description": "UCUM"})
+    effective_at = ma.fields.DateTime()
+    derived = ma.fields.Boolean(metadata={"description": "computed by the server (BMI)"})
+
+
+class ConditionSchema(EntrySchema):
+    code = ma.fields.String(metadata={"description": "ICD-10"})
+    name = ma.fields.String(allow_none=True)
+    onset_date = ma.fields.Date(allow_none=True)
+    status = ma.fields.String()
+
+
+class AllergySchema(EntrySchema):
+    substance = ma.fields.String()
+    reaction = ma.fields.String(allow_none=True)
+
+
+class RiskFactorSchema(EntrySchema):
+    kind = ma.fields.String()
+    value = ma.fields.String()
+
+
+class ImmunizationSchema(EntrySchema):
+    vaccine = ma.fields.String()
+    date = ma.fields.Date()
+    dose_number = ma.fields.Integer()
+
+
+class EncounterSchema(EntrySchema):
+    start = ma.fields.DateTime()
+    end = ma.fields.DateTime(allow_none=True)
+    reason = ma.fields.String(allow_none=True)
+    diagnoses = ma.fields.List(ma.fields.String(), metadata={"description": "ICD-10 codes"})
+    summary = ma.fields.String(allow_none=True)
+
+
+class PersonSchema(ma.Schema):
+    national_id_masked = ma.fields.String()
+    full_name = ma.fields.String()
+    date_of_birth = ma.fields.Date()
+    sex = ma.fields.String()
+
+
+class SummarySchema(ma.Schema):
+    subject = ma.fields.Nested(PersonSchema)
+    has_record = ma.fields.Boolean()
+    vital_signs = ma.fields.List(ma.fields.Nested(ObservationSchema), metadata={"description": "latest of each"})
+    lab_results = ma.fields.List(ma.fields.Nested(ObservationSchema), metadata={"description": "latest of each"})
+    active_conditions = ma.fields.List(ma.fields.Nested(ConditionSchema))
+    allergies = ma.fields.List(ma.fields.Nested(AllergySchema))
+    risk_factors = ma.fields.List(ma.fields.Nested(RiskFactorSchema), metadata={"description": "latest of each kind"})
+    last_visit = ma.fields.Nested(EncounterSchema, allow_none=True)
+    immunization_count = ma.fields.Integer()
+
+
+class ProviderSummarySchema(SummarySchema):
+    facility_code = ma.fields.String()
+    emergency = ma.fields.Boolean()
+
+
+class FhirBundleSchema(ma.Schema):
+    class Meta:
+        unknown = ma.INCLUDE
+
+    resourceType = ma.fields.String(metadata={"example": "Bundle"})
+    type = ma.fields.String(metadata={"example": "collection"})
+    entry = ma.fields.List(ma.fields.Dict())
+
+
+# -- access log and consents ---------------------------------------------------------------------
+
+class AccessLogEntrySchema(ma.Schema):
+    id = ma.fields.Integer()
+    accessed_at = ma.fields.DateTime()
+    accessor_role = ma.fields.String()
+    accessor_name = ma.fields.String(allow_none=True, metadata={"description": "staff only"})
+    facility_code = ma.fields.String(allow_none=True)
+    facility_name = ma.fields.String(allow_none=True)
+    purpose = ma.fields.String()
+    resource = ma.fields.String()
+    emergency = ma.fields.Boolean()
+    emergency_reason = ma.fields.String(allow_none=True)
+    outcome = ma.fields.String(metadata={"description": "granted or denied"})
+
+
+class ConsentVersionSchema(ma.Schema):
+    version = ma.fields.Integer()
+    action = ma.fields.String(metadata={"description": "grant or revoke"})
+    expires_at = ma.fields.DateTime(allow_none=True)
+    recorded_at = ma.fields.DateTime()
+    channel = ma.fields.String()
+
+
+class ConsentSchema(ma.Schema):
+    facility_code = ma.fields.String()
+    facility_name = ma.fields.String()
+    status = ma.fields.String(metadata={"description": "active, expired or revoked"})
+    version = ma.fields.Integer()
+    expires_at = ma.fields.DateTime(allow_none=True)
+    updated_at = ma.fields.DateTime()
+    history = ma.fields.List(ma.fields.Nested(ConsentVersionSchema), metadata={"description": "newest first"})
+
+
+class ConsentGrantSchema(ma.Schema):
+    expires_at = ma.fields.AwareDateTime(load_default=None, allow_none=True)
+
+
+# -- corrections -----------------------------------------------------------------------------------
+
+class CorrectionRequestCreateSchema(ma.Schema):
+    resource_type = ma.fields.String(required=True, validate=validate.OneOf(RESOURCE_TYPES))
+    resource_id = ma.fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    reason = ma.fields.String(required=True, validate=validate.Length(max=2000))
+
+
+class PatientSchema(ma.Schema):
+    national_id_masked = ma.fields.String()
+    full_name = ma.fields.String()
+    date_of_birth = ma.fields.Date()
+
+
+class CorrectionRequestSchema(ma.Schema):
+    id = ma.fields.Integer()
+    resource_type = ma.fields.String()
+    resource_id = ma.fields.Integer()
+    facility_code = ma.fields.String()
+    facility_name = ma.fields.String(allow_none=True)
+    reason = ma.fields.String()
+    status = ma.fields.String()
+    created_at = ma.fields.DateTime()
+    acknowledge_by = ma.fields.DateTime()
+    resolve_by = ma.fields.DateTime()
+    acknowledged_at = ma.fields.DateTime(allow_none=True)
+    resolved_at = ma.fields.DateTime(allow_none=True)
+    resolution_note = ma.fields.String(allow_none=True)
+    overdue = ma.fields.Boolean()
+
+
+class ProviderCorrectionRequestSchema(CorrectionRequestSchema):
+    patient = ma.fields.Nested(PatientSchema)
+    resource_source_id = ma.fields.String(allow_none=True)
+
+
+class ProviderQueueQuery(PageQuery):
+    status = ma.fields.String(load_default=None, validate=validate.OneOf(list(TRANSITIONS)))
+
+
+class ResolveSchema(ma.Schema):
+    outcome = ma.fields.String(required=True, validate=validate.OneOf(OUTCOMES))
+    note = ma.fields.String(load_default=None, validate=validate.Length(max=2000))
+    changes = ma.fields.Dict(keys=ma.fields.String(), load_default=None,
+                             metadata={"description": "fields to correct (outcome corrected)"})
+
+
+# -- provider batch ----------------------------------------------------------------------------------
+
+class _Item(ma.Schema):
+    source_id = ma.fields.String(required=True, metadata={"description": "unique within the facility"})
+
+
+class ObservationItem(_Item):
+    code = ma.fields.String(required=True, metadata={"description": "LOINC", "example": "8480-6"})
+    value = ma.fields.Float(required=True)
+    unit = ma.fields.String(required=True, metadata={"description": "UCUM", "example": "mm[Hg]"})
+    effective_at = ma.fields.DateTime(required=True)
+
+
+class ConditionItem(_Item):
+    code = ma.fields.String(required=True, metadata={"description": "ICD-10", "example": "I10"})
+    onset_date = ma.fields.Date(load_default=None)
+    status = ma.fields.String(load_default="active", validate=validate.OneOf(codes.CONDITION_STATUSES))
+
+
+class AllergyItem(_Item):
+    substance = ma.fields.String(required=True)
+    reaction = ma.fields.String(load_default=None)
+
+
+class RiskFactorItem(_Item):
+    kind = ma.fields.String(required=True, validate=validate.OneOf(list(codes.RISK_FACTORS)))
+    value = ma.fields.String(required=True)
+
+
+class ImmunizationItem(_Item):
+    vaccine = ma.fields.String(required=True)
+    date = ma.fields.Date(required=True)
+    dose_number = ma.fields.Integer(load_default=1, strict=True)
+
+
+class EncounterItem(_Item):
+    start = ma.fields.DateTime(required=True)
+    end = ma.fields.DateTime(load_default=None)
+    reason = ma.fields.String(load_default=None)
+    diagnoses = ma.fields.List(ma.fields.String(), load_default=list)
+    summary = ma.fields.String(load_default=None)
+
+
+def _list_of(item: type[ma.Schema]) -> ma.fields.List:
+    return ma.fields.List(ma.fields.Nested(item), load_default=None)
+
+
+class ProviderBatchSchema(ma.Schema):
+    observations = _list_of(ObservationItem)
+    conditions = _list_of(ConditionItem)
+    allergies = _list_of(AllergyItem)
+    risk_factors = _list_of(RiskFactorItem)
+    immunizations = _list_of(ImmunizationItem)
+    encounters = _list_of(EncounterItem)
+
+
+class CreatedCountsSchema(ma.Schema):
+    observations = ma.fields.Integer()
+    conditions = ma.fields.Integer()
+    allergies = ma.fields.Integer()
+    risk_factors = ma.fields.Integer()
+    immunizations = ma.fields.Integer()
+    encounters = ma.fields.Integer()
+
+
+class BatchResultSchema(ma.Schema):
+    created = ma.fields.Nested(CreatedCountsSchema)
+    skipped_duplicates = ma.fields.Integer()
+
+
+class ProviderSummaryQuery(ma.Schema):
+    emergency_reason = ma.fields.String(load_default=None, validate=validate.Length(max=500), metadata={
+        "description": "break-the-glass: read without consent; always logged and shown to the patient"})
+    purpose = ma.fields.String(load_default="treatment", validate=validate.OneOf(PURPOSES))

@@ -1,0 +1,1 @@
+"""Electronic health records: validation, writing, reading, consent, access log, corrections, FHIR."""

@@ -1,0 +1,178 @@
+"""Correction requests: a citizen asks, the facility that wrote the entry acknowledges within
+2 working days and settles within 10, either appending a correction (the original entry is
+never overwritten) or refusing with a reason."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.health import CorrectionRequest, HealthCorrection
+from models.reference import Resident
+from services import clock
+from services.calendar.business_days import add_business_days
+from services.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from services.health import codes
+from services.health.batch import Context, check_item
+from services.health.entries import BY_RESOURCE_TYPE, RESOURCE_TYPES
+from services.health.facilities import facility_names
+from services.health.reading import owned_entry
+from services.health.subjects import Subject
+from services.health.views import corrections_of, current_values, to_json_value
+from services.identity.national_id import last4_mask
+from services.identity.principal import Principal
+from services.notifications.inbox import notify
+from services.pagination import Page, paginate
+
+ACKNOWLEDGE_WITHIN, RESOLVE_WITHIN = 2, 10  # working days
+# Status -> the statuses a facility may move a request to.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "open": ("acknowledged", "corrected", "refused"),
+    "acknowledged": ("corrected", "refused"),
+    "corrected": (),
+    "refused": (),
+}
+OPEN_STATUSES = ("open", "acknowledged")
+OUTCOMES = ("corrected", "refused")
+
+
+def _view(request: CorrectionRequest, names: dict[str, str], *, patient: Resident | None = None,
+          source_id: str | None = None) -> dict[str, Any]:
+    now = clock.utcnow()
+    view = {"id": request.id, "resource_type": request.resource_type, "resource_id": request.resource_id,
+            "facility_code": request.facility_code, "facility_name": names.get(request.facility_code),
+            "reason": request.reason, "status": request.status, "created_at": request.created_at,
+            "acknowledge_by": request.acknowledge_by, "resolve_by": request.resolve_by,
+            "acknowledged_at": request.acknowledged_at, "resolved_at": request.resolved_at,
+            "resolution_note": request.resolution_note,
+            "overdue": request.status in OPEN_STATUSES and now > request.resolve_by}
+    if patient is not None:
+        view["patient"] = {"national_id_masked": last4_mask(patient.national_id), "full_name": patient.full_name,
+                           "date_of_birth": patient.date_of_birth}
+        view["resource_source_id"] = source_id
+    return view
+
+
+def open_request(session: Session, subject: Subject, resource_type: str, resource_id: int,
+                 reason: str) -> dict[str, Any]:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed.on_field("reason", "Say what is wrong with the entry.", "reason_required")
+    if resource_type not in RESOURCE_TYPES:
+        raise ValidationFailed.on_field("resource_type", f"One of: {', '.join(RESOURCE_TYPES)}.")
+    entry = owned_entry(session, subject, resource_type, resource_id)
+    pending = session.scalar(select(CorrectionRequest.id).where(
+        CorrectionRequest.resource_type == resource_type, CorrectionRequest.resource_id == resource_id,
+        CorrectionRequest.status.in_(OPEN_STATUSES)))
+    if pending is not None:
+        raise Conflict("A correction of this entry is already being handled.", code="correction_pending",
+                       request_id=pending)
+    now = clock.utcnow()
+    request = CorrectionRequest(
+        resident_id=subject.resident.id, resource_type=resource_type, resource_id=resource_id,
+        facility_code=entry.facility_code, reason=reason, status="open", requested_by=subject.actor.id,
+        created_at=now, acknowledge_by=add_business_days(now, ACKNOWLEDGE_WITHIN),
+        resolve_by=add_business_days(now, RESOLVE_WITHIN))
+    session.add(request)
+    session.flush()
+    return _view(request, facility_names(session, {request.facility_code}))
+
+
+def list_for_subject(session: Session, subject: Subject, *, limit: int, cursor: str | None) -> Page:
+    stmt = select(CorrectionRequest).where(CorrectionRequest.resident_id == subject.resident.id)
+    page = paginate(session, stmt, [CorrectionRequest.created_at, CorrectionRequest.id], limit=limit, cursor=cursor)
+    names = facility_names(session, {r.facility_code for r in page.items})
+    return Page([_view(r, names) for r in page.items], page.next_cursor)
+
+
+def list_for_facility(session: Session, principal: Principal, *, limit: int, cursor: str | None,
+                      status: str | None = None) -> Page:
+    """The facility's queue, newest first, with the patient masked for staff."""
+    stmt = (select(CorrectionRequest).where(CorrectionRequest.facility_code == principal.facility_code))
+    if status:
+        stmt = stmt.where(CorrectionRequest.status == status)
+    page = paginate(session, stmt, [CorrectionRequest.created_at, CorrectionRequest.id], limit=limit, cursor=cursor)
+    names = facility_names(session, {r.facility_code for r in page.items})
+    items = []
+    for request in page.items:
+        entry = session.get(BY_RESOURCE_TYPE[request.resource_type].model, request.resource_id)
+        items.append(_view(request, names, patient=session.get(Resident, request.resident_id),
+                           source_id=entry.source_id if entry else None))
+    return Page(items, page.next_cursor)
+
+
+def _facility_request(session: Session, principal: Principal, request_id: int) -> CorrectionRequest:
+    request = session.get(CorrectionRequest, request_id, with_for_update=True)
+    if request is None or request.facility_code != principal.facility_code:
+        raise NotFound("No correction request with this id for your facility.", code="not_found")
+    return request
+
+
+def _move(request: CorrectionRequest, to: str) -> None:
+    if to not in TRANSITIONS[request.status]:
+        raise InvalidTransition(f"A {request.status} request cannot become {to}.", current=request.status,
+                                allowed=list(TRANSITIONS[request.status]))
+    request.status = to
+
+
+def acknowledge(session: Session, principal: Principal, request_id: int) -> dict[str, Any]:
+    request = _facility_request(session, principal, request_id)
+    _move(request, "acknowledged")
+    request.acknowledged_at = clock.utcnow()
+    notify(session, request.requested_by, kind="health_correction", title="Correction request received",
+           body="The facility has received your correction request and will answer it by the deadline.",
+           reference=f"health-correction:{request.id}")
+    return _view(request, facility_names(session, {request.facility_code}))
+
+
+def _born(session: Session, request: CorrectionRequest):
+    return session.get(Resident, request.resident_id).date_of_birth
+
+
+def _append_correction(session: Session, principal: Principal, request: CorrectionRequest,
+                       changes: dict[str, Any]) -> None:
+    kind = BY_RESOURCE_TYPE[request.resource_type]
+    allowed = codes.CORRECTABLE_FIELDS[kind.resource_type]
+    unknown = sorted(set(changes) - set(allowed))
+    if not changes or unknown:
+        raise ValidationFailed.on_field(f"changes.{unknown[0]}" if unknown else "changes",
+                                        f"A {kind.resource_type} correction changes some of: {', '.join(allowed)}.",
+                                        "invalid_correction")
+    entry = session.get(kind.model, request.resource_id)
+    current = current_values(kind, entry, corrections_of(session, kind.resource_type, [entry.id]).get(entry.id, []))
+    merged = {k: to_json_value(v) for k, v in current.items() if k != "derived"}
+    merged.update(changes)
+    try:
+        check_item(kind.batch_key, merged, Context(now=clock.utcnow(), born=_born(session, request)))
+    except ValidationFailed as error:
+        error.errors = {f"changes.{k}": v for k, v in error.errors.items()}
+        raise
+    session.add(HealthCorrection(
+        request_id=request.id, resource_type=kind.resource_type, resource_id=entry.id,
+        changes={k: to_json_value(v) for k, v in changes.items()},
+        previous={k: to_json_value(current[k]) for k in changes}, facility_code=request.facility_code,
+        corrected_by=principal.account_id, corrected_at=clock.utcnow()))
+
+
+def resolve(session: Session, principal: Principal, request_id: int, *, outcome: str, note: str | None,
+            changes: dict[str, Any] | None) -> dict[str, Any]:
+    request = _facility_request(session, principal, request_id)
+    note = (note or "").strip() or None
+    if outcome not in OUTCOMES:
+        raise ValidationFailed.on_field("outcome", f"One of: {', '.join(OUTCOMES)}.")
+    if outcome == "refused" and note is None:
+        raise ValidationFailed.on_field("note", "A refusal needs its reason.", "reason_required")
+    _move(request, outcome)
+    if outcome == "corrected":
+        _append_correction(session, principal, request, changes or {})
+    now = clock.utcnow()
+    request.acknowledged_at = request.acknowledged_at or now
+    request.resolved_at, request.resolved_by, request.resolution_note = now, principal.account_id, note
+    notify(session, request.requested_by, kind="health_correction",
+           title="Correction made" if outcome == "corrected" else "Correction refused",
+           body=note or "The facility has appended the correction to your health record.",
+           reference=f"health-correction:{request.id}")
+    session.flush()
+    return _view(request, facility_names(session, {request.facility_code}))
+

@@ -1,0 +1,67 @@
+"""What a health provider does: write a batch for a patient from its own facility, and read a
+patient's summary with consent or, in an emergency, by breaking the glass (always logged)."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.identity import Account
+from services import clock
+from services.errors import Forbidden, ValidationFailed
+from services.health import records
+from services.health.access_log import record_access
+from services.health.batch import Context, parse_batch
+from services.health.consents import has_active_consent
+from services.health.reading import summary
+from services.health.subjects import actor_of, patient, provider_facility
+from services.identity.national_id import NationalIdHasher
+from services.identity.principal import Principal
+from services.notifications.inbox import notify
+
+
+def write_batch(session: Session, principal: Principal, national_id: str, raw: dict[str, Any]) -> dict[str, Any]:
+    """Validate and store a batch; entries already stored (same source_id) are skipped."""
+    facility = provider_facility(session, principal)
+    resident, record_id = patient(session, national_id)
+    now = clock.utcnow()
+    batch = parse_batch(raw, Context(now=now, born=resident.date_of_birth))
+    if record_id is None:
+        record_id = records.ensure_records(session, [resident.id])[resident.id]
+    heights = records.latest_heights(session, [record_id]).get(record_id, [])
+    errors = records.add_derived(batch, heights, resident.date_of_birth)
+    if errors:
+        raise ValidationFailed("Some entries are not valid.", errors=errors, code="invalid_health_entry")
+    created, skipped = records.store(session, records.rows_for(batch, record_id, facility.code, now))
+    return {"created": created, "skipped_duplicates": skipped}
+
+
+def _owner_account_ids(session: Session, id_hasher: NationalIdHasher, resident) -> list:
+    """Who hears about a break-the-glass read: the person, or the guardian of a child."""
+    numbers = [n for n in (resident.national_id, resident.guardian_national_id) if n]
+    hashes = [id_hasher(n) for n in numbers]
+    return list(session.scalars(select(Account.id).where(Account.national_id_hash.in_(hashes))))
+
+
+def read_summary(session: Session, principal: Principal, id_hasher: NationalIdHasher, national_id: str, *,
+                 purpose: str, emergency_reason: str | None) -> dict[str, Any]:
+    facility = provider_facility(session, principal)
+    resident, record_id = patient(session, national_id)
+    staff = actor_of(session, principal)
+    emergency_reason = (emergency_reason or "").strip() or None
+    allowed = emergency_reason is not None or has_active_consent(session, resident.id, facility.code)
+    record_access(session, resident.id, staff, resource="summary", facility_code=facility.code,
+                  purpose="emergency" if emergency_reason else purpose, granted=allowed,
+                  emergency_reason=emergency_reason)
+    if not allowed:
+        raise Forbidden("The patient has not given this facility consent to read the record; "
+                        "in an emergency give emergency_reason.", code="consent_required", keep_changes=True)
+    if emergency_reason:
+        for account_id in _owner_account_ids(session, id_hasher, resident):
+            notify(session, account_id, kind="health_emergency_access", title="Emergency access to a health record",
+                   body=f"{facility.name} read the health record of {resident.full_name} without consent, "
+                        f"giving the reason: {emergency_reason}",
+                   reference=f"health-access:{resident.id}")
+    return {**summary(session, resident, record_id, for_staff=True), "facility_code": facility.code,
+            "emergency": emergency_reason is not None}

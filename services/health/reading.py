@@ -1,0 +1,136 @@
+"""Reading a record: the summary, newest-first lists, single entries.
+
+The summary does not grow with the table: the latest value of each code is one probe of
+the (record, code, effective_at, id) index per code, and every other part is bounded by
+the one record.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, func, select, union_all
+from sqlalchemy.orm import Session
+
+from models.health import Allergy, Condition, Encounter, HealthRecord, Immunization, Observation, RiskFactor
+from models.reference import Resident
+from services.errors import NotFound
+from services.health import codes
+from services.health.access_log import record_access
+from services.health.entries import BY_RESOURCE_TYPE
+from services.health.subjects import Subject
+from services.health.views import corrections_for, entry_views
+from services.identity.national_id import last4_mask, mask
+from services.pagination import Page, paginate
+
+OBSERVATION = BY_RESOURCE_TYPE["observation"]
+ENCOUNTER = BY_RESOURCE_TYPE["encounter"]
+IMMUNIZATION = BY_RESOURCE_TYPE["immunization"]
+
+
+def person_block(resident: Resident, *, for_staff: bool) -> dict[str, Any]:
+    return {"national_id_masked": (last4_mask if for_staff else mask)(resident.national_id),
+            "full_name": resident.full_name, "date_of_birth": resident.date_of_birth, "sex": resident.sex}
+
+
+def _latest_observations():
+    """One index probe per known code: the newest observation of each (built once, bound per call)."""
+    record = bindparam("record_id", type_=Observation.record_id.type)
+    probes = [select(Observation.id).where(Observation.record_id == record, Observation.code == code)
+              .order_by(Observation.effective_at.desc(), Observation.id.desc()).limit(1).subquery()
+              for code in codes.OBSERVATION_CODES]
+    return select(Observation).where(Observation.id.in_(union_all(*[select(probe.c.id) for probe in probes])))
+
+
+LATEST_OBSERVATIONS = _latest_observations()
+CODE_ORDER = {code: position for position, code in enumerate(codes.OBSERVATION_CODES)}
+
+
+def _latest_by(views: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    latest: dict[str, dict[str, Any]] = {}
+    for view in views:  # oldest first: a later entry replaces an earlier one with the same key
+        latest.pop(view[key], None)
+        latest[view[key]] = view
+    return list(latest.values())
+
+
+def _of_record(session: Session, model, record_id: int) -> list[Any]:
+    return list(session.scalars(select(model).where(model.record_id == record_id).order_by(model.id)))
+
+
+def summary(session: Session, resident: Resident, record_id: int | None, *, for_staff: bool = False) -> dict[str, Any]:
+    """Latest value of each vital sign and lab value, active conditions, allergies, risk factors,
+    last visit and number of immunizations."""
+    result: dict[str, Any] = {"subject": person_block(resident, for_staff=for_staff), "has_record": record_id is not None,
+                              "vital_signs": [], "lab_results": [], "active_conditions": [], "allergies": [],
+                              "risk_factors": [], "last_visit": None, "immunization_count": 0}
+    if record_id is None:
+        return result
+    entries = {
+        "observation": list(session.scalars(LATEST_OBSERVATIONS, {"record_id": record_id})),
+        "condition": _of_record(session, Condition, record_id),
+        "allergy": _of_record(session, Allergy, record_id),
+        "risk_factor": _of_record(session, RiskFactor, record_id),
+        "encounter": list(session.scalars(select(Encounter).where(Encounter.record_id == record_id)
+                                          .order_by(Encounter.start_at.desc(), Encounter.id.desc()).limit(1))),
+    }
+    corrections = corrections_for(session, {kind: [e.id for e in rows] for kind, rows in entries.items()})
+    views = {kind: entry_views(session, BY_RESOURCE_TYPE[kind], rows, corrections) for kind, rows in entries.items()}
+    for view in sorted(views["observation"], key=lambda v: CODE_ORDER[v["code"]]):
+        result["vital_signs" if view["category"] == "vital-signs" else "lab_results"].append(view)
+    result["active_conditions"] = [v for v in _latest_by(views["condition"], "code")
+                                   if v["status"] in codes.ACTIVE_STATUSES]
+    result["allergies"] = views["allergy"]
+    result["risk_factors"] = _latest_by(views["risk_factor"], "kind")
+    result["last_visit"] = views["encounter"][0] if views["encounter"] else None
+    result["immunization_count"] = session.scalar(
+        select(func.count()).select_from(Immunization).where(Immunization.record_id == record_id))
+    return result
+
+
+def _page_of(session: Session, kind, stmt, order, *, limit: int, cursor: str | None) -> Page:
+    page = paginate(session, stmt, order, limit=limit, cursor=cursor)
+    return Page(entry_views(session, kind, page.items), page.next_cursor)
+
+
+def list_observations(session: Session, subject: Subject, *, limit: int, cursor: str | None,
+                      code: str | None = None, from_: datetime | None = None, to: datetime | None = None) -> Page:
+    stmt = select(Observation).where(Observation.record_id == (subject.record_id or -1))
+    if code:
+        stmt = stmt.where(Observation.code == code)
+    if from_:
+        stmt = stmt.where(Observation.effective_at >= from_)
+    if to:
+        stmt = stmt.where(Observation.effective_at < to)
+    return _page_of(session, OBSERVATION, stmt, [Observation.effective_at, Observation.id], limit=limit, cursor=cursor)
+
+
+def list_encounters(session: Session, subject: Subject, *, limit: int, cursor: str | None) -> Page:
+    stmt = select(Encounter).where(Encounter.record_id == (subject.record_id or -1))
+    return _page_of(session, ENCOUNTER, stmt, [Encounter.start_at, Encounter.id], limit=limit, cursor=cursor)
+
+
+def list_immunizations(session: Session, subject: Subject, *, limit: int, cursor: str | None) -> Page:
+    stmt = select(Immunization).where(Immunization.record_id == (subject.record_id or -1))
+    return _page_of(session, IMMUNIZATION, stmt, [Immunization.given_on, Immunization.id], limit=limit,
+                    cursor=cursor)
+
+
+def owned_entry(session: Session, subject: Subject, resource_type: str, entry_id: int) -> Any:
+    """An entry of the subject's record. Someone else's entry answers exactly like a missing
+    one, and the attempt is written to the owner's access log (kept despite the 404)."""
+    kind = BY_RESOURCE_TYPE[resource_type]
+    entry = session.get(kind.model, entry_id)
+    if entry is not None and entry.record_id == subject.record_id:
+        return entry
+    if entry is not None:
+        owner = session.get(HealthRecord, entry.record_id)
+        record_access(session, owner.resident_id, subject.actor, resource=f"{resource_type}/{entry_id}",
+                      purpose="direct_access", granted=False)
+    raise NotFound(f"No {resource_type.replace('_', ' ')} with this id in this record.",
+                   code="not_found", keep_changes=entry is not None)
+
+
+def one_entry(session: Session, subject: Subject, resource_type: str, entry_id: int) -> dict[str, Any]:
+    entry = owned_entry(session, subject, resource_type, entry_id)
+    return entry_views(session, BY_RESOURCE_TYPE[resource_type], [entry])[0]

@@ -1,0 +1,72 @@
+"""`facilities import` and `health import`: bad lines reported by number and skipped, re-runs add nothing."""
+import json
+
+from sqlalchemy import func, select
+
+from models.health import Encounter, Facility, Observation
+from services.health import records
+from tests.health_support import check_up, days_ago
+from tests.health_support import facilities  # noqa: F401 (fixture)
+
+
+def count(session, model) -> int:
+    return session.scalar(select(func.count()).select_from(model))
+
+
+def test_facilities_import_reports_bad_rows_and_upserts(runner, db_session, tmp_path):
+    csv_file = tmp_path / "facilities.csv"
+    csv_file.write_text("code,name,district_code\nBV-TEST,Bệnh viện Thử,005\nBV-BAD,Sai quận,999\n"
+                        "bad code,Tên,005\n", encoding="utf-8")
+    result = runner.invoke(args=["facilities", "import", str(csv_file)])
+    assert result.exit_code == 1 and ":3:" in result.output and ":4:" in result.output
+    assert db_session.get(Facility, "BV-TEST").name == "Bệnh viện Thử"
+    runner.invoke(args=["facilities", "import", str(csv_file)])
+    assert db_session.scalar(select(func.count()).select_from(Facility).where(Facility.code == "BV-TEST")) == 1
+
+
+def _ndjson(tmp_path, people):
+    one, two = people.resident(), people.resident(sex="male")
+    lines = [
+        json.dumps({"national_id": one.national_id, "facility_code": "TTYT-CAUGIAY", **check_up("imp-1", days_ago(9))}),
+        "{not json",
+        json.dumps({"national_id": "001190777777", "facility_code": "TTYT-CAUGIAY", **check_up("imp-2", days_ago(9))}),
+        json.dumps({"national_id": two.national_id, "facility_code": "NOWHERE", **check_up("imp-3", days_ago(9))}),
+        json.dumps({"national_id": two.national_id, "facility_code": "BV-BACHMAI",
+                    "observations": [{"code": "8310-5", "value": 95, "unit": "Cel",
+                                      "effective_at": days_ago(1).isoformat(), "source_id": "hot"}]}),
+        "",
+        json.dumps({"national_id": two.national_id, "facility_code": "BV-BACHMAI", **check_up("imp-4", days_ago(5))}),
+    ]
+    path = tmp_path / "records.ndjson"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_health_import_skips_bad_lines_and_adds_nothing_twice(runner, db_session, people, tmp_path, facilities):
+    path = _ndjson(tmp_path, people)
+    before_obs, before_visits = count(db_session, Observation), count(db_session, Encounter)
+    result = runner.invoke(args=["health", "import", str(path)])
+    assert result.exit_code == 1
+    for line, words in ((2, "not JSON"), (3, "not in the population registry"), (4, "facility catalogue"),
+                        (5, "observations.0.value")):
+        assert f":{line}: " in result.output and words in result.output, (line, result.output)
+    assert ":1:" not in result.output and ":7:" not in result.output
+    assert "2 lines loaded" in result.output
+    assert count(db_session, Observation) - before_obs == 10  # 2 x (height, weight, BMI, 2 pressures)
+    assert count(db_session, Encounter) - before_visits == 2
+
+    again = runner.invoke(args=["health", "import", str(path)])
+    assert "already stored" in again.output and "20 already stored" in again.output
+    assert count(db_session, Observation) - before_obs == 10
+
+
+def test_the_copy_path_gives_the_same_result(runner, db_session, people, tmp_path, facilities, monkeypatch):
+    """On PostgreSQL large chunks go through COPY; force it for a small file (SQLite ignores it)."""
+    monkeypatch.setattr(records, "COPY_THRESHOLD", 1)
+    path = _ndjson(tmp_path, people)
+    before = count(db_session, Observation)
+    runner.invoke(args=["health", "import", str(path)])
+    runner.invoke(args=["health", "import", str(path)])
+    assert count(db_session, Observation) - before == 10
+    visit = db_session.scalars(select(Encounter).where(Encounter.source_id == "imp-4-e")).one()
+    assert visit.diagnoses == ["Z00.0", "I10"]

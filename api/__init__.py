@@ -9,7 +9,7 @@ from flask import Flask, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
-from api import database, problems, request_log
+from api import database, metrics, problems, request_log
 from api.config import load_config
 from api.docs import docs_assets
 from api.openapi import make_api
@@ -24,9 +24,10 @@ BODY_TYPES = ("application/json", "multipart/form-data")
 def _blueprints() -> list[Any]:
     from api import probes
     from api.identity import account_routes, auth_routes
+    from api.metrics import routes as metrics_routes
     from api.notifications import routes as notification_routes
 
-    return [probes.blp, auth_routes.blp, account_routes.blp, notification_routes.blp]
+    return [probes.blp, auth_routes.blp, account_routes.blp, notification_routes.blp, metrics_routes.blp]
 
 
 def _reject_unknown_body_types() -> None:
@@ -59,6 +60,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
             limiter.limit(lambda: app.config["AUTH_RATE_LIMIT"])(blueprint)
         api.register_blueprint(blueprint)
     app.register_blueprint(docs_assets)
+    metrics.init_app(app)
 
     from api.cli import register_commands
 

@@ -5,8 +5,8 @@ from flask import Flask
 
 
 def register_commands(app: Flask) -> None:
-    from api.cli import database, demo, identity, reference
+    from api.cli import database, demo, identity, metrics, reference
 
     for group in (database.db, demo.seed, reference.units, reference.registry, reference.agencies,
-                  identity.staff, identity.accounts, identity.agency_keys):
+                  identity.staff, identity.accounts, identity.agency_keys, metrics.metrics):
         app.cli.add_command(group)

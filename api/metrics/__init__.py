@@ -25,6 +25,9 @@ def load_settings(app: Flask, env=os.environ) -> None:
     }
     for name, value in defaults.items():
         app.config.setdefault(name, value)
+    # The dashboard's session cookie carries its tokens: script cannot read it, other sites cannot send it.
+    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+                      SESSION_COOKIE_SECURE=app.config["APP_ENV"] == "production")
     if app.config["METRICS_SUPPRESSION_THRESHOLD"] < 1:
         raise ConfigError("METRICS_SUPPRESSION_THRESHOLD must be at least 1")
     if app.config["METRICS_REDIS_RETENTION_DAYS"] < 1:

@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 from sqlalchemy.orm import Session
 
 from api.runtime import Runtime, runtime
-from services.demo import people
+from services.demo import people, usage
 from services.demo.population import generate_residents
 from services.reference import agencies, residents, units
 from services.reference.file_import import numbered_csv_rows, run_import
@@ -39,8 +39,12 @@ def seed_people(session: Session, rt: Runtime) -> None:
     people.seed_people(session, rt.id_hasher, rt.passwords)
 
 
+def seed_metrics(session: Session, rt: Runtime) -> None:
+    usage.seed_usage(session, rt.id_hasher, sorted(units.unit_codes(session)))
+
+
 # Each capability adds its step here; steps run in order, in one transaction.
-SEED_STEPS: list[Callable[[Session, Runtime], None]] = [seed_reference, seed_people]
+SEED_STEPS: list[Callable[[Session, Runtime], None]] = [seed_reference, seed_people, seed_metrics]
 
 
 @seed.command("demo")

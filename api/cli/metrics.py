@@ -12,7 +12,7 @@ from flask.cli import with_appcontext
 from api.runtime import runtime
 from services.errors import DomainError
 from services.metrics.export import indicators_csv
-from services.metrics.indicators import IndicatorQuery, compute_indicators
+from services.metrics.indicators import city_and_units
 from services.metrics.periods import local_today
 from services.metrics.rollup import roll_up
 from services.metrics.units import LEVELS
@@ -57,14 +57,10 @@ def rollup(loop: bool, interval: int | None) -> None:
 @with_appcontext
 def export(period: str, level: str, out: str) -> None:
     """Write the indicators of PERIOD as CSV (UTF-8 with BOM): the city row, then each unit."""
-    threshold = current_app.config["METRICS_SUPPRESSION_THRESHOLD"]
     try:
         with runtime().sessions() as session:
-            values = compute_indicators(session, IndicatorQuery(period, "city"), threshold=threshold,
-                                        today=local_today())
-            if level != "city":
-                values += compute_indicators(session, IndicatorQuery(period, level),
-                                             threshold=threshold, today=local_today())
+            values = city_and_units(session, period, level, today=local_today(),
+                                    threshold=current_app.config["METRICS_SUPPRESSION_THRESHOLD"])
     except DomainError as error:
         raise click.ClickException(error.detail) from error
     with open(out, "wb") as stream:

@@ -41,7 +41,8 @@ def usage_counter() -> UsageCounter:
 def _count_use(response: Response) -> Response:
     """One use of the request's feature by the signed-in citizen (see FEATURE_OF_BLUEPRINT)."""
     principal = g.get("principal")
-    if principal is None or response.status_code >= 500 or not principal.has_role("citizen"):
+    if (principal is None or response.status_code >= 500 or not principal.has_role("citizen")
+            or not current_app.config["METRICS_USAGE_COUNTING"]):
         return response
     feature = FEATURE_OF_BLUEPRINT.get(request.blueprint or "")
     if feature is not None:
@@ -55,6 +56,5 @@ def init_app(app: Flask) -> None:
     load_settings(app)
     app.extensions["metrics"] = UsageCounter(app.extensions["runtime"].kv,
                                              app.config["METRICS_REDIS_RETENTION_DAYS"])
-    if app.config["METRICS_USAGE_COUNTING"]:
-        app.after_request(_count_use)
+    app.after_request(_count_use)
     app.register_blueprint(dashboard.bp)

@@ -12,12 +12,13 @@ import secrets
 from flask import Blueprint, Response, current_app, redirect, render_template, request, session, url_for
 
 from api.database import db
+from api.metrics.routes import csv_attachment
 from api.runtime import runtime
 from services.errors import DomainError, Forbidden, RateLimited, Unauthenticated, ValidationFailed
 from services.identity.principal import Principal
 from services.metrics.dashboard import dashboard as dashboard_of, default_period
 from services.metrics.export import indicators_csv
-from services.metrics.indicators import IndicatorQuery, compute_indicators
+from services.metrics.indicators import city_and_units
 from services.metrics.periods import local_today
 from services.metrics.units import LEVELS
 
@@ -132,14 +133,14 @@ def csv():
     principal = _analyst()
     if not isinstance(principal, Principal):
         return principal
-    query = IndicatorQuery(request.args.get("period", ""), request.args.get("level"))
+    period = request.args.get("period", "")
+    level = request.args.get("level") if request.args.get("level") in LEVELS else "district"
     try:
-        values = compute_indicators(db(), query, today=local_today(),
-                                    threshold=current_app.config["METRICS_SUPPRESSION_THRESHOLD"])
+        values = city_and_units(db(), period, level, today=local_today(),
+                                threshold=current_app.config["METRICS_SUPPRESSION_THRESHOLD"])
     except ValidationFailed as error:
         return Response(error.detail, 400, mimetype="text/plain")
-    return Response(indicators_csv(values), content_type="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="indicators-{query.period}.csv"'})
+    return csv_attachment(indicators_csv(values), f"indicators-{period}.csv")
 
 
 @bp.get("")

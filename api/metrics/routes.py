@@ -24,7 +24,7 @@ def _wants_csv(query: dict) -> bool:
     return request.accept_mimetypes.best_match(["application/json", "text/csv"]) == "text/csv"
 
 
-def _csv_response(body: bytes, filename: str) -> Response:
+def csv_attachment(body: bytes, filename: str) -> Response:
     return Response(body, mimetype="text/csv", headers={
         "Content-Type": "text/csv; charset=utf-8",
         "Content-Disposition": f'attachment; filename="{filename}"', "Vary": "Accept"})
@@ -45,7 +45,7 @@ class Indicators(MethodView):
             db(), indicators.IndicatorQuery(query["period"], query.get("level"), query.get("unit_code")),
             threshold=current_app.config["METRICS_SUPPRESSION_THRESHOLD"], today=local_today())
         if _wants_csv(query):
-            return _csv_response(indicators_csv(values), f"indicators-{query['period']}.csv")
+            return csv_attachment(indicators_csv(values), f"indicators-{query['period']}.csv")
         return {"items": values}
 
 

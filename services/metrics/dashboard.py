@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.metrics import UsageMonthlyActive
-from services.metrics.indicators import IndicatorQuery, IndicatorValue, compute_indicators
+from services.metrics.indicators import IndicatorValue, city_and_units
 from services.metrics.periods import parse_period
 from services.metrics.usage_report import monthly_active_trend
 
@@ -58,9 +58,9 @@ def _trend_months(last_month: date) -> list[date]:
 
 
 def dashboard(session: Session, period: str, level: str, *, threshold: int, today: date) -> Dashboard:
-    city = compute_indicators(session, IndicatorQuery(period, "city"), threshold=threshold, today=today)
-    units = [] if level == "city" else compute_indicators(
-        session, IndicatorQuery(period, level), threshold=threshold, today=today)
+    values = city_and_units(session, period, level, threshold=threshold, today=today)
+    city = [value for value in values if value.level == "city"]
+    units = [value for value in values if value.level != "city"]
     columns = [IndicatorColumn(v.code, v.name, v.name_en) for v in city]
     trend = monthly_active_trend(session, _trend_months(parse_period(period).last_month(today)))
     return Dashboard(period, level, columns, city, units, trend)

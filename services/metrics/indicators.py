@@ -106,3 +106,12 @@ def compute_indicators(session: Session, query: IndicatorQuery, *, threshold: in
                 cell.numerator if shown else None, cell.denominator if shown else None,
                 _value(cell), cell.suppressed, catalogue.version))
     return values
+
+
+def city_and_units(session: Session, period: str, level: str, *, threshold: int,
+                   today: date) -> list[IndicatorValue]:
+    """The city row of each indicator, then the units of `level` (the yearly file's layout)."""
+    values = compute_indicators(session, IndicatorQuery(period, "city"), threshold=threshold, today=today)
+    if level != "city":
+        values += compute_indicators(session, IndicatorQuery(period, level), threshold=threshold, today=today)
+    return values

@@ -9,7 +9,7 @@ from flask import Flask, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
-from api import database, problems, push, request_log, signatures
+from api import database, metrics, problems, push, request_log, signatures
 from api.config import load_config
 from api.docs import docs_assets
 from api.openapi import make_api
@@ -28,11 +28,13 @@ def _blueprints() -> list[Any]:
     from api.identity import account_routes, auth_routes
     from api.dossiers import agency_routes as agency_dossier_routes
     from api.dossiers import routes as dossier_routes
+    from api.metrics import routes as metrics_routes
     from api.notifications import routes as notification_routes
     from api.signatures import routes as signature_routes
 
     return [probes.blp, auth_routes.blp, account_routes.blp, notification_routes.blp,
-            health_routes.blp, signature_routes.blp, dossier_routes.blp, agency_dossier_routes.blp]
+            health_routes.blp, signature_routes.blp, dossier_routes.blp, agency_dossier_routes.blp,
+            metrics_routes.blp]
 
 
 def _reject_unknown_body_types() -> None:
@@ -69,6 +71,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
             limiter.limit(lambda: app.config["AUTH_RATE_LIMIT"])(blueprint)
         api.register_blueprint(blueprint)
     app.register_blueprint(docs_assets)
+    metrics.init_app(app)
 
     from api.cli import register_commands
 

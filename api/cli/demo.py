@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from api.runtime import Runtime, runtime
 from services.demo import dossiers as demo_dossiers
-from services.demo import people
 from services.demo import health as demo_health
+from services.demo import people, usage
 from services.demo.population import generate_residents
 from services.reference import agencies, residents, units
 from services.reference.file_import import numbered_csv_rows, run_import
@@ -58,9 +58,13 @@ def seed_dossiers(session: Session, rt: Runtime) -> None:
     demo_dossiers.seed_dossiers(session, rt.id_hasher)
 
 
+def seed_metrics(session: Session, rt: Runtime) -> None:
+    usage.seed_usage(session, rt.id_hasher, sorted(units.unit_codes(session)))
+
+
 # Each capability adds its step here; steps run in order, in one transaction.
 SEED_STEPS: list[Callable[[Session, Runtime], None]] = [
-    seed_reference, seed_people, seed_health, seed_signatures, seed_dossiers]
+    seed_reference, seed_people, seed_health, seed_signatures, seed_dossiers, seed_metrics]
 
 
 @seed.command("demo")

@@ -1,0 +1,68 @@
+"""`metrics rollup [--loop --interval S]` and `metrics export --period P --out FILE`."""
+from __future__ import annotations
+
+import logging
+import time
+
+import click
+import redis
+from flask import current_app
+from flask.cli import with_appcontext
+
+from api.runtime import runtime
+from services.errors import DomainError
+from services.metrics.export import indicators_csv
+from services.metrics.indicators import city_and_units
+from services.metrics.periods import local_today
+from services.metrics.rollup import roll_up
+from services.metrics.units import LEVELS
+
+log = logging.getLogger(__name__)
+metrics = click.Group("metrics", help="Adoption metrics: fold usage counters, export indicators.")
+
+
+def _roll_up_once() -> None:
+    rt = runtime()
+    started = time.perf_counter()
+    with rt.sessions() as session, session.begin():
+        report = roll_up(session, rt.kv, local_today(), current_app.config["METRICS_REDIS_RETENTION_DAYS"])
+    click.echo(f"rollup: {report.daily_rows} daily and {report.monthly_rows} monthly rows over "
+               f"{report.days} days in {time.perf_counter() - started:.2f}s")
+
+
+@metrics.command("rollup")
+@click.option("--loop", is_flag=True, help="Run again every --interval seconds until stopped.")
+@click.option("--interval", type=click.IntRange(min=5), default=None,
+              help="Seconds between runs (default METRICS_ROLLUP_INTERVAL_SECONDS).")
+@with_appcontext
+def rollup(loop: bool, interval: int | None) -> None:
+    """Fold the Redis usage counters into usage_daily and usage_monthly_active."""
+    interval = interval or current_app.config["METRICS_ROLLUP_INTERVAL_SECONDS"]
+    while True:
+        try:
+            _roll_up_once()
+        except redis.RedisError as exc:
+            if not loop:
+                raise click.ClickException(f"Redis does not answer: {exc}") from exc
+            log.warning("rollup skipped, Redis does not answer: %s", exc.__class__.__name__)
+        if not loop:
+            return
+        time.sleep(interval)
+
+
+@metrics.command("export")
+@click.option("--period", required=True, help="2024, 2024-Q3 or 2024-11")
+@click.option("--level", type=click.Choice(LEVELS), default="district", show_default=True)
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True))
+@with_appcontext
+def export(period: str, level: str, out: str) -> None:
+    """Write the indicators of PERIOD as CSV (UTF-8 with BOM): the city row, then each unit."""
+    try:
+        with runtime().sessions() as session:
+            values = city_and_units(session, period, level, today=local_today(),
+                                    threshold=current_app.config["METRICS_SUPPRESSION_THRESHOLD"])
+    except DomainError as error:
+        raise click.ClickException(error.detail) from error
+    with open(out, "wb") as stream:
+        stream.write(indicators_csv(values))
+    click.echo(f"{out}: {len(values)} rows")

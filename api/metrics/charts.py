@@ -1,0 +1,61 @@
+"""Server-side SVG charts (matplotlib's object API, no pyplot state, nothing from a CDN)."""
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib.figure import Figure  # noqa: E402
+
+from services.metrics.indicators import IndicatorValue  # noqa: E402
+
+BAR_COLOUR = "#1f6feb"
+HIDDEN_COLOUR = "#9aa4b2"
+
+
+def _svg(figure: Figure, salt: str) -> str:
+    out = io.StringIO()
+    # Text as text (Vietnamese stays searchable); a salt per chart keeps ids unique in one page.
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": salt}):
+        figure.savefig(out, format="svg", bbox_inches="tight")
+    text = out.getvalue()
+    return text[text.index("<svg"):]
+
+
+def indicator_bars(code: str, title: str, values: list[IndicatorValue]) -> str:
+    """A horizontal bar per unit; suppressed units are marked, not drawn."""
+    figure = Figure(figsize=(6.2, 0.26 * len(values) + 1.0))
+    axes = figure.subplots()
+    labels = [f"{v.unit_name} ({v.unit_code})" for v in values][::-1]
+    shares = [0.0 if v.value is None else v.value * 100 for v in values][::-1]
+    bars = axes.barh(labels, shares, color=BAR_COLOUR, height=0.7)
+    for bar, value in zip(bars, values[::-1]):
+        note = "ẩn (số nhỏ)" if value.suppressed else f"{value.value * 100:.1f}%" if value.value is not None else "–"
+        axes.text(bar.get_width() + 1, bar.get_y() + bar.get_height() / 2, note, va="center",
+                  fontsize=7, color=HIDDEN_COLOUR if value.suppressed else "#222")
+    axes.set_xlim(0, 110)
+    axes.set_xlabel("%")
+    axes.tick_params(axis="y", labelsize=7)
+    axes.set_title(title, fontsize=9, loc="left")
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    return _svg(figure, f"bars-{code}")
+
+
+def active_users_trend(trend: list[tuple[date, int]]) -> str:
+    """Distinct active citizens per month, city-wide."""
+    figure = Figure(figsize=(7.5, 2.8))
+    axes = figure.subplots()
+    labels = [month.strftime("%m/%Y") for month, _ in trend]
+    counts = [count for _, count in trend]
+    axes.plot(labels, counts, marker="o", color=BAR_COLOUR)
+    axes.fill_between(labels, counts, alpha=0.12, color=BAR_COLOUR)
+    axes.set_ylim(bottom=0)
+    axes.tick_params(axis="x", labelsize=7, rotation=45)
+    axes.set_title("Người dùng hoạt động hằng tháng (toàn thành phố)", fontsize=9, loc="left")
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    return _svg(figure, "trend")

@@ -1,0 +1,166 @@
+"""/dashboard: the indicators as a page, for analysts and admins signed in through a form.
+
+The form signs in with the same ID number + password as the app (identity services); the
+Flask session cookie (signed, HttpOnly, SameSite=Lax) keeps the short-lived access token
+and its refresh token. Forms carry a CSRF token bound to the session.
+"""
+from __future__ import annotations
+
+import hmac
+import secrets
+
+from flask import Blueprint, Response, current_app, redirect, render_template, request, session, url_for
+
+from api.database import db
+from api.metrics.routes import csv_attachment
+from api.runtime import runtime
+from services.errors import DomainError, Forbidden, RateLimited, Unauthenticated, ValidationFailed
+from services.identity.principal import Principal
+from services.metrics.dashboard import dashboard as dashboard_of, default_period
+from services.metrics.export import indicators_csv
+from services.metrics.indicators import city_and_units
+from services.metrics.periods import local_today
+from services.metrics.units import LEVELS
+
+bp = Blueprint("dashboard", __name__, url_prefix="/dashboard", template_folder="templates")
+ROLES = ("analyst", "admin")
+HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+                               "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "X-Frame-Options": "DENY", "Cache-Control": "no-store", "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+@bp.after_request
+def _headers(response: Response) -> Response:
+    response.headers.update(HEADERS)
+    return response
+
+
+def csrf_token() -> str:
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(32)
+    return session["csrf"]
+
+
+def _check_csrf() -> None:
+    sent = request.form.get("csrf_token", "")
+    if not (session.get("csrf") and hmac.compare_digest(sent, session["csrf"])):
+        raise Forbidden("The form expired; reload the page and try again.", code="csrf_failed")
+
+
+def _keep(pair) -> None:
+    session["access_token"], session["refresh_token"] = pair.access_token, pair.refresh_token
+
+
+def _signed_in() -> Principal | None:
+    """The analyst behind the session cookie, refreshing an expired access token once."""
+    token = session.get("access_token")
+    if not token:
+        return None
+    tokens = runtime().tokens
+    try:
+        return tokens.verify(token)
+    except Unauthenticated as error:
+        if error.code != "token_expired" or not session.get("refresh_token"):
+            session.clear()
+            return None
+    try:
+        pair = runtime().sign_in.refresh(db(), session["refresh_token"])
+    except DomainError:
+        session.clear()
+        return None
+    _keep(pair)
+    return tokens.verify(pair.access_token)
+
+
+def _form(error: str | None = None, status: int = 200):
+    return render_template("dashboard/sign_in.html", error=error, csrf_token=csrf_token()), status
+
+
+@bp.get("/sign-in")
+def sign_in_form():
+    return _form()
+
+
+@bp.post("/sign-in")
+def sign_in():
+    try:
+        _check_csrf()
+        pair = runtime().sign_in.sign_in(db(), request.form.get("national_id", "").strip(),
+                                         request.form.get("password", ""), "dashboard")
+        if not runtime().tokens.verify(pair.access_token).has_role(*ROLES):
+            raise Forbidden("Only analysts and admins can open the dashboard.", code="forbidden_role")
+    except Unauthenticated:
+        return _form("Số định danh hoặc mật khẩu không đúng. / Wrong ID number or password.", 401)
+    except RateLimited:
+        return _form("Quá nhiều lần thử; hãy thử lại sau. / Too many tries; try again later.", 429)
+    except Forbidden as error:  # a 403 rolls the new session back: nothing is kept
+        return _form(error.detail, 403)
+    session.clear()
+    _keep(pair)
+    return redirect(url_for("dashboard.page"), code=303)
+
+
+@bp.post("/sign-out")
+def sign_out():
+    principal = _signed_in()
+    try:
+        _check_csrf()
+    except Forbidden as error:
+        return _form(error.detail, 403)
+    if principal is not None:
+        runtime().sign_in.logout(db(), principal)
+    session.clear()
+    return redirect(url_for("dashboard.sign_in_form"), code=303)
+
+
+def _analyst() -> Principal | Response:
+    """The signed-in analyst or admin, or the answer that sends anyone else away."""
+    principal = _signed_in()
+    if principal is None:
+        return redirect(url_for("dashboard.sign_in_form"), code=303)
+    if not principal.has_role(*ROLES):
+        session.clear()
+        return Response(*_form("Only analysts and admins can open the dashboard.", 403))
+    return principal
+
+
+@bp.get("/indicators.csv")
+def csv():
+    """The table of the page as CSV (the API's CSV, for a signed-in browser)."""
+    principal = _analyst()
+    if not isinstance(principal, Principal):
+        return principal
+    period = request.args.get("period", "")
+    level = request.args.get("level") if request.args.get("level") in LEVELS else "district"
+    try:
+        values = city_and_units(db(), period, level, today=local_today(),
+                                threshold=current_app.config["METRICS_SUPPRESSION_THRESHOLD"])
+    except ValidationFailed as error:
+        return Response(error.detail, 400, mimetype="text/plain")
+    return csv_attachment(indicators_csv(values), f"indicators-{period}.csv")
+
+
+@bp.get("")
+def page():
+    principal = _analyst()
+    if not isinstance(principal, Principal):
+        return principal
+    today = local_today()
+    period = request.args.get("period") or default_period(db(), today)
+    level = request.args.get("level") if request.args.get("level") in LEVELS else "district"
+    try:
+        view = dashboard_of(db(), period, level, today=today,
+                            threshold=current_app.config["METRICS_SUPPRESSION_THRESHOLD"])
+    except ValidationFailed as error:
+        return render_template("dashboard/page.html", view=None, error=error.detail, period=period,
+                               level=level, levels=LEVELS, csrf_token=csrf_token()), 400
+    from api.metrics import charts  # matplotlib loads only when a page is drawn
+
+    bars = [(column, charts.indicator_bars(column.code, column.name, view.by_indicator(column.code)))
+            for column in view.columns] if view.units else []
+    return render_template("dashboard/page.html", view=view, error=None, period=period, level=level,
+                           levels=LEVELS, bars=bars, trend=charts.active_users_trend(view.trend),
+                           csrf_token=csrf_token())

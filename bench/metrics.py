@@ -1,0 +1,228 @@
+"""Adoption metrics at city scale, printed as JSON.
+
+    DATABASE_URL=postgresql://... REDIS_URL=redis://127.0.0.1:6379/12 \
+        python -m bench.metrics [--accounts 1000000] [--events 10000000] [--redis-events 300000]
+
+What it seeds (rows it adds are removed at the end unless --keep):
+- accounts: one million citizen accounts over 1.2 million residents, by SQL generate_series
+  (their ID numbers start with 9, so they never meet real ones);
+- usage: 10 million events of a year over the 30 units, folded - straight into
+  usage_daily / usage_monthly_active as the rollup leaves them (30 units x 366 days x 5
+  features = 54,900 rows whose requests add up to the events). The tables hold counts, not
+  events, so what reads them costs the same for 10 thousand or 10 billion events; pushing
+  10 million events through Redis would only time Redis. The counting path itself is timed
+  per request below, and `--redis-events` events go through the same Redis keys (in large
+  pipelines) to time a rollup over a full retention window.
+
+What it measures:
+- count_us: the per-request cost of counting, as GET /api/v1/me with counting on minus the
+  same with counting off (one app, METRICS_USAGE_COUNTING switched between alternating
+  rounds, in-process Flask client, medians), and the hook's own Redis round trip
+  (UsageCounter.count) alone - the steadier figure on a noisy machine;
+- rollup_s: one `metrics rollup` over the retention window;
+- indicators_ms: GET /api/v1/metrics/indicators?period=2024&level=district, and the yearly
+  export (city + districts as CSV).
+The Redis database given is flushed at the start and the end: give it a spare one.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import time
+import uuid
+from datetime import date, timedelta
+
+from sqlalchemy import text
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+FEATURES = ("identity", "health", "signature", "dossier", "notification")
+FEATURE_WEIGHT = (0.45, 0.1, 0.03, 0.12, 0.3)
+
+
+def _seed_people(connection, accounts: int) -> None:
+    residents = int(accounts * 1.2)
+    connection.execute(text("""
+        INSERT INTO residents (national_id, full_name, date_of_birth, sex, district_code, updated_at)
+        SELECT '9' || lpad(i::text, 11, '0'), 'Bench ' || i, date '1940-01-01' + (i::bigint * 7919 % 30000)::int,
+               CASE WHEN i % 2 = 0 THEN 'male' ELSE 'female' END,
+               (SELECT array_agg(code ORDER BY code) FROM administrative_units WHERE level = 'district')[1 + i % 30],
+               now()
+        FROM generate_series(1, :n) AS i ON CONFLICT (national_id) DO NOTHING"""), {"n": residents})
+    connection.execute(text("""
+        INSERT INTO accounts (id, national_id_hash, national_id, full_name, date_of_birth, sex, district_code,
+                              password_hash, role, assurance_level, status, created_at)
+        SELECT gen_random_uuid(), md5(r.national_id) || md5('x' || r.national_id), r.national_id, r.full_name,
+               r.date_of_birth, r.sex, r.district_code, '!', 'citizen', 1, 'active',
+               timestamptz '2023-01-01 00:00+00' + (r.id % 700) * interval '1 day'
+        FROM residents r WHERE r.national_id LIKE '9%' AND r.date_of_birth <= date '2010-12-31'
+        ORDER BY r.id LIMIT :n ON CONFLICT (national_id_hash) DO NOTHING"""), {"n": accounts})
+
+
+def _seed_usage(session, units: list[str], events: int, rng: random.Random) -> None:
+    from models.metrics import UsageDaily, UsageMonthlyActive
+    from services.bulk import upsert
+
+    days = [date(2024, 1, 1) + timedelta(days=i) for i in range(366)]
+    cells = [(day, unit, feature) for day in days for unit in units for feature in FEATURES]
+    weights = [rng.uniform(0.5, 1.5) * FEATURE_WEIGHT[FEATURES.index(f)] for _, _, f in cells]
+    scale = events / sum(weights)
+    requests = [int(w * scale) for w in weights]
+    requests[0] += events - sum(requests)  # exactly `events`
+    rows = [{"day": d, "unit_code": u, "feature": f, "requests": n, "active_users": max(1, n // 3),
+             "redis_epoch": "bench", "requests_base": 0, "active_users_base": 0}
+            for (d, u, f), n in zip(cells, requests)]
+    for start in range(0, len(rows), 10_000):
+        upsert(session, UsageDaily.__table__, rows[start:start + 10_000], key=["day", "unit_code", "feature"])
+    monthly = [{"month": date(2024, m, 1), "unit_code": u, "feature": "any",
+                "active_users": rng.randint(5_000, 15_000), "redis_epoch": "bench", "active_users_base": 0}
+               for m in range(1, 13) for u in [*units, "01"]]
+    upsert(session, UsageMonthlyActive.__table__, monthly, key=["month", "unit_code", "feature"])
+
+
+def _push_events(kv, units: list[str], events: int, retention: int, rng: random.Random) -> None:
+    """The hot path's commands (same keys), pipelined 10,000 at a time, then the first-hit indexing."""
+    from services.metrics import usage
+    from services.metrics.periods import local_today
+
+    counter = usage.UsageCounter(kv, retention)
+    today = local_today()
+    days = [today - timedelta(days=back) for back in range(retention + 1)]
+    people = [str(uuid.UUID(int=rng.getrandbits(128))) for _ in range(200_000)]
+    seen = set()
+    pipe = kv.pipeline(transaction=False)
+    for index in range(events):
+        day, unit, feature = rng.choice(days), rng.choice(units), rng.choice(FEATURES)
+        person = rng.choice(people)
+        pipe.incr(usage.requests_key(day, unit, feature))
+        pipe.pfadd(usage.daily_users_key(day, unit, feature), person)
+        pipe.pfadd(usage.monthly_users_key(day, unit, feature), person)
+        pipe.pfadd(usage.monthly_users_key(day, unit, usage.ANY_FEATURE), person)
+        seen.add((day, unit, feature))
+        if index % 10_000 == 9_999:
+            pipe.execute()
+    pipe.execute()
+    for day, unit, feature in seen:
+        counter.index(day, unit, feature)
+
+
+def _median_us(samples: list[float]) -> float:
+    return round(statistics.median(samples) * 1e6, 1)
+
+
+def _counting_cost(app, token: str, rounds: int, per_round: int) -> dict:
+    """The same app and endpoint, counting switched on and off between alternating rounds."""
+    from services import clock
+
+    client, headers = app.test_client(), {"Authorization": f"Bearer {token}"}
+    timings: dict[bool, list[float]] = {True: [], False: []}
+    for _ in range(300):  # warm-up: caches, connections
+        client.get("/api/v1/me", headers=headers)
+    for _ in range(rounds):
+        for counting in (True, False):
+            app.config["METRICS_USAGE_COUNTING"] = counting
+            started = time.perf_counter()
+            for _ in range(per_round):
+                client.get("/api/v1/me", headers=headers)
+            timings[counting].append((time.perf_counter() - started) / per_round)
+    app.config["METRICS_USAGE_COUNTING"] = True
+    counter, alone = app.extensions["metrics"], []
+    for _ in range(3000):
+        started = time.perf_counter()
+        counter.count(uuid.uuid4(), "001", "identity", clock.utcnow())
+        alone.append(time.perf_counter() - started)
+    on, off = _median_us(timings[True]), _median_us(timings[False])
+    return {"get_me_counting_us": on, "get_me_not_counting_us": off,
+            "count_us": round(on - off, 1), "hook_redis_round_trip_us": _median_us(alone)}
+
+
+def _latency(client, url: str, headers: dict, runs: int) -> dict:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        answer = client.get(url, headers=headers)
+        times.append(time.perf_counter() - started)
+        assert answer.status_code == 200, answer.get_data(as_text=True)
+    return {"median_ms": round(statistics.median(times) * 1e3, 1), "max_ms": round(max(times) * 1e3, 1)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--accounts", type=int, default=1_000_000)
+    parser.add_argument("--events", type=int, default=10_000_000)
+    parser.add_argument("--redis-events", type=int, default=300_000)
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--keep", action="store_true", help="leave the seeded rows in place")
+    args = parser.parse_args()
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgresql"):
+        raise SystemExit("set DATABASE_URL to a PostgreSQL database (the bench adds and removes rows)")
+    redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/12"
+    os.environ.setdefault("INSTANCE_PATH", os.path.join(ROOT, "instance", "bench"))
+    os.environ.update({"LOG_LEVEL": "WARNING", "REDIS_URL": redis_url})
+
+    from api import create_app
+    from migrations.runner import upgrade
+    from services.demo.people import ANALYST, CITIZEN, seed_people
+    from services.metrics.periods import local_today
+    from services.metrics.rollup import roll_up
+    from services.metrics.units import units_at
+    from tests.support import seed_reference_data
+
+    upgrade(url)
+
+    app = create_app({"PASSWORD_HASH_PROFILE": "fast"})
+    rt = app.extensions["runtime"]
+    rt.kv.flushdb()
+    rng = random.Random(2024)
+    report: dict = {"benchmark": "metrics", "database": "postgresql", "accounts": args.accounts,
+                    "events": args.events, "redis_events": args.redis_events}
+    started = time.perf_counter()
+    with rt.sessions() as session, session.begin():
+        seed_reference_data(session)
+        seed_people(session, rt.id_hasher, rt.passwords)
+        _seed_people(session.connection(), args.accounts)
+        units = [u.code for u in units_at(session, "district", date(2024, 12, 31))]
+        _seed_usage(session, units, args.events, rng)
+    with rt.engine.connect() as connection:
+        connection.execute(text("ANALYZE residents, accounts, usage_daily, usage_monthly_active"))
+        connection.commit()
+    report["seed_s"] = round(time.perf_counter() - started, 1)
+    try:
+        with rt.sessions() as session, session.begin():
+            citizen = rt.sign_in.sign_in(session, CITIZEN.national_id, CITIZEN.password, "bench")
+            analyst = rt.sign_in.sign_in(session, ANALYST.national_id, ANALYST.password, "bench")
+        report.update(_counting_cost(app, citizen.access_token, rounds=20, per_round=300))
+
+        _push_events(rt.kv, units, args.redis_events, app.config["METRICS_REDIS_RETENTION_DAYS"], rng)
+        started = time.perf_counter()
+        with rt.sessions() as session, session.begin():
+            rolled = roll_up(session, rt.kv, local_today(), app.config["METRICS_REDIS_RETENTION_DAYS"])
+        report["rollup_s"] = round(time.perf_counter() - started, 3)
+        report["rollup_rows"] = {"daily": rolled.daily_rows, "monthly": rolled.monthly_rows}
+
+        client, headers = app.test_client(), {"Authorization": f"Bearer {analyst.access_token}"}
+        base = "/api/v1/metrics/indicators?period=2024"
+        _latency(client, base + "&level=district", headers, 1)  # warm-up
+        report["indicators_district_ms"] = _latency(client, base + "&level=district", headers, args.runs)
+        report["yearly_export_csv_ms"] = {
+            "city": _latency(client, base + "&level=city&format=csv", headers, args.runs),
+            "district": _latency(client, base + "&level=district&format=csv", headers, args.runs)}
+    finally:
+        rt.kv.flushdb()
+        if not args.keep:
+            with rt.engine.begin() as connection:
+                connection.execute(text("DELETE FROM usage_daily WHERE redis_epoch = 'bench' OR day >= :d"),
+                                   {"d": local_today() - timedelta(days=10)})
+                connection.execute(text("DELETE FROM usage_monthly_active"))
+                connection.execute(text("DELETE FROM accounts WHERE national_id LIKE '9%'"))
+                connection.execute(text("DELETE FROM residents WHERE national_id LIKE '9%'"))
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,66 @@
+"""What the dashboard page shows for one period: the indicator table and the usage trend."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models.metrics import UsageMonthlyActive
+from services.metrics.indicators import IndicatorValue, city_and_units
+from services.metrics.periods import parse_period
+from services.metrics.usage_report import monthly_active_trend
+
+TREND_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class IndicatorColumn:
+    code: str
+    name: str
+    name_en: str
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    period: str
+    level: str
+    columns: list[IndicatorColumn]
+    city: list[IndicatorValue]
+    units: list[IndicatorValue]
+    trend: list[tuple[date, int]]
+
+    def rows(self) -> list[tuple[str, str, dict[str, IndicatorValue]]]:
+        """(unit_code, unit_name, {indicator code: value}), the city first."""
+        rows: dict[str, tuple[str, str, dict[str, IndicatorValue]]] = {}
+        for value in self.city + self.units:
+            rows.setdefault(value.unit_code, (value.unit_code, value.unit_name, {}))[2][value.code] = value
+        return list(rows.values())
+
+    def by_indicator(self, code: str) -> list[IndicatorValue]:
+        return [value for value in self.units if value.code == code]
+
+
+def default_period(session: Session, today: date) -> str:
+    """The latest year with folded usage, else last year: what an analyst looks at first."""
+    latest = session.scalar(select(func.max(UsageMonthlyActive.month)))
+    return str(latest.year if latest else today.year - 1)
+
+
+def _trend_months(last_month: date) -> list[date]:
+    months = []
+    year, month = last_month.year, last_month.month
+    for _ in range(TREND_MONTHS):
+        months.append(date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months[::-1]
+
+
+def dashboard(session: Session, period: str, level: str, *, threshold: int, today: date) -> Dashboard:
+    values = city_and_units(session, period, level, threshold=threshold, today=today)
+    city = [value for value in values if value.level == "city"]
+    units = [value for value in values if value.level != "city"]
+    columns = [IndicatorColumn(v.code, v.name, v.name_en) for v in city]
+    trend = monthly_active_trend(session, _trend_months(parse_period(period).last_month(today)))
+    return Dashboard(period, level, columns, city, units, trend)

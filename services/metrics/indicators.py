@@ -1,0 +1,117 @@
+"""The indicator engine: catalogue x formulas x units for one period, then suppression."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import inspect
+from sqlalchemy.orm import Session
+
+from services.metrics import sources
+from services.metrics.catalogue import Catalogue, IndicatorDefinition, catalogue_for
+from services.metrics.periods import Period, parse_period
+from services.metrics.suppression import Cell, primary, suppress
+from services.metrics.units import CITY, CITY_CODE, ReportUnit, resolve_level, units_at
+
+
+@dataclass(frozen=True)
+class IndicatorValue:
+    code: str
+    name: str
+    name_en: str
+    pillar: str
+    unit_code: str
+    unit_name: str
+    level: str
+    period: str
+    numerator: int | None
+    denominator: int | None
+    value: float | None
+    suppressed: bool
+    catalogue_version: str
+
+
+@dataclass(frozen=True)
+class IndicatorQuery:
+    period: str
+    level: str | None = None
+    unit_code: str | None = None
+
+
+def available_formulas(session: Session, catalogue: Catalogue) -> list[tuple[IndicatorDefinition, sources.Formula]]:
+    """The catalogue's indicators whose source tables exist in this database.
+
+    NOTE: signature, health and dossier indicators read tables other capabilities create;
+    until their migrations are applied those indicators are left out of every result.
+    """
+    tables = set(inspect(session.connection()).get_table_names())
+    return [(definition, sources.FORMULAS[definition.code]) for definition in catalogue.indicators
+            if set(sources.FORMULAS[definition.code].tables) <= tables]
+
+
+def _value(cell: Cell) -> float | None:
+    if cell.suppressed or not cell.denominator:
+        return None
+    return round(min(cell.numerator / cell.denominator, 1.0), 6)
+
+
+class _Counter:
+    """Runs each count function once per computation (denominators are shared)."""
+
+    def __init__(self, session: Session, period: Period, today: date) -> None:
+        self._session, self._period, self._today = session, period, today
+        self._done: dict[sources.CountFn, sources.Counts] = {}
+
+    def __call__(self, fn: sources.CountFn) -> sources.Counts:
+        if fn not in self._done:
+            self._done[fn] = fn(self._session, self._period, self._today)
+        return self._done[fn]
+
+
+def _city_total(counts: sources.Counts) -> int:
+    return counts[CITY_CODE] if CITY_CODE in counts else sum(counts.values())
+
+
+def _cells(counter: _Counter, formula: sources.Formula, units: list[ReportUnit],
+           threshold: int) -> list[Cell]:
+    numerators, denominators = counter(formula.numerator), counter(formula.denominator)
+    if units == [CITY]:
+        return [primary(Cell(CITY_CODE, _city_total(numerators), _city_total(denominators)), threshold)]
+    return suppress([Cell(unit.code, numerators.get(unit.code, 0), denominators.get(unit.code, 0))
+                     for unit in units], threshold)
+
+
+def compute_indicators(session: Session, query: IndicatorQuery, *, threshold: int,
+                       today: date) -> list[IndicatorValue]:
+    """One value per available indicator and unit of the level (or the one unit asked for).
+
+    Suppression is decided over all units of the level before `unit_code` filters, so a
+    single-unit answer hides exactly what the full table hides.
+    """
+    period = parse_period(query.period)
+    level = resolve_level(session, query.level, query.unit_code)
+    catalogue = catalogue_for(period.last_day)
+    units = units_at(session, level, period.last_day)
+    names = {unit.code: unit.name for unit in units}
+    counter = _Counter(session, period, today)
+    values = []
+    for definition, formula in available_formulas(session, catalogue):
+        for cell in _cells(counter, formula, units, threshold):
+            if query.unit_code not in (None, cell.key):
+                continue
+            shown = not cell.suppressed
+            values.append(IndicatorValue(
+                definition.code, definition.name_vi, definition.name_en, definition.pillar,
+                cell.key, names[cell.key], level, period.label,
+                cell.numerator if shown else None, cell.denominator if shown else None,
+                _value(cell), cell.suppressed, catalogue.version))
+    return values
+
+
+def city_and_units(session: Session, period: str, level: str, *, threshold: int,
+                   today: date) -> list[IndicatorValue]:
+    """The city row of each indicator, then the units of `level` (the yearly file's layout)."""
+    values = compute_indicators(session, IndicatorQuery(period, "city"), threshold=threshold, today=today)
+    if level != "city":
+        values += compute_indicators(session, IndicatorQuery(period, level), threshold=threshold, today=today)
+    return values

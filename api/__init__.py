@@ -50,6 +50,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config.update(load_config(app.instance_path))
     app.config.update(overrides or {})
     app.json.sort_keys = False
+    app.json.ensure_ascii = False  # Vietnamese names as UTF-8, not \u escapes
     request_log.configure_logging(app.config["LOG_LEVEL"])
 
     app.extensions["runtime"] = build_runtime(app)

@@ -1,5 +1,6 @@
 """What `make run` prints before serving: where to go and how to sign in."""
-from services.demo.people import ANALYST, CITIZEN, OFFICER
+from services.demo.health import DOCTOR
+from services.demo.people import ADMIN, ANALYST, CITIZEN, OFFICER
 
 BASE = "http://127.0.0.1:8000"
 
@@ -11,5 +12,8 @@ iHanoi backend (development, SQLite + in-process store)
   Demo sign-in (POST /api/v1/auth/token with national_id + password):
     citizen  {CITIZEN.national_id} / {CITIZEN.password}  ({CITIZEN.full_name})
     officer  {OFFICER.national_id} / {OFFICER.password}  ({OFFICER.full_name})
+    doctor   {DOCTOR.national_id} / {DOCTOR.password}  ({DOCTOR.full_name})
     analyst  {ANALYST.national_id} / {ANALYST.password}  ({ANALYST.full_name})
+    admin    {ADMIN.national_id} / {ADMIN.password}  ({ADMIN.full_name})
+  Dashboard: {BASE}/dashboard (analyst or admin)
 """, flush=True)

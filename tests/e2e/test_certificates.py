@@ -82,6 +82,9 @@ def test_officer_of_the_counter_may_revoke_others_may_not(client, people, catalo
     assert client.post(url, json={"reason": "privilege_withdrawn"}, headers=elsewhere.headers).status_code == 403
     done = client.post(url, json={"reason": "privilege_withdrawn"}, headers=officer.headers)
     assert done.status_code == 200 and done.json["status"] == "revoked"
+    # Staff never see a full ID number: masked in the subject, and no PEM (which carries it).
+    assert citizen.national_id not in done.get_data(as_text=True) and done.json["pem"] is None
+    assert f"********{citizen.national_id[-4:]}" in done.json["subject"]
     inbox = client.get("/api/v1/me/notifications", headers=citizen.headers).json["items"]
     assert inbox[0]["kind"] == "certificate_revoked"
 

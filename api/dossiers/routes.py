@@ -47,12 +47,12 @@ class MyDossiers(MethodView):
 
 @blp.route("/dossiers/<code>")
 class DossierDetail(MethodView):
-    @blp.auth("citizen", "officer", agency_key=True)
+    @blp.auth("citizen", "officer")
     @blp.etag
     @blp.response(200, schemas.DossierSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, code: str):
-        """A dossier with its whole timeline, for its owner or its agency."""
+        """A dossier with its whole timeline, for its owner or an officer of its agency."""
         return views.for_viewer(db(), current_principal(), code)
 
 

@@ -124,7 +124,7 @@ def revoke(session: Session, principal: Principal, serial: str, reason: str) -> 
     if reason not in REVOCATION_REASONS:
         raise ValidationFailed.on_field("reason", f"One of {', '.join(REVOCATION_REASONS)}.", "invalid_reason")
     certificate = _by_serial(session, serial, lock=True)
-    reader = access.check_reader(session, principal, certificate.account_id, certificate.counter_code, "certificate")
+    reader = access.check_revoker(principal, certificate.account_id)
     _revoke(certificate, reason, principal.account_id, clock.utcnow())
     notify(session, certificate.account_id, kind="certificate_revoked", title="Chứng thư số đã bị thu hồi",
            body=f"Chứng thư số {certificate.serial} đã bị thu hồi (lý do: {reason}).",

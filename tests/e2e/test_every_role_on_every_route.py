@@ -88,7 +88,7 @@ GET    /api/v1/officer/signature-requests                     401  401     403  
 POST   /api/v1/signature-requests/{request_id}/approve        401  401     403   403   200*    403      403    403     403     403   403  403
 POST   /api/v1/signature-requests/{request_id}/reject         401  401     403   403   200*    403      403    403     403     403   403  403
 GET    /api/v1/me/certificates                                401  401     200*  200   403     403      403    403     403     403   403  403
-POST   /api/v1/certificates/{serial}/revoke                   401  401     200*  404   200*    403      403    403     403     403   403  403
+POST   /api/v1/certificates/{serial}/revoke                   401  401     200*  404   200*    200*     403    403     403     403   403  403
 POST   /api/v1/certificates/{serial}/renew                    401  401     201*  404   403     403      403    403     403     403   403  403
 GET    /api/v1/ca/crl                                         200  200     200   200   200     200      200    200     200     200   200  200
 POST   /api/v1/signatures/challenges                          401  401     202   202   403     403      403    403     403     403   403  403
@@ -97,7 +97,7 @@ POST   /api/v1/signatures/verify                              200* 200*    200* 
 GET    /api/v1/procedures                                     200  200     200   200   200     200      200    200     200     200   200  200
 POST   /api/v1/dossiers                                       401  401     201*  201   403     403      403    403     403     403   403  403
 GET    /api/v1/me/dossiers                                    401  401     200*  200   403     403      403    403     403     403   403  403
-GET    /api/v1/dossiers/{code}                                401  401     200*  404   200*    404      403    403     403     403   200* 404
+GET    /api/v1/dossiers/{code}                                401  401     200*  404   200*    404      403    403     403     403   403  403
 GET    /api/v1/public/dossiers/{code}                         200  200     200   200   200     200      200    200     200     200   200  200
 POST   /api/v1/dossiers/{code}/withdraw                       401  401     200*  404   403     403      403    403     403     403   403  403
 POST   /api/v1/dossiers/{code}/supplement                     401  401     200*  404   403     403      403    403     403     403   403  403

@@ -194,14 +194,16 @@ def _arrange_health(world: World) -> None:
     client, owner, doctor = world.client, world.owner, world.people["doctor"]
     written(client, doctor, owner.national_id, check_up("own", days_ago(20), systolic=141))
     kid = check_up("kid", days_ago(10), weight=21, height=118, systolic=100, diastolic=65)
-    kid["conditions"] = [{"code": "J45", "onset_date": world.child.date_of_birth.replace(year=world.child.date_of_birth.year + 3).isoformat(),
-                          "status": "active", "source_id": "kid-c"}]
-    kid["risk_factors"] = []
+    asthma_since = world.child.date_of_birth + timedelta(days=3 * 365)
+    kid["conditions"] = [{"code": "J45", "onset_date": asthma_since.isoformat(), "status": "active",
+                          "source_id": "kid-c"}]
+    kid["risk_factors"] = []  # a six-year-old's record has no smoking history
     written(client, doctor, world.child.national_id, kid)
     _ok(client.put(f"{API}/me/health/consents/{CLINIC}", json={}, headers=owner.headers), 200)
     observations = _ok(client.get(f"{API}/me/health/observations", headers=owner.headers), 200)["items"]
     world.ids["observation"], world.ids["observation_to_correct"] = observations[0]["id"], observations[1]["id"]
-    world.ids["encounter"] = _ok(client.get(f"{API}/me/health/encounters", headers=owner.headers), 200)["items"][0]["id"]
+    encounters = _ok(client.get(f"{API}/me/health/encounters", headers=owner.headers), 200)["items"]
+    world.ids["encounter"] = encounters[0]["id"]
     world.ids["correction"] = _ok(client.post(f"{API}/me/health/correction-requests", headers=owner.headers, json={
         "resource_type": "observation", "resource_id": world.ids["observation"],
         "reason": "Huyết áp đo sai tay"}), 201)["id"]

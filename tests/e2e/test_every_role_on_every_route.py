@@ -27,8 +27,9 @@ the same submitted dossier). Two answers are not 401/403/404 on purpose:
   who has none, gets the 201);
 - POST /signatures/sign: the other citizen sends the owner's challenge and code, 400
   invalid_otp ("this code was not issued to you"); nothing is signed.
-On the dashboard (a browser with a session cookie) 303 sends a visitor without a valid
-session to the sign-in form; an Authorization header counts for nothing there.
+On the dashboard a caller is a browser whose session cookie holds that account's tokens
+(the expired caller: only the expired access token); 303 sends a visitor without a valid
+session to the sign-in form, and an Authorization header (the agency keys') counts for nothing.
 """
 from datetime import timedelta
 
@@ -40,77 +41,77 @@ from tests.signatures_support import COUNTER, business_day, minimal_pdf
 from tests.support import PASSWORD
 
 TABLE = parse_table("""
-route                                                        anon expired owner other officer officer2 doctor doctor2 analyst admin key  key2
-GET    /healthz                                               200  200     200   200   200     200      200    200     200     200   200  200
-GET    /readyz                                                200  200     200   200   200     200      200    200     200     200   200  200
-GET    /.well-known/jwks.json                                 200  200     200   200   200     200      200    200     200     200   200  200
-GET    /api/v1/openapi.json                                   200  200     200   200   200     200      200    200     200     200   200  200
-GET    /api/v1/docs                                           200  200     200   200   200     200      200    200     200     200   200  200
-GET    /api/v1/docs/assets/{filename}                         200  200     200   200   200     200      200    200     200     200   200  200
-GET    /static/{filename}                                     404  404     404   404   404     404      404    404     404     404   404  404
-POST   /api/v1/auth/register                                  202  202     202   202   202     202      202    202     202     202   202  202
-POST   /api/v1/auth/register/verify                           201  201     201   201   201     201      201    201     201     201   201  201
-POST   /api/v1/auth/token                                     200  200     200   200   200     200      200    200     200     200   200  200
-POST   /api/v1/auth/refresh                                   200  200     200   200   200     200      200    200     200     200   200  200
-POST   /api/v1/auth/logout                                    401  401     204   204   204     204      204    204     204     204   403  403
-GET    /api/v1/me                                             401  401     200*  200   200     200      200    200     200     200   403  403
-GET    /api/v1/me/sessions                                    401  401     200*  200   200     200      200    200     200     200   403  403
-DELETE /api/v1/me/sessions/{session_id}                       401  401     204   404   404     404      404    404     404     404   403  403
-POST   /api/v1/officer/identity-verifications                 401  401     403   403   200*    200*     403    403     403     403   403  403
-GET    /api/v1/me/notifications                               401  401     200*  200   200     200      200    200     200     200   403  403
-POST   /api/v1/me/notifications/{notification_id}/read        401  401     200*  404   404     404      404    404     404     404   403  403
-POST   /api/v1/me/devices                                     401  401     201   201   201     201      201    201     201     201   403  403
-GET    /api/v1/me/health/summary                              401  401     200*  403   403     403      403    403     403     403   403  403
-GET    /api/v1/me/health/observations                         401  401     200*  403   403     403      403    403     403     403   403  403
-GET    /api/v1/me/health/observations/{observation_id}        401  401     200*  404   403     403      403    403     403     403   403  403
-GET    /api/v1/me/health/encounters                           401  401     200*  403   403     403      403    403     403     403   403  403
-GET    /api/v1/me/health/encounters/{encounter_id}            401  401     200*  404   403     403      403    403     403     403   403  403
-GET    /api/v1/me/health/immunizations                        401  401     200*  403   403     403      403    403     403     403   403  403
-GET    /api/v1/me/health/fhir                                 401  401     200*  403   403     403      403    403     403     403   403  403
-GET    /api/v1/me/health/access-log                           401  401     200*  200   403     403      403    403     403     403   403  403
-GET    /api/v1/me/health/consents/{facility_code}             401  401     200*  404   403     403      403    403     403     403   403  403
-PUT    /api/v1/me/health/consents/{facility_code}             401  401     200*  200   403     403      403    403     403     403   403  403
-DELETE /api/v1/me/health/consents/{facility_code}             401  401     204   404   403     403      403    403     403     403   403  403
-GET    /api/v1/me/health/correction-requests                  401  401     200*  403   403     403      403    403     403     403   403  403
-POST   /api/v1/me/health/correction-requests                  401  401     201*  404   403     403      403    403     403     403   403  403
-POST   /api/v1/providers/patients/{national_id}/records       401  401     403   403   403     403      201    201     403     403   403  403
-GET    /api/v1/providers/patients/{national_id}/summary       401  401     403   403   403     403      200*   403     403     403   403  403
-GET    /api/v1/providers/correction-requests                  401  401     403   403   403     403      200*   200     403     403   403  403
-POST   /api/v1/providers/correction-requests/{request_id}/acknowledge 401 401 403 403 403     403      200*   404     403     403   403  403
-POST   /api/v1/providers/correction-requests/{request_id}/resolve 401 401   403   403   403     403      200*   404     403     403   403  403
-GET    /api/v1/signature-providers                            200  200     200   200   200     200      200    200     200     200   200  200
-GET    /api/v1/service-counters                               200  200     200   200   200     200      200    200     200     200   200  200
-POST   /api/v1/signature-requests                             401  401     409   201   403     403      403    403     403     403   403  403
-GET    /api/v1/me/signature-requests                          401  401     200*  200   403     403      403    403     403     403   403  403
-GET    /api/v1/signature-requests/{request_id}                401  401     200*  404   200*    403      403    403     403     403   403  403
-POST   /api/v1/signature-requests/{request_id}/cancel         401  401     200*  404   403     403      403    403     403     403   403  403
-GET    /api/v1/officer/signature-requests                     401  401     403   403   200*    200      403    403     403     403   403  403
-POST   /api/v1/signature-requests/{request_id}/approve        401  401     403   403   200*    403      403    403     403     403   403  403
-POST   /api/v1/signature-requests/{request_id}/reject         401  401     403   403   200*    403      403    403     403     403   403  403
-GET    /api/v1/me/certificates                                401  401     200*  200   403     403      403    403     403     403   403  403
-POST   /api/v1/certificates/{serial}/revoke                   401  401     200*  404   200*    200*     403    403     403     403   403  403
-POST   /api/v1/certificates/{serial}/renew                    401  401     201*  404   403     403      403    403     403     403   403  403
-GET    /api/v1/ca/crl                                         200  200     200   200   200     200      200    200     200     200   200  200
-POST   /api/v1/signatures/challenges                          401  401     202   202   403     403      403    403     403     403   403  403
-POST   /api/v1/signatures/sign                                401  401     200*  400   403     403      403    403     403     403   403  403
-POST   /api/v1/signatures/verify                              200* 200*    200*  200*  200*    200*     200*   200*    200*    200*  200* 200*
-GET    /api/v1/procedures                                     200  200     200   200   200     200      200    200     200     200   200  200
-POST   /api/v1/dossiers                                       401  401     201*  201   403     403      403    403     403     403   403  403
-GET    /api/v1/me/dossiers                                    401  401     200*  200   403     403      403    403     403     403   403  403
-GET    /api/v1/dossiers/{code}                                401  401     200*  404   200*    404      403    403     403     403   403  403
-GET    /api/v1/public/dossiers/{code}                         200  200     200   200   200     200      200    200     200     200   200  200
-POST   /api/v1/dossiers/{code}/withdraw                       401  401     200*  404   403     403      403    403     403     403   403  403
-POST   /api/v1/dossiers/{code}/supplement                     401  401     200*  404   403     403      403    403     403     403   403  403
-POST   /api/v1/agency/dossiers                                401  401     403   403   201*    403      403    403     403     403   201* 403
-POST   /api/v1/agency/dossiers/{code}/transitions             401  401     403   403   200*    403      403    403     403     403   200* 403
-POST   /api/v1/agency/dossiers/{code}/extensions              401  401     403   403   201*    403      403    403     403     403   201* 403
-GET    /api/v1/metrics/indicators                             401  401     403   403   403     403      403    403     200     200   403  403
-GET    /api/v1/metrics/usage                                  401  401     403   403   403     403      403    403     200     200   403  403
-GET    /dashboard/sign-in                                     200  200     200   200   200     200      200    200     200     200   200  200
-POST   /dashboard/sign-in                                     401  401     403   403   403     403      403    403     303     303   401  401
-POST   /dashboard/sign-out                                    303  303     303   303   303     303      303    303     303     303   303  303
-GET    /dashboard/indicators.csv                              303  303     403   403   403     403      403    403     200     200   303  303
-GET    /dashboard                                             303  303     403   403   403     403      403    403     200     200   303  303
+route                                                                 anon expired owner other officer officer2 doctor doctor2 analyst admin key  key2
+GET    /healthz                                                       200  200     200   200   200     200      200    200     200     200   200  200
+GET    /readyz                                                        200  200     200   200   200     200      200    200     200     200   200  200
+GET    /.well-known/jwks.json                                         200  200     200   200   200     200      200    200     200     200   200  200
+GET    /api/v1/openapi.json                                           200  200     200   200   200     200      200    200     200     200   200  200
+GET    /api/v1/docs                                                   200  200     200   200   200     200      200    200     200     200   200  200
+GET    /api/v1/docs/assets/{filename}                                 200  200     200   200   200     200      200    200     200     200   200  200
+GET    /static/{filename}                                             404  404     404   404   404     404      404    404     404     404   404  404
+POST   /api/v1/auth/register                                          202  202     202   202   202     202      202    202     202     202   202  202
+POST   /api/v1/auth/register/verify                                   201  201     201   201   201     201      201    201     201     201   201  201
+POST   /api/v1/auth/token                                             200  200     200   200   200     200      200    200     200     200   200  200
+POST   /api/v1/auth/refresh                                           200  200     200   200   200     200      200    200     200     200   200  200
+POST   /api/v1/auth/logout                                            401  401     204   204   204     204      204    204     204     204   403  403
+GET    /api/v1/me                                                     401  401     200*  200   200     200      200    200     200     200   403  403
+GET    /api/v1/me/sessions                                            401  401     200*  200   200     200      200    200     200     200   403  403
+DELETE /api/v1/me/sessions/{session_id}                               401  401     204   404   404     404      404    404     404     404   403  403
+POST   /api/v1/officer/identity-verifications                         401  401     403   403   200*    200*     403    403     403     403   403  403
+GET    /api/v1/me/notifications                                       401  401     200*  200   200     200      200    200     200     200   403  403
+POST   /api/v1/me/notifications/{notification_id}/read                401  401     200*  404   404     404      404    404     404     404   403  403
+POST   /api/v1/me/devices                                             401  401     201   201   201     201      201    201     201     201   403  403
+GET    /api/v1/me/health/summary                                      401  401     200*  403   403     403      403    403     403     403   403  403
+GET    /api/v1/me/health/observations                                 401  401     200*  403   403     403      403    403     403     403   403  403
+GET    /api/v1/me/health/observations/{observation_id}                401  401     200*  404   403     403      403    403     403     403   403  403
+GET    /api/v1/me/health/encounters                                   401  401     200*  403   403     403      403    403     403     403   403  403
+GET    /api/v1/me/health/encounters/{encounter_id}                    401  401     200*  404   403     403      403    403     403     403   403  403
+GET    /api/v1/me/health/immunizations                                401  401     200*  403   403     403      403    403     403     403   403  403
+GET    /api/v1/me/health/fhir                                         401  401     200*  403   403     403      403    403     403     403   403  403
+GET    /api/v1/me/health/access-log                                   401  401     200*  200   403     403      403    403     403     403   403  403
+GET    /api/v1/me/health/consents/{facility_code}                     401  401     200*  404   403     403      403    403     403     403   403  403
+PUT    /api/v1/me/health/consents/{facility_code}                     401  401     200*  200   403     403      403    403     403     403   403  403
+DELETE /api/v1/me/health/consents/{facility_code}                     401  401     204   404   403     403      403    403     403     403   403  403
+GET    /api/v1/me/health/correction-requests                          401  401     200*  403   403     403      403    403     403     403   403  403
+POST   /api/v1/me/health/correction-requests                          401  401     201*  404   403     403      403    403     403     403   403  403
+POST   /api/v1/providers/patients/{national_id}/records               401  401     403   403   403     403      201    201     403     403   403  403
+GET    /api/v1/providers/patients/{national_id}/summary               401  401     403   403   403     403      200*   403     403     403   403  403
+GET    /api/v1/providers/correction-requests                          401  401     403   403   403     403      200*   200     403     403   403  403
+POST   /api/v1/providers/correction-requests/{request_id}/acknowledge 401  401     403   403   403     403      200*   404     403     403   403  403
+POST   /api/v1/providers/correction-requests/{request_id}/resolve     401  401     403   403   403     403      200*   404     403     403   403  403
+GET    /api/v1/signature-providers                                    200  200     200   200   200     200      200    200     200     200   200  200
+GET    /api/v1/service-counters                                       200  200     200   200   200     200      200    200     200     200   200  200
+POST   /api/v1/signature-requests                                     401  401     409   201   403     403      403    403     403     403   403  403
+GET    /api/v1/me/signature-requests                                  401  401     200*  200   403     403      403    403     403     403   403  403
+GET    /api/v1/signature-requests/{request_id}                        401  401     200*  404   200*    403      403    403     403     403   403  403
+POST   /api/v1/signature-requests/{request_id}/cancel                 401  401     200*  404   403     403      403    403     403     403   403  403
+GET    /api/v1/officer/signature-requests                             401  401     403   403   200*    200      403    403     403     403   403  403
+POST   /api/v1/signature-requests/{request_id}/approve                401  401     403   403   200*    403      403    403     403     403   403  403
+POST   /api/v1/signature-requests/{request_id}/reject                 401  401     403   403   200*    403      403    403     403     403   403  403
+GET    /api/v1/me/certificates                                        401  401     200*  200   403     403      403    403     403     403   403  403
+POST   /api/v1/certificates/{serial}/revoke                           401  401     200*  404   200*    200*     403    403     403     403   403  403
+POST   /api/v1/certificates/{serial}/renew                            401  401     201*  404   403     403      403    403     403     403   403  403
+GET    /api/v1/ca/crl                                                 200  200     200   200   200     200      200    200     200     200   200  200
+POST   /api/v1/signatures/challenges                                  401  401     202   202   403     403      403    403     403     403   403  403
+POST   /api/v1/signatures/sign                                        401  401     200*  400   403     403      403    403     403     403   403  403
+POST   /api/v1/signatures/verify                                      200* 200*    200*  200*  200*    200*     200*   200*    200*    200*  200* 200*
+GET    /api/v1/procedures                                             200  200     200   200   200     200      200    200     200     200   200  200
+POST   /api/v1/dossiers                                               401  401     201*  201   403     403      403    403     403     403   403  403
+GET    /api/v1/me/dossiers                                            401  401     200*  200   403     403      403    403     403     403   403  403
+GET    /api/v1/dossiers/{code}                                        401  401     200*  404   200*    404      403    403     403     403   403  403
+GET    /api/v1/public/dossiers/{code}                                 200  200     200   200   200     200      200    200     200     200   200  200
+POST   /api/v1/dossiers/{code}/withdraw                               401  401     200*  404   403     403      403    403     403     403   403  403
+POST   /api/v1/dossiers/{code}/supplement                             401  401     200*  404   403     403      403    403     403     403   403  403
+POST   /api/v1/agency/dossiers                                        401  401     403   403   201*    403      403    403     403     403   201* 403
+POST   /api/v1/agency/dossiers/{code}/transitions                     401  401     403   403   200*    403      403    403     403     403   200* 403
+POST   /api/v1/agency/dossiers/{code}/extensions                      401  401     403   403   201*    403      403    403     403     403   201* 403
+GET    /api/v1/metrics/indicators                                     401  401     403   403   403     403      403    403     200     200   403  403
+GET    /api/v1/metrics/usage                                          401  401     403   403   403     403      403    403     200     200   403  403
+GET    /dashboard/sign-in                                             200  200     200   200   200     200      200    200     200     200   200  200
+POST   /dashboard/sign-in                                             401  401     403   403   403     403      403    403     303     303   401  401
+POST   /dashboard/sign-out                                            303  303     303   303   303     303      303    303     303     303   303  303
+GET    /dashboard/indicators.csv                                      303  303     403   403   403     403      403    403     200     200   303  303
+GET    /dashboard                                                     303  303     403   403   403     403      403    403     200     200   303  303
 """)
 
 
@@ -159,7 +160,7 @@ CALLS = {
     "GET /api/v1/openapi.json": lambda w: Call(f"{API}/openapi.json"),
     "GET /api/v1/docs": lambda w: Call(f"{API}/docs"),
     "GET /api/v1/docs/assets/{filename}": lambda w: Call(f"{API}/docs/assets/swagger-ui.css"),
-    "GET /static/{filename}": lambda w: Call("/static/app.css"),
+    "GET /static/{filename}": lambda w: Call("/static/app.css"),  # Flask's own; the app has no static folder
     "POST /api/v1/auth/register": lambda w: Call(f"{API}/auth/register", json=_applicant(w)),
     "POST /api/v1/auth/register/verify": _verification,
     "POST /api/v1/auth/token": lambda w: Call(f"{API}/auth/token", json={

@@ -105,11 +105,11 @@ def sign_in():
 
 @bp.post("/sign-out")
 def sign_out():
-    principal = _signed_in()
-    try:
+    try:  # before _signed_in(), which clears the cookie (and its CSRF token) of a dead session
         _check_csrf()
     except Forbidden as error:
         return _form(error.detail, 403)
+    principal = _signed_in()
     if principal is not None:
         runtime().sign_in.logout(db(), principal)
     session.clear()

@@ -135,7 +135,7 @@ class Revoke(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
     def post(self, body, serial: str):
-        """Revoke a certificate (its holder, or an officer of the counter that issued it)."""
+        """Revoke a certificate (its holder, or an officer at any counter); staff see the ID number masked."""
         return certificates.revoke(db(), current_principal(), serial, body["reason"])
 
 

@@ -84,8 +84,8 @@ class RejectSchema(ma.Schema):
 
 class CertificateSchema(ma.Schema):
     serial = ma.fields.String(metadata={"description": "Uppercase hex, no separators"})
-    subject = ma.fields.String()
-    pem = ma.fields.String()
+    subject = ma.fields.String(metadata={"description": "RFC 4514; an officer sees the ID number masked"})
+    pem = ma.fields.String(allow_none=True, metadata={"description": "The holder's only (null for an officer)"})
     valid_from = ma.fields.DateTime()
     valid_to = ma.fields.DateTime()
     status = ma.fields.Function(lambda c: certificates.status_of(c, clock.utcnow()),

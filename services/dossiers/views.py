@@ -97,10 +97,10 @@ def detail(session: Session, dossier: Dossier, *, staff: bool) -> DossierDetail:
 
 
 def for_viewer(session: Session, principal: Principal, code: str) -> DossierDetail:
-    """The owner, or an officer or system of the dossier's agency; anyone else: 404."""
+    """The owner, or an officer of the dossier's agency (API.md); anyone else: 404."""
     dossier = session.scalar(select(Dossier).where(Dossier.code == code))
     if dossier is not None:
-        if principal.kind == "agency_key" or principal.has_role("officer"):
+        if principal.has_role("officer"):
             if principal.agency_code == dossier.agency_code:
                 return detail(session, dossier, staff=True)
         elif is_owner(session, dossier, principal.account_id):

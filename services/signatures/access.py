@@ -1,4 +1,5 @@
-"""Who may see or act on a request or certificate: its owner, or an officer of its counter."""
+"""Who may see or act on a request or certificate: its owner, or an officer (of its counter,
+except for revocation, which any counter takes)."""
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
@@ -28,3 +29,13 @@ def check_officer(session: Session, principal: Principal, counter_code: str, wha
         raise Forbidden("Only an officer of the counter can do this.", code="forbidden_role")
     if counter_code not in counters_of_officer(session, principal.agency_code):
         raise Forbidden(f"This {what} belongs to another counter.", code="other_counter")
+
+
+def check_revoker(principal: Principal, account_id) -> str:
+    """'owner' or 'officer': the holder, or an officer of any counter (API.md: "owner or officer";
+    a holder whose phone was stolen asks at the nearest counter); a stranger citizen gets 404."""
+    if is_owner(principal, account_id):
+        return "owner"
+    if principal.has_role("officer"):
+        return "officer"
+    raise NotFound("No such certificate.")

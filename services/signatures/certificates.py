@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -12,6 +13,7 @@ from models.identity import Account
 from models.signatures import Certificate, CertificateKey
 from services import clock
 from services.errors import NotFound, Unavailable, ValidationFailed
+from services.identity.national_id import last4_mask
 from services.identity.principal import Principal
 from services.notifications.inbox import notify
 from services.pagination import Page, paginate
@@ -94,16 +96,40 @@ def _revoke(certificate: Certificate, reason: str, by: uuid.UUID | None, now: da
     certificate.revocation_reason, certificate.revoked_by = reason, by
 
 
-def revoke(session: Session, principal: Principal, serial: str, reason: str) -> Certificate:
+@dataclass(frozen=True)
+class StaffCertificate:
+    """A certificate as an officer sees it: the holder's ID number masked (last 4), no PEM."""
+
+    serial: str
+    subject: str
+    valid_from: datetime
+    valid_to: datetime
+    revoked_at: datetime | None
+    revocation_reason: str | None
+    provider_code: str
+    counter_code: str
+    pem: None = None
+
+
+def for_staff(session: Session, certificate: Certificate) -> StaffCertificate:
+    national_id = session.get(Account, certificate.account_id).national_id
+    return StaffCertificate(
+        serial=certificate.serial, subject=certificate.subject.replace(national_id, last4_mask(national_id)),
+        valid_from=certificate.valid_from, valid_to=certificate.valid_to, revoked_at=certificate.revoked_at,
+        revocation_reason=certificate.revocation_reason, provider_code=certificate.provider_code,
+        counter_code=certificate.counter_code)
+
+
+def revoke(session: Session, principal: Principal, serial: str, reason: str) -> Certificate | StaffCertificate:
     if reason not in REVOCATION_REASONS:
         raise ValidationFailed.on_field("reason", f"One of {', '.join(REVOCATION_REASONS)}.", "invalid_reason")
     certificate = _by_serial(session, serial, lock=True)
-    access.check_reader(session, principal, certificate.account_id, certificate.counter_code, "certificate")
+    reader = access.check_revoker(principal, certificate.account_id)
     _revoke(certificate, reason, principal.account_id, clock.utcnow())
     notify(session, certificate.account_id, kind="certificate_revoked", title="Chứng thư số đã bị thu hồi",
            body=f"Chứng thư số {certificate.serial} đã bị thu hồi (lý do: {reason}).",
            reference=f"certificate:{certificate.serial}")
-    return certificate
+    return certificate if reader == "owner" else for_staff(session, certificate)
 
 
 def renew(session: Session, authority: CertificateAuthority, vault: KeyVault, principal: Principal,

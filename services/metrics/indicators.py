@@ -4,11 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from services.metrics import sources
-from services.metrics.catalogue import Catalogue, IndicatorDefinition, catalogue_for
+from services.metrics.catalogue import catalogue_for
 from services.metrics.periods import Period, parse_period
 from services.metrics.suppression import Cell, primary, suppress
 from services.metrics.units import CITY, CITY_CODE, ReportUnit, resolve_level, units_at
@@ -36,17 +35,6 @@ class IndicatorQuery:
     period: str
     level: str | None = None
     unit_code: str | None = None
-
-
-def available_formulas(session: Session, catalogue: Catalogue) -> list[tuple[IndicatorDefinition, sources.Formula]]:
-    """The catalogue's indicators whose source tables exist in this database.
-
-    NOTE: signature, health and dossier indicators read tables other capabilities create;
-    until their migrations are applied those indicators are left out of every result.
-    """
-    tables = set(inspect(session.connection()).get_table_names())
-    return [(definition, sources.FORMULAS[definition.code]) for definition in catalogue.indicators
-            if set(sources.FORMULAS[definition.code].tables) <= tables]
 
 
 def _value(cell: Cell) -> float | None:
@@ -95,7 +83,8 @@ def compute_indicators(session: Session, query: IndicatorQuery, *, threshold: in
     names = {unit.code: unit.name for unit in units}
     counter = _Counter(session, period, today)
     values = []
-    for definition, formula in available_formulas(session, catalogue):
+    for definition in catalogue.indicators:
+        formula = sources.FORMULAS[definition.code]
         for cell in _cells(counter, formula, units, threshold):
             if query.unit_code not in (None, cell.key):
                 continue

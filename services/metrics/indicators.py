@@ -44,16 +44,16 @@ def _value(cell: Cell) -> float | None:
 
 
 class _Counter:
-    """Runs each count function once per computation (denominators are shared)."""
+    """Runs each grouped query once per computation (its counts are shared by indicators)."""
 
     def __init__(self, session: Session, period: Period, today: date) -> None:
         self._session, self._period, self._today = session, period, today
-        self._done: dict[sources.CountFn, sources.Counts] = {}
+        self._done: dict[sources.QueryFn, sources.Rows] = {}
 
-    def __call__(self, fn: sources.CountFn) -> sources.Counts:
-        if fn not in self._done:
-            self._done[fn] = fn(self._session, self._period, self._today)
-        return self._done[fn]
+    def __call__(self, count: sources.Count) -> sources.Counts:
+        if count.query not in self._done:
+            self._done[count.query] = count.query(self._session, self._period, self._today)
+        return {unit: counts[count.column] for unit, counts in self._done[count.query].items()}
 
 
 def _city_total(counts: sources.Counts) -> int:

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import insert, text
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from models.identity import Account
@@ -62,7 +62,8 @@ def seed_people(session: Session, specs: list[dict]) -> list[Seeded]:
     load_residents(session, [{"national_id": p.national_id, "full_name": "Nguyễn Thị Mai",
                               "date_of_birth": p.born, "sex": "female", "district_code": p.district_code,
                               "guardian_national_id": None} for p in people])
-    ids = dict(session.execute(text("SELECT national_id, id FROM residents")).all())
+    ids = dict(session.execute(select(Resident.national_id, Resident.id).where(
+        Resident.national_id.in_([p.national_id for p in people]))).all())
     accounts = []
     for person in people:
         person.resident_id = ids[person.national_id]

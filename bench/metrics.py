@@ -6,6 +6,10 @@
 What it seeds (rows it adds are removed at the end unless --keep):
 - accounts: one million citizen accounts over 1.2 million residents, by SQL generate_series
   (their ID numbers start with 9, so they never meet real ones);
+- what the other indicators read: a certificate for every third account (some revoked, all
+  issued 2023-2025 for a year), a health record for four residents in five, and
+  `--dossiers` dossiers (default one million) received from 2023 to mid-2025 over the 13
+  procedures of the catalogue, online / counter / post, nine in ten decided, some late;
 - usage: 10 million events of a year over the 30 units, folded - straight into
   usage_daily / usage_monthly_active as the rollup leaves them (30 units x 366 days x 5
   features = 54,900 rows whose requests add up to the events). The tables hold counts, not
@@ -21,7 +25,8 @@ What it measures:
   (UsageCounter.count) alone - the steadier figure on a noisy machine;
 - rollup_s: one `metrics rollup` over the retention window;
 - indicators_ms: GET /api/v1/metrics/indicators?period=2024&level=district, and the yearly
-  export (city + districts as CSV).
+  export (city + districts as CSV);
+- count_ms: each grouped count query of 2024 alone (where the time goes).
 The Redis database given is flushed at the start and the end: give it a spare one.
 """
 from __future__ import annotations
@@ -61,6 +66,62 @@ def _seed_people(connection, accounts: int) -> None:
                timestamptz '2023-01-01 00:00+00' + (r.id % 700) * interval '1 day'
         FROM residents r WHERE r.national_id LIKE '9%' AND r.date_of_birth <= date '2010-12-31'
         ORDER BY r.id LIMIT :n ON CONFLICT (national_id_hash) DO NOTHING"""), {"n": accounts})
+
+
+BENCH_RESIDENTS = "SELECT id FROM residents WHERE national_id LIKE '9%'"
+BENCH_ACCOUNTS = "SELECT id FROM accounts WHERE national_id LIKE '9%'"
+EPOCH = "timestamptz '2023-01-01 00:00+00'"
+
+
+def _seed_capabilities(connection, dossiers: int) -> None:
+    """Certificates, health records and dossiers of the bench people, set-based."""
+    connection.execute(text(f"""
+        INSERT INTO certificates (account_id, provider_code, counter_code, serial, subject, pem, valid_from,
+                                  valid_to, revoked_at, revocation_reason, created_at)
+        SELECT id, 'VNPT-CA', 'MC-BADINH', 'BE' || lpad(to_hex(n), 14, '0'), 'CN=Bench ' || n, 'bench',
+               {EPOCH} + (n % 900) * interval '1 day', {EPOCH} + (n % 900 + 365) * interval '1 day',
+               CASE WHEN n % 20 = 0 THEN {EPOCH} + (n % 900 + 100) * interval '1 day' END,
+               CASE WHEN n % 20 = 0 THEN 'key_compromise' END, {EPOCH} + (n % 900) * interval '1 day'
+        FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM accounts WHERE national_id LIKE '9%') a
+        WHERE n % 3 = 0 ON CONFLICT (serial) DO NOTHING"""))
+    connection.execute(text(f"""
+        INSERT INTO health_records (resident_id, created_at)
+        SELECT id, {EPOCH} - interval '180 days' + (id % 900) * interval '1 day' FROM residents
+        WHERE national_id LIKE '9%' AND id % 5 <> 0 ON CONFLICT (resident_id) DO NOTHING"""))
+    low, count = connection.execute(text(
+        "SELECT min(id), count(*) FROM residents WHERE national_id LIKE '9%'")).one()
+    # received over 2.5 years; due after 7 days; decided after 0..8 days (late after 7), 1 in 10 open.
+    connection.execute(text(f"""
+        INSERT INTO dossiers (code, procedure_code, agency_code, owner_account_id, owner_resident_id,
+                              district_code, channel, status, form, submitted_at, received_at, due_at,
+                              original_due_at, finished_at, on_time, updated_at)
+        SELECT 'BENCH-' || n, p.code, p.agency_code, a.id, r.id, r.district_code,
+               CASE WHEN n % 10 < 6 THEN 'online' WHEN n % 10 < 9 THEN 'counter' ELSE 'post' END,
+               CASE WHEN n % 10 = 0 THEN 'processing' ELSE 'approved' END, '{{}}', t, t,
+               t + interval '7 days', t + interval '7 days',
+               CASE WHEN n % 10 <> 0 THEN t + (n % 9) * interval '1 day' END,
+               CASE WHEN n % 10 <> 0 THEN n % 9 <= 7 END, t
+        FROM generate_series(1, :n) AS n
+        CROSS JOIN LATERAL (SELECT {EPOCH} + (n::bigint * 7919 % (910 * 1440)) * interval '1 minute' AS t) AS at
+        JOIN procedures p ON p.code = (SELECT array_agg(code ORDER BY code) FROM procedures)[1 + n % 13]
+        JOIN residents r ON r.id = :low + (n::bigint * 104729 % :count)
+        LEFT JOIN accounts a ON a.national_id = r.national_id
+        ON CONFLICT (code) DO NOTHING"""), {"n": dossiers, "low": low, "count": count})
+
+
+def _count_timings(session) -> dict:
+    """Each grouped count query of 2024 on its own, in milliseconds."""
+    from services.metrics import sources
+    from services.metrics.periods import parse_period
+
+    period, timings = parse_period("2024"), {}
+    queries = {count.query for formula in sources.FORMULAS.values()
+               for count in (formula.numerator, formula.denominator)}
+    for query in sorted(queries, key=lambda q: q.__name__):
+        started = time.perf_counter()
+        query(session, period, date(2026, 1, 1))
+        timings[query.__name__] = round((time.perf_counter() - started) * 1e3, 1)
+    return timings
 
 
 def _seed_usage(session, units: list[str], events: int, rng: random.Random) -> None:
@@ -154,6 +215,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--accounts", type=int, default=1_000_000)
     parser.add_argument("--events", type=int, default=10_000_000)
+    parser.add_argument("--dossiers", type=int, default=1_000_000)
     parser.add_argument("--redis-events", type=int, default=300_000)
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--keep", action="store_true", help="leave the seeded rows in place")
@@ -167,10 +229,12 @@ def main() -> None:
 
     from api import create_app
     from migrations.runner import upgrade
+    from services.demo.dossiers import load_catalogue as load_procedures
     from services.demo.people import ANALYST, CITIZEN, seed_people
     from services.metrics.periods import local_today
     from services.metrics.rollup import roll_up
     from services.metrics.units import units_at
+    from services.signatures.demo import load_catalogues as load_signature_catalogues
     from tests.support import seed_reference_data
 
     upgrade(url)
@@ -180,17 +244,21 @@ def main() -> None:
     rt.kv.flushdb()
     rng = random.Random(2024)
     report: dict = {"benchmark": "metrics", "database": "postgresql", "accounts": args.accounts,
-                    "events": args.events, "redis_events": args.redis_events}
+                    "events": args.events, "dossiers": args.dossiers, "redis_events": args.redis_events}
     started = time.perf_counter()
     with rt.sessions() as session, session.begin():
         seed_reference_data(session)
         seed_people(session, rt.id_hasher, rt.passwords)
+        load_signature_catalogues(session, os.path.join(ROOT, "data"))
+        load_procedures(session)
         _seed_people(session.connection(), args.accounts)
+        _seed_capabilities(session.connection(), args.dossiers)
         units = [u.code for u in units_at(session, "district", date(2024, 12, 31))]
         _seed_usage(session, units, args.events, rng)
-    with rt.engine.connect() as connection:
-        connection.execute(text("ANALYZE residents, accounts, usage_daily, usage_monthly_active"))
-        connection.commit()
+    with rt.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text(
+            "VACUUM ANALYZE residents, accounts, certificates, health_records, dossiers, usage_daily, "
+            "usage_monthly_active"))  # as autovacuum would leave them: statistics, visibility map
     report["seed_s"] = round(time.perf_counter() - started, 1)
     try:
         with rt.sessions() as session, session.begin():
@@ -209,6 +277,9 @@ def main() -> None:
         base = "/api/v1/metrics/indicators?period=2024"
         _latency(client, base + "&level=district", headers, 1)  # warm-up
         report["indicators_district_ms"] = _latency(client, base + "&level=district", headers, args.runs)
+        with rt.sessions() as session:
+            _count_timings(session)  # warm-up
+            report["count_ms"] = _count_timings(session)
         report["yearly_export_csv_ms"] = {
             "city": _latency(client, base + "&level=city&format=csv", headers, args.runs),
             "district": _latency(client, base + "&level=district&format=csv", headers, args.runs)}
@@ -219,6 +290,9 @@ def main() -> None:
                 connection.execute(text("DELETE FROM usage_daily WHERE redis_epoch = 'bench' OR day >= :d"),
                                    {"d": local_today() - timedelta(days=10)})
                 connection.execute(text("DELETE FROM usage_monthly_active"))
+                connection.execute(text("DELETE FROM dossiers WHERE code LIKE 'BENCH-%'"))
+                connection.execute(text(f"DELETE FROM certificates WHERE account_id IN ({BENCH_ACCOUNTS})"))
+                connection.execute(text(f"DELETE FROM health_records WHERE resident_id IN ({BENCH_RESIDENTS})"))
                 connection.execute(text("DELETE FROM accounts WHERE national_id LIKE '9%'"))
                 connection.execute(text("DELETE FROM residents WHERE national_id LIKE '9%'"))
     print(json.dumps(report, indent=2))

@@ -46,6 +46,10 @@ class Dossier(Base):
         # An agency's queue and the metrics' scans by period.
         Index("ix_dossiers_agency_status", "agency_code", "status"),
         Index("ix_dossiers_submitted_at", "submitted_at"),
+        # Metrics: dossiers received / decided in a period, over all units (the time range
+        # selects, the unit is grouped on, so time goes first).
+        Index("ix_dossiers_received_at", "received_at"),
+        Index("ix_dossiers_finished_at", "finished_at"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)

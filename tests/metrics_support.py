@@ -1,12 +1,14 @@
-"""Arranging metrics tests: many residents and accounts at once, usage rows, contract tables."""
+"""Arranging metrics tests: a population with accounts (residents and accounts in bulk), usage rows."""
 from __future__ import annotations
 
 import itertools
+import random
 import uuid
+from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import insert, inspect, text
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from models.identity import Account
@@ -18,8 +20,19 @@ from services.reference.residents import load_residents
 _tails = itertools.count(700_000)
 
 
+DISTRICTS = ("001", "002", "003")
+
+
 def utc(*parts: int) -> datetime:
     return datetime(*parts, tzinfo=timezone.utc)
+
+
+END_2024 = utc(2024, 12, 31, 17)  # 2025-01-01 00:00 in Hanoi
+END_Q3 = utc(2024, 9, 30, 17)
+START_2024 = utc(2023, 12, 31, 17)
+TODAY = date(2026, 1, 15)
+CREATED = [utc(2023, 6, 1), utc(2024, 5, 1), END_Q3 - timedelta(seconds=1), END_Q3,
+           END_2024 - timedelta(seconds=1), END_2024, utc(2025, 3, 1)]
 
 
 @dataclass
@@ -49,7 +62,8 @@ def seed_people(session: Session, specs: list[dict]) -> list[Seeded]:
     load_residents(session, [{"national_id": p.national_id, "full_name": "Nguyễn Thị Mai",
                               "date_of_birth": p.born, "sex": "female", "district_code": p.district_code,
                               "guardian_national_id": None} for p in people])
-    ids = dict(session.execute(text("SELECT national_id, id FROM residents")).all())
+    ids = dict(session.execute(select(Resident.national_id, Resident.id).where(
+        Resident.national_id.in_([p.national_id for p in people]))).all())
     accounts = []
     for person in people:
         person.resident_id = ids[person.national_id]
@@ -75,41 +89,42 @@ def monthly_active(session: Session, month: date, counts: dict[str, int]) -> Non
     session.flush()
 
 
-# The tables of other capabilities, reduced to the columns of the metrics contract.
-CONTRACT_DDL = [
-    "CREATE TABLE certificates (id {pk}, account_id {uuid} NOT NULL, serial VARCHAR(40), "
-    "valid_from TIMESTAMP{tz} NOT NULL, valid_to TIMESTAMP{tz} NOT NULL, revoked_at TIMESTAMP{tz})",
-    "CREATE TABLE health_records (id {pk}, resident_id INTEGER NOT NULL UNIQUE, "
-    "created_at TIMESTAMP{tz} NOT NULL)",
-    "CREATE TABLE procedures (code VARCHAR(40) PRIMARY KEY, agency_code VARCHAR(40), "
-    "online_level VARCHAR(10) NOT NULL, processing_days INTEGER)",
-    "CREATE TABLE dossiers (code VARCHAR(40) PRIMARY KEY, procedure_code VARCHAR(40) NOT NULL, "
-    "owner_account_id {uuid}, owner_resident_id INTEGER, district_code VARCHAR(10), "
-    "channel VARCHAR(10) NOT NULL, status VARCHAR(30), submitted_at TIMESTAMP{tz}, "
-    "received_at TIMESTAMP{tz}, due_at TIMESTAMP{tz}, original_due_at TIMESTAMP{tz}, "
-    "finished_at TIMESTAMP{tz}, on_time BOOLEAN)",
-]
-CONTRACT_TABLES = ("certificates", "health_records", "procedures", "dossiers")
+def population(rng: random.Random) -> list[dict]:
+    """45 people per district of DISTRICTS (70 % with an account, some locked or moved) and,
+    per district, one person turning 14 on the year's last day and one a day later."""
+    specs = []
+    for district in DISTRICTS:
+        for _ in range(45):
+            born = date(1950, 1, 1) + timedelta(days=rng.randrange(365 * 66))
+            spec = {"district_code": district, "born": born}
+            if rng.random() < 0.7:
+                spec["created_at"] = rng.choice(CREATED)
+                if rng.random() < 0.15:
+                    spec["locked_at"] = rng.choice([utc(2024, 3, 1), END_2024, utc(2025, 6, 1)])
+                if rng.random() < 0.1:
+                    spec["account_district"] = rng.choice(DISTRICTS)  # moved since registering
+            specs.append(spec)
+        # Turning 14 on the last day of the year counts; a day later does not.
+        specs.append({"district_code": district, "born": date(2010, 12, 31), "created_at": utc(2024, 1, 2)})
+        specs.append({"district_code": district, "born": date(2011, 1, 1), "created_at": utc(2024, 1, 2)})
+    return specs
 
 
-def create_contract_tables(session: Session) -> bool:
-    """Create the contract tables inside the test's transaction; False if real ones exist."""
-    if set(CONTRACT_TABLES) & set(inspect(session.connection()).get_table_names()):
-        return False
-    postgres = session.get_bind().dialect.name == "postgresql"
-    for ddl in CONTRACT_DDL:
-        session.execute(text(ddl.format(uuid="UUID" if postgres else "CHAR(32)",
-                                        pk="BIGSERIAL PRIMARY KEY" if postgres else "INTEGER PRIMARY KEY",
-                                        tz=" WITH TIME ZONE" if postgres else "")))
-    return True
+def adult(born: date, last_day: date) -> bool:
+    return (last_day.year - born.year - ((last_day.month, last_day.day) < (born.month, born.day))) >= 14
 
 
-def as_db_time(session: Session, moment: datetime | None):
-    """A UTC instant as the contract tables store it (naive text on SQLite, like UTCDateTime)."""
-    if moment is None or session.get_bind().dialect.name == "postgresql":
-        return moment
-    return moment.astimezone(timezone.utc).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+def counted_account(person: Seeded, last_day: date, end: datetime) -> bool:
+    """An adult citizen account open at the period's last instant (what eid_verified_share counts)."""
+    return (person.created_at is not None and person.role == "citizen" and person.created_at < end
+            and adult(person.born, last_day) and (person.locked_at is None or person.locked_at >= end))
 
 
-def as_db_uuid(session: Session, value: uuid.UUID):
-    return value if session.get_bind().dialect.name == "postgresql" else value.hex
+def expected_eid(people: list[Seeded], last_day: date, end: datetime) -> tuple[Counter, Counter]:
+    numerators = Counter(p.account_district for p in people if counted_account(p, last_day, end))
+    denominators = Counter(p.district_code for p in people if adult(p.born, last_day))
+    return numerators, denominators
+
+
+def cells(values, code: str) -> dict:
+    return {v.unit_code: v for v in values if v.code == code}

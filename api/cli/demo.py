@@ -59,7 +59,10 @@ def seed_dossiers(session: Session, rt: Runtime) -> None:
 
 
 def seed_metrics(session: Session, rt: Runtime) -> None:
-    usage.seed_usage(session, rt.id_hasher, sorted(units.unit_codes(session)))
+    from flask import current_app
+
+    usage.seed_usage(session, rt.id_hasher, sorted(units.unit_codes(session)),
+                     current_app.extensions["signatures"].authority)
 
 
 # Each capability adds its step here; steps run in order, in one transaction.

@@ -1,7 +1,9 @@
-"""Demo data of the metrics dashboard: more residents, citizen accounts, a year of folded usage.
+"""Demo data of the metrics dashboard: more residents, citizen accounts, a year of folded usage,
+and (services/demo/adoption.py) their certificates, health records and dossiers.
 
-Written straight into usage_daily / usage_monthly_active (as a rollup would leave them),
-deterministic, so seeding twice changes nothing. The extra accounts have no usable password.
+Usage is written straight into usage_daily / usage_monthly_active (as a rollup would leave
+them), deterministic, so seeding twice changes nothing. The extra accounts have no usable
+password.
 """
 from __future__ import annotations
 
@@ -9,17 +11,21 @@ import random
 import uuid
 from datetime import date, datetime, timedelta, timezone
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.identity import Account
 from models.metrics import UsageDaily, UsageMonthlyActive
+from models.reference import Resident
 from services.bulk import upsert
+from services.demo import adoption
 from services.demo.population import generate_residents
 from services.identity.national_id import NationalIdHasher
 from services.metrics.periods import years_before
 from services.metrics.units import CITY_CODE
 from services.metrics.usage import ANY_FEATURE, FEATURES
 from services.reference.residents import load_residents
+from services.signatures.authority import CertificateAuthority
 
 DEMO_YEAR = 2024
 RESIDENTS = 6_000
@@ -75,7 +81,18 @@ def _usage(holders: dict[str, int], rng: random.Random) -> tuple[list[dict], lis
     return daily, monthly
 
 
-def seed_usage(session: Session, hasher: NationalIdHasher, district_codes: list[str]) -> None:
+def _resident_ids(session: Session, national_ids: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for start in range(0, len(national_ids), 5_000):
+        found.update(session.execute(select(Resident.national_id, Resident.id).where(
+            Resident.national_id.in_(national_ids[start:start + 5_000]))).all())
+    return found
+
+
+def seed_usage(session: Session, hasher: NationalIdHasher, district_codes: list[str],
+               authority: CertificateAuthority | None = None) -> None:
+    """The synthetic population, its usage, and what the other indicators count for it
+    (certificates only when a CA is given)."""
     rng = random.Random(DEMO_YEAR)
     residents = list(generate_residents(RESIDENTS, sorted(district_codes), seed=2406, first_tail=200_000))
     load_residents(session, residents)
@@ -88,3 +105,12 @@ def seed_usage(session: Session, hasher: NationalIdHasher, district_codes: list[
     for start in range(0, len(daily), 5_000):
         upsert(session, UsageDaily.__table__, daily[start:start + 5_000], key=["day", "unit_code", "feature"])
     upsert(session, UsageMonthlyActive.__table__, monthly, key=["month", "unit_code", "feature"])
+
+    ids = _resident_ids(session, [r["national_id"] for r in residents])
+    account_of = {a["national_id"]: a["id"] for a in accounts}
+    if authority is not None:
+        adoption.seed_certificates(session, authority, accounts, random.Random(2411))
+    adoption.seed_health_records(session, [ids[r["national_id"]] for r in residents], random.Random(2412))
+    owners = [adoption.Owner(ids[r["national_id"]], account_of.get(r["national_id"]), r["district_code"])
+              for r in residents if r["date_of_birth"] <= years_before(date(DEMO_YEAR - 1, 10, 1), 18)]
+    adoption.seed_dossiers(session, owners, random.Random(2413))

@@ -4,11 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from services.metrics import sources
-from services.metrics.catalogue import Catalogue, IndicatorDefinition, catalogue_for
+from services.metrics.catalogue import catalogue_for
 from services.metrics.periods import Period, parse_period
 from services.metrics.suppression import Cell, primary, suppress
 from services.metrics.units import CITY, CITY_CODE, ReportUnit, resolve_level, units_at
@@ -38,17 +37,6 @@ class IndicatorQuery:
     unit_code: str | None = None
 
 
-def available_formulas(session: Session, catalogue: Catalogue) -> list[tuple[IndicatorDefinition, sources.Formula]]:
-    """The catalogue's indicators whose source tables exist in this database.
-
-    NOTE: signature, health and dossier indicators read tables other capabilities create;
-    until their migrations are applied those indicators are left out of every result.
-    """
-    tables = set(inspect(session.connection()).get_table_names())
-    return [(definition, sources.FORMULAS[definition.code]) for definition in catalogue.indicators
-            if set(sources.FORMULAS[definition.code].tables) <= tables]
-
-
 def _value(cell: Cell) -> float | None:
     if cell.suppressed or not cell.denominator:
         return None
@@ -56,16 +44,16 @@ def _value(cell: Cell) -> float | None:
 
 
 class _Counter:
-    """Runs each count function once per computation (denominators are shared)."""
+    """Runs each grouped query once per computation (its counts are shared by indicators)."""
 
     def __init__(self, session: Session, period: Period, today: date) -> None:
         self._session, self._period, self._today = session, period, today
-        self._done: dict[sources.CountFn, sources.Counts] = {}
+        self._done: dict[sources.QueryFn, sources.Rows] = {}
 
-    def __call__(self, fn: sources.CountFn) -> sources.Counts:
-        if fn not in self._done:
-            self._done[fn] = fn(self._session, self._period, self._today)
-        return self._done[fn]
+    def __call__(self, count: sources.Count) -> sources.Counts:
+        if count.query not in self._done:
+            self._done[count.query] = count.query(self._session, self._period, self._today)
+        return {unit: counts[count.column] for unit, counts in self._done[count.query].items()}
 
 
 def _city_total(counts: sources.Counts) -> int:
@@ -95,7 +83,8 @@ def compute_indicators(session: Session, query: IndicatorQuery, *, threshold: in
     names = {unit.code: unit.name for unit in units}
     counter = _Counter(session, period, today)
     values = []
-    for definition, formula in available_formulas(session, catalogue):
+    for definition in catalogue.indicators:
+        formula = sources.FORMULAS[definition.code]
         for cell in _cells(counter, formula, units, threshold):
             if query.unit_code not in (None, cell.key):
                 continue

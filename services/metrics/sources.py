@@ -1,16 +1,28 @@
 """Numerator and denominator counts per unit, one query each, and the formula table.
 
-Each count function takes (session, period, today) and returns {unit_code: count}; a
-count that cannot be summed over units (distinct users) also gives the city under
-CITY_CODE. Stocks (accounts, certificates, records, residents) are counted at the period's
-end, flows (dossiers) within the period.
+Counts come from four grouped queries, one scan per table family (residents with their
+health records, accounts with their certificates, dossiers, monthly active users); each
+takes (session, period, today) and returns {unit_code: (count, ...)}, and a `Count` names
+one column of one query. A count that cannot be summed over units (distinct users) also
+gives the city under CITY_CODE. Stocks (accounts, certificates, records, residents) are counted as they stand
+at the period's last instant (created before its end, not yet ended by then); flows
+(dossiers) within the period.
 
 The registry holds each resident's current unit only: "residents of a unit at the period's
-end" is read as "residents born by then whom the registry places there today".
+end" is read as "residents born by then whom the registry places there today". A dossier
+belongs to its owner's unit as copied onto it when it was filed (`dossiers.district_code`).
 
-Tables of other capabilities (certificates, health_records, procedures, dossiers) are
-read through the contract below rather than their models; a formula whose tables do not
-exist in the database is skipped by the engine (services/metrics/indicators.py).
+What the other capabilities store, and so what is counted (see their services):
+- certificates (services/signatures/certificates.py): valid_from/valid_to are the X.509
+  validity; a revocation (by the holder, an officer, or a renewal superseding the old
+  certificate) sets revoked_at. Validity is never stored as a status.
+- health_records (services/health/records.py): one row per resident, created when a
+  facility first writes to the record; never deleted.
+- dossiers (services/dossiers/): received_at is set on receipt (at once for a counter or
+  post dossier, when the agency receives it for an online one; never for one withdrawn
+  before receipt); finished_at and on_time are set together when the dossier is decided
+  (approved or rejected), on_time against the statutory due date (original_due_at), which
+  extensions do not move. A withdrawn dossier is not finished.
 """
 from __future__ import annotations
 
@@ -18,51 +30,51 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Boolean, Integer, String, and_, column, func, or_, select, table, true
+from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
+from models.dossiers import Dossier, Procedure
+from models.health import HealthRecord
 from models.identity import Account
 from models.metrics import UsageMonthlyActive
 from models.reference import Resident
-from models.types import UTCDateTime
+from models.signatures import Certificate
 from services.metrics.periods import Period, years_before
 from services.metrics.usage import ANY_FEATURE
 
 ADULT_AGE = 14
 
-# The contract of the tables the signature, health and dossier capabilities own.
-certificates = table("certificates", column("account_id"), column("valid_from", UTCDateTime()),
-                     column("valid_to", UTCDateTime()), column("revoked_at", UTCDateTime()))
-health_records = table("health_records", column("resident_id", Integer()),
-                       column("created_at", UTCDateTime()))
-procedures = table("procedures", column("code", String()), column("online_level", String()))
-dossiers = table("dossiers", column("procedure_code", String()), column("district_code", String()),
-                 column("channel", String()), column("received_at", UTCDateTime()),
-                 column("finished_at", UTCDateTime()), column("original_due_at", UTCDateTime()),
-                 column("on_time", Boolean()))
-
 Counts = dict[str, int]
-CountFn = Callable[[Session, Period, date], Counts]
+Rows = dict[str, tuple[int, ...]]  # unit -> the counts of one grouped query
+QueryFn = Callable[[Session, Period, date], Rows]
 
 
-def _by_unit(session: Session, stmt: Select) -> Counts:
-    return {unit: count for unit, count in session.execute(stmt) if unit is not None}
+@dataclass(frozen=True)
+class Count:
+    """One count of a grouped query: the counts that read the same table share one scan."""
+
+    query: QueryFn
+    column: int
+
+
+def _by_unit(session: Session, stmt: Select) -> Rows:
+    return {unit: tuple(int(n or 0) for n in counts) for unit, *counts in session.execute(stmt)
+            if unit is not None}
 
 
 def _adult_born_by(period: Period) -> date:
     return years_before(period.last_day, ADULT_AGE)
 
 
-def residents(session: Session, period: Period, _today: date) -> Counts:
-    return _by_unit(session, select(Resident.district_code, func.count())
-                    .where(Resident.date_of_birth <= period.last_day).group_by(Resident.district_code))
-
-
-def adult_residents(session: Session, period: Period, _today: date) -> Counts:
-    return _by_unit(session, select(Resident.district_code, func.count())
-                    .where(Resident.date_of_birth <= _adult_born_by(period))
-                    .group_by(Resident.district_code))
+def resident_counts(session: Session, period: Period, _today: date) -> Rows:
+    """Residents born by the last day; adults among them; those with a health record by the end."""
+    return _by_unit(session, select(
+        Resident.district_code, func.count(),
+        func.count().filter(Resident.date_of_birth <= _adult_born_by(period)),
+        func.count(HealthRecord.id).filter(HealthRecord.created_at < period.ends_at))
+        .outerjoin(HealthRecord, HealthRecord.resident_id == Resident.id)
+        .where(Resident.date_of_birth <= period.last_day).group_by(Resident.district_code))
 
 
 def _adult_citizen_accounts(period: Period):
@@ -72,90 +84,65 @@ def _adult_citizen_accounts(period: Period):
                 or_(Account.locked_at.is_(None), Account.locked_at >= end))
 
 
-def eid_accounts(session: Session, period: Period, _today: date) -> Counts:
-    return _by_unit(session, select(Account.district_code, func.count())
+def _holders_in_force(period: Period):
+    """Accounts with a certificate in force at the period's last instant (once each)."""
+    end = period.ends_at
+    return select(Certificate.account_id).where(
+        Certificate.valid_from < end, Certificate.valid_to >= end,
+        or_(Certificate.revoked_at.is_(None), Certificate.revoked_at >= end)).distinct().subquery()
+
+
+def account_counts(session: Session, period: Period, _today: date) -> Rows:
+    """Adult citizen accounts open at the period's last instant; those holding a certificate."""
+    holders = _holders_in_force(period)
+    return _by_unit(session, select(Account.district_code, func.count(), func.count(holders.c.account_id))
+                    .outerjoin(holders, holders.c.account_id == Account.id)
                     .where(_adult_citizen_accounts(period)).group_by(Account.district_code))
 
 
-def signature_holders(session: Session, period: Period, _today: date) -> Counts:
-    end, c = period.ends_at, certificates.c
-    return _by_unit(session, select(Account.district_code, func.count(func.distinct(Account.id)))
-                    .join(certificates, c.account_id == Account.id)
-                    .where(_adult_citizen_accounts(period), c.valid_from <= end, c.valid_to > end,
-                           or_(c.revoked_at.is_(None), c.revoked_at > end))
-                    .group_by(Account.district_code))
+def dossier_counts(session: Session, period: Period, _today: date) -> Rows:
+    """Received; received online; of them of a fully-online procedure; decided; decided on time.
+
+    on_time is set with finished_at when a dossier is decided (services/dossiers/deadlines.finish).
+    """
+    received = and_(Dossier.received_at >= period.starts_at, Dossier.received_at < period.ends_at)
+    finished = and_(Dossier.finished_at >= period.starts_at, Dossier.finished_at < period.ends_at)
+    online = and_(received, Dossier.channel == "online")
+    return _by_unit(session, select(
+        Dossier.district_code, func.count().filter(received), func.count().filter(online),
+        func.count().filter(and_(online, Procedure.online_level == "full")),
+        func.count().filter(finished), func.count().filter(and_(finished, Dossier.on_time == true())))
+        .join(Procedure, Procedure.code == Dossier.procedure_code)
+        .where(or_(received, finished)).group_by(Dossier.district_code))
 
 
-def residents_with_record(session: Session, period: Period, _today: date) -> Counts:
-    h = health_records.c
-    return _by_unit(session, select(Resident.district_code, func.count())
-                    .join(health_records, h.resident_id == Resident.id)
-                    .where(h.created_at < period.ends_at, Resident.date_of_birth <= period.last_day)
-                    .group_by(Resident.district_code))
-
-
-def _dossier_count(*conditions, with_procedure: bool = False) -> Callable[[Session, Period, date], Counts]:
-    def count(session: Session, period: Period, _today: date) -> Counts:
-        source = dossiers.join(procedures, procedures.c.code == dossiers.c.procedure_code) \
-            if with_procedure else dossiers
-        stmt = select(dossiers.c.district_code, func.count()).select_from(source)
-        return _by_unit(session, stmt.where(*[cond(period) for cond in conditions])
-                        .group_by(dossiers.c.district_code))
-
-    return count
-
-
-def _received_in(period: Period):
-    return and_(dossiers.c.received_at >= period.starts_at, dossiers.c.received_at < period.ends_at)
-
-
-def _finished_in(period: Period):
-    return and_(dossiers.c.finished_at >= period.starts_at, dossiers.c.finished_at < period.ends_at)
-
-
-def _online(_period: Period):
-    return dossiers.c.channel == "online"
-
-
-def _full_online_procedure(_period: Period):
-    return procedures.c.online_level == "full"
-
-
-def _on_time(_period: Period):
-    d = dossiers.c
-    return or_(d.on_time == true(), and_(d.on_time.is_(None), d.finished_at <= d.original_due_at))
-
-
-dossiers_received = _dossier_count(_received_in)
-online_dossiers = _dossier_count(_received_in, _online)
-full_online_dossiers = _dossier_count(_received_in, _online, _full_online_procedure, with_procedure=True)
-dossiers_finished = _dossier_count(_finished_in)
-dossiers_on_time = _dossier_count(_finished_in, _on_time)
-
-
-def monthly_active(session: Session, period: Period, today: date) -> Counts:
+def monthly_active(session: Session, period: Period, today: date) -> Rows:
     """Distinct active citizens of the period's last month; the city row is their union."""
     return _by_unit(session, select(UsageMonthlyActive.unit_code, UsageMonthlyActive.active_users)
                     .where(UsageMonthlyActive.month == period.last_month(today),
                            UsageMonthlyActive.feature == ANY_FEATURE))
 
 
+RESIDENTS, ADULT_RESIDENTS, RESIDENTS_WITH_RECORD = (Count(resident_counts, i) for i in range(3))
+EID_ACCOUNTS, SIGNATURE_HOLDERS = (Count(account_counts, i) for i in range(2))
+RECEIVED, RECEIVED_ONLINE, RECEIVED_FULL_ONLINE, FINISHED, FINISHED_ON_TIME = (
+    Count(dossier_counts, i) for i in range(5))
+MONTHLY_ACTIVE = Count(monthly_active, 0)
+
+
 @dataclass(frozen=True)
 class Formula:
-    numerator: CountFn
-    denominator: CountFn
-    tables: tuple[str, ...]
+    numerator: Count
+    denominator: Count
 
 
-# Indicator code -> how it is counted, and the tables it needs.
+# Indicator code -> how it is counted.
 FORMULAS: dict[str, Formula] = {
-    "eid_verified_share": Formula(eid_accounts, adult_residents, ("accounts", "residents")),
-    "signature_holder_share": Formula(signature_holders, adult_residents,
-                                      ("accounts", "residents", "certificates")),
-    "ehr_share": Formula(residents_with_record, residents, ("residents", "health_records")),
-    "online_dossier_share": Formula(online_dossiers, dossiers_received, ("dossiers",)),
-    "full_online_dossier_share": Formula(full_online_dossiers, dossiers_received,
-                                         ("dossiers", "procedures")),
-    "on_time_share": Formula(dossiers_on_time, dossiers_finished, ("dossiers",)),
-    "mau_share": Formula(monthly_active, adult_residents, ("usage_monthly_active", "residents")),
+    "eid_verified_share": Formula(EID_ACCOUNTS, ADULT_RESIDENTS),
+    "signature_holder_share": Formula(SIGNATURE_HOLDERS, ADULT_RESIDENTS),
+    "ehr_share": Formula(RESIDENTS_WITH_RECORD, RESIDENTS),
+    "online_dossier_share": Formula(RECEIVED_ONLINE, RECEIVED),
+    "full_online_dossier_share": Formula(RECEIVED_FULL_ONLINE, RECEIVED),
+    "on_time_share": Formula(FINISHED_ON_TIME, FINISHED),
+    "mau_share": Formula(MONTHLY_ACTIVE, ADULT_RESIDENTS),
 }

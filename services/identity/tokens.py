@@ -117,11 +117,12 @@ class AccessTokens:
     def restore_denials(self) -> int:
         """Deny again every session revoked within one token lifetime; how many."""
         revoked = list(self.revoked_sessions(self.ttl_seconds)) if self.revoked_sessions else []
-        pipe = self._kv.pipeline(transaction=False)
-        for session_id, seconds_left in revoked:
-            pipe.set(f"deny:sid:{session_id}", "1", ex=max(1, seconds_left + 5))
-        pipe.set(DENYLIST_COMPLETE, "1")
-        pipe.execute()
+        if revoked:
+            pipe = self._kv.pipeline(transaction=False)
+            for session_id, seconds_left in revoked:
+                pipe.set(f"deny:sid:{session_id}", "1", ex=max(1, seconds_left + 5))
+            pipe.execute()
+        self._kv.set(DENYLIST_COMPLETE, "1")  # only once every denial is back
         return len(revoked)
 
     def deny_token(self, jti: str, expires_at: int) -> None:

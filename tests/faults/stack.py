@@ -45,7 +45,7 @@ def arrange(app, signature_requests: int) -> World:
         load_facilities(session)
         session.commit()
         people = PeopleFactory(app, session)
-        citizens = [people.citizen(district_code="005") for _ in range(CITIZENS)]
+        citizens = [people.citizen(district_code="005") for _ in range(max(CITIZENS, signature_requests))]
         officer = people.staff("officer")
         doctor = people.staff("health_provider", facility_code=CLINIC)
         agency_key = key_headers(session)

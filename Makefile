@@ -40,6 +40,11 @@ test: install
 faults: install
 	$(BIN)/python -m pytest -m faults tests/faults
 
+# A realistic mix through gunicorn with a million residents and dossiers loaded (bench/load.py).
+# LOAD_DATABASE_URL: a scratch PostgreSQL database; LOAD_REDIS_URL: a Redis it may fill.
+load: install
+	$(BIN)/python -m bench.load --database-url "$(LOAD_DATABASE_URL)" --redis-url "$(LOAD_REDIS_URL)"
+
 bench: install
 	$(BIN)/python -m bench.auth
 

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test install migrate seed bench clean
+.PHONY: run test faults install migrate seed bench load clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,17 @@ test: install
 		echo "== again on PostgreSQL + Redis =="; \
 		$(BIN)/python -m pytest; \
 	fi
+
+# Faults: private PostgreSQL, Redis and gunicorn (2 workers) on free loopback ports, broken
+# while requests flow (Redis stopped, PostgreSQL restarted, a worker SIGKILLed), then removed.
+# Needs the PostgreSQL server binaries and redis-server; about a minute.
+faults: install
+	$(BIN)/python -m pytest -m faults tests/faults
+
+# A realistic mix through gunicorn with a million residents and dossiers loaded (bench/load.py).
+# LOAD_DATABASE_URL: a scratch PostgreSQL database; LOAD_REDIS_URL: a Redis it may fill.
+load: install
+	$(BIN)/python -m bench.load --database-url "$(LOAD_DATABASE_URL)" --redis-url "$(LOAD_REDIS_URL)"
 
 bench: install
 	$(BIN)/python -m bench.auth

@@ -56,13 +56,15 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.extensions["runtime"] = build_runtime(app)
     signatures.init_app(app)
     push.init_app(app)
+    request_log.init_app(app)  # before database: its line shows the status after the commit
     database.init_app(app)
-    request_log.init_app(app)
     app.before_request(_reject_unknown_body_types)
 
+    # Redis away: the limits hold per process in memory until it answers again (one warning,
+    # not a traceback per request); see SECURITY.md, "When Redis is away".
     limiter = Limiter(get_remote_address, app=app,
                       storage_uri=app.config["REDIS_URL"] or "memory://",
-                      swallow_errors=True, headers_enabled=True)
+                      in_memory_fallback_enabled=True, swallow_errors=True, headers_enabled=True)
     # Only /auth/* is limited per address; skip the limiter's work on every other request.
     limiter.request_filter(lambda: not request.path.startswith(AUTH_PREFIX))
     api = make_api(app)

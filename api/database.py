@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask, Response, g
 from sqlalchemy.orm import Session
 
+from api.problems import UNAVAILABLE_ERRORS, unavailable_problem
 from api.runtime import runtime
 
 
@@ -30,6 +31,10 @@ def init_app(app: Flask) -> None:
                 session.commit()
             else:
                 session.rollback()
+        except UNAVAILABLE_ERRORS as exc:
+            # The database went away at the commit: the client must not read the prepared
+            # 2xx. 503, like any other request the database could not serve.
+            return unavailable_problem(exc)
         finally:
             session.close()
         return response

@@ -11,7 +11,7 @@ from functools import wraps
 from typing import Any, Callable
 
 from flask import Response, make_response, request
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from api.auth import current_principal
@@ -67,7 +67,8 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
         try:
             response = make_response(view(*args, **kwargs))
         except Exception:
-            session.delete(record)  # even if the error keeps other changes, the key stays free
+            if inspect(record).persistent:  # a failed flush (database gone) already undid it
+                session.delete(record)  # even if the error keeps other changes, the key stays free
             raise
         if response.status_code >= 400:
             session.delete(record)

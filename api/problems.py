@@ -142,11 +142,16 @@ def _unexpected_problem(error: BaseException) -> Response:
     if isinstance(error, errors.DomainError):
         return _domain_problem(error)
     if isinstance(error, UNAVAILABLE_ERRORS):
-        log.warning("dependency unavailable: %s", error.__class__.__name__)
-        return problem(503, "service_unavailable", "A backing service does not answer; try again shortly.",
-                       headers={"Retry-After": "5"})
+        return unavailable_problem(error)
     log.exception("unexpected error")
     return problem(500, "internal_error", "Something went wrong on our side.")
+
+
+def unavailable_problem(error: BaseException) -> Response:
+    """503 for a database or Redis that does not answer (a retry with the same Idempotency-Key is safe)."""
+    log.warning("dependency unavailable: %s", error.__class__.__name__)
+    return problem(503, "service_unavailable", "A backing service does not answer; try again shortly.",
+                   headers={"Retry-After": "5"})
 
 
 def init_app(app: Flask) -> None:

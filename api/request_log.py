@@ -1,4 +1,5 @@
-"""One JSON log line per request, with a request id; never a full ID number or a secret."""
+"""One JSON log line per request (when, request id, who, what, outcome); never a full ID number
+or a secret."""
 from __future__ import annotations
 
 import logging
@@ -26,7 +27,8 @@ def configure_logging(level: str) -> None:
     if any(getattr(h, "_ihanoi", False) for h in root.handlers):
         return
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    # "timestamp": ISO 8601 in UTC with its offset, whatever the host's time zone.
+    handler.setFormatter(JsonFormatter("%(levelname)s %(name)s %(message)s", timestamp=True))
     handler._ihanoi = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(level)
@@ -44,7 +46,9 @@ def init_app(app: Flask) -> None:
     def _log(response: Response) -> Response:
         response.headers["X-Request-ID"] = g.get("request_id", "")
         duration_ms = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+        principal = g.get("principal")
         log.info("request", extra={"request_id": g.get("request_id"), "method": request.method,
                                    "path": masked_path(request.path), "status": response.status_code,
+                                   "caller": principal.caller_key if principal else None,
                                    "duration_ms": round(duration_ms, 2)})
         return response

@@ -18,7 +18,7 @@ from services.identity.otp import OtpChallenges
 from services.identity.passwords import Passwords
 from services.identity.registration import Registration
 from services.identity.registry import TablePopulationRegistry
-from services.identity.sessions import SignIn
+from services.identity.sessions import SignIn, revoked_within
 from services.identity.signing_keys import load_signing_key
 from services.identity.sms import LogSmsSender, SmsSender
 from services.identity.throttle import SignInThrottle
@@ -76,8 +76,18 @@ def build_runtime(app: Flask) -> Runtime:
     sms = LogSmsSender()
     registration = Registration(TablePopulationRegistry, OtpChallenges(kv, "signup"), sms,
                                 passwords, id_hasher, sign_in)
-    return Runtime(engine, make_session_factory(engine), kv, sms, id_hasher, passwords, tokens,
-                   sign_in, registration)
+    built = Runtime(engine, make_session_factory(engine), kv, sms, id_hasher, passwords, tokens,
+                    sign_in, registration)
+    tokens.revoked_sessions = _revoked_sessions(built)
+    return built
+
+
+def _revoked_sessions(built: Runtime):
+    """The database's revoked sessions, read through whatever session factory is current."""
+    def read(seconds: int) -> list:
+        with built.sessions() as session:
+            return revoked_within(session, seconds)
+    return read
 
 
 def runtime() -> Runtime:

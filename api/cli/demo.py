@@ -73,6 +73,10 @@ SEED_STEPS: list[Callable[[Session, Runtime], None]] = [
 @seed.command("demo")
 @with_appcontext
 def seed_demo() -> None:
+    from flask import current_app
+
+    if current_app.config["APP_ENV"] == "production":  # demo staff have published passwords
+        raise click.ClickException("seed demo is refused in production: its staff passwords are public")
     rt = runtime()
     with rt.sessions() as session, session.begin():
         for step in SEED_STEPS:

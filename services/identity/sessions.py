@@ -34,6 +34,14 @@ def _hash_refresh(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def revoked_within(session: Session, seconds: int) -> list[tuple[uuid.UUID, int]]:
+    """Sessions revoked in the last `seconds`, with the seconds their access tokens may still live."""
+    now = utcnow()
+    rows = session.execute(select(AuthSession.id, AuthSession.revoked_at).where(
+        AuthSession.revoked_at > now - timedelta(seconds=seconds)))
+    return [(session_id, int((revoked_at - now).total_seconds()) + seconds) for session_id, revoked_at in rows]
+
+
 class SignIn:
     def __init__(self, tokens: AccessTokens, passwords: Passwords, id_hasher: NationalIdHasher,
                  throttle: SignInThrottle, refresh_ttl: timedelta) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable, Iterable
 
 import jwt
 import redis
@@ -16,6 +16,13 @@ from services.identity.signing_keys import SigningKey
 
 ALGORITHM = "EdDSA"
 REQUIRED_CLAIMS = ["iss", "aud", "sub", "jti", "exp", "iat"]
+# Present while Redis holds every denial; gone with the rest when Redis loses its data
+# (a restart without persistence, a flush, a failover to an empty replica).
+DENYLIST_COMPLETE = "deny:complete"
+
+# (session id, seconds its access tokens may still live) of every session revoked within
+# the given number of seconds: the database's record, from which the denylist is rebuilt.
+RevokedSessions = Callable[[int], Iterable[tuple[uuid.UUID, int]]]
 
 
 @dataclass(frozen=True)
@@ -31,7 +38,9 @@ class AccessTokens:
     Verification pins the algorithm, audience, issuer and the key by `kid`; header fields
     such as `jku`, `x5u` or `jwk` are never followed. Verified claims are cached (bounded,
     until `exp`) because a phone reuses its token for minutes; the denylist is still read
-    on every call, and fails closed when Redis does not answer.
+    on every call, and fails closed when Redis does not answer. When Redis has lost its
+    data, the denials of sessions revoked within one token lifetime are written again from
+    `revoked_sessions` (the database) before any token is accepted.
     """
 
     def __init__(self, key: SigningKey, *, issuer: str, audience: str, ttl_seconds: int,
@@ -41,6 +50,7 @@ class AccessTokens:
         self._audience = audience
         self.ttl_seconds = ttl_seconds
         self._kv = kv
+        self.revoked_sessions: RevokedSessions | None = None
         self._verified: TLRUCache[str, dict[str, Any]] = TLRUCache(
             maxsize=cache_size, ttu=lambda _k, claims, _now: claims["exp"], timer=time.time)
 
@@ -86,8 +96,12 @@ class AccessTokens:
 
     def verify(self, token: str) -> Principal:
         claims = self._decode(token)
+        keys = [f"deny:jti:{claims['jti']}", f"deny:sid:{claims.get('sid')}", DENYLIST_COMPLETE]
         try:
-            denied = self._kv.mget([f"deny:jti:{claims['jti']}", f"deny:sid:{claims.get('sid')}"])
+            *denied, complete = self._kv.mget(keys)
+            if complete is None:
+                self.restore_denials()
+                *denied, _ = self._kv.mget(keys)
         except redis.RedisError as exc:
             raise Unavailable("Token revocation cannot be checked right now.") from exc
         if any(denied):
@@ -99,6 +113,17 @@ class AccessTokens:
             token_id=claims["jti"], token_expires_at=int(claims["exp"]),
             agency_code=claims.get("agency_code"), facility_code=claims.get("facility_code"),
             district_code=claims.get("district_code"))
+
+    def restore_denials(self) -> int:
+        """Deny again every session revoked within one token lifetime; how many."""
+        revoked = list(self.revoked_sessions(self.ttl_seconds)) if self.revoked_sessions else []
+        if revoked:
+            pipe = self._kv.pipeline(transaction=False)
+            for session_id, seconds_left in revoked:
+                pipe.set(f"deny:sid:{session_id}", "1", ex=max(1, seconds_left + 5))
+            pipe.execute()
+        self._kv.set(DENYLIST_COMPLETE, "1")  # only once every denial is back
+        return len(revoked)
 
     def deny_token(self, jti: str, expires_at: int) -> None:
         self._deny(f"deny:jti:{jti}", expires_at - int(time.time()))

@@ -72,6 +72,7 @@ class Withdraw(MethodView):
     @blp.idempotent()
     @blp.arguments(schemas.WithdrawSchema)
     @blp.response(200, schemas.DossierSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
     def post(self, body, code: str):
         """Withdraw a dossier before processing starts."""
@@ -84,6 +85,7 @@ class Supplement(MethodView):
     @blp.idempotent()
     @blp.arguments(schemas.SupplementSchema)
     @blp.response(200, schemas.DossierSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
     def post(self, body, code: str):
         """Hand in the documents the agency asked for; processing resumes."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 import http
 
 import flask_smorest
+from apispec import BasePlugin
 from flask_smorest.utils import prepare_response
 from werkzeug.routing import IntegerConverter, UnicodeConverter
 
@@ -45,10 +46,23 @@ class TextConverter(UnicodeConverter):
         self.regex = self.regex.replace("[^/]", "[^/\\x00]", 1)
 
 
+class BodyMethodsPlugin(BasePlugin):
+    """Any POST/PUT/PATCH may meet the media-type gate (415), body declared or not."""
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        for method, operation in (operations or {}).items():
+            responses = operation.setdefault("responses", {}) if method in BODY_METHODS else {}
+            if method in BODY_METHODS and 415 not in responses and "415" not in responses:
+                responses["415"] = "UNSUPPORTED_MEDIA_TYPE"
+
+
+BODY_METHODS = ("post", "put", "patch")
+
+
 def make_api(app) -> Api:
     # Before any blueprint adds its rules.
     app.url_map.converters.update({"int": RowIdConverter, "default": TextConverter, "string": TextConverter})
-    api = Api(app, spec_kwargs={"servers": [{"url": "/"}]})
+    api = Api(app, spec_kwargs={"servers": [{"url": "/"}], "extra_plugins": [BodyMethodsPlugin()]})
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
     api.spec.components.security_scheme(

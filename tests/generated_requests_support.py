@@ -15,6 +15,7 @@ import json
 import os
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -55,7 +56,7 @@ class RequestCount:
 
     by_caller: dict[str, int] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    caller: str = "none"
+    caller: str = "setup"  # requests made while no generated test runs (not counted)
 
     def __call__(self, _sender: Any, **_extra: Any) -> None:
         with self._lock:
@@ -63,7 +64,7 @@ class RequestCount:
 
     @property
     def total(self) -> int:
-        return sum(self.by_caller.values())
+        return sum(n for caller, n in self.by_caller.items() if caller in CALLERS)
 
 
 @dataclass
@@ -71,6 +72,8 @@ class World:
     app: flask.Flask
     headers: dict[str, dict[str, str]]
     count: RequestCount
+    started: float  # time.monotonic() when the world began to be built
+    seeded_in: float  # seconds spent migrating and seeding
 
     @contextmanager
     def fresh_state(self) -> Iterator[None]:
@@ -124,6 +127,7 @@ def _sign_in(session, rt, national_id: str) -> dict[str, str]:
 
 
 def build_world(make_app, test_database_url: str, directory: str) -> Iterator[World]:
+    started = time.monotonic()
     with dedicated_database(test_database_url, directory) as url:
         app = make_app(DATABASE_URL=url)
         runtime = app.extensions["runtime"]
@@ -142,7 +146,7 @@ def build_world(make_app, test_database_url: str, directory: str) -> Iterator[Wo
                 session.commit()
             flask.request_started.connect(count, app)
             APP.app = app
-            yield World(app, headers, count)
+            yield World(app, headers, count, started, time.monotonic() - started)
         finally:
             APP.app = None
             flask.request_started.disconnect(count, app)

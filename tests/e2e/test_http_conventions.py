@@ -146,12 +146,21 @@ def test_unknown_query_parameters_are_refused(client, people):
     assert client.get("/api/v1/me/dossiers?status=submitted", headers=person.headers).status_code == 200
 
 
-def test_every_body_operation_documents_malformed_large_and_wrong_type_bodies(client):
+def test_the_document_lists_the_failures_the_gates_before_a_view_produce(client):
     document = client.get("/api/v1/openapi.json").json
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
-            if isinstance(operation, dict) and "requestBody" in operation:
-                assert {"400", "413", "415", "422"} <= set(operation["responses"]), (method, path)
+            if not isinstance(operation, dict):
+                continue
+            responses = set(operation["responses"])
+            if "requestBody" in operation:  # unparsable, too large, invalid
+                assert {"400", "413", "422"} <= responses, (method, path)
+            if method in ("post", "put", "patch"):  # the media-type gate
+                assert "415" in responses, (method, path)
+            if path.startswith("/api/v1/auth/"):  # the per-address limit on /auth/*
+                assert "429" in responses, (method, path)
+    logout = client.post("/api/v1/auth/logout", data="bye", content_type="text/plain")
+    _is_problem(logout, 415, "unsupported_media_type")
     problem = document["components"]["schemas"]["Problem"]
     assert problem["additionalProperties"] is True  # extension members such as `current`, `allowed`
     assert {"type", "title", "status", "code"} <= set(problem["required"])

@@ -210,7 +210,6 @@ def load_schema(config: schemathesis.Config) -> Any:
     return schema
 
 
-@schemathesis.check
 def schema_valid_input_is_parsed(ctx: Any, response: schemathesis.Response, case: schemathesis.Case) -> None:
     """A request the document calls valid gets past the argument parser and the media-type gate.
 
@@ -229,7 +228,6 @@ def schema_valid_input_is_parsed(ctx: Any, response: schemathesis.Response, case
     return None
 
 
-@schemathesis.check
 def errors_are_problem_json(ctx: Any, response: schemathesis.Response, case: schemathesis.Case) -> None:
     """Every 4xx/5xx is RFC 9457 problem+json whose `status` is the response's, with a `code`."""
     if response.status_code < 400:

@@ -46,8 +46,8 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
         key = request.headers.get(HEADER)
         if key is None:
             return view(*args, **kwargs)
-        if not 0 < len(key) <= MAX_KEY_LENGTH:
-            raise ValidationFailed.on_field(HEADER, f"1 to {MAX_KEY_LENGTH} characters.")
+        if not (0 < len(key) <= MAX_KEY_LENGTH and key.isascii() and key.isprintable()):
+            raise ValidationFailed.on_field(HEADER, f"1 to {MAX_KEY_LENGTH} printable ASCII characters.")
         caller, fingerprint, session = current_principal().caller_key, _fingerprint(), db()
         lookup = select(IdempotencyRecord).where(IdempotencyRecord.caller == caller,
                                                  IdempotencyRecord.key == key)

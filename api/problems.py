@@ -17,6 +17,8 @@ from services import errors
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
+# The detail of a request the argument parser (the documented schema) rejected.
+INVALID_FIELDS = "The request has invalid fields."
 
 # Domain error class -> HTTP status. Order matters: subclasses before their bases.
 STATUS_OF_ERROR: list[tuple[type[errors.DomainError], int]] = [
@@ -47,15 +49,21 @@ UNAVAILABLE_ERRORS = (OperationalError, DisconnectionError, redis.ConnectionErro
 
 
 class ProblemSchema(ma.Schema):
-    """The body of every error response (RFC 9457)."""
+    """The body of every error response (RFC 9457); rules may add extension members."""
 
-    type = ma.fields.String()
-    title = ma.fields.String()
-    status = ma.fields.Integer()
+    class Meta:
+        unknown = ma.INCLUDE  # documented as additionalProperties: extension members
+
+    type = ma.fields.String(required=True)
+    title = ma.fields.String(required=True)
+    status = ma.fields.Integer(required=True)
     detail = ma.fields.String()
-    code = ma.fields.String(metadata={"description": "Stable machine code, for translation"})
+    code = ma.fields.String(required=True, metadata={"description": "Stable machine code, for translation"})
     errors = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.List(ma.fields.String()),
                             metadata={"description": "Messages per field (422 only)"})
+    current = ma.fields.String(metadata={"description": "State the object is in (409 invalid_transition)"})
+    allowed = ma.fields.List(ma.fields.String(),
+                             metadata={"description": "Moves allowed from `current` (409 invalid_transition)"})
 
 
 def problem(status: int, code: str, detail: str | None = None, *,
@@ -122,7 +130,7 @@ def _http_problem(error: HTTPException) -> Response:
     if status == 422 or "messages" in data:
         return problem(422 if status == 422 else status,
                        "malformed_json" if status == 400 else "validation_failed",
-                       "The request has invalid fields.",
+                       INVALID_FIELDS,
                        errors=flatten_messages(data.get("messages", {})))
     headers = dict(data.get("headers") or {})
     if status == 405 and error.valid_methods:

@@ -8,6 +8,8 @@ from sqlalchemy.types import TypeDecorator
 
 # SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL gets a real bigint.
 BigIntPK = BigInteger().with_variant(Integer(), "sqlite")
+# The largest row id (and bigint) either database stores; a larger number overflows the driver.
+BIGINT_MAX = 2**63 - 1
 
 
 class UTCDateTime(TypeDecorator[datetime]):

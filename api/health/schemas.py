@@ -5,6 +5,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from api.pagination import PageQuery
+from models.types import BIGINT_MAX
 from services.health import codes
 from services.health.corrections import OUTCOMES, TRANSITIONS
 from services.health.entries import RESOURCE_TYPES
@@ -166,7 +167,7 @@ class ConsentGrantSchema(ma.Schema):
 
 class CorrectionRequestCreateSchema(ma.Schema):
     resource_type = ma.fields.String(required=True, validate=validate.OneOf(RESOURCE_TYPES))
-    resource_id = ma.fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    resource_id = ma.fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=BIGINT_MAX))
     reason = ma.fields.String(required=True, validate=validate.Length(max=2000))
 
 

@@ -68,6 +68,7 @@ class Refresh(MethodView):
     @blp.arguments(schemas.RefreshSchema)
     @blp.response(200, schemas.TokenPairSchema)
     @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(429, response="TOO_MANY_REQUESTS")
     def post(self, body):
         """Trade a refresh token for a new pair; a spent token ends the whole session."""
         return _token_body(runtime().sign_in.refresh(db(), body["refresh_token"]))
@@ -77,6 +78,7 @@ class Refresh(MethodView):
 class Logout(MethodView):
     @blp.auth()
     @blp.response(204)
+    @blp.alt_response(429, response="TOO_MANY_REQUESTS")
     def post(self):
         """End the current session: its access and refresh tokens stop working at once."""
         runtime().sign_in.logout(db(), current_principal())

@@ -2,14 +2,13 @@
 parsed by one schema and documented as one request body."""
 from __future__ import annotations
 
-from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import CombinedMultiDict
 
-from api.blueprint import Blueprint
+from api.blueprint import ArgumentsParser, Blueprint
 
 
-class MultipartParser(FlaskParser):
-    __location_map__ = {**FlaskParser.__location_map__, "multipart": "load_multipart"}
+class MultipartParser(ArgumentsParser):
+    __location_map__ = {**ArgumentsParser.__location_map__, "multipart": "load_multipart"}
 
     def load_multipart(self, req, schema):
         return self._makeproxy(CombinedMultiDict([req.form, req.files]), schema)

@@ -5,7 +5,7 @@ into working days do.
 `add_business_days(start, n)` keeps the local time of day and lands on the n-th working
 day after `start`'s local date; `business_days_between(start, end)` counts the working
 days after `start`'s local date up to and including `end`'s, so the two agree:
-`business_days_between(s, add_business_days(s, n)) == n`.
+`business_days_between(s, add_business_days(s, n)) == n`, for any n (negative too).
 """
 from __future__ import annotations
 
@@ -46,9 +46,11 @@ def add_business_days(start: datetime, days: int) -> datetime:
 
 
 def business_days_between(start: datetime, end: datetime) -> int:
-    """Working days in (start's local date, end's local date]; negative when end is earlier."""
+    """Working days in (start's local date, end's local date]; when end is earlier, minus the
+    working days in [end's local date, start's local date): the steps add_business_days
+    takes back from `start`, so the two agree on days off as well."""
     first, last = _local(start).date(), _local(end).date()
     if last < first:
-        return -business_days_between(end, start)
+        return -sum(1 for offset in range((first - last).days) if is_business_day(last + timedelta(days=offset)))
     return sum(1 for offset in range(1, (last - first).days + 1)
                if is_business_day(first + timedelta(days=offset)))

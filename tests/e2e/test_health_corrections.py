@@ -111,3 +111,10 @@ def test_an_empty_reason_is_422_and_another_persons_entry_404(client, people, cl
     denied = db_session.scalars(select(HealthAccessLog).where(HealthAccessLog.outcome == "denied")).all()
     assert [(d.resource, d.accessor_account_id) for d in denied] == [(f"observation/{foreign['id']}", me.account.id)]
     assert ask(client, me, "prescription", entry["id"]).status_code == 422
+
+
+def test_a_resource_id_beyond_bigint_is_422_not_a_database_overflow(client, people):
+    """Found by the generated requests: the id went to the database and overflowed (500)."""
+    me = people.citizen()
+    answer = ask(client, me, "condition", 3024358578970077049321340500860469248)
+    assert answer.status_code == 422 and "resource_id" in answer.get_json()["errors"]

@@ -4,6 +4,8 @@ import logging
 
 from openapi_spec_validator import validate
 
+from tests.support import PASSWORD
+
 
 def _is_problem(answer, status, code=None):
     assert answer.status_code == status, answer.get_data(as_text=True)
@@ -100,3 +102,65 @@ def test_request_log_masks_id_numbers_and_echoes_request_id(client, people, capl
     text = json.dumps([vars(r) for r in caplog.records], default=str)
     assert person.national_id not in text and "wrong-password" not in text
     assert "********" + person.national_id[-4:] in text
+
+
+# Found by the generated requests (tests/e2e/test_generated_requests.py); each was a 500.
+
+def test_nul_characters_are_refused_before_they_reach_the_database(client, people):
+    """PostgreSQL cannot store or even compare U+0000: a 500 on every text input before."""
+    person = people.citizen()
+    sign_in = client.post("/api/v1/auth/token", json={"national_id": person.national_id,
+                                                      "password": PASSWORD, "device_name": "phone\x00"})
+    _is_problem(sign_in, 422, "nul_character")
+    assert sign_in.json["errors"] == {"device_name": ["Contains the NUL character."]}
+    search = client.get("/api/v1/procedures?q=birth%00")
+    _is_problem(search, 422, "nul_character")
+    assert list(search.json["errors"]) == ["q"]
+    nested = client.post("/api/v1/dossiers", headers=person.headers,
+                         json={"procedure_code": "1.001", "form": {"name\x00": "x", "list": ["a\x00"]}})
+    _is_problem(nested, 422, "nul_character")
+    assert set(nested.json["errors"]) == {"form.name\x00", "form.list.0"}
+    for path in ("/api/v1/dossiers/H26%00", "/api/v1/public/dossiers/H26%00?id_last4=1234",
+                 "/api/v1/me/health/consents/TTYT%00"):
+        _is_problem(client.get(path, headers=person.headers), 404, "not_found")
+    replay = client.post("/api/v1/dossiers", headers={**person.headers, "Idempotency-Key": "key\x01"},
+                         json={"procedure_code": "1.001", "form": {}})
+    _is_problem(replay, 422)
+    assert "Idempotency-Key" in replay.json["errors"]
+
+
+def test_ids_beyond_bigint_are_not_found_rather_than_overflowing(client, people):
+    person = people.citizen()
+    for path in (f"/api/v1/me/health/observations/{2**63}", f"/api/v1/signature-requests/{2**70}",
+                 f"/api/v1/me/notifications/{10**30}/read"):
+        method = client.post if path.endswith("/read") else client.get
+        _is_problem(method(path, headers=person.headers), 404, "not_found")
+    assert client.get(f"/api/v1/me/health/observations/{2**63 - 1}", headers=person.headers).status_code == 404
+
+
+def test_unknown_query_parameters_are_refused(client, people):
+    person = people.citizen()
+    misspelt = client.get("/api/v1/me/dossiers?stauts=submitted", headers=person.headers)
+    _is_problem(misspelt, 422, "validation_failed")
+    assert misspelt.json["errors"] == {"stauts": ["Unknown field."]}
+    assert client.get("/api/v1/me/dossiers?status=submitted", headers=person.headers).status_code == 200
+
+
+def test_the_document_lists_the_failures_the_gates_before_a_view_produce(client):
+    document = client.get("/api/v1/openapi.json").json
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            if not isinstance(operation, dict):
+                continue
+            responses = set(operation["responses"])
+            if "requestBody" in operation:  # unparsable, too large, invalid
+                assert {"400", "413", "422"} <= responses, (method, path)
+            if method in ("post", "put", "patch"):  # the media-type gate
+                assert "415" in responses, (method, path)
+            if path.startswith("/api/v1/auth/"):  # the per-address limit on /auth/*
+                assert "429" in responses, (method, path)
+    logout = client.post("/api/v1/auth/logout", data="bye", content_type="text/plain")
+    _is_problem(logout, 415, "unsupported_media_type")
+    problem = document["components"]["schemas"]["Problem"]
+    assert problem["additionalProperties"] is True  # extension members such as `current`, `allowed`
+    assert {"type", "title", "status", "code"} <= set(problem["required"])

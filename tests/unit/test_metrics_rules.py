@@ -97,3 +97,36 @@ def test_suppression_properties(pairs, threshold):
     assert hidden != 1 or len(result) == 1
     primary = sum(c.numerator < threshold or c.denominator < threshold for c in cells)
     assert hidden - primary <= 1  # at most one extra cell is given up
+
+
+def _other_values_fit(cell: Cell, hidden: list[Cell]) -> bool:
+    """Could `cell` hold another (numerator, denominator) than its own, given what is public:
+    every published cell, the total of all cells, and numerator <= denominator everywhere?
+
+    What the hidden cells hold together is the total minus the published cells; a different
+    value for `cell` fits when the rest of the hidden cells can absorb the difference. In the
+    coordinates (numerator, denominator - numerator) the values that fit form a box, so when
+    any other value fits, one a step away does: checking the neighbours is exact.
+    """
+    others = [c for c in hidden if c is not cell]
+    if not others:
+        return False  # a lone hidden cell is the total minus the published ones
+    left_n = sum(c.numerator for c in hidden)
+    left_d = sum(c.denominator for c in hidden)
+    for dn, dd in ((1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, -1)):
+        n, d = cell.numerator + dn, cell.denominator + dd
+        rest_n, rest_d = left_n - n, left_d - d
+        if 0 <= n <= d and 0 <= rest_n <= rest_d:
+            return True
+    return False
+
+
+@given(cell_lists, st.integers(1, 20))
+def test_no_suppressed_cell_can_be_derived_from_the_published_ones_and_the_total(pairs, threshold):
+    cells = [Cell(f"u{i}", min(n, d), d) for i, (n, d) in enumerate(pairs)]
+    result = suppress(cells, threshold)
+    hidden = [c for c in result if c.suppressed]
+    if len(result) < 2 or sum(c.denominator for c in hidden) == 0:
+        return  # one unit is the total itself; hidden empty units hold nobody to disclose
+    for cell in hidden:
+        assert _other_values_fit(cell, hidden), (cell, hidden)

@@ -1,0 +1,166 @@
+"""Random walks over the dossier and signature-request state machines, through the real
+transition functions on the real database: every state reached is one the table allows from
+the one before, by that actor; an illegal move raises and changes nothing (no status, no
+history row, no notification)."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+from sqlalchemy import func, select
+
+from models.dossiers import Dossier, DossierEvent
+from models.notifications import Notification
+from models.signatures import SignatureRequest, SignatureRequestEvent
+from services import clock
+from services.dossiers import states, submission, transitions
+from services.dossiers.actors import Actor
+from services.errors import Forbidden, InvalidTransition
+from services.identity.principal import Principal
+from services.signatures import workflow
+from tests.dossiers_support import BA_DINH, BUSINESS, BUSINESS_FORM, catalogue  # noqa: F401 (fixture)
+from tests.signatures_support import COUNTER, business_day, catalogues  # noqa: F401 (fixture)
+
+# Deterministic, so that "every state was reached" below is a fact about the walks, not luck.
+WALKS = settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _steps(data, legal_now, any_move, count: int):
+    """Up to `count` moves, each either one the table allows now or any move at all."""
+    for _ in range(data.draw(st.integers(0, count))):
+        options = legal_now()
+        if options and data.draw(st.integers(0, 3)):  # three legal moves for one arbitrary one
+            yield data.draw(st.sampled_from(options))
+        else:
+            yield data.draw(any_move)
+REASONS = {"note": "Thiếu bản sao hợp đồng", "missing_documents": ["Bản sao hợp đồng thuê nhà"]}
+
+
+@pytest.fixture
+def rt_hasher(app):
+    return app.extensions["runtime"].id_hasher
+
+
+def _count(session, model, *where) -> int:
+    return session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def _dossier_trace(session, dossier: Dossier) -> tuple:
+    return (dossier.status, _count(session, DossierEvent, DossierEvent.dossier_id == dossier.id),
+            _count(session, Notification))
+
+
+def test_random_dossier_walks_stay_inside_the_table(db_session, people, catalogue, rt_hasher):
+    owner = people.citizen()
+    principal = Principal(kind="account", account_id=owner.account.id, roles=("citizen",), assurance_level=2)
+    actors = {states.OWNER: Actor(states.OWNER, owner.account.id),
+              states.OFFICER: Actor(states.OFFICER, None, BA_DINH),
+              states.AGENCY_KEY: Actor(states.AGENCY_KEY, None, BA_DINH)}
+
+    any_move = st.tuples(st.sampled_from(states.STATES), st.sampled_from(states.ACTORS))
+    reached: set[str] = set()
+
+    @WALKS
+    @given(st.data())
+    def walk(data):
+        with db_session.begin_nested() as example:
+            code = submission.submit_online(db_session, principal, rt_hasher, procedure_code=BUSINESS,
+                                            form=BUSINESS_FORM).code
+            dossier = transitions.lock_dossier(db_session, code)
+
+            def legal_now():
+                return [(to, actor) for actor in states.ACTORS for to in states.allowed_moves(dossier.status, actor)]
+
+            for to, actor in _steps(data, legal_now, any_move, 14):
+                before, trace = dossier.status, _dossier_trace(db_session, dossier)
+                reasons = REASONS if to == "supplement_requested" else {"note": REASONS["note"]}
+                if states.may_move(before, to, actor):
+                    transitions.move(db_session, dossier, to, actors[actor], rt_hasher, **reasons)
+                    assert dossier.status == to
+                    reached.add(to)
+                    status, events, notes = _dossier_trace(db_session, dossier)
+                    assert (events, notes) == (trace[1] + 1, trace[2] + 1)
+                else:
+                    try:
+                        transitions.move(db_session, dossier, to, actors[actor], rt_hasher, **reasons)
+                    except InvalidTransition as refused:
+                        assert refused.extra == {"current": before,
+                                                 "allowed": states.allowed_moves(before, actor)}
+                    else:
+                        raise AssertionError(f"{actor} moved a {before} dossier to {to}")
+                    assert _dossier_trace(db_session, dossier) == trace
+            history = db_session.scalars(select(DossierEvent).where(DossierEvent.dossier_id == dossier.id)
+                                         .order_by(DossierEvent.id)).all()
+            assert history[0].from_status is None and history[-1].to_status == dossier.status
+            for earlier, later in zip(history, history[1:]):
+                assert later.from_status == earlier.to_status
+                assert later.actor_kind in states.MOVES[(later.from_status, later.to_status)]
+            example.rollback()
+
+    walk()
+    assert reached == set(states.STATES) - {"submitted"}
+
+
+def _request_trace(session, request: SignatureRequest) -> tuple:
+    return (request.status,
+            _count(session, SignatureRequestEvent, SignatureRequestEvent.request_id == request.id),
+            _count(session, Notification))
+
+
+def test_random_signature_request_walks_stay_inside_the_table(db_session, people, catalogues):
+    owner = people.citizen()
+    roles = sorted({who for moves in workflow.REQUEST_MOVES.values() for who in moves.values()})
+
+    any_move = st.tuples(st.sampled_from(workflow.REQUEST_STATES), st.sampled_from(roles))
+    reached: set[str] = set()
+
+    @WALKS
+    @given(st.data())
+    def walk(data):
+        with db_session.begin_nested() as example:
+            now = clock.utcnow()
+            request = SignatureRequest(account_id=owner.account.id, provider_code="VNPT-CA", counter_code=COUNTER,
+                                       appointment_date=business_day(), status="submitted", created_at=now,
+                                       updated_at=now)
+            db_session.add(request)
+            db_session.flush()
+
+            def legal_now():
+                return [(to, who) for to, who in workflow.REQUEST_MOVES[request.status].items()]
+
+            for to, role in _steps(data, legal_now, any_move, 10):
+                before, trace = request.status, _request_trace(db_session, request)
+                movers = workflow.REQUEST_MOVES[before]
+                if movers.get(to) == role:
+                    workflow.move(db_session, request, to, actor_id=None, actor_role=role)
+                    db_session.flush()
+                    assert request.status == to
+                    reached.add(to)
+                    assert _request_trace(db_session, request)[1:] == (trace[1] + 1, trace[2] + 1)
+                    continue
+                expected = InvalidTransition if to not in movers else Forbidden
+                try:
+                    workflow.move(db_session, request, to, actor_id=None, actor_role=role)
+                except expected as refused:
+                    if expected is InvalidTransition:
+                        assert refused.extra == {"current": before, "allowed": workflow.allowed_moves(before)}
+                else:
+                    raise AssertionError(f"{role} moved a {before} request to {to}")
+                db_session.flush()
+                assert _request_trace(db_session, request) == trace
+            for event in request.history:
+                assert workflow.REQUEST_MOVES[event.from_status][event.to_status] == event.actor_role
+            example.rollback()
+
+    walk()
+    assert reached == set(workflow.REQUEST_STATES) - {"submitted"}
+
+
+@given(st.sampled_from(list(workflow.CERTIFICATE_MOVES)), st.sampled_from(list(workflow.CERTIFICATE_MOVES)))
+def test_certificate_moves_are_exactly_the_table(current, to):
+    try:
+        workflow.check_certificate_move(current, to)
+    except InvalidTransition as refused:
+        assert to not in workflow.CERTIFICATE_MOVES[current]
+        assert "expired" not in refused.extra["allowed"]  # time alone expires a certificate
+    else:
+        assert to in workflow.CERTIFICATE_MOVES[current]

@@ -59,11 +59,16 @@ def _ms(text: str) -> float:
 
 
 def wrk(url: str, *, seconds: int, connections: int, threads: int = 2,
-        headers: dict[str, str] | None = None) -> dict[str, float]:
-    """Requests/s and latency percentiles of `url` under `connections` keep-alive clients."""
+        headers: dict[str, str] | None = None, script: str | None = None) -> dict[str, float]:
+    """Requests/s and latency percentiles of `url` under `connections` keep-alive clients.
+
+    `script` is a wrk Lua file that builds the requests (e.g. rotating tokens).
+    """
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    if script:
+        command[1:1] = ["-s", script]
     for name, value in (headers or {}).items():
         command[1:1] = ["-H", f"{name}: {value}"]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout

@@ -17,8 +17,6 @@ import argparse
 import json
 import os
 import re
-import shutil
-import subprocess
 import sys
 import tempfile
 import urllib.request
@@ -28,7 +26,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from sqlalchemy import func, select, text  # noqa: E402
 
 from bench import health_import  # noqa: E402
-from bench.harness import _ms, gunicorn  # noqa: E402
+from bench.harness import gunicorn, wrk  # noqa: E402
 
 MEDPLUM_READS_PER_VCPU = 270  # 20,800 authenticated reads/s on 76 vCPUs (Medplum, 2026)
 LUA = """
@@ -103,20 +101,12 @@ def query_plan(app) -> dict:
 
 
 def run_wrk(base: str, path: str, tokens: list[str], seconds: int, connections: int, workdir: str) -> dict:
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk is not installed: apt-get install -y wrk")
+    """GET `path` with the tokens taken in turn (a Lua script), after a 2-second warm-up."""
     script = os.path.join(workdir, "summary.lua")
     with open(script, "w") as out:
         out.write(LUA % (", ".join(f'"{t}"' for t in tokens), path))
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script, base]
-    subprocess.run([*command[:3], "-d2s", *command[4:]], capture_output=True, check=True)  # warm-up
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    report = {"requests_per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))}
-    for percentile in ("50", "99"):
-        report[f"p{percentile}_ms"] = _ms(re.search(rf"\s{percentile}%\s+(\S+)", output).group(1))
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    report["non_2xx"] = int(errors.group(1)) if errors else 0
-    return report
+    wrk(base, seconds=2, connections=connections, script=script)
+    return wrk(base, seconds=seconds, connections=connections, script=script)
 
 
 def main() -> None:

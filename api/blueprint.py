@@ -63,8 +63,7 @@ class ArgumentsParser(FlaskParser):
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = ArgumentsParser()
 
-    def auth(self, *roles: str, min_level: int = 1, agency_key: bool = False,
-             optional: bool = False) -> Callable:
+    def auth(self, *roles: str, min_level: int = 1, agency_key: bool = False) -> Callable:
         """Require a signed-in account with one of `roles` (any role when none is named).
 
         `agency_key` also admits an agency system's API key; `min_level` is the assurance

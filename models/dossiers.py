@@ -22,6 +22,13 @@ from models.types import BigIntPK, UTCDateTime, enum_column
 Document = JSON().with_variant(JSONB(), "postgresql")
 
 
+class OnlineLevel(StrEnum):
+    """How much of a procedure can be done online (the portal's "full" and "partial" levels)."""
+
+    FULL = "full"
+    PARTIAL = "partial"
+
+
 class DossierStatus(StrEnum):
     """The states of a dossier, in the order a dossier usually meets them."""
 
@@ -57,7 +64,7 @@ class Procedure(Base):
     code: Mapped[str] = mapped_column(String(40), primary_key=True)
     name: Mapped[str] = mapped_column(String(300))
     agency_code: Mapped[str] = mapped_column(String(40), ForeignKey("agencies.code"), index=True)
-    online_level: Mapped[str] = mapped_column(String(10))  # 'full' | 'partial'
+    online_level: Mapped[OnlineLevel] = mapped_column(enum_column(OnlineLevel, 10))
     processing_days: Mapped[int] = mapped_column(Integer)  # business days
     fee: Mapped[int] = mapped_column(Integer)  # VND
     form_schema: Mapped[dict[str, Any]] = mapped_column(Document)

@@ -29,6 +29,15 @@ class ConsentAction(StrEnum):
     REVOKE = "revoke"
 
 
+class ConsentStatus(StrEnum):
+    """Computed from the latest version and the clock, never stored."""
+
+    ACTIVE = "active"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    NONE = "none"
+
+
 class AccessOutcome(StrEnum):
     GRANTED = "granted"
     DENIED = "denied"

@@ -5,7 +5,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from api.pagination import PageQuery
-from models.dossiers import DossierStatus
+from models.dossiers import DossierActorKind, DossierStatus
 from services.dossiers.procedures import ONLINE_LEVELS
 from services.dossiers.submission import AGENCY_CHANNELS
 
@@ -93,7 +93,7 @@ class EventSchema(ma.Schema):
     from_status = ma.fields.String(allow_none=True)
     to_status = ma.fields.String()
     portal_status = ma.fields.Integer()
-    actor = ma.fields.String(metadata={"enum": ["owner", "officer", "agency_key"]})
+    actor = ma.fields.String(metadata={"enum": list(map(str, DossierActorKind))})
     agency_code = ma.fields.String(allow_none=True)
     note = ma.fields.String(allow_none=True)
     missing_documents = ma.fields.List(ma.fields.String(), allow_none=True)

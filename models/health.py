@@ -24,6 +24,17 @@ from models.identity import Role
 from models.types import BigIntPK, UTCDateTime, enum_column
 
 
+class ConditionStatus(StrEnum):
+    """FHIR clinical status of a condition."""
+
+    ACTIVE = "active"
+    RECURRENCE = "recurrence"
+    RELAPSE = "relapse"
+    INACTIVE = "inactive"
+    REMISSION = "remission"
+    RESOLVED = "resolved"
+
+
 class ConsentAction(StrEnum):
     GRANT = "grant"
     REVOKE = "revoke"
@@ -107,7 +118,7 @@ class Condition(_Entry, Base):
 
     code: Mapped[str] = mapped_column(String(8))
     onset_date: Mapped[date | None] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(16))
+    status: Mapped[ConditionStatus] = mapped_column(enum_column(ConditionStatus, 16))
 
 
 class Allergy(_Entry, Base):

@@ -11,6 +11,7 @@ from webargs.flaskparser import FlaskParser
 
 from api.auth import authenticate
 from api.idempotency import HEADER, MAX_KEY_LENGTH, idempotent
+from models.identity import PrincipalKind
 from services.errors import Forbidden, ValidationFailed
 
 BEARER = {"bearerAuth": []}
@@ -74,7 +75,7 @@ class Blueprint(flask_smorest.Blueprint):
             @wraps(view)
             def wrapper(*args: Any, **kwargs: Any) -> Any:
                 principal = authenticate()
-                if principal.kind == "agency_key":
+                if principal.kind == PrincipalKind.AGENCY_KEY:
                     if not agency_key:
                         raise Forbidden("Agency keys cannot call this.", code="forbidden_role")
                 elif roles and not principal.has_role(*roles):

@@ -23,12 +23,11 @@ from sqlalchemy import delete, func, select, text
 
 from api import create_app
 from migrations.runner import upgrade
-from models.dossiers import Dossier, DossierEvent, Procedure
+from models.dossiers import Dossier, DossierEvent, DossierStatus, Procedure
 from models.identity import Account, AgencyApiKey
 from models.reference import Resident
 from services.demo.dossiers import load_catalogue
 from services.demo.population import national_id_for
-from services.dossiers.states import STATES
 from services.identity.agency_keys import create_agency_key
 from services.reference import agencies, units
 from services.reference.file_import import numbered_csv_rows, run_import
@@ -86,14 +85,15 @@ def load_million(app, total: int) -> float:
     with rt.sessions() as session:
         ids = list(session.execute(select(Resident.id, Resident.district_code).where(
             Resident.national_id.like(f"{PROVINCE}%")).order_by(Resident.id)))
-    weights = [30, 25, 20, 5, 8, 4, 6, 2]  # per state in STATES order: most dossiers are active or done
+    states = [state.value for state in DossierStatus]
+    weights = [30, 25, 20, 5, 8, 4, 6, 2]  # per state in DossierStatus order: most dossiers are active or done
 
     def rows():
         for n in range(have, total):  # a smaller earlier run is topped up
             resident_id, district = ids[n % len(ids)]
             code, agency, days = procedures[n % len(procedures)]
             submitted = now - timedelta(minutes=rng.randrange(2 * 365 * 24 * 60))
-            status = rng.choices(STATES, weights)[0]
+            status = rng.choices(states, weights)[0]
             due = submitted + timedelta(days=days * 7 / 5)
             finished = due - timedelta(hours=rng.randrange(-48, 96)) if status in ("approved", "rejected",
                                                                                    "returned") else None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text
@@ -15,10 +16,44 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
-from models.types import BigIntPK, UTCDateTime
+from models.types import BigIntPK, UTCDateTime, enum_column
 
 # JSON documents; JSONB on PostgreSQL (comparable, so a re-import can tell what changed).
 Document = JSON().with_variant(JSONB(), "postgresql")
+
+
+class OnlineLevel(StrEnum):
+    """How much of a procedure can be done online (the portal's "full" and "partial" levels)."""
+
+    FULL = "full"
+    PARTIAL = "partial"
+
+
+class DossierStatus(StrEnum):
+    """The states of a dossier, in the order a dossier usually meets them."""
+
+    SUBMITTED = "submitted"
+    RECEIVED = "received"
+    PROCESSING = "processing"
+    SUPPLEMENT_REQUESTED = "supplement_requested"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    RETURNED = "returned"
+    WITHDRAWN = "withdrawn"
+
+
+class DossierActorKind(StrEnum):
+    """Who moves a dossier: its owner, an agency officer, or the agency's own system."""
+
+    OWNER = "owner"
+    OFFICER = "officer"
+    AGENCY_KEY = "agency_key"
+
+
+class DossierChannel(StrEnum):
+    ONLINE = "online"
+    COUNTER = "counter"
+    POST = "post"
 
 
 class Procedure(Base):
@@ -29,7 +64,7 @@ class Procedure(Base):
     code: Mapped[str] = mapped_column(String(40), primary_key=True)
     name: Mapped[str] = mapped_column(String(300))
     agency_code: Mapped[str] = mapped_column(String(40), ForeignKey("agencies.code"), index=True)
-    online_level: Mapped[str] = mapped_column(String(10))  # 'full' | 'partial'
+    online_level: Mapped[OnlineLevel] = mapped_column(enum_column(OnlineLevel, 10))
     processing_days: Mapped[int] = mapped_column(Integer)  # business days
     fee: Mapped[int] = mapped_column(Integer)  # VND
     form_schema: Mapped[dict[str, Any]] = mapped_column(Document)
@@ -59,8 +94,8 @@ class Dossier(Base):
     owner_account_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id"), index=True)
     owner_resident_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("residents.id"))
     district_code: Mapped[str | None] = mapped_column(String(10))
-    channel: Mapped[str] = mapped_column(String(10))  # 'online' | 'counter' | 'post'
-    status: Mapped[str] = mapped_column(String(24))
+    channel: Mapped[DossierChannel] = mapped_column(enum_column(DossierChannel, 10))
+    status: Mapped[DossierStatus] = mapped_column(enum_column(DossierStatus, 24))
     form: Mapped[dict[str, Any]] = mapped_column(Document)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
     received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -84,9 +119,9 @@ class DossierEvent(Base):
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
     dossier_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("dossiers.id", ondelete="CASCADE"))
-    from_status: Mapped[str | None] = mapped_column(String(24))
-    to_status: Mapped[str] = mapped_column(String(24))
-    actor_kind: Mapped[str] = mapped_column(String(12))  # owner | officer | agency_key
+    from_status: Mapped[DossierStatus | None] = mapped_column(enum_column(DossierStatus, 24))
+    to_status: Mapped[DossierStatus] = mapped_column(enum_column(DossierStatus, 24))
+    actor_kind: Mapped[DossierActorKind] = mapped_column(enum_column(DossierActorKind, 12))
     actor_account_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id"))
     actor_agency_code: Mapped[str | None] = mapped_column(String(40))
     note: Mapped[str | None] = mapped_column(Text)
@@ -105,7 +140,7 @@ class DossierExtension(Base):
     previous_due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     new_due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     apology: Mapped[str] = mapped_column(Text)
-    actor_kind: Mapped[str] = mapped_column(String(12))
+    actor_kind: Mapped[DossierActorKind] = mapped_column(enum_column(DossierActorKind, 12))
     actor_account_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id"))
     actor_agency_code: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (JSON, BigInteger, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text,
@@ -19,7 +20,45 @@ from sqlalchemy import (JSON, BigInteger, Boolean, Date, Float, ForeignKey, Inde
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
-from models.types import BigIntPK, UTCDateTime
+from models.identity import Role
+from models.types import BigIntPK, UTCDateTime, enum_column
+
+
+class ConditionStatus(StrEnum):
+    """FHIR clinical status of a condition."""
+
+    ACTIVE = "active"
+    RECURRENCE = "recurrence"
+    RELAPSE = "relapse"
+    INACTIVE = "inactive"
+    REMISSION = "remission"
+    RESOLVED = "resolved"
+
+
+class ConsentAction(StrEnum):
+    GRANT = "grant"
+    REVOKE = "revoke"
+
+
+class ConsentStatus(StrEnum):
+    """Computed from the latest version and the clock, never stored."""
+
+    ACTIVE = "active"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    NONE = "none"
+
+
+class AccessOutcome(StrEnum):
+    GRANTED = "granted"
+    DENIED = "denied"
+
+
+class CorrectionStatus(StrEnum):
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    CORRECTED = "corrected"
+    REFUSED = "refused"
 
 
 class Facility(Base):
@@ -79,7 +118,7 @@ class Condition(_Entry, Base):
 
     code: Mapped[str] = mapped_column(String(8))
     onset_date: Mapped[date | None] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(16))
+    status: Mapped[ConditionStatus] = mapped_column(enum_column(ConditionStatus, 16))
 
 
 class Allergy(_Entry, Base):
@@ -133,7 +172,7 @@ class HealthConsent(Base):
     resident_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("residents.id"))
     facility_code: Mapped[str] = mapped_column(String(40), ForeignKey("facilities.code"))
     version: Mapped[int] = mapped_column(Integer)
-    action: Mapped[str] = mapped_column(String(8))  # grant | revoke
+    action: Mapped[ConsentAction] = mapped_column(enum_column(ConsentAction, 8))
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
     recorded_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("accounts.id"))
@@ -151,14 +190,14 @@ class HealthAccessLog(Base):
     resident_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("residents.id"))
     accessed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     accessor_account_id: Mapped[uuid.UUID | None] = mapped_column()
-    accessor_role: Mapped[str] = mapped_column(String(20))
+    accessor_role: Mapped[Role] = mapped_column(enum_column(Role, 20))
     accessor_name: Mapped[str | None] = mapped_column(String(200))
     facility_code: Mapped[str | None] = mapped_column(String(40))
     purpose: Mapped[str] = mapped_column(String(40))
     resource: Mapped[str] = mapped_column(String(60))
     emergency: Mapped[bool] = mapped_column(Boolean, default=False)
     emergency_reason: Mapped[str | None] = mapped_column(String(500))
-    outcome: Mapped[str] = mapped_column(String(8))  # granted | denied
+    outcome: Mapped[AccessOutcome] = mapped_column(enum_column(AccessOutcome, 8))
 
 
 class CorrectionRequest(Base):
@@ -175,7 +214,7 @@ class CorrectionRequest(Base):
     resource_id: Mapped[int] = mapped_column(BigInteger)
     facility_code: Mapped[str] = mapped_column(String(40), ForeignKey("facilities.code"))
     reason: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16))
+    status: Mapped[CorrectionStatus] = mapped_column(enum_column(CorrectionStatus, 16))
     requested_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("accounts.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     acknowledge_by: Mapped[datetime] = mapped_column(UTCDateTime)

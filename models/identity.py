@@ -3,12 +3,33 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
-from models.types import BigIntPK, UTCDateTime
+from models.types import BigIntPK, UTCDateTime, enum_column
+
+
+class Role(StrEnum):
+    CITIZEN = "citizen"
+    OFFICER = "officer"
+    HEALTH_PROVIDER = "health_provider"
+    ANALYST = "analyst"
+    ADMIN = "admin"
+
+
+class AccountStatus(StrEnum):
+    ACTIVE = "active"
+    LOCKED = "locked"
+
+
+class PrincipalKind(StrEnum):
+    """Who calls the API: a signed-in account or an agency system with an API key."""
+
+    ACCOUNT = "account"
+    AGENCY_KEY = "agency_key"
 
 
 class Account(Base):
@@ -24,11 +45,11 @@ class Account(Base):
     district_code: Mapped[str | None] = mapped_column(String(10), index=True)
     phone: Mapped[str | None] = mapped_column(String(16))
     password_hash: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(20), default="citizen")
+    role: Mapped[Role] = mapped_column(enum_column(Role, 20), default=Role.CITIZEN)
     assurance_level: Mapped[int] = mapped_column(Integer, default=1)
     agency_code: Mapped[str | None] = mapped_column(String(40))
     facility_code: Mapped[str | None] = mapped_column(String(40))
-    status: Mapped[str] = mapped_column(String(10), default="active")
+    status: Mapped[AccountStatus] = mapped_column(enum_column(AccountStatus, 10), default=AccountStatus.ACTIVE)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

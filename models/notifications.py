@@ -3,12 +3,22 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
-from models.types import BigIntPK, UTCDateTime
+from models.types import BigIntPK, UTCDateTime, enum_column
+
+
+class PushStatus(StrEnum):
+    """Outbox state for push delivery: pending -> sent | failed (after retries) | skipped."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+    SKIPPED = "skipped"
 
 
 class Notification(Base):
@@ -26,8 +36,7 @@ class Notification(Base):
     reference: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Outbox state for push delivery: pending -> sent | failed (after retries) | skipped.
-    push_status: Mapped[str] = mapped_column(String(10), default="pending")
+    push_status: Mapped[PushStatus] = mapped_column(enum_column(PushStatus, 10), default=PushStatus.PENDING)
     push_attempts: Mapped[int] = mapped_column(Integer, default=0)
     push_next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -3,17 +3,44 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import Date, ForeignKey, Index, Integer, LargeBinary, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
 from models.identity import Account
-from models.types import BigIntPK, UTCDateTime
+from models.types import BigIntPK, UTCDateTime, enum_column
+
+
+
+class SignatureRequestStatus(StrEnum):
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    ISSUED = "issued"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+
+
+class SignatureActorKind(StrEnum):
+    """Who moves a request: its owner, a counter officer, or the certificate authority."""
+
+    OWNER = "owner"
+    OFFICER = "officer"
+    AUTHORITY = "authority"
+
+
+class CertificateStatus(StrEnum):
+    """Computed from the dates and revoked_at, never stored."""
+
+    VALID = "valid"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+
 
 # A citizen has at most one request in these states (enforced by a partial unique index).
-OPEN_REQUEST_STATES = ("submitted", "approved")
-_OPEN = text("status IN ('submitted', 'approved')")
+OPEN_REQUEST_STATES = (SignatureRequestStatus.SUBMITTED, SignatureRequestStatus.APPROVED)
+_OPEN = text("status IN ({})".format(", ".join(f"'{state.value}'" for state in OPEN_REQUEST_STATES)))
 
 
 class SignatureProvider(Base):
@@ -52,7 +79,7 @@ class SignatureRequest(Base):
     provider_code: Mapped[str] = mapped_column(String(40), ForeignKey("signature_providers.code"))
     counter_code: Mapped[str] = mapped_column(String(40), ForeignKey("service_counters.code"))
     appointment_date: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(12))
+    status: Mapped[SignatureRequestStatus] = mapped_column(enum_column(SignatureRequestStatus, 12))
     reject_reason: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -65,18 +92,18 @@ class SignatureRequest(Base):
 
 
 class SignatureRequestEvent(Base):
-    """One state change of a request: who, when, from, to, note."""
+    """One state change of a request: who, when, from, to, note (columns named as dossier_events')."""
 
     __tablename__ = "signature_request_events"
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("signature_requests.id"), index=True)
-    actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id"))
-    actor_role: Mapped[str] = mapped_column(String(20))
-    from_status: Mapped[str | None] = mapped_column(String(12))
-    to_status: Mapped[str] = mapped_column(String(12))
+    from_status: Mapped[SignatureRequestStatus | None] = mapped_column(enum_column(SignatureRequestStatus, 12))
+    to_status: Mapped[SignatureRequestStatus] = mapped_column(enum_column(SignatureRequestStatus, 12))
+    actor_kind: Mapped[SignatureActorKind] = mapped_column(enum_column(SignatureActorKind, 20))
+    actor_account_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id"))
     note: Mapped[str | None] = mapped_column(String(500))
-    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class Certificate(Base):

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from enum import StrEnum
 
-from sqlalchemy import BigInteger, DateTime, Integer
+from sqlalchemy import BigInteger, DateTime, Enum, Integer
 from sqlalchemy.types import TypeDecorator
 
 # SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL gets a real bigint.
@@ -32,3 +33,9 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
+
+
+def enum_column(enum: type[StrEnum], length: int) -> Enum:
+    """A StrEnum stored as its plain value in a VARCHAR(length): the same strings as before."""
+    return Enum(enum, native_enum=False, length=length, create_constraint=False,
+                values_callable=lambda members: [m.value for m in members])

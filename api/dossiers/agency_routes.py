@@ -8,6 +8,7 @@ from api.blueprint import Blueprint
 from api.database import db
 from api.dossiers import schemas
 from api.runtime import runtime
+from models.identity import Role
 from services.dossiers import actions, submission
 
 blp = Blueprint("agency_dossiers", __name__, url_prefix="/api/v1/agency/dossiers",
@@ -16,7 +17,7 @@ blp = Blueprint("agency_dossiers", __name__, url_prefix="/api/v1/agency/dossiers
 
 @blp.route("")
 class Register(MethodView):
-    @blp.auth("officer", agency_key=True)
+    @blp.auth(Role.OFFICER, agency_key=True)
     @blp.idempotent()
     @blp.arguments(schemas.CounterDossierSchema)
     @blp.response(201, schemas.DossierSchema)
@@ -28,7 +29,7 @@ class Register(MethodView):
 
 @blp.route("/<code>/transitions")
 class Transitions(MethodView):
-    @blp.auth("officer", agency_key=True)
+    @blp.auth(Role.OFFICER, agency_key=True)
     @blp.idempotent()
     @blp.arguments(schemas.TransitionSchema)
     @blp.response(200, schemas.DossierSchema)
@@ -42,7 +43,7 @@ class Transitions(MethodView):
 
 @blp.route("/<code>/extensions")
 class Extensions(MethodView):
-    @blp.auth("officer", agency_key=True)
+    @blp.auth(Role.OFFICER, agency_key=True)
     @blp.idempotent()
     @blp.arguments(schemas.ExtensionSchema)
     @blp.response(201, schemas.DossierSchema)

@@ -9,6 +9,7 @@ from api.database import db
 from api.dossiers import schemas
 from api.pagination import page_of
 from api.runtime import runtime
+from models.identity import Role
 from services.dossiers import actions, procedures, submission, views
 
 blp = Blueprint("dossiers", __name__, url_prefix="/api/v1", description="Public-service dossiers")
@@ -25,7 +26,7 @@ class Procedures(MethodView):
 
 @blp.route("/dossiers")
 class Dossiers(MethodView):
-    @blp.auth("citizen")
+    @blp.auth(Role.CITIZEN)
     @blp.idempotent()
     @blp.arguments(schemas.SubmitSchema)
     @blp.response(201, schemas.DossierSchema)
@@ -37,7 +38,7 @@ class Dossiers(MethodView):
 
 @blp.route("/me/dossiers")
 class MyDossiers(MethodView):
-    @blp.auth("citizen")
+    @blp.auth(Role.CITIZEN)
     @blp.arguments(schemas.MyDossiersQuery, location="query")
     @blp.response(200, page_of(schemas.DossierSummarySchema))
     def get(self, query):
@@ -47,7 +48,7 @@ class MyDossiers(MethodView):
 
 @blp.route("/dossiers/<code>")
 class DossierDetail(MethodView):
-    @blp.auth("citizen", "officer")
+    @blp.auth(Role.CITIZEN, Role.OFFICER)
     @blp.etag
     @blp.response(200, schemas.DossierSchema)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -68,7 +69,7 @@ class PublicDossier(MethodView):
 
 @blp.route("/dossiers/<code>/withdraw")
 class Withdraw(MethodView):
-    @blp.auth("citizen")
+    @blp.auth(Role.CITIZEN)
     @blp.idempotent()
     @blp.arguments(schemas.WithdrawSchema)
     @blp.response(200, schemas.DossierSchema)
@@ -81,7 +82,7 @@ class Withdraw(MethodView):
 
 @blp.route("/dossiers/<code>/supplement")
 class Supplement(MethodView):
-    @blp.auth("citizen")
+    @blp.auth(Role.CITIZEN)
     @blp.idempotent()
     @blp.arguments(schemas.SupplementSchema)
     @blp.response(200, schemas.DossierSchema)

@@ -5,11 +5,12 @@ import marshmallow as ma
 from marshmallow import validate
 
 from api.pagination import PageQuery
+from models.dossiers import DossierActorKind, DossierStatus
 from services.dossiers.procedures import ONLINE_LEVELS
-from services.dossiers.states import STATES
 from services.dossiers.submission import AGENCY_CHANNELS
 
 NOTE = validate.Length(max=2000)
+STATES = list(map(str, DossierStatus))
 
 
 class ProcedureQuery(PageQuery):
@@ -54,7 +55,7 @@ class SupplementSchema(ma.Schema):
 class CounterDossierSchema(ma.Schema):
     national_id = ma.fields.String(required=True, validate=validate.Length(max=12))
     procedure_code = ma.fields.String(required=True, validate=validate.Length(min=1, max=40))
-    channel = ma.fields.String(required=True, validate=validate.OneOf(AGENCY_CHANNELS))
+    channel = ma.fields.String(required=True, validate=validate.OneOf(list(map(str, AGENCY_CHANNELS))))
     form = ma.fields.Dict(load_default=None)
     note = ma.fields.String(load_default=None, validate=NOTE)
 
@@ -77,7 +78,7 @@ class DossierSummarySchema(ma.Schema):
     procedure_name = ma.fields.String()
     agency_code = ma.fields.String()
     channel = ma.fields.String()
-    status = ma.fields.String(metadata={"enum": list(STATES)})
+    status = ma.fields.String(metadata={"enum": STATES})
     status_label = ma.fields.String()
     portal_status = ma.fields.Integer(metadata={"description": "The national portal's status code"})
     submitted_at = ma.fields.DateTime()
@@ -92,7 +93,7 @@ class EventSchema(ma.Schema):
     from_status = ma.fields.String(allow_none=True)
     to_status = ma.fields.String()
     portal_status = ma.fields.Integer()
-    actor = ma.fields.String(metadata={"enum": ["owner", "officer", "agency_key"]})
+    actor = ma.fields.String(metadata={"enum": list(map(str, DossierActorKind))})
     agency_code = ma.fields.String(allow_none=True)
     note = ma.fields.String(allow_none=True)
     missing_documents = ma.fields.List(ma.fields.String(), allow_none=True)

@@ -9,6 +9,7 @@ from api.health import schemas
 from api.health.routes import blp
 from api.pagination import page_of
 from api.runtime import runtime
+from models.identity import Role
 from services.health import corrections, provider
 
 PATIENT = "/providers/patients/<string:national_id>"
@@ -16,7 +17,7 @@ PATIENT = "/providers/patients/<string:national_id>"
 
 @blp.route(f"{PATIENT}/records")
 class PatientRecords(MethodView):
-    @blp.auth("health_provider")
+    @blp.auth(Role.HEALTH_PROVIDER)
     @blp.idempotent()
     @blp.arguments(schemas.ProviderBatchSchema)
     @blp.response(201, schemas.BatchResultSchema)
@@ -29,7 +30,7 @@ class PatientRecords(MethodView):
 
 @blp.route(f"{PATIENT}/summary")
 class PatientSummary(MethodView):
-    @blp.auth("health_provider")
+    @blp.auth(Role.HEALTH_PROVIDER)
     @blp.arguments(schemas.ProviderSummaryQuery, location="query")
     @blp.response(200, schemas.ProviderSummarySchema)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -40,7 +41,7 @@ class PatientSummary(MethodView):
 
 @blp.route("/providers/correction-requests")
 class FacilityCorrections(MethodView):
-    @blp.auth("health_provider")
+    @blp.auth(Role.HEALTH_PROVIDER)
     @blp.arguments(schemas.ProviderQueueQuery, location="query")
     @blp.response(200, page_of(schemas.ProviderCorrectionRequestSchema))
     def get(self, query):
@@ -50,7 +51,7 @@ class FacilityCorrections(MethodView):
 
 @blp.route("/providers/correction-requests/<int:request_id>/acknowledge")
 class AcknowledgeCorrection(MethodView):
-    @blp.auth("health_provider")
+    @blp.auth(Role.HEALTH_PROVIDER)
     @blp.response(200, schemas.ProviderCorrectionRequestSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
@@ -61,7 +62,7 @@ class AcknowledgeCorrection(MethodView):
 
 @blp.route("/providers/correction-requests/<int:request_id>/resolve")
 class ResolveCorrection(MethodView):
-    @blp.auth("health_provider")
+    @blp.auth(Role.HEALTH_PROVIDER)
     @blp.idempotent()
     @blp.arguments(schemas.ResolveSchema)
     @blp.response(200, schemas.ProviderCorrectionRequestSchema)

@@ -5,9 +5,10 @@ import marshmallow as ma
 from marshmallow import validate
 
 from api.pagination import PageQuery
+from models.health import CorrectionStatus
 from models.types import BIGINT_MAX
 from services.health import codes
-from services.health.corrections import OUTCOMES, TRANSITIONS
+from services.health.corrections import OUTCOMES
 from services.health.entries import RESOURCE_TYPES
 
 NATIONAL_ID = validate.Regexp(r"^\d{12}$", error="12 digits.")
@@ -200,7 +201,7 @@ class ProviderCorrectionRequestSchema(CorrectionRequestSchema):
 
 
 class ProviderQueueQuery(PageQuery):
-    status = ma.fields.String(load_default=None, validate=validate.OneOf(list(TRANSITIONS)))
+    status = ma.fields.String(load_default=None, validate=validate.OneOf(list(map(str, CorrectionStatus))))
 
 
 class ResolveSchema(ma.Schema):

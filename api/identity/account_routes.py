@@ -11,6 +11,7 @@ from api.database import db
 from api.identity import schemas
 from api.pagination import PageQuery, page_of
 from api.runtime import runtime
+from models.identity import Role
 from services.identity import accounts
 
 blp = Blueprint("accounts", __name__, url_prefix="/api/v1", description="The signed-in account")
@@ -51,7 +52,7 @@ class OneSession(MethodView):
 
 @blp.route("/officer/identity-verifications")
 class IdentityChecks(MethodView):
-    @blp.auth("officer")
+    @blp.auth(Role.OFFICER)
     @blp.arguments(schemas.IdentityCheckSchema)
     @blp.response(200, schemas.IdentityCheckResultSchema)
     @blp.alt_response(404, response="NOT_FOUND")

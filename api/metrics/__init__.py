@@ -11,6 +11,7 @@ import os
 from flask import Flask, Response, current_app, g, request
 
 from api.config import ConfigError, _int
+from models.identity import Role
 from services import clock
 from services.metrics.usage import FEATURE_OF_BLUEPRINT, UsageCounter
 
@@ -41,7 +42,7 @@ def usage_counter() -> UsageCounter:
 def _count_use(response: Response) -> Response:
     """One use of the request's feature by the signed-in citizen (see FEATURE_OF_BLUEPRINT)."""
     principal = g.get("principal")
-    if (principal is None or response.status_code >= 500 or not principal.has_role("citizen")
+    if (principal is None or response.status_code >= 500 or not principal.has_role(Role.CITIZEN)
             or not current_app.config["METRICS_USAGE_COUNTING"]):
         return response
     feature = FEATURE_OF_BLUEPRINT.get(request.blueprint or "")

@@ -14,6 +14,7 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 from api.database import db
 from api.metrics.routes import csv_attachment
 from api.runtime import runtime
+from models.identity import Role
 from services.errors import DomainError, Forbidden, RateLimited, Unauthenticated, ValidationFailed
 from services.identity.principal import Principal
 from services.metrics.dashboard import dashboard as dashboard_of, default_period
@@ -23,7 +24,7 @@ from services.metrics.periods import local_today
 from services.metrics.units import LEVELS
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard", template_folder="templates")
-ROLES = ("analyst", "admin")
+ROLES = (Role.ANALYST, Role.ADMIN)
 HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
                                "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",

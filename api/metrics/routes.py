@@ -7,6 +7,7 @@ from flask.views import MethodView
 from api.blueprint import Blueprint
 from api.database import db
 from api.metrics import schemas
+from models.identity import Role
 from services.metrics import indicators, usage_report
 from services.metrics.export import indicators_csv
 from services.metrics.periods import local_today
@@ -32,7 +33,7 @@ def csv_attachment(body: bytes, filename: str) -> Response:
 
 @blp.route("/indicators")
 class Indicators(MethodView):
-    @blp.auth("analyst", "admin")
+    @blp.auth(Role.ANALYST, Role.ADMIN)
     @blp.arguments(schemas.IndicatorQuerySchema, location="query")
     @blp.response(200, schemas.IndicatorListSchema)
     @blp.doc(**CSV_DOC)
@@ -51,7 +52,7 @@ class Indicators(MethodView):
 
 @blp.route("/usage")
 class Usage(MethodView):
-    @blp.auth("analyst", "admin")
+    @blp.auth(Role.ANALYST, Role.ADMIN)
     @blp.arguments(schemas.UsageQuerySchema, location="query")
     @blp.response(200, schemas.UsageListSchema)
     def get(self, query):

@@ -10,6 +10,7 @@ from api.pagination import PageQuery, page_of
 from api.runtime import runtime
 from api.signatures import parts, schemas
 from api.signatures.multipart import MultipartBlueprint
+from models.identity import Role
 from services.signatures import catalogues, certificates, requests, signing, verification
 
 blp = MultipartBlueprint("signatures", __name__, url_prefix="/api/v1", description="Free digital signatures")
@@ -38,7 +39,7 @@ class Counters(MethodView):
 
 @blp.route("/signature-requests")
 class NewRequest(MethodView):
-    @blp.auth("citizen")
+    @blp.auth(Role.CITIZEN)
     @blp.idempotent()
     @blp.arguments(schemas.NewRequestSchema)
     @blp.response(201, schemas.CreatedRequestSchema)
@@ -51,7 +52,7 @@ class NewRequest(MethodView):
 
 @blp.route("/me/signature-requests")
 class MyRequests(MethodView):
-    @blp.auth("citizen")
+    @blp.auth(Role.CITIZEN)
     @blp.arguments(PageQuery, location="query")
     @blp.response(200, page_of(schemas.RequestSchema))
     def get(self, query):
@@ -61,7 +62,7 @@ class MyRequests(MethodView):
 
 @blp.route("/signature-requests/<int:request_id>")
 class OneRequest(MethodView):
-    @blp.auth("citizen", "officer")
+    @blp.auth(Role.CITIZEN, Role.OFFICER)
     @blp.etag
     @blp.response(200, schemas.RequestSchema)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -72,7 +73,7 @@ class OneRequest(MethodView):
 
 @blp.route("/signature-requests/<int:request_id>/cancel")
 class Cancel(MethodView):
-    @blp.auth("citizen")
+    @blp.auth(Role.CITIZEN)
     @blp.response(200, schemas.RequestSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
@@ -83,7 +84,7 @@ class Cancel(MethodView):
 
 @blp.route("/officer/signature-requests")
 class Queue(MethodView):
-    @blp.auth("officer")
+    @blp.auth(Role.OFFICER)
     @blp.arguments(schemas.QueueQuery, location="query")
     @blp.response(200, page_of(schemas.RequestSchema))
     def get(self, query):
@@ -93,7 +94,7 @@ class Queue(MethodView):
 
 @blp.route("/signature-requests/<int:request_id>/approve")
 class Approve(MethodView):
-    @blp.auth("officer")
+    @blp.auth(Role.OFFICER)
     @blp.arguments(schemas.ApproveSchema)
     @blp.response(200, schemas.RequestSchema)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -107,7 +108,7 @@ class Approve(MethodView):
 
 @blp.route("/signature-requests/<int:request_id>/reject")
 class Reject(MethodView):
-    @blp.auth("officer")
+    @blp.auth(Role.OFFICER)
     @blp.arguments(schemas.RejectSchema)
     @blp.response(200, schemas.RequestSchema)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -119,7 +120,7 @@ class Reject(MethodView):
 
 @blp.route("/me/certificates")
 class MyCertificates(MethodView):
-    @blp.auth("citizen")
+    @blp.auth(Role.CITIZEN)
     @blp.arguments(PageQuery, location="query")
     @blp.response(200, page_of(schemas.CertificateSchema))
     def get(self, query):
@@ -129,7 +130,7 @@ class MyCertificates(MethodView):
 
 @blp.route("/certificates/<string:serial>/revoke")
 class Revoke(MethodView):
-    @blp.auth("citizen", "officer")
+    @blp.auth(Role.CITIZEN, Role.OFFICER)
     @blp.arguments(schemas.RevokeSchema)
     @blp.response(200, schemas.CertificateSchema)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -141,7 +142,7 @@ class Revoke(MethodView):
 
 @blp.route("/certificates/<string:serial>/renew")
 class Renew(MethodView):
-    @blp.auth("citizen")
+    @blp.auth(Role.CITIZEN)
     @blp.response(201, schemas.CertificateSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
@@ -164,7 +165,7 @@ class RevocationList(MethodView):
 
 @blp.route("/signatures/challenges")
 class Challenges(MethodView):
-    @blp.auth("citizen")
+    @blp.auth(Role.CITIZEN)
     @blp.response(202, schemas.ChallengeSchema)
     @blp.alt_response(409, response="CONFLICT")
     def post(self):
@@ -179,7 +180,7 @@ class Challenges(MethodView):
 
 @blp.route("/signatures/sign")
 class Sign(MethodView):
-    @blp.auth("citizen")
+    @blp.auth(Role.CITIZEN)
     @blp.arguments(schemas.SignFormSchema, location="multipart")
     @blp.response(200, {"type": "string", "format": "binary"}, content_type=PDF)
     @blp.alt_response(400, response="BAD_REQUEST")

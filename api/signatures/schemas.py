@@ -6,11 +6,12 @@ from flask_smorest.fields import Upload
 from marshmallow import validate
 
 from api.pagination import PageQuery
+from models.signatures import SignatureRequestStatus
 from services import clock
 from services.identity import national_id as cccd
 from services.signatures import certificates
 from services.signatures.authority import REVOCATION_REASONS
-from services.signatures.workflow import REQUEST_STATES, allowed_moves
+from services.signatures.workflow import allowed_moves
 
 _CODE = validate.Length(min=1, max=40)
 
@@ -46,9 +47,10 @@ class CreatedRequestSchema(ma.Schema):
 class HistoryEntrySchema(ma.Schema):
     from_status = ma.fields.String(attribute="from_status", data_key="from", allow_none=True)
     to_status = ma.fields.String(attribute="to_status", data_key="to")
-    at = ma.fields.DateTime()
-    actor_role = ma.fields.String(metadata={"description": "owner, officer or authority"})
-    actor_id = ma.fields.UUID(allow_none=True)
+    # The columns are named as dossier events' are; the response keeps its original names.
+    created_at = ma.fields.DateTime(data_key="at")
+    actor_kind = ma.fields.String(data_key="actor_role", metadata={"description": "owner, officer or authority"})
+    actor_account_id = ma.fields.UUID(data_key="actor_id", allow_none=True)
     note = ma.fields.String(allow_none=True)
 
 
@@ -70,7 +72,7 @@ class RequestSchema(ma.Schema):
 
 
 class QueueQuery(PageQuery):
-    status = ma.fields.String(validate=validate.OneOf(REQUEST_STATES))
+    status = ma.fields.String(validate=validate.OneOf(list(map(str, SignatureRequestStatus))))
     date = ma.fields.Date(metadata={"description": "Appointment day"})
 
 

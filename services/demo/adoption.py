@@ -28,7 +28,8 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from models.dossiers import Dossier, DossierCodeCounter, DossierEvent, Procedure
+from models.dossiers import (Dossier, DossierActorKind, DossierChannel as Channel, DossierCodeCounter, DossierEvent,
+                             DossierStatus as S, Procedure)
 from models.health import HealthRecord
 from models.signatures import Certificate, ServiceCounter, SignatureProvider
 from services.bulk import upsert
@@ -47,7 +48,7 @@ HOLDER_SHARE = 0.3          # of account holders, ever issued a certificate
 RENEW_SHARE, REVOKE_SHARE = 0.6, 0.05
 RECORD_SHARE = 0.45         # of residents, a health record by mid-2025
 DOSSIERS = 2_400            # filed from October 2023 to January 2025
-CHANNELS = (("online", 0.6), ("counter", 0.32), ("post", 0.08))
+CHANNELS = ((Channel.ONLINE, 0.6), (Channel.COUNTER, 0.32), (Channel.POST, 0.08))
 ON_TIME, REJECTED, RETURNED, WITHDRAWN = 0.85, 0.1, 0.7, 0.02
 
 
@@ -124,7 +125,7 @@ class Owner:
     district_code: str
 
 
-def _channel(rng: random.Random) -> str:
+def _channel(rng: random.Random) -> Channel:
     pick, total = rng.random(), 0.0
     for channel, share in CHANNELS:
         total += share
@@ -141,32 +142,32 @@ def _office_hours(moment: datetime) -> datetime:
     return local.replace(hour=8 + local.minute % 9).astimezone(timezone.utc)
 
 
-def _story(rng: random.Random, dossier: Dossier, processing_days: int) -> list[tuple[str | None, str, datetime]]:
+def _story(rng: random.Random, dossier: Dossier, processing_days: int) -> list[tuple[S | None, S, datetime]]:
     """Set the dossier's times and status by the dossier rules; the moves (from, to, at) it made."""
-    moves: list[tuple[str | None, str, datetime]] = [(None, dossier.status, dossier.submitted_at)]
-    if dossier.channel == "online":
+    moves: list[tuple[S | None, S, datetime]] = [(None, dossier.status, dossier.submitted_at)]
+    if dossier.channel == Channel.ONLINE:
         if rng.random() < WITHDRAWN:
-            dossier.status = "withdrawn"
-            return moves + [("submitted", "withdrawn", dossier.submitted_at + timedelta(hours=rng.uniform(1, 20)))]
+            dossier.status = S.WITHDRAWN
+            return moves + [(S.SUBMITTED, S.WITHDRAWN, dossier.submitted_at + timedelta(hours=rng.uniform(1, 20)))]
         received = _office_hours(dossier.submitted_at + timedelta(hours=rng.uniform(2, 40)))
         received = max(received, dossier.submitted_at + timedelta(minutes=5))
-        moves.append(("submitted", "received", received))
+        moves.append((S.SUBMITTED, S.RECEIVED, received))
     deadlines.start_clock(dossier, processing_days, moves[-1][2])
     processing = dossier.received_at + timedelta(hours=rng.uniform(0.5, 20))
-    moves.append(("received", "processing", processing))
+    moves.append((S.RECEIVED, S.PROCESSING, processing))
     due = dossier.original_due_at
     if rng.random() < ON_TIME:
         decided = processing + (due - processing) * rng.uniform(0.05, 1.0)
     else:
         decided = due + timedelta(hours=rng.uniform(2, 240))
     decided = max(decided, processing + timedelta(minutes=10))
-    outcome = "rejected" if rng.random() < REJECTED else "approved"
+    outcome = S.REJECTED if rng.random() < REJECTED else S.APPROVED
     deadlines.finish(dossier, decided)
-    moves.append(("processing", outcome, decided))
+    moves.append((S.PROCESSING, outcome, decided))
     dossier.status = outcome
-    if outcome == "approved" and rng.random() < RETURNED:
-        moves.append(("approved", "returned", decided + timedelta(hours=rng.uniform(2, 72))))
-        dossier.status = "returned"
+    if outcome == S.APPROVED and rng.random() < RETURNED:
+        moves.append((S.APPROVED, S.RETURNED, decided + timedelta(hours=rng.uniform(2, 72))))
+        dossier.status = S.RETURNED
     return moves
 
 
@@ -182,12 +183,12 @@ def _plan_dossiers(rng: random.Random, owners: Sequence[Owner], procedures: dict
     plans = []
     for _ in range(DOSSIERS):
         channel = _channel(rng)
-        owner = rng.choice([o for o in owners if o.account_id] if channel == "online" else owners)
-        code = rng.choice(online_codes if channel == "online" else all_codes)
+        owner = rng.choice([o for o in owners if o.account_id] if channel == Channel.ONLINE else owners)
+        code = rng.choice(online_codes if channel == Channel.ONLINE else all_codes)
         submitted = _moment(rng, datetime(2023, 9, 30, 17, tzinfo=timezone.utc),
                             datetime(2025, 1, 31, 17, tzinfo=timezone.utc))
         plans.append({"channel": channel, "owner": owner, "procedure": code,
-                      "submitted": submitted if channel == "online" else _office_hours(submitted)})
+                      "submitted": submitted if channel == Channel.ONLINE else _office_hours(submitted)})
     return sorted(plans, key=lambda p: p["submitted"])
 
 
@@ -203,12 +204,12 @@ def seed_dossiers(session: Session, owners: Sequence[Owner], rng: random.Random)
     dossiers, stories = [], []
     for plan in plans:
         procedure, owner, at = procedures[plan["procedure"]], plan["owner"], plan["submitted"]
-        online = plan["channel"] == "online"
+        online = plan["channel"] == Channel.ONLINE
         due = deadlines.expected_due(at, procedure.processing_days)
         dossier = Dossier(code=_code(counters, procedure.agency_code, at), procedure_code=procedure.code,
                           agency_code=procedure.agency_code, owner_account_id=owner.account_id,
                           owner_resident_id=owner.resident_id, district_code=owner.district_code,
-                          channel=plan["channel"], status="submitted" if online else "received",
+                          channel=plan["channel"], status=S.SUBMITTED if online else S.RECEIVED,
                           form=FORMS[procedure.code] if online else {}, submitted_at=at,
                           received_at=None if online else at, due_at=due, original_due_at=due, updated_at=at)
         stories.append(_story(rng, dossier, procedure.processing_days))
@@ -216,12 +217,13 @@ def seed_dossiers(session: Session, owners: Sequence[Owner], rng: random.Random)
         dossiers.append(dossier)
     session.add_all(dossiers)
     session.flush()
+    by_owner = (S.SUBMITTED, S.WITHDRAWN)  # the online filing and its withdrawal; the agency does the rest
     session.execute(insert(DossierEvent), [
         {"dossier_id": d.id, "from_status": before, "to_status": after,
-         "actor_kind": "owner" if after in ("submitted", "withdrawn") else "agency_key",
-         "actor_account_id": d.owner_account_id if after in ("submitted", "withdrawn") else None,
-         "actor_agency_code": None if after in ("submitted", "withdrawn") else d.agency_code,
-         "note": "Không đủ điều kiện theo quy định." if after == "rejected" else None,
+         "actor_kind": DossierActorKind.OWNER if after in by_owner else DossierActorKind.AGENCY_KEY,
+         "actor_account_id": d.owner_account_id if after in by_owner else None,
+         "actor_agency_code": None if after in by_owner else d.agency_code,
+         "note": "Không đủ điều kiện theo quy định." if after == S.REJECTED else None,
          "missing_documents": None, "created_at": at}
         for d, story in zip(dossiers, stories) for before, after, at in story])
     upsert(session, DossierCodeCounter.__table__,

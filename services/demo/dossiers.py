@@ -10,14 +10,15 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.dossiers import Dossier, Procedure
+from models.dossiers import Dossier, DossierChannel, DossierStatus as S, Procedure
+from models.identity import PrincipalKind, Role
 from models.reference import Agency, Resident
 from services import clock
 from services.demo.people import CHILD, CITIZEN
 from services.dossiers import actions, deadlines, procedures, submission
 from services.identity.accounts import find_account
 from services.identity.national_id import NationalIdHasher
-from services.identity.principal import Principal
+from services.identity.principal import AGENCY_SYSTEM, Principal
 from services.reference.file_import import numbered_json_list, run_import
 
 CATALOGUE = os.path.join(os.path.dirname(__file__), "..", "..", "data", "procedures.json")
@@ -35,18 +36,18 @@ FORMS: dict[str, dict[str, Any]] = {
 }
 
 # procedure, then (days ago, move, note, missing documents) after the online filing.
-STORIES: list[tuple[str, list[tuple[float, str, str | None, list[str] | None]]]] = [
-    ("2.000720", [(1.0, "submitted", None, None)]),
-    ("1.009994", [(16, "submitted", None, None), (15, "received", None, None), (14, "processing", None, None),
-                  (6, "supplement_requested", "Bản vẽ thiết kế chưa có chữ ký của đơn vị thiết kế.",
+STORIES: list[tuple[str, list[tuple[float, S, str | None, list[str] | None]]]] = [
+    ("2.000720", [(1.0, S.SUBMITTED, None, None)]),
+    ("1.009994", [(16, S.SUBMITTED, None, None), (15, S.RECEIVED, None, None), (14, S.PROCESSING, None, None),
+                  (6, S.SUPPLEMENT_REQUESTED, "Bản vẽ thiết kế chưa có chữ ký của đơn vị thiết kế.",
                    ["Bản vẽ thiết kế có chữ ký, đóng dấu", "Bản sao giấy chứng nhận quyền sử dụng đất"])]),
-    ("2.000635", [(30, "submitted", None, None), (29.9, "received", None, None),
-                  (29.8, "processing", None, None), (29.5, "approved", "Đã cấp 2 bản sao trích lục khai sinh.", None),
-                  (28, "returned", "Trả kết quả qua bưu chính.", None)]),
-    ("2.000488", [(20, "submitted", None, None), (19, "received", None, None), (18, "processing", None, None)]),
-    ("1.004873", [(9, "submitted", None, None), (8.9, "withdrawn", "Không còn nhu cầu.", None)]),
-    ("1.004222", [(12, "submitted", None, None), (11, "received", None, None),
-                  (10, "rejected", "Địa chỉ tạm trú không khớp hợp đồng thuê nhà.", None)]),
+    ("2.000635", [(30, S.SUBMITTED, None, None), (29.9, S.RECEIVED, None, None),
+                  (29.8, S.PROCESSING, None, None), (29.5, S.APPROVED, "Đã cấp 2 bản sao trích lục khai sinh.", None),
+                  (28, S.RETURNED, "Trả kết quả qua bưu chính.", None)]),
+    ("2.000488", [(20, S.SUBMITTED, None, None), (19, S.RECEIVED, None, None), (18, S.PROCESSING, None, None)]),
+    ("1.004873", [(9, S.SUBMITTED, None, None), (8.9, S.WITHDRAWN, "Không còn nhu cầu.", None)]),
+    ("1.004222", [(12, S.SUBMITTED, None, None), (11, S.RECEIVED, None, None),
+                  (10, S.REJECTED, "Địa chỉ tạm trú không khớp hợp đồng thuê nhà.", None)]),
 ]
 EXTENDED = ("2.000488", 2, "Sở Tư pháp thành thật xin lỗi: hồ sơ cần xác minh thêm tại địa phương nơi "
                            "ông/bà từng cư trú nên chưa thể trả kết quả đúng hẹn.")
@@ -74,15 +75,15 @@ def load_catalogue(session: Session) -> None:
 
 
 def _tell(session: Session, id_hasher: NationalIdHasher, owner: Principal, code: str, agency: str,
-          story: list[tuple[float, str, str | None, list[str] | None]], now: datetime) -> str | None:
-    agency_system = Principal(kind="agency_key", roles=("agency_system",), agency_code=agency)
+          story: list[tuple[float, S, str | None, list[str] | None]], now: datetime) -> str | None:
+    agency_system = Principal(kind=PrincipalKind.AGENCY_KEY, roles=(AGENCY_SYSTEM,), agency_code=agency)
     dossier_code = None
     for days_ago, state, note, missing in story:
         with _clock_at(now - timedelta(days=days_ago)):
-            if state == "submitted":
+            if state == S.SUBMITTED:
                 dossier_code = submission.submit_online(session, owner, id_hasher, procedure_code=code,
                                                         form=FORMS[code]).code
-            elif state == "withdrawn":
+            elif state == S.WITHDRAWN:
                 actions.withdraw(session, owner, id_hasher, dossier_code, reason=note)
             else:
                 actions.transition(session, agency_system, id_hasher, dossier_code, to=state, note=note,
@@ -98,18 +99,18 @@ def seed_dossiers(session: Session, id_hasher: NationalIdHasher) -> None:
     if account is None or resident is None or session.scalar(
             select(func.count()).select_from(Dossier).where(Dossier.owner_resident_id == resident.id)):
         return
-    owner = Principal(kind="account", account_id=account.id, roles=("citizen",), assurance_level=1)
+    owner = Principal(kind=PrincipalKind.ACCOUNT, account_id=account.id, roles=(Role.CITIZEN,), assurance_level=1)
     now = clock.utcnow()
     codes = {code: _tell(session, id_hasher, owner, code, session.get(Procedure, code).agency_code,
                          story, now) for code, story in STORIES}
     procedure, days_ago, apology = EXTENDED
     dossier = session.scalar(select(Dossier).where(Dossier.code == codes[procedure]))
     with _clock_at(now - timedelta(days=days_ago)):
-        actions.extend(session, Principal(kind="agency_key", agency_code=dossier.agency_code), id_hasher,
+        actions.extend(session, Principal(kind=PrincipalKind.AGENCY_KEY, agency_code=dossier.agency_code), id_hasher,
                        dossier.code, new_due_at=deadlines.expected_due(max(dossier.due_at, now), 3), apology=apology)
     # A dossier handed in at the ward's police counter on paper.
     with _clock_at(now - timedelta(days=3)):
         submission.register_received(
-            session, Principal(kind="agency_key", agency_code="002.05.01.H26"), id_hasher,
-            national_id=CITIZEN.national_id, procedure_code="1.004194", channel="counter",
+            session, Principal(kind=PrincipalKind.AGENCY_KEY, agency_code="002.05.01.H26"), id_hasher,
+            national_id=CITIZEN.national_id, procedure_code="1.004194", channel=DossierChannel.COUNTER,
             note="Tiếp nhận tại bộ phận một cửa Công an phường Dịch Vọng.")

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from models.identity import Role
 from services.identity.national_id import NationalIdHasher
 from services.identity.passwords import Passwords
 from services.demo.people import CHILD, CITIZEN, DemoPerson, seed_people
@@ -20,7 +21,7 @@ from services.reference.file_import import numbered_csv_rows, run_import
 
 DATA = os.path.join(os.path.dirname(__file__), "..", "..", "data")
 DOCTOR = DemoPerson("001082004444", "Lê Văn Đức", date(1982, 4, 12), "male", "005", password="Doctor@2024",
-                    role="health_provider", facility_code="TTYT-CAUGIAY")
+                    role=Role.HEALTH_PROVIDER, facility_code="TTYT-CAUGIAY")
 
 
 def _obs(source: str, code: str, value: float, unit: str, at: str) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from models.identity import Account
+from models.identity import Account, AccountStatus, Role
 from services.clock import utcnow
 from services.identity import accounts
 from services.identity.national_id import NationalIdHasher
@@ -22,7 +22,7 @@ class DemoPerson:
     sex: str
     district_code: str
     password: str | None = None
-    role: str = "citizen"
+    role: Role = Role.CITIZEN
     agency_code: str | None = None
     facility_code: str | None = None
     phone: str | None = None
@@ -34,11 +34,11 @@ CITIZEN = DemoPerson("001185004321", "Nguyễn Thị Hoa", date(1985, 3, 14), "f
 CHILD = DemoPerson("001215006789", "Trần Minh Khôi", date(2015, 6, 1), "male", "005",
                    guardian_national_id=CITIZEN.national_id)
 OFFICER = DemoPerson("001080001111", "Trần Văn Bình", date(1980, 7, 2), "male", "001",
-                     password="Officer@2024", role="officer", agency_code="000.01.01.H26")
+                     password="Officer@2024", role=Role.OFFICER, agency_code="000.01.01.H26")
 ANALYST = DemoPerson("001190002222", "Lê Minh Châu", date(1990, 11, 20), "female", "006",
-                     password="Analyst@2024", role="analyst")
+                     password="Analyst@2024", role=Role.ANALYST)
 ADMIN = DemoPerson("001075003333", "Phạm Quốc Hùng", date(1975, 1, 9), "male", "002",
-                   password="Admin@2024", role="admin")
+                   password="Admin@2024", role=Role.ADMIN)
 
 PEOPLE = [CITIZEN, CHILD, OFFICER, ANALYST, ADMIN]
 
@@ -53,13 +53,13 @@ def seed_people(session: Session, id_hasher: NationalIdHasher, passwords: Passwo
     for person in people:
         if person.password is None or accounts.find_account(session, id_hasher, person.national_id):
             continue
-        if person.role == "citizen":
+        if person.role == Role.CITIZEN:
             session.add(Account(
                 national_id_hash=id_hasher(person.national_id), national_id=person.national_id,
                 full_name=person.full_name, date_of_birth=person.date_of_birth, sex=person.sex,
                 district_code=person.district_code, phone=person.phone,
-                password_hash=passwords.hash(person.password), role="citizen", assurance_level=1,
-                status="active", created_at=utcnow()))
+                password_hash=passwords.hash(person.password), role=Role.CITIZEN, assurance_level=1,
+                status=AccountStatus.ACTIVE, created_at=utcnow()))
         else:
             accounts.create_staff(session, id_hasher, passwords, role=person.role,
                                   national_id=person.national_id, full_name=person.full_name,

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.identity import Account
+from models.identity import Account, AccountStatus, Role
 from models.metrics import UsageDaily, UsageMonthlyActive
 from models.reference import Resident
 from services.bulk import upsert
@@ -49,8 +49,8 @@ def _accounts(hasher: NationalIdHasher, residents: list[dict], rng: random.Rando
             "national_id": person["national_id"], "full_name": person["full_name"],
             "date_of_birth": person["date_of_birth"], "sex": person["sex"],
             "district_code": person["district_code"], "phone": None, "password_hash": "!",
-            "role": "citizen", "assurance_level": 1 + (rng.random() < 0.3), "agency_code": None,
-            "facility_code": None, "status": "active", "locked_at": None,
+            "role": Role.CITIZEN, "assurance_level": 1 + (rng.random() < 0.3), "agency_code": None,
+            "facility_code": None, "status": AccountStatus.ACTIVE, "locked_at": None,
             "created_at": first + timedelta(minutes=rng.randrange(2 * 365 * 24 * 60))})
     return rows
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from models.dossiers import DossierExtension
+from models.dossiers import DossierExtension, DossierStatus
 from services import clock
 from services.dossiers import notices, views
 from services.dossiers.actors import agency_actor, check_agency, owner_actor
@@ -21,7 +21,7 @@ from services.identity.principal import Principal
 def withdraw(session: Session, principal: Principal, id_hasher: NationalIdHasher, code: str, *,
              reason: str | None = None) -> views.DossierDetail:
     dossier = lock_dossier(session, code)
-    move(session, dossier, "withdrawn", owner_actor(session, dossier, principal), id_hasher, note=reason)
+    move(session, dossier, DossierStatus.WITHDRAWN, owner_actor(session, dossier, principal), id_hasher, note=reason)
     return views.detail(session, dossier, staff=False)
 
 
@@ -31,12 +31,12 @@ def supplement(session: Session, principal: Principal, id_hasher: NationalIdHash
     """The owner hands in what was asked for; processing resumes (its clock too)."""
     dossier = lock_dossier(session, code)
     actor = owner_actor(session, dossier, principal)
-    require_move(dossier, "processing", actor)
+    require_move(dossier, DossierStatus.PROCESSING, actor)
     if form is not None:
         check_form(dossier.procedure.form_schema, form)
         dossier.form = form
     supplied = "Đã bổ sung: " + "; ".join(d.strip() for d in documents if d.strip())
-    move(session, dossier, "processing", actor, id_hasher,
+    move(session, dossier, DossierStatus.PROCESSING, actor, id_hasher,
          note="\n".join(part for part in (supplied, (note or "").strip()) if part))
     return views.detail(session, dossier, staff=False)
 

@@ -7,24 +7,23 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.dossiers import Dossier
-from models.identity import Account
+from models.dossiers import Dossier, DossierActorKind
+from models.identity import Account, PrincipalKind, Role
 from models.reference import Resident
-from services.dossiers.states import AGENCY_KEY, OFFICER, OWNER
 from services.errors import Forbidden, NotFound
 from services.identity.principal import Principal
 
 
 @dataclass(frozen=True)
 class Actor:
-    kind: str
+    kind: DossierActorKind
     account_id: uuid.UUID | None = None
     agency_code: str | None = None
 
 
 def agency_actor(principal: Principal) -> Actor:
-    kind = AGENCY_KEY if principal.kind == "agency_key" else OFFICER
-    if kind == OFFICER and not principal.has_role("officer"):
+    kind = DossierActorKind.AGENCY_KEY if principal.kind == PrincipalKind.AGENCY_KEY else DossierActorKind.OFFICER
+    if kind == DossierActorKind.OFFICER and not principal.has_role(Role.OFFICER):
         raise Forbidden("Only agency officers and agency systems do this.", code="forbidden_role")
     if not principal.agency_code:
         raise Forbidden("This account belongs to no agency.", code="forbidden_role")
@@ -56,6 +55,6 @@ def is_owner(session: Session, dossier: Dossier, account_id: uuid.UUID | None) -
 
 def owner_actor(session: Session, dossier: Dossier, principal: Principal) -> Actor:
     """The owner acting; anyone else is told there is no such dossier."""
-    if principal.kind != "account" or not is_owner(session, dossier, principal.account_id):
+    if principal.kind != PrincipalKind.ACCOUNT or not is_owner(session, dossier, principal.account_id):
         raise NotFound("No such dossier.", code="dossier_not_found")
-    return Actor(OWNER, principal.account_id)
+    return Actor(DossierActorKind.OWNER, principal.account_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from models.dossiers import Dossier
+from models.dossiers import Dossier, DossierStatus
 from services.calendar.business_days import HANOI, add_business_days, business_days_between
 from services.dossiers.states import CLOSED
 
@@ -47,5 +47,5 @@ def finish(dossier: Dossier, now: datetime) -> None:
 
 def is_overdue(dossier: Dossier, now: datetime) -> bool:
     """Past its due date, not decided, and not waiting on the citizen."""
-    waiting = dossier.status == "supplement_requested"
+    waiting = dossier.status == DossierStatus.SUPPLEMENT_REQUESTED
     return dossier.status not in CLOSED and not waiting and now > dossier.due_at

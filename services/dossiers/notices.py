@@ -6,7 +6,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from models.dossiers import Dossier
+from models.dossiers import Dossier, DossierStatus
+from models.identity import Role
 from models.reference import Resident
 from services.calendar.business_days import HANOI
 from services.dossiers.states import STATE_LABELS
@@ -27,7 +28,7 @@ def owner_account_id(session: Session, dossier: Dossier, id_hasher: NationalIdHa
     if dossier.owner_account_id is None:
         resident = session.get(Resident, dossier.owner_resident_id)
         account = find_account(session, id_hasher, resident.national_id) if resident else None
-        if account is not None and account.role == "citizen":
+        if account is not None and account.role == Role.CITIZEN:
             dossier.owner_account_id = account.id
     return dossier.owner_account_id
 
@@ -43,7 +44,7 @@ def _send(session: Session, dossier: Dossier, id_hasher: NationalIdHasher, *, ki
 def status_changed(session: Session, dossier: Dossier, id_hasher: NationalIdHasher, *,
                    note: str | None, missing_documents: list[str] | None) -> None:
     missing = "Cần bổ sung: " + "; ".join(missing_documents) if missing_documents else ""
-    due = f"Hẹn trả kết quả: {local_time(dossier.due_at)}" if dossier.status == "received" else ""
+    due = f"Hẹn trả kết quả: {local_time(dossier.due_at)}" if dossier.status == DossierStatus.RECEIVED else ""
     _send(session, dossier, id_hasher, kind=KIND_STATUS,
           title=f"Hồ sơ {dossier.code}: {STATE_LABELS[dossier.status]}",
           lines=[dossier.procedure.name, note or "", missing, due])

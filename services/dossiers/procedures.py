@@ -9,7 +9,7 @@ from jsonschema import Draft202012Validator, SchemaError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.dossiers import Procedure
+from models.dossiers import OnlineLevel, Procedure
 from services.bulk import upsert
 from services import clock
 from services.errors import ValidationFailed
@@ -17,7 +17,7 @@ from services.reference import fields
 from services.reference.file_import import RowRejected
 from services.pagination import Page, paginate
 
-ONLINE_LEVELS = ("full", "partial")
+ONLINE_LEVELS = tuple(level.value for level in OnlineLevel)
 MAX_PROCESSING_DAYS = 365
 
 

@@ -1,66 +1,61 @@
 """The dossier state machine as data: the allowed moves, who may make each, portal codes."""
 from __future__ import annotations
 
-OWNER, OFFICER, AGENCY_KEY = "owner", "officer", "agency_key"
-AGENCY = frozenset({OFFICER, AGENCY_KEY})
-ACTORS = (OWNER, OFFICER, AGENCY_KEY)
+from models.dossiers import DossierActorKind as Actor, DossierEvent, DossierStatus as S
+from services.state_machine import Moves, StateMachine
 
-STATES = ("submitted", "received", "processing", "supplement_requested", "approved",
-          "rejected", "returned", "withdrawn")
+AGENCY = frozenset({Actor.OFFICER, Actor.AGENCY_KEY})
 
 # (from, to) -> who may make the move. Nothing else is a legal move.
-MOVES: dict[tuple[str, str], frozenset[str]] = {
-    ("submitted", "received"): AGENCY,
-    ("submitted", "withdrawn"): AGENCY | {OWNER},  # the agency records a withdrawal made on paper
-    ("received", "processing"): AGENCY,
-    ("received", "rejected"): AGENCY,
-    ("received", "withdrawn"): AGENCY | {OWNER},
-    ("processing", "supplement_requested"): AGENCY,
-    ("processing", "approved"): AGENCY,
-    ("processing", "rejected"): AGENCY,
-    ("supplement_requested", "processing"): AGENCY | {OWNER},  # the owner supplements (online or at the counter)
-    ("approved", "returned"): AGENCY,
+MOVES: Moves = {
+    (S.SUBMITTED, S.RECEIVED): AGENCY,
+    (S.SUBMITTED, S.WITHDRAWN): AGENCY | {Actor.OWNER},  # the agency records a withdrawal made on paper
+    (S.RECEIVED, S.PROCESSING): AGENCY,
+    (S.RECEIVED, S.REJECTED): AGENCY,
+    (S.RECEIVED, S.WITHDRAWN): AGENCY | {Actor.OWNER},
+    (S.PROCESSING, S.SUPPLEMENT_REQUESTED): AGENCY,
+    (S.PROCESSING, S.APPROVED): AGENCY,
+    (S.PROCESSING, S.REJECTED): AGENCY,
+    # the owner supplements (online or at the counter)
+    (S.SUPPLEMENT_REQUESTED, S.PROCESSING): AGENCY | {Actor.OWNER},
+    (S.APPROVED, S.RETURNED): AGENCY,
 }
 
+# Callers are offered only their own moves; any other move is 409.
+DOSSIERS = StateMachine("dossier", tuple(S), MOVES, refusal="A dossier in '{current}' cannot move to '{to}'.",
+                        event=DossierEvent, subject_column="dossier_id")
+
 # A dossier in one of these states has been decided: finished_at and on_time are set.
-DECIDED = frozenset({"approved", "rejected"})
+DECIDED = frozenset({S.APPROVED, S.REJECTED})
 # No move leaves these; the due date no longer matters.
-CLOSED = frozenset({"approved", "rejected", "returned", "withdrawn"})
+CLOSED = frozenset({S.APPROVED, S.REJECTED, S.RETURNED, S.WITHDRAWN})
 # Moves that need a note (a reason the citizen reads).
-NOTE_REQUIRED = frozenset({"supplement_requested", "rejected"})
+NOTE_REQUIRED = frozenset({S.SUPPLEMENT_REQUESTED, S.REJECTED})
 
 # The national public-service portal's status codes, for agency systems to translate.
 # 3 (not received), 6 (payment requested) and 8 (processing stopped) have no state here;
 # a rejection is reported as processed (9) with a refusal result. Check against the
 # portal's integration spec before wiring a real exchange.
-PORTAL_STATUS: dict[str, int] = {
-    "submitted": 1,
-    "received": 2,
-    "processing": 4,
-    "supplement_requested": 5,
-    "withdrawn": 7,
-    "approved": 9,
-    "rejected": 9,
-    "returned": 10,
+PORTAL_STATUS: dict[S, int] = {
+    S.SUBMITTED: 1,
+    S.RECEIVED: 2,
+    S.PROCESSING: 4,
+    S.SUPPLEMENT_REQUESTED: 5,
+    S.WITHDRAWN: 7,
+    S.APPROVED: 9,
+    S.REJECTED: 9,
+    S.RETURNED: 10,
 }
 
 # What the citizen reads in the inbox, per state (the app is in Vietnamese).
-STATE_LABELS: dict[str, str] = {
-    "submitted": "Đã nộp",
-    "received": "Đã tiếp nhận",
-    "processing": "Đang xử lý",
-    "supplement_requested": "Cần bổ sung giấy tờ",
-    "approved": "Đã giải quyết",
-    "rejected": "Bị từ chối",
-    "returned": "Đã trả kết quả",
-    "withdrawn": "Đã rút hồ sơ",
+STATE_LABELS: dict[S, str] = {
+    S.SUBMITTED: "Đã nộp",
+    S.RECEIVED: "Đã tiếp nhận",
+    S.PROCESSING: "Đang xử lý",
+    S.SUPPLEMENT_REQUESTED: "Cần bổ sung giấy tờ",
+    S.APPROVED: "Đã giải quyết",
+    S.REJECTED: "Bị từ chối",
+    S.RETURNED: "Đã trả kết quả",
+    S.WITHDRAWN: "Đã rút hồ sơ",
 }
 
-
-def allowed_moves(current: str, actor: str) -> list[str]:
-    """The states `actor` may move a dossier in `current` to, in the order of STATES."""
-    return [to for to in STATES if actor in MOVES.get((current, to), frozenset())]
-
-
-def may_move(current: str, to: str, actor: str) -> bool:
-    return actor in MOVES.get((current, to), frozenset())

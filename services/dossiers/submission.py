@@ -6,33 +6,32 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.dossiers import Dossier, Procedure
+from models.dossiers import Dossier, DossierActorKind, DossierChannel, DossierStatus, Procedure
+from models.identity import Role
 from models.reference import Resident
 from services import clock
 from services.dossiers import codes, deadlines, notices, views
 from services.dossiers.actors import Actor, agency_actor, resident_of
 from services.dossiers.forms import check_form
 from services.dossiers.procedures import get_procedure
-from services.dossiers.states import OWNER
 from services.dossiers.transitions import record
 from services.errors import Conflict, Forbidden, ValidationFailed
 from services.identity import national_id as cccd
 from services.identity.accounts import current_account, find_account
 from services.identity.principal import Principal
 
-CHANNELS = ("online", "counter", "post")
-AGENCY_CHANNELS = ("counter", "post")
+AGENCY_CHANNELS = (DossierChannel.COUNTER, DossierChannel.POST)
 
 
-def _new_dossier(session: Session, procedure: Procedure, resident: Resident, *, channel: str,
-                 form: dict[str, Any], account_id, status: str) -> Dossier:
+def _new_dossier(session: Session, procedure: Procedure, resident: Resident, *, channel: DossierChannel,
+                 form: dict[str, Any], account_id, status: DossierStatus) -> Dossier:
     now = clock.utcnow()
     due = deadlines.expected_due(now, procedure.processing_days)
     dossier = Dossier(code=codes.next_code(session, procedure.agency_code, now),
                       procedure_code=procedure.code, agency_code=procedure.agency_code,
                       owner_account_id=account_id, owner_resident_id=resident.id,
                       district_code=resident.district_code, channel=channel, status=status,
-                      form=form, submitted_at=now, received_at=now if status == "received" else None,
+                      form=form, submitted_at=now, received_at=now if status == DossierStatus.RECEIVED else None,
                       due_at=due, original_due_at=due, updated_at=now)
     session.add(dossier)
     session.flush()
@@ -48,9 +47,9 @@ def submit_online(session: Session, principal: Principal, id_hasher: cccd.Nation
         raise Conflict("Your account is not in the population registry.", code="not_in_registry")
     procedure = get_procedure(session, procedure_code)
     check_form(procedure.form_schema, form)
-    dossier = _new_dossier(session, procedure, resident, channel="online", form=form,
-                           account_id=account.id, status="submitted")
-    record(session, dossier, None, Actor(OWNER, account.id))
+    dossier = _new_dossier(session, procedure, resident, channel=DossierChannel.ONLINE, form=form,
+                           account_id=account.id, status=DossierStatus.SUBMITTED)
+    record(session, dossier, None, Actor(DossierActorKind.OWNER, account.id))
     notices.status_changed(session, dossier, id_hasher, note=None, missing_documents=None)
     return views.detail(session, dossier, staff=False)
 
@@ -77,9 +76,9 @@ def register_received(session: Session, principal: Principal, id_hasher: cccd.Na
     if form:
         check_form(procedure.form_schema, form)
     account = find_account(session, id_hasher, national_id)
-    dossier = _new_dossier(session, procedure, resident, channel=channel, form=form or {},
-                           account_id=account.id if account and account.role == "citizen" else None,
-                           status="received")
+    dossier = _new_dossier(session, procedure, resident, channel=DossierChannel(channel), form=form or {},
+                           account_id=account.id if account and account.role == Role.CITIZEN else None,
+                           status=DossierStatus.RECEIVED)
     note = (note or "").strip() or None
     record(session, dossier, None, actor, note=note)
     notices.status_changed(session, dossier, id_hasher, note=note, missing_documents=None)

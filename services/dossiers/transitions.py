@@ -1,4 +1,5 @@
-"""Moving a dossier: the one place a state changes, checked against states.MOVES.
+"""Moving a dossier: the one place a state changes, checked against states.MOVES by the
+shared state machine (services/state_machine.py).
 
 Each move locks the dossier row (SELECT ... FOR UPDATE), so of two concurrent moves the
 second sees the first's result and is refused when it no longer applies; the history row
@@ -9,12 +10,12 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.dossiers import Dossier, DossierEvent
-from services import clock
+from models.dossiers import Dossier, DossierEvent, DossierStatus
+from services import clock, state_machine
 from services.dossiers import deadlines, notices
 from services.dossiers.actors import Actor
-from services.dossiers.states import DECIDED, NOTE_REQUIRED, allowed_moves, may_move
-from services.errors import InvalidTransition, NotFound, ValidationFailed
+from services.dossiers.states import DECIDED, DOSSIERS, NOTE_REQUIRED
+from services.errors import NotFound, ValidationFailed
 from services.identity.national_id import NationalIdHasher
 
 
@@ -25,58 +26,57 @@ def lock_dossier(session: Session, code: str) -> Dossier:
     return dossier
 
 
-def require_move(dossier: Dossier, to: str, actor: Actor) -> None:
-    if not may_move(dossier.status, to, actor.kind):
-        raise InvalidTransition(f"A dossier in {dossier.status!r} cannot move to {to!r}.",
-                                current=dossier.status, allowed=allowed_moves(dossier.status, actor.kind))
+def require_move(dossier: Dossier, to: DossierStatus, actor: Actor) -> None:
+    DOSSIERS.check(dossier.status, to, actor.kind)
 
 
-def _check_reasons(to: str, note: str | None, missing_documents: list[str] | None) -> list[str] | None:
+def _check_reasons(to: DossierStatus, note: str | None, missing_documents: list[str] | None) -> list[str] | None:
     errors: dict[str, list[str]] = {}
     if to in NOTE_REQUIRED and not (note or "").strip():
         errors["note"] = ["Say why: the citizen reads this."]
     documents = [d.strip() for d in missing_documents or [] if d and d.strip()]
-    if to == "supplement_requested" and not documents:
+    if to == DossierStatus.SUPPLEMENT_REQUESTED and not documents:
         errors["missing_documents"] = ["List at least one missing document."]
-    elif to != "supplement_requested" and missing_documents:
+    elif to != DossierStatus.SUPPLEMENT_REQUESTED and missing_documents:
         errors["missing_documents"] = ["Only when asking for more documents."]
     if errors:
         raise ValidationFailed("This move needs more information.", errors=errors)
     return documents or None
 
 
-def _apply_deadlines(dossier: Dossier, to: str, now) -> None:
-    if to == "received":
+def _apply_deadlines(dossier: Dossier, previous: DossierStatus, to: DossierStatus, now) -> None:
+    if to == DossierStatus.RECEIVED:
         deadlines.start_clock(dossier, dossier.procedure.processing_days, now)
-    elif to == "supplement_requested":
+    elif to == DossierStatus.SUPPLEMENT_REQUESTED:
         deadlines.pause_clock(dossier, now)
-    elif dossier.status == "supplement_requested":
+    elif previous == DossierStatus.SUPPLEMENT_REQUESTED:
         deadlines.resume_clock(dossier, now)
     if to in DECIDED:
         deadlines.finish(dossier, now)
 
 
-def record(session: Session, dossier: Dossier, from_status: str | None, actor: Actor, *,
+def _who(actor: Actor) -> dict:
+    return {"actor_account_id": actor.account_id, "actor_agency_code": actor.agency_code}
+
+
+def record(session: Session, dossier: Dossier, from_status: DossierStatus | None, actor: Actor, *,
            note: str | None = None, missing_documents: list[str] | None = None) -> DossierEvent:
-    event = DossierEvent(dossier_id=dossier.id, from_status=from_status, to_status=dossier.status,
-                         actor_kind=actor.kind, actor_account_id=actor.account_id,
-                         actor_agency_code=actor.agency_code, note=note,
-                         missing_documents=missing_documents, created_at=clock.utcnow())
-    session.add(event)
-    return event
+    """The history row of a dossier reaching its current status (from None: it was filed)."""
+    return state_machine.record(session, DOSSIERS, dossier, from_status, actor.kind, now=clock.utcnow(),
+                                note=note, missing_documents=missing_documents, **_who(actor))
 
 
-def move(session: Session, dossier: Dossier, to: str, actor: Actor, id_hasher: NationalIdHasher, *,
+def move(session: Session, dossier: Dossier, to: DossierStatus, actor: Actor, id_hasher: NationalIdHasher, *,
          note: str | None = None, missing_documents: list[str] | None = None) -> Dossier:
     """Move a locked dossier to `to`: history row and owner notification, or nothing at all."""
-    require_move(dossier, to, actor)
+    require_move(dossier, to, actor)  # a refused move is 409 before a missing reason is 422
     documents = _check_reasons(to, note, missing_documents)
     note = (note or "").strip() or None
     now = clock.utcnow()
     previous = dossier.status
-    _apply_deadlines(dossier, to, now)
-    dossier.status, dossier.updated_at = to, now
-    record(session, dossier, previous, actor, note=note, missing_documents=documents)
+    state_machine.move(session, DOSSIERS, dossier, to, actor.kind, now=now, note=note,
+                       missing_documents=documents, **_who(actor))
+    _apply_deadlines(dossier, previous, to, now)
     notices.status_changed(session, dossier, id_hasher, note=note, missing_documents=documents)
     session.flush()
     return dossier

@@ -10,7 +10,8 @@ import redis
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from models.dossiers import Dossier, DossierEvent, DossierExtension
+from models.dossiers import Dossier, DossierEvent, DossierExtension, DossierStatus
+from models.identity import Role
 from models.reference import Resident
 from services import clock
 from services.dossiers import deadlines
@@ -86,13 +87,13 @@ def detail(session: Session, dossier: Dossier, *, staff: bool) -> DossierDetail:
     owner = session.get(Resident, dossier.owner_resident_id)
     masked = cccd.last4_mask(owner.national_id) if staff else cccd.mask(owner.national_id)
     timeline = _timeline(session, dossier)
-    asked = next((e for e in reversed(timeline) if e["to_status"] == "supplement_requested"), None)
+    asked = next((e for e in reversed(timeline) if e["to_status"] == DossierStatus.SUPPLEMENT_REQUESTED), None)
     return DossierDetail(
         **vars(summary(dossier)), original_due_at=dossier.original_due_at, form=dossier.form,
         owner={"full_name": owner.full_name, "national_id_masked": masked},
         supplement_request=({"note": asked["note"], "missing_documents": asked["missing_documents"],
                              "requested_at": asked["at"]}
-                            if asked and dossier.status == "supplement_requested" else None),
+                            if asked and dossier.status == DossierStatus.SUPPLEMENT_REQUESTED else None),
         timeline=timeline, extensions=_extensions(session, dossier))
 
 
@@ -100,7 +101,7 @@ def for_viewer(session: Session, principal: Principal, code: str) -> DossierDeta
     """The owner, or an officer of the dossier's agency (API.md); anyone else: 404."""
     dossier = session.scalar(select(Dossier).where(Dossier.code == code))
     if dossier is not None:
-        if principal.has_role("officer"):
+        if principal.has_role(Role.OFFICER):
             if principal.agency_code == dossier.agency_code:
                 return detail(session, dossier, staff=True)
         elif is_owner(session, dossier, principal.account_id):

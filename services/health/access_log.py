@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.health import HealthAccessLog
-from models.identity import Account
+from models.health import AccessOutcome, HealthAccessLog
+from models.identity import Account, Role
 from services import clock
 from services.health.facilities import facility_names
 from services.pagination import Page, paginate
@@ -15,13 +15,13 @@ from services.pagination import Page, paginate
 def record_access(session: Session, resident_id: int, accessor: Account, *, resource: str, purpose: str,
                   granted: bool, facility_code: str | None = None, emergency_reason: str | None = None
                   ) -> HealthAccessLog:
-    staff = accessor.role != "citizen"
+    staff = accessor.role != Role.CITIZEN
     entry = HealthAccessLog(
         resident_id=resident_id, accessed_at=clock.utcnow(), accessor_account_id=accessor.id,
         accessor_role=accessor.role, accessor_name=accessor.full_name if staff else None,
         facility_code=facility_code, purpose=purpose, resource=resource,
         emergency=emergency_reason is not None, emergency_reason=emergency_reason,
-        outcome="granted" if granted else "denied")
+        outcome=AccessOutcome.GRANTED if granted else AccessOutcome.DENIED)
     session.add(entry)
     session.flush()
     return entry

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from models.health import ConditionStatus
+
 LOINC_SYSTEM = "http://loinc.org"
 UCUM_SYSTEM = "http://unitsofmeasure.org"
 ICD10_SYSTEM = "http://hl7.org/fhir/sid/icd-10"
@@ -53,8 +55,8 @@ ICD10_NAMES = {"I10": "Essential (primary) hypertension", "E11": "Type 2 diabete
                "Z23": "Need for immunization"}
 
 # FHIR clinical status of a condition; those in ACTIVE_STATUSES show in the summary.
-CONDITION_STATUSES = ("active", "recurrence", "relapse", "inactive", "remission", "resolved")
-ACTIVE_STATUSES = ("active", "recurrence", "relapse")
+CONDITION_STATUSES = tuple(status.value for status in ConditionStatus)
+ACTIVE_STATUSES = (ConditionStatus.ACTIVE, ConditionStatus.RECURRENCE, ConditionStatus.RELAPSE)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from models.health import Facility, HealthConsent
+from models.health import ConsentAction, ConsentStatus, Facility, HealthConsent
 from services import clock
 from services.errors import Conflict, NotFound, ValidationFailed
 from services.health.subjects import Subject
@@ -29,19 +29,19 @@ def versions(session: Session, resident_id: int, facility_code: str) -> list[Hea
         .order_by(HealthConsent.version.desc())))
 
 
-def status_of(version: HealthConsent | None, now: datetime) -> str:
-    if version is None or version.action == "revoke":
-        return "revoked" if version else "none"
+def status_of(version: HealthConsent | None, now: datetime) -> ConsentStatus:
+    if version is None or version.action == ConsentAction.REVOKE:
+        return ConsentStatus.REVOKED if version else ConsentStatus.NONE
     if version.expires_at is not None and version.expires_at <= now:
-        return "expired"
-    return "active"
+        return ConsentStatus.EXPIRED
+    return ConsentStatus.ACTIVE
 
 
 def has_active_consent(session: Session, resident_id: int, facility_code: str) -> bool:
     latest = session.scalars(select(HealthConsent).where(
         HealthConsent.resident_id == resident_id, HealthConsent.facility_code == facility_code)
         .order_by(HealthConsent.version.desc()).limit(1)).first()
-    return status_of(latest, clock.utcnow()) == "active"
+    return status_of(latest, clock.utcnow()) == ConsentStatus.ACTIVE
 
 
 def _facility(session: Session, facility_code: str) -> Facility:
@@ -55,7 +55,7 @@ def _view(facility: Facility, history: list[HealthConsent]) -> dict[str, Any]:
     latest = history[0]
     return {"facility_code": facility.code, "facility_name": facility.name,
             "status": status_of(latest, clock.utcnow()), "version": latest.version,
-            "expires_at": latest.expires_at if latest.action == "grant" else None,
+            "expires_at": latest.expires_at if latest.action == ConsentAction.GRANT else None,
             "updated_at": latest.recorded_at,
             "history": [{"version": v.version, "action": v.action, "expires_at": v.expires_at,
                          "recorded_at": v.recorded_at, "channel": v.channel}
@@ -70,7 +70,7 @@ def read_consent(session: Session, subject: Subject, facility_code: str) -> dict
     return _view(facility, history)
 
 
-def _append(session: Session, subject: Subject, principal: Principal, facility_code: str, action: str,
+def _append(session: Session, subject: Subject, principal: Principal, facility_code: str, action: ConsentAction,
             expires_at: datetime | None, previous: HealthConsent | None) -> None:
     entry = HealthConsent(resident_id=subject.resident.id, facility_code=facility_code,
                           version=(previous.version if previous else 0) + 1, action=action,
@@ -94,8 +94,8 @@ def grant(session: Session, subject: Subject, principal: Principal, facility_cod
                                         "invalid_expiry")
     history = versions(session, subject.resident.id, facility_code)
     latest = history[0] if history else None
-    if not (status_of(latest, now) == "active" and latest.expires_at == expires_at):
-        _append(session, subject, principal, facility_code, "grant", expires_at, latest)
+    if not (status_of(latest, now) == ConsentStatus.ACTIVE and latest.expires_at == expires_at):
+        _append(session, subject, principal, facility_code, ConsentAction.GRANT, expires_at, latest)
         history = versions(session, subject.resident.id, facility_code)
     return _view(facility, history)
 
@@ -104,6 +104,6 @@ def revoke(session: Session, subject: Subject, principal: Principal, facility_co
     """Withdraw consent at once: the next read by the facility is refused."""
     _facility(session, facility_code)
     history = versions(session, subject.resident.id, facility_code)
-    if not history or history[0].action != "grant":
+    if not history or history[0].action != ConsentAction.GRANT:
         raise NotFound("This facility has no consent to withdraw.", code="consent_not_found")
-    _append(session, subject, principal, facility_code, "revoke", None, history[0])
+    _append(session, subject, principal, facility_code, ConsentAction.REVOKE, None, history[0])

@@ -8,11 +8,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.health import CorrectionRequest, HealthCorrection
+from models.health import CorrectionRequest, CorrectionStatus as S, HealthCorrection
+from models.identity import Role
 from models.reference import Resident
 from services import clock
 from services.calendar.business_days import add_business_days
-from services.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from services.errors import Conflict, NotFound, ValidationFailed
 from services.health import codes
 from services.health.batch import Context, check_item
 from services.health.entries import BY_RESOURCE_TYPE, RESOURCE_TYPES
@@ -24,17 +25,21 @@ from services.identity.national_id import last4_mask
 from services.identity.principal import Principal
 from services.notifications.inbox import notify
 from services.pagination import Page, paginate
+from services.state_machine import Moves, StateMachine
 
 ACKNOWLEDGE_WITHIN, RESOLVE_WITHIN = 2, 10  # working days
-# Status -> the statuses a facility may move a request to.
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    "open": ("acknowledged", "corrected", "refused"),
-    "acknowledged": ("corrected", "refused"),
-    "corrected": (),
-    "refused": (),
+# (from, to) -> who may make the move: the facility that wrote the entry.
+_FACILITY = frozenset({Role.HEALTH_PROVIDER})
+MOVES: Moves = {
+    (S.OPEN, S.ACKNOWLEDGED): _FACILITY,
+    (S.OPEN, S.CORRECTED): _FACILITY,
+    (S.OPEN, S.REFUSED): _FACILITY,
+    (S.ACKNOWLEDGED, S.CORRECTED): _FACILITY,
+    (S.ACKNOWLEDGED, S.REFUSED): _FACILITY,
 }
-OPEN_STATUSES = ("open", "acknowledged")
-OUTCOMES = ("corrected", "refused")
+CORRECTIONS = StateMachine("request", tuple(S), MOVES)
+OPEN_STATUSES = (S.OPEN, S.ACKNOWLEDGED)
+OUTCOMES = tuple(s.value for s in (S.CORRECTED, S.REFUSED))
 
 
 def _view(request: CorrectionRequest, names: dict[str, str], *, patient: Resident | None = None,
@@ -71,7 +76,7 @@ def open_request(session: Session, subject: Subject, resource_type: str, resourc
     now = clock.utcnow()
     request = CorrectionRequest(
         resident_id=subject.resident.id, resource_type=resource_type, resource_id=resource_id,
-        facility_code=entry.facility_code, reason=reason, status="open", requested_by=subject.actor.id,
+        facility_code=entry.facility_code, reason=reason, status=S.OPEN, requested_by=subject.actor.id,
         created_at=now, acknowledge_by=add_business_days(now, ACKNOWLEDGE_WITHIN),
         resolve_by=add_business_days(now, RESOLVE_WITHIN))
     session.add(request)
@@ -109,16 +114,14 @@ def _facility_request(session: Session, principal: Principal, request_id: int) -
     return request
 
 
-def _move(request: CorrectionRequest, to: str) -> None:
-    if to not in TRANSITIONS[request.status]:
-        raise InvalidTransition(f"A {request.status} request cannot become {to}.", current=request.status,
-                                allowed=list(TRANSITIONS[request.status]))
-    request.status = to
+def _move(request: CorrectionRequest, to: S) -> None:
+    CORRECTIONS.check(request.status, to)
+    request.status = S(to)
 
 
 def acknowledge(session: Session, principal: Principal, request_id: int) -> dict[str, Any]:
     request = _facility_request(session, principal, request_id)
-    _move(request, "acknowledged")
+    _move(request, S.ACKNOWLEDGED)
     request.acknowledged_at = clock.utcnow()
     notify(session, request.requested_by, kind="health_correction", title="Correction request received",
            body="The facility has received your correction request and will answer it by the deadline.",
@@ -161,16 +164,16 @@ def resolve(session: Session, principal: Principal, request_id: int, *, outcome:
     note = (note or "").strip() or None
     if outcome not in OUTCOMES:
         raise ValidationFailed.on_field("outcome", f"One of: {', '.join(OUTCOMES)}.")
-    if outcome == "refused" and note is None:
+    if outcome == S.REFUSED and note is None:
         raise ValidationFailed.on_field("note", "A refusal needs its reason.", "reason_required")
     _move(request, outcome)
-    if outcome == "corrected":
+    if outcome == S.CORRECTED:
         _append_correction(session, principal, request, changes or {})
     now = clock.utcnow()
     request.acknowledged_at = request.acknowledged_at or now
     request.resolved_at, request.resolved_by, request.resolution_note = now, principal.account_id, note
     notify(session, request.requested_by, kind="health_correction",
-           title="Correction made" if outcome == "corrected" else "Correction refused",
+           title="Correction made" if outcome == S.CORRECTED else "Correction refused",
            body=note or "The facility has appended the correction to your health record.",
            reference=f"health-correction:{request.id}")
     session.flush()

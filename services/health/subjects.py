@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.health import Facility, HealthRecord
-from models.identity import Account
+from models.identity import Account, AccountStatus
 from models.reference import Resident
 from services import clock
 from services.calendar.business_days import HANOI
@@ -42,7 +42,7 @@ def _resident_with_record(session: Session, national_id: str) -> tuple[Resident,
 
 def actor_of(session: Session, principal: Principal) -> Account:
     account = session.get(Account, principal.account_id)
-    if account is None or account.status != "active":
+    if account is None or account.status != AccountStatus.ACTIVE:
         raise Unauthenticated("This account is not active.", code="account_inactive")
     return account
 
@@ -57,7 +57,7 @@ def own_or_ward(session: Session, principal: Principal, subject: str | None) -> 
                           .outerjoin(Resident, Resident.national_id == Account.national_id)
                           .outerjoin(HealthRecord, HealthRecord.resident_id == Resident.id)
                           .where(Account.id == principal.account_id)).first()
-    if row is None or row[0].status != "active":
+    if row is None or row[0].status != AccountStatus.ACTIVE:
         raise Unauthenticated("This account is not active.", code="account_inactive")
     actor, own, own_record = row
     if subject is None or subject == actor.national_id:

@@ -6,7 +6,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.identity import Account, IdentityVerification
+from models.identity import Account, AccountStatus, IdentityVerification, Role
 from services.clock import utcnow
 from services.errors import Conflict, NotFound, Unauthenticated, ValidationFailed
 from services.identity import national_id as cccd
@@ -14,13 +14,14 @@ from services.identity.passwords import Passwords
 from services.identity.principal import Principal
 from services.identity.sessions import SignIn
 
-STAFF_ROLES = ("officer", "health_provider", "analyst", "admin")
+# Plain strings (not members) so click and error messages show the stored values.
+STAFF_ROLES = tuple(role.value for role in Role if role != Role.CITIZEN)
 VERIFICATION_METHODS = ("in_person", "chip")
 
 
 def current_account(session: Session, principal: Principal) -> Account:
     account = session.get(Account, principal.account_id)
-    if account is None or account.status != "active":
+    if account is None or account.status != AccountStatus.ACTIVE:
         raise Unauthenticated("This account is not active.", code="account_inactive")
     return account
 
@@ -35,17 +36,17 @@ def create_staff(session: Session, id_hasher: cccd.NationalIdHasher, passwords: 
     if role not in STAFF_ROLES:
         raise ValidationFailed.on_field("role", f"One of {', '.join(STAFF_ROLES)}.")
     cccd.check(national_id, None)
-    if role == "officer" and not agency_code:
+    if role == Role.OFFICER and not agency_code:
         raise ValidationFailed.on_field("agency_code", "An officer belongs to an agency or counter.")
-    if role == "health_provider" and not facility_code:
+    if role == Role.HEALTH_PROVIDER and not facility_code:
         raise ValidationFailed.on_field("facility_code", "A health provider belongs to a facility.")
     Passwords.check_policy(password, national_id)
     if find_account(session, id_hasher, national_id) is not None:
         raise Conflict("An account already exists for this ID number.", code="already_registered")
     account = Account(national_id_hash=id_hasher(national_id), national_id=national_id,
-                      full_name=full_name, password_hash=passwords.hash(password), role=role,
+                      full_name=full_name, password_hash=passwords.hash(password), role=Role(role),
                       assurance_level=2, agency_code=agency_code, facility_code=facility_code,
-                      status="active", created_at=utcnow())
+                      status=AccountStatus.ACTIVE, created_at=utcnow())
     session.add(account)
     session.flush()
     return account
@@ -57,7 +58,7 @@ def lock_account(session: Session, sign_in: SignIn, id_hasher: cccd.NationalIdHa
     account = find_account(session, id_hasher, national_id)
     if account is None:
         raise NotFound("No account for this ID number.")
-    account.status = "locked"
+    account.status = AccountStatus.LOCKED
     account.locked_at = utcnow()
     return sign_in.end_all(session, account.id, reason)
 
@@ -77,7 +78,7 @@ def raise_assurance(session: Session, account: Account, *, officer_id: uuid.UUID
 def verify_in_person(session: Session, id_hasher: cccd.NationalIdHasher, officer: Principal,
                      national_id: str, method: str) -> Account:
     account = find_account(session, id_hasher, national_id)
-    if account is None or account.role != "citizen":
+    if account is None or account.role != Role.CITIZEN:
         raise NotFound("No citizen account for this ID number.")
     raise_assurance(session, account, officer_id=officer.account_id,
                     agency_code=officer.agency_code, method=method)

@@ -7,11 +7,11 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.identity import AgencyApiKey
+from models.identity import AgencyApiKey, PrincipalKind
 from models.reference import Agency
 from services.clock import utcnow
 from services.errors import NotFound, Unauthenticated
-from services.identity.principal import Principal
+from services.identity.principal import AGENCY_SYSTEM, Principal
 
 
 def _digest(key: str) -> str:
@@ -33,4 +33,4 @@ def authenticate_agency_key(session: Session, key: str) -> Principal:
                                                        AgencyApiKey.revoked_at.is_(None)))
     if stored is None:
         raise Unauthenticated("Unknown or revoked API key.", code="invalid_api_key")
-    return Principal(kind="agency_key", roles=("agency_system",), agency_code=stored.agency_code)
+    return Principal(kind=PrincipalKind.AGENCY_KEY, roles=(AGENCY_SYSTEM,), agency_code=stored.agency_code)

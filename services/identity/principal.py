@@ -4,12 +4,16 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-ROLES = ("citizen", "officer", "health_provider", "analyst", "admin")
+from models.identity import PrincipalKind, Role
+
+ROLES = tuple(Role)
+# The one role an agency system's API key carries; no account has it.
+AGENCY_SYSTEM = "agency_system"
 
 
 @dataclass(frozen=True)
 class Principal:
-    kind: str  # "account" or "agency_key"
+    kind: PrincipalKind
     account_id: uuid.UUID | None = None
     roles: tuple[str, ...] = ()
     assurance_level: int = 0
@@ -26,6 +30,6 @@ class Principal:
     @property
     def caller_key(self) -> str:
         """A stable name of the caller, used to scope idempotency keys."""
-        if self.kind == "agency_key":
+        if self.kind == PrincipalKind.AGENCY_KEY:
             return f"agency:{self.agency_code}"
         return f"account:{self.account_id}"

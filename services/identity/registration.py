@@ -8,7 +8,7 @@ from typing import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.identity import Account
+from models.identity import Account, AccountStatus, Role
 from services.clock import utcnow
 from services.errors import Conflict, ValidationFailed
 from services.identity import national_id as cccd
@@ -86,8 +86,8 @@ class Registration:
             national_id=details["national_id"], full_name=details["full_name"],
             date_of_birth=date.fromisoformat(details["date_of_birth"]), sex=details["sex"],
             district_code=details["district_code"], phone=details["phone"],
-            password_hash=details["password_hash"], role="citizen", assurance_level=1,
-            status="active", created_at=utcnow())
+            password_hash=details["password_hash"], role=Role.CITIZEN, assurance_level=1,
+            status=AccountStatus.ACTIVE, created_at=utcnow())
         session.add(account)
         session.flush()
         return account, self._sign_in.open_session(session, account, device_name)

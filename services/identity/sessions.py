@@ -10,7 +10,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from models.identity import Account, AuthSession, RefreshToken
+from models.identity import Account, AccountStatus, AuthSession, RefreshToken
 from services.clock import utcnow
 from services.errors import Forbidden, NotFound, Unauthenticated
 from services.identity.national_id import NationalIdHasher
@@ -59,7 +59,7 @@ class SignIn:
         if not self._passwords.verify(account.password_hash if account else None, password):
             self._throttle.record_failure(subject)
             raise Unauthenticated("The ID number or password is wrong.", code="invalid_credentials")
-        if account.status != "active":
+        if account.status != AccountStatus.ACTIVE:
             raise Forbidden("This account is locked.", code="account_locked")
         self._throttle.reset(subject)
         return self.open_session(session, account, device_name)
@@ -100,7 +100,7 @@ class SignIn:
                                   code="refresh_token_reused", keep_changes=True)
         auth_session.last_used_at = now
         account = session.get(Account, auth_session.account_id)
-        if account.status != "active":
+        if account.status != AccountStatus.ACTIVE:
             raise Forbidden("This account is locked.", code="account_locked")
         return self._pair(session, account, auth_session)
 

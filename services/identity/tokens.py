@@ -10,6 +10,7 @@ import jwt
 import redis
 from cachetools import TLRUCache
 
+from models.identity import PrincipalKind
 from services.errors import Unauthenticated, Unavailable
 from services.identity.principal import Principal
 from services.identity.signing_keys import SigningKey
@@ -107,7 +108,7 @@ class AccessTokens:
         if any(denied):
             raise Unauthenticated("This session has ended; sign in again.", code="token_revoked")
         return Principal(
-            kind="account", account_id=uuid.UUID(claims["sub"]), roles=tuple(claims.get("roles", ())),
+            kind=PrincipalKind.ACCOUNT, account_id=uuid.UUID(claims["sub"]), roles=tuple(claims.get("roles", ())),
             assurance_level=int(claims.get("assurance_level", 0)),
             session_id=uuid.UUID(claims["sid"]) if claims.get("sid") else None,
             token_id=claims["jti"], token_expires_at=int(claims["exp"]),

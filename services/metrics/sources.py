@@ -34,9 +34,9 @@ from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
-from models.dossiers import Dossier, Procedure
+from models.dossiers import Dossier, DossierChannel, OnlineLevel, Procedure
 from models.health import HealthRecord
-from models.identity import Account
+from models.identity import Account, Role
 from models.metrics import UsageMonthlyActive
 from models.reference import Resident
 from models.signatures import Certificate
@@ -79,7 +79,7 @@ def resident_counts(session: Session, period: Period, _today: date) -> Rows:
 
 def _adult_citizen_accounts(period: Period):
     end = period.ends_at
-    return and_(Account.role == "citizen", Account.created_at < end,
+    return and_(Account.role == Role.CITIZEN, Account.created_at < end,
                 Account.date_of_birth <= _adult_born_by(period),
                 or_(Account.locked_at.is_(None), Account.locked_at >= end))
 
@@ -107,10 +107,10 @@ def dossier_counts(session: Session, period: Period, _today: date) -> Rows:
     """
     received = and_(Dossier.received_at >= period.starts_at, Dossier.received_at < period.ends_at)
     finished = and_(Dossier.finished_at >= period.starts_at, Dossier.finished_at < period.ends_at)
-    online = and_(received, Dossier.channel == "online")
+    online = and_(received, Dossier.channel == DossierChannel.ONLINE)
     return _by_unit(session, select(
         Dossier.district_code, func.count().filter(received), func.count().filter(online),
-        func.count().filter(and_(online, Procedure.online_level == "full")),
+        func.count().filter(and_(online, Procedure.online_level == OnlineLevel.FULL)),
         func.count().filter(finished), func.count().filter(and_(finished, Dossier.on_time == true())))
         .join(Procedure, Procedure.code == Dossier.procedure_code)
         .where(or_(received, finished)).group_by(Dossier.district_code))

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from models.notifications import Device, Notification
+from models.notifications import Device, Notification, PushStatus
 from models.push import PushReceipt
 from services.notifications.push import PushFailed, PushMessage, PushOutcome, PushSender
 
@@ -44,7 +44,7 @@ def backoff(attempts: int, rng: random.Random | None = None) -> timedelta:
 
 def claim_due(session: Session, now: datetime, limit: int) -> list[Notification]:
     stmt = (select(Notification)
-            .where(Notification.push_status == "pending", Notification.push_next_attempt_at <= now)
+            .where(Notification.push_status == PushStatus.PENDING, Notification.push_next_attempt_at <= now)
             .order_by(Notification.push_next_attempt_at, Notification.id)
             .limit(limit).with_for_update(skip_locked=True))
     return list(session.scalars(stmt))
@@ -93,10 +93,10 @@ def deliver_entry(session: Session, sender: PushSender, entry: Notification, now
         entry.push_next_attempt_at = now + wait
         report.retried += 1
         return
-    entry.push_status = "failed" if transient else ("sent" if delivered else "skipped")
+    entry.push_status = PushStatus.FAILED if transient else (PushStatus.SENT if delivered else PushStatus.SKIPPED)
     entry.push_next_attempt_at = None
-    report.failed += entry.push_status == "failed"
-    report.skipped += entry.push_status == "skipped"
+    report.failed += entry.push_status == PushStatus.FAILED
+    report.skipped += entry.push_status == PushStatus.SKIPPED
     session.flush()
     session.execute(delete(PushReceipt).where(PushReceipt.notification_id == entry.id))
 

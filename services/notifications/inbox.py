@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.notifications import Device, Notification
+from models.notifications import Device, Notification, PushStatus
 from services.clock import utcnow
 from services.errors import NotFound
 from services.pagination import Page, paginate
@@ -20,7 +20,7 @@ def notify(session: Session, account_id: uuid.UUID, *, kind: str, title: str, bo
     """Add an inbox entry in the caller's transaction; push delivery picks it up later."""
     now = utcnow()
     entry = Notification(account_id=account_id, kind=kind, title=title, body=body,
-                         reference=reference, created_at=now, push_status="pending",
+                         reference=reference, created_at=now, push_status=PushStatus.PENDING,
                          push_attempts=0, push_next_attempt_at=now)
     session.add(entry)
     return entry

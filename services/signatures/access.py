@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from models.identity import Role
+from models.signatures import SignatureActorKind as Actor
 from services.errors import Forbidden, NotFound
 from services.identity.principal import Principal
 from services.signatures.catalogues import counters_of_officer
@@ -13,29 +15,29 @@ def is_owner(principal: Principal, account_id) -> bool:
     return principal.account_id is not None and principal.account_id == account_id
 
 
-def check_reader(session: Session, principal: Principal, account_id, counter_code: str, what: str) -> str:
-    """'owner' or 'officer'; a stranger citizen gets 404, an officer of another counter 403."""
+def check_reader(session: Session, principal: Principal, account_id, counter_code: str, what: str) -> Actor:
+    """The owner or an officer; a stranger citizen gets 404, an officer of another counter 403."""
     if is_owner(principal, account_id):
-        return "owner"
-    if principal.has_role("officer"):
+        return Actor.OWNER
+    if principal.has_role(Role.OFFICER):
         if counter_code in counters_of_officer(session, principal.agency_code):
-            return "officer"
+            return Actor.OFFICER
         raise Forbidden(f"This {what} belongs to another counter.", code="other_counter")
     raise NotFound(f"No such {what}.")
 
 
 def check_officer(session: Session, principal: Principal, counter_code: str, what: str) -> None:
-    if not principal.has_role("officer"):
+    if not principal.has_role(Role.OFFICER):
         raise Forbidden("Only an officer of the counter can do this.", code="forbidden_role")
     if counter_code not in counters_of_officer(session, principal.agency_code):
         raise Forbidden(f"This {what} belongs to another counter.", code="other_counter")
 
 
-def check_revoker(principal: Principal, account_id) -> str:
-    """'owner' or 'officer': the holder, or an officer of any counter (API.md: "owner or officer";
+def check_revoker(principal: Principal, account_id) -> Actor:
+    """The owner or an officer: the holder, or an officer of any counter (API.md: "owner or officer";
     a holder whose phone was stolen asks at the nearest counter); a stranger citizen gets 404."""
     if is_owner(principal, account_id):
-        return "owner"
-    if principal.has_role("officer"):
-        return "officer"
+        return Actor.OWNER
+    if principal.has_role(Role.OFFICER):
+        return Actor.OFFICER
     raise NotFound("No such certificate.")

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.identity import Account
-from models.signatures import Certificate, CertificateKey
+from models.signatures import Certificate, CertificateKey, CertificateStatus, SignatureActorKind
 from services import clock
 from services.errors import NotFound, Unavailable, ValidationFailed
 from services.identity.national_id import last4_mask
@@ -30,12 +30,12 @@ RENEWAL_WINDOW = timedelta(days=30)
 CRL_KEEP_AFTER_EXPIRY = timedelta(days=7)
 
 
-def status_of(certificate: Certificate, now: datetime) -> str:
+def status_of(certificate: Certificate, now: datetime) -> CertificateStatus:
     if certificate.revoked_at is not None:
-        return "revoked"
+        return CertificateStatus.REVOKED
     if certificate.valid_to <= now:
-        return "expired"
-    return "valid"
+        return CertificateStatus.EXPIRED
+    return CertificateStatus.VALID
 
 
 def valid_certificate_of(session: Session, account_id: uuid.UUID, now: datetime) -> Certificate | None:
@@ -90,7 +90,7 @@ def _by_serial(session: Session, serial: str, *, lock: bool = False) -> Certific
 
 
 def _revoke(certificate: Certificate, reason: str, by: uuid.UUID | None, now: datetime) -> None:
-    check_certificate_move(status_of(certificate, now), "revoked")
+    check_certificate_move(status_of(certificate, now), CertificateStatus.REVOKED)
     # Whole seconds, as a CRL states it: the record and the CRL never disagree.
     certificate.revoked_at = now.replace(microsecond=0)
     certificate.revocation_reason, certificate.revoked_by = reason, by
@@ -129,7 +129,7 @@ def revoke(session: Session, principal: Principal, serial: str, reason: str) -> 
     notify(session, certificate.account_id, kind="certificate_revoked", title="Chứng thư số đã bị thu hồi",
            body=f"Chứng thư số {certificate.serial} đã bị thu hồi (lý do: {reason}).",
            reference=f"certificate:{certificate.serial}")
-    return certificate if reader == "owner" else for_staff(session, certificate)
+    return certificate if reader == SignatureActorKind.OWNER else for_staff(session, certificate)
 
 
 def renew(session: Session, authority: CertificateAuthority, vault: KeyVault, principal: Principal,
@@ -139,7 +139,7 @@ def renew(session: Session, authority: CertificateAuthority, vault: KeyVault, pr
     if not access.is_owner(principal, old.account_id):
         raise NotFound("No such certificate.")
     now = clock.utcnow()
-    check_certificate_move(status_of(old, now), "revoked")  # revoked or expired: 409
+    check_certificate_move(status_of(old, now), CertificateStatus.REVOKED)  # revoked or expired: 409
     renewable_from = old.valid_to - RENEWAL_WINDOW
     if now < renewable_from:
         raise ValidationFailed("A certificate can be renewed from 30 days before it expires.",

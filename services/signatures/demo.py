@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.identity import Account
+from models.identity import Account, PrincipalKind
 from models.signatures import SignatureRequest
 from services import clock
 from services.demo import people
@@ -43,7 +43,7 @@ def load_catalogues(session: Session, data_dir: str) -> None:
 
 
 def _as_principal(account: Account) -> Principal:
-    return Principal(kind="account", account_id=account.id, roles=(account.role,),
+    return Principal(kind=PrincipalKind.ACCOUNT, account_id=account.id, roles=(account.role,),
                      assurance_level=account.assurance_level, agency_code=account.agency_code,
                      district_code=account.district_code)
 

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from models.identity import Account
-from models.signatures import (OPEN_REQUEST_STATES, ServiceCounter, SignatureProvider,
-                               SignatureRequest)
+from models.identity import Account, AccountStatus
+from models.signatures import (OPEN_REQUEST_STATES, ServiceCounter, SignatureActorKind as Actor,
+                               SignatureProvider, SignatureRequest, SignatureRequestStatus as S)
 from services import clock
 from services.errors import Conflict, NotFound, ValidationFailed
 from services.identity.accounts import raise_assurance
@@ -50,15 +50,15 @@ def submit(session: Session, principal: Principal, *, provider_code: str, counte
     _refuse_second(session, principal.account_id)
     request = SignatureRequest(account_id=principal.account_id, provider_code=provider_code,
                                counter_code=counter_code, appointment_date=appointment_date,
-                               status="submitted", created_at=now, updated_at=now)
+                               status=S.SUBMITTED, created_at=now, updated_at=now)
     try:
         with session.begin_nested():
             session.add(request)
     except IntegrityError:  # a concurrent submit of the same citizen won the race
         _refuse_second(session, principal.account_id)
         raise
-    workflow.record(session, request, None, "submitted", actor_id=principal.account_id,
-                    actor_role="owner", note=None)
+    workflow.record(session, request, None, S.SUBMITTED, actor_id=principal.account_id,
+                    actor_role=Actor.OWNER, note=None)
     return request
 
 
@@ -100,14 +100,14 @@ def cancel(session: Session, principal: Principal, request_id: int) -> Signature
     request = _locked(session, request_id)
     if not access.is_owner(principal, request.account_id):
         raise NotFound("No such signature request.")
-    workflow.move(session, request, "cancelled", actor_id=principal.account_id, actor_role="owner")
+    workflow.move(session, request, S.CANCELLED, actor_id=principal.account_id, actor_role=Actor.OWNER)
     return request
 
 
 def reject(session: Session, principal: Principal, request_id: int, reason: str) -> SignatureRequest:
     request = _locked(session, request_id)
     access.check_officer(session, principal, request.counter_code, "request")
-    workflow.move(session, request, "rejected", actor_id=principal.account_id, actor_role="officer",
+    workflow.move(session, request, S.REJECTED, actor_id=principal.account_id, actor_role=Actor.OFFICER,
                   note=reason)
     request.reject_reason = reason
     return request
@@ -118,16 +118,16 @@ def approve(session: Session, authority: CertificateAuthority, vault: KeyVault, 
     """The in-person check passed: level 2, then the CA issues; all in the caller's transaction."""
     request = _locked(session, request_id)
     access.check_officer(session, principal, request.counter_code, "request")
-    workflow.move(session, request, "approved", actor_id=principal.account_id, actor_role="officer",
+    workflow.move(session, request, S.APPROVED, actor_id=principal.account_id, actor_role=Actor.OFFICER,
                   note=note)
     account = session.get(Account, request.account_id)
-    if account.status != "active":
+    if account.status != AccountStatus.ACTIVE:
         raise Conflict("The citizen's account is locked.", code="account_inactive")
     raise_assurance(session, account, officer_id=principal.account_id,
                     agency_code=principal.agency_code, method="in_person")
     certificate = certificates.issue(session, authority, vault, account, provider_code=request.provider_code,
                                      counter_code=request.counter_code, request_id=request.id)
-    workflow.move(session, request, "issued", actor_id=None, actor_role="authority",
+    workflow.move(session, request, S.ISSUED, actor_id=None, actor_role=Actor.AUTHORITY,
                   note=f"certificate {certificate.serial}")
     session.flush()
     session.expire(request, ["certificate"])

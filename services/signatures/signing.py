@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.identity import Account
-from models.signatures import Certificate, DocumentSignature
+from models.signatures import Certificate, CertificateStatus, DocumentSignature
 from services import clock
 from services.errors import BadRequest, Conflict, NotFound, Unavailable, ValidationFailed
 from services.identity.otp import IssuedChallenge, OtpChallenges
@@ -58,7 +58,7 @@ def _refuse_unusable(certificate: Certificate | None, now: datetime) -> Certific
     if certificate is None:
         raise Conflict("You hold no valid signing certificate.", code="no_valid_certificate")
     status = certificates.status_of(certificate, now)
-    if status != "valid":
+    if status != CertificateStatus.VALID:
         raise Conflict(f"This certificate is {status} and cannot sign.", code=f"certificate_{status}",
                        current=status)
     return certificate

@@ -5,76 +5,75 @@ import uuid
 
 from sqlalchemy.orm import Session
 
-from models.signatures import SignatureRequest, SignatureRequestEvent
-from services import clock
-from services.errors import Forbidden, InvalidTransition
+from models.signatures import (CertificateStatus as C, SignatureActorKind as Actor, SignatureRequest,
+                               SignatureRequestEvent, SignatureRequestStatus as S)
+from services import clock, state_machine
 from services.notifications.inbox import notify
+from services.state_machine import Moves, StateMachine
 
-# from state -> {to state: who makes the move}. Anything else is 409 invalid_transition.
-REQUEST_MOVES: dict[str, dict[str, str]] = {
-    "submitted": {"approved": "officer", "rejected": "officer", "cancelled": "owner"},
-    "approved": {"issued": "authority"},
-    "issued": {},
-    "rejected": {},
-    "cancelled": {},
+# (from, to) -> who makes the move. Anything else is 409 invalid_transition; a move in the
+# table made by someone else is 403 forbidden_move.
+REQUEST_MOVES: Moves = {
+    (S.SUBMITTED, S.APPROVED): frozenset({Actor.OFFICER}),
+    (S.SUBMITTED, S.REJECTED): frozenset({Actor.OFFICER}),
+    (S.SUBMITTED, S.CANCELLED): frozenset({Actor.OWNER}),
+    (S.APPROVED, S.ISSUED): frozenset({Actor.AUTHORITY}),
 }
-REQUEST_STATES = tuple(REQUEST_MOVES)
+REQUESTS = StateMachine("request", tuple(S), REQUEST_MOVES, forbid_wrong_actor=True,
+                        event=SignatureRequestEvent, subject_column="request_id")
 
-# Certificates: `expired` is reached by time alone and is computed, never stored.
-CERTIFICATE_MOVES: dict[str, dict[str, str]] = {
-    "valid": {"revoked": "owner or officer", "expired": "time"},
-    "revoked": {},
-    "expired": {},
+# Certificates: `expired` is reached by time alone (nobody makes it) and is computed, never stored.
+CERTIFICATE_MOVES: Moves = {
+    (C.VALID, C.REVOKED): frozenset({Actor.OWNER, Actor.OFFICER}),
+    (C.VALID, C.EXPIRED): frozenset(),
 }
+CERTIFICATES = StateMachine("certificate", tuple(C), CERTIFICATE_MOVES)
 
 # What the citizen reads in the inbox when their request reaches a state.
-REQUEST_NOTICES: dict[str, tuple[str, str]] = {
-    "submitted": ("Đã nhận yêu cầu chữ ký số",
+REQUEST_NOTICES: dict[S, tuple[str, str]] = {
+    S.SUBMITTED: ("Đã nhận yêu cầu chữ ký số",
                   "Yêu cầu cấp chữ ký số miễn phí của bạn đã được ghi nhận. Hẹn gặp tại quầy {counter} ngày {day}."),
-    "approved": ("Đã xác minh danh tính",
+    S.APPROVED: ("Đã xác minh danh tính",
                  "Cán bộ đã xác minh trực tiếp danh tính của bạn tại quầy {counter}."),
-    "issued": ("Chứng thư số đã được cấp",
+    S.ISSUED: ("Chứng thư số đã được cấp",
                "Chứng thư số của bạn đã được cấp. Bạn có thể ký tài liệu trên ứng dụng."),
-    "rejected": ("Yêu cầu chữ ký số bị từ chối", "Lý do: {note}"),
-    "cancelled": ("Đã hủy yêu cầu chữ ký số", "Bạn đã hủy yêu cầu cấp chữ ký số."),
+    S.REJECTED: ("Yêu cầu chữ ký số bị từ chối", "Lý do: {note}"),
+    S.CANCELLED: ("Đã hủy yêu cầu chữ ký số", "Bạn đã hủy yêu cầu cấp chữ ký số."),
 }
 
 
-def allowed_moves(status: str) -> list[str]:
-    return list(REQUEST_MOVES.get(status, {}))
+def allowed_moves(status: S) -> list[S]:
+    return REQUESTS.allowed(status)
 
 
-def check_certificate_move(current: str, to: str) -> None:
-    if to not in CERTIFICATE_MOVES.get(current, {}):
-        raise InvalidTransition(f"A {current} certificate cannot become {to}.", current=current,
-                                allowed=[s for s, who in CERTIFICATE_MOVES.get(current, {}).items()
-                                         if who != "time"])
+def check_certificate_move(current: C, to: C) -> None:
+    CERTIFICATES.check(current, to)
 
 
-def move(session: Session, request: SignatureRequest, to: str, *, actor_id: uuid.UUID | None,
-         actor_role: str, note: str | None = None) -> SignatureRequestEvent:
+def move(session: Session, request: SignatureRequest, to: S, *, actor_id: uuid.UUID | None,
+         actor_role: Actor, note: str | None = None) -> SignatureRequestEvent:
     """Move `request` to `to` if the table allows it for `actor_role`; keep history; notify."""
-    current = request.status
-    movers = REQUEST_MOVES.get(current, {})
-    if to not in movers:
-        raise InvalidTransition(f"A {current} request cannot become {to}.", current=current,
-                                allowed=allowed_moves(current))
-    if movers[to] != actor_role:
-        raise Forbidden(f"Only the {movers[to]} can make a request {to}.", code="forbidden_move")
-    return record(session, request, current, to, actor_id=actor_id, actor_role=actor_role, note=note)
+    event = state_machine.move(session, REQUESTS, request, to, actor_role, now=clock.utcnow(),
+                               actor_account_id=actor_id, note=note)
+    return _followed(session, request, event)
 
 
-def record(session: Session, request: SignatureRequest, from_status: str | None, to: str, *,
-           actor_id: uuid.UUID | None, actor_role: str, note: str | None) -> SignatureRequestEvent:
+def record(session: Session, request: SignatureRequest, from_status: S | None, to: S, *,
+           actor_id: uuid.UUID | None, actor_role: Actor, note: str | None) -> SignatureRequestEvent:
+    """The history row of a request entering `to` without a move (it was just submitted)."""
     now = clock.utcnow()
-    request.status, request.updated_at = to, now
-    event = SignatureRequestEvent(request_id=request.id, actor_id=actor_id, actor_role=actor_role,
-                                  from_status=from_status, to_status=to, note=note, at=now)
-    session.add(event)
+    request.status, request.updated_at = S(to), now
+    event = state_machine.record(session, REQUESTS, request, from_status, actor_role, now=now,
+                                 actor_account_id=actor_id, note=note)
+    return _followed(session, request, event)
+
+
+def _followed(session: Session, request: SignatureRequest, event: SignatureRequestEvent) -> SignatureRequestEvent:
+    """Keep the loaded history in step and tell the citizen."""
     request.history.append(event)
-    title, body = REQUEST_NOTICES[to]
-    notify(session, request.account_id, kind=f"signature_request_{to}", title=title,
+    title, body = REQUEST_NOTICES[request.status]
+    notify(session, request.account_id, kind=f"signature_request_{request.status}", title=title,
            body=body.format(counter=request.counter_code, day=request.appointment_date.isoformat(),
-                            note=note or ""),
+                            note=event.note or ""),
            reference=f"signature-request:{request.id}")
     return event

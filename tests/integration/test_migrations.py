@@ -1,9 +1,13 @@
 """The schema comes only from migrations, and they agree with the models."""
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import text
 
 import models  # noqa: F401
+from migrations.runner import alembic_config, upgrade
 from models.base import Base
+from models.database import make_engine
 
 
 def test_models_and_migrations_agree(app):
@@ -11,3 +15,41 @@ def test_models_and_migrations_agree(app):
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
+
+
+HISTORY = {"actor_role": "officer", "actor_id": "0f" * 16, "at": "2026-11-20 03:04:05.000000",
+           "from_status": "submitted", "to_status": "approved", "note": "checked at the counter"}
+RENAMED = {"actor_role": "actor_kind", "actor_id": "actor_account_id", "at": "created_at"}
+
+
+def _history(engine, columns) -> dict:
+    with engine.connect() as connection:
+        row = connection.execute(text(f"SELECT {', '.join(columns)} FROM signature_request_events")).one()
+    return dict(zip(columns, row))
+
+
+def test_0008_keeps_every_request_history_row_under_the_shared_event_column_names(tmp_path):
+    """A request's history written before 0008 reads the same after it, and after its downgrade."""
+    url = f"sqlite:///{tmp_path}/history.sqlite3"
+    upgrade(url, "0007_metrics_indexes")
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        for statement in (
+                "INSERT INTO agencies (code, name, level) VALUES ('A', 'Agency', 'city')",
+                "INSERT INTO service_counters (code, name, agency_code) VALUES ('C', 'Counter', 'A')",
+                "INSERT INTO signature_providers (code, name) VALUES ('P', 'Provider')",
+                "INSERT INTO accounts (id, national_id_hash, national_id, full_name, password_hash, role,"
+                " assurance_level, status, created_at) VALUES (:id, 'h', '001185004321', 'N', '!', 'officer',"
+                " 2, 'active', :at)",
+                "INSERT INTO signature_requests (id, account_id, provider_code, counter_code, appointment_date,"
+                " status, created_at, updated_at) VALUES (1, :id, 'P', 'C', '2026-11-21', 'approved', :at, :at)",
+                "INSERT INTO signature_request_events (request_id, actor_id, actor_role, from_status, to_status,"
+                " note, at) VALUES (1, :id, 'officer', 'submitted', 'approved', 'checked at the counter', :at)"):
+            connection.execute(text(statement), {"id": HISTORY["actor_id"], "at": HISTORY["at"]})
+
+    upgrade(url)
+    assert _history(engine, [RENAMED.get(c, c) for c in HISTORY]) == {
+        RENAMED.get(c, c): value for c, value in HISTORY.items()}
+    command.downgrade(alembic_config(url), "0007_metrics_indexes")
+    assert _history(engine, list(HISTORY)) == HISTORY
+    engine.dispose()

@@ -4,12 +4,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from models.dossiers import Dossier
+from models.dossiers import Dossier, DossierActorKind, DossierStatus
 from services.dossiers import deadlines
 from services.dossiers.forms import check_form
-from services.dossiers.states import (AGENCY_KEY, CLOSED, MOVES, OFFICER, OWNER, PORTAL_STATUS, STATES,
-                                      allowed_moves)
+from services.dossiers.states import CLOSED, DOSSIERS, MOVES, PORTAL_STATUS
 from services.errors import ValidationFailed
+
+OWNER, OFFICER, AGENCY_KEY = DossierActorKind.OWNER, DossierActorKind.OFFICER, DossierActorKind.AGENCY_KEY
+STATES = tuple(DossierStatus)
+allowed_moves = DOSSIERS.allowed
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 

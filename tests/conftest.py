@@ -25,6 +25,9 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
 ON_POSTGRES = bool(TEST_DATABASE_URL)
 
+# Capability fixtures (catalogue, catalogues, facilities, clinic_doctor, ...) live beside their helpers.
+pytest_plugins = ["tests.dossiers_support", "tests.health_support", "tests.signatures_support"]
+
 
 def _fresh_database(tmp_path_factory) -> str:
     if not TEST_DATABASE_URL:

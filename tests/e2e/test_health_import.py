@@ -6,7 +6,6 @@ from sqlalchemy import func, select
 from models.health import Encounter, Facility, Observation
 from services.health import records
 from tests.health_support import check_up, days_ago
-from tests.health_support import facilities  # noqa: F401 (fixture)
 
 
 def count(session, model) -> int:

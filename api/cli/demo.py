@@ -8,6 +8,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy.orm import Session
 
+from api.cli.group import CommandGroup
 from api.runtime import Runtime, runtime
 from services.demo import dossiers as demo_dossiers
 from services.demo import health as demo_health
@@ -19,7 +20,7 @@ from services.reference.file_import import numbered_csv_rows, run_import
 DATA = os.path.join(os.path.dirname(__file__), "..", "..", "data")
 DEMO_RESIDENTS = 300
 
-seed = click.Group("seed", help="Demo data.")
+seed = CommandGroup("seed", help="Demo data.")
 
 
 def _load_csv(session: Session, name: str, columns, parse, load) -> None:

@@ -6,11 +6,12 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from api.cli.file_imports import run_file_import
+from api.cli.group import CommandGroup
 from models.reference import Agency
 from services.dossiers.procedures import load_procedures, procedure_parser
 from services.reference.file_import import numbered_json_list
 
-procedures = click.Group("procedures", help="The administrative procedure catalogue.")
+procedures = CommandGroup("procedures", help="The administrative procedure catalogue.")
 
 
 @procedures.command("import")

@@ -9,14 +9,15 @@ from flask.cli import with_appcontext
 from tqdm import tqdm
 
 from api.cli.file_imports import run_file_import
+from api.cli.group import CommandGroup
 from api.runtime import runtime
 from services.health import facilities as facility_rules
 from services.health.bulk_import import HealthImport
 from services.reference import units as unit_rules
 from services.reference.file_import import numbered_csv_rows, numbered_ndjson_rows
 
-facilities = click.Group("facilities", help="The health facility catalogue.")
-health = click.Group("health", help="Electronic health records.")
+facilities = CommandGroup("facilities", help="The health facility catalogue.")
+health = CommandGroup("health", help="Electronic health records.")
 
 
 @facilities.command("import")

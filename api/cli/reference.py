@@ -5,13 +5,14 @@ import click
 from flask.cli import with_appcontext
 
 from api.cli.file_imports import run_file_import
+from api.cli.group import CommandGroup
 from services.reference import agencies as agency_rules
 from services.reference import residents, units as unit_rules
 from services.reference.file_import import numbered_csv_rows
 
-units = click.Group("units", help="Administrative units.")
-registry = click.Group("registry", help="The population registry stand-in.")
-agencies = click.Group("agencies", help="Deciding agencies.")
+units = CommandGroup("units", help="Administrative units.")
+registry = CommandGroup("registry", help="The population registry stand-in.")
+agencies = CommandGroup("agencies", help="Deciding agencies.")
 
 
 @units.command("import")

@@ -5,14 +5,15 @@ import click
 from flask.cli import with_appcontext
 
 from api.cli.file_imports import run_file_import
+from api.cli.group import CommandGroup
 from services.reference import units
 from services.reference.file_import import numbered_csv_rows
 from services.signatures import catalogues
 
-signature = click.Group("signature", help="Free digital signatures.")
-providers = click.Group("providers", help="Certificate-authority providers of the programme.")
+signature = CommandGroup("signature", help="Free digital signatures.")
+providers = CommandGroup("providers", help="Certificate-authority providers of the programme.")
 signature.add_command(providers)
-counters = click.Group("counters", help="One-stop counters that check identity in person.")
+counters = CommandGroup("counters", help="One-stop counters that check identity in person.")
 
 
 @providers.command("import")

@@ -4,14 +4,16 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from api.auth import current_principal
+from api.blueprint import Blueprint
 from api.database import db
 from api.health import schemas
-from api.health.routes import blp
 from api.pagination import page_of
 from api.runtime import runtime
 from services.health import corrections, provider
 
-PATIENT = "/providers/patients/<string:national_id>"
+# Nested in the health blueprint (api/health/routes.py): /api/v1/providers/..., tagged "health".
+blp = Blueprint("providers", __name__, url_prefix="/providers")
+PATIENT = "/patients/<string:national_id>"
 
 
 @blp.route(f"{PATIENT}/records")
@@ -38,7 +40,7 @@ class PatientSummary(MethodView):
         return provider.read_summary(db(), current_principal(), runtime().id_hasher, national_id, **query)
 
 
-@blp.route("/providers/correction-requests")
+@blp.route("/correction-requests")
 class FacilityCorrections(MethodView):
     @blp.auth("health_provider")
     @blp.arguments(schemas.ProviderQueueQuery, location="query")
@@ -48,7 +50,7 @@ class FacilityCorrections(MethodView):
         return corrections.list_for_facility(db(), current_principal(), **query)
 
 
-@blp.route("/providers/correction-requests/<int:request_id>/acknowledge")
+@blp.route("/correction-requests/<int:request_id>/acknowledge")
 class AcknowledgeCorrection(MethodView):
     @blp.auth("health_provider")
     @blp.response(200, schemas.ProviderCorrectionRequestSchema)
@@ -59,7 +61,7 @@ class AcknowledgeCorrection(MethodView):
         return corrections.acknowledge(db(), current_principal(), request_id)
 
 
-@blp.route("/providers/correction-requests/<int:request_id>/resolve")
+@blp.route("/correction-requests/<int:request_id>/resolve")
 class ResolveCorrection(MethodView):
     @blp.auth("health_provider")
     @blp.idempotent()

@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 
 from services.errors import DomainError
+from services.reference.file_import import RowRejected
 
 
 def describe(error: DomainError) -> str:
@@ -13,10 +14,13 @@ def describe(error: DomainError) -> str:
 
 
 class CommandGroup(click.Group):
-    """A domain error raised by any command below becomes `Error: <message>` and exit code 1."""
+    """A domain error (or a refused data file) raised by any command below becomes
+    `Error: <message>` and exit code 1."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except DomainError as error:
             raise click.ClickException(describe(error)) from error
+        except RowRejected as error:
+            raise click.ClickException(str(error)) from error

@@ -6,9 +6,6 @@ from flask.cli import with_appcontext
 
 from api.cli.file_imports import run_file_import
 from api.cli.group import CommandGroup
-from services.reference import units
-from services.reference.file_import import numbered_csv_rows
-from services.signatures import catalogues
 
 signature = CommandGroup("signature", help="Free digital signatures.")
 providers = CommandGroup("providers", help="Certificate-authority providers of the programme.")
@@ -21,8 +18,7 @@ counters = CommandGroup("counters", help="One-stop counters that check identity 
 @with_appcontext
 def import_providers(path: str) -> None:
     """CSV code,name."""
-    run_file_import(path, "providers", lambda s: numbered_csv_rows(s, catalogues.PROVIDER_COLUMNS),
-                    lambda _session: catalogues.parse_provider, catalogues.load_providers)
+    run_file_import(path, "providers")
 
 
 @counters.command("import")
@@ -30,7 +26,4 @@ def import_providers(path: str) -> None:
 @with_appcontext
 def import_counters(path: str) -> None:
     """CSV code,name,agency_code,district_code."""
-    run_file_import(path, "counters", lambda s: numbered_csv_rows(s, catalogues.COUNTER_COLUMNS),
-                    lambda session: catalogues.counter_parser(catalogues.agency_codes(session),
-                                                              units.unit_codes(session)),
-                    catalogues.load_counters)
+    run_file_import(path, "counters")

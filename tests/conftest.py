@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from api import create_app
 from migrations.runner import upgrade
 from models.database import make_engine
-from tests.support import seed_reference_data
+from services.demo.reference import seed_reference_data
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")

@@ -10,6 +10,7 @@ from api.health import schemas
 from api.pagination import page_of
 from api.runtime import runtime
 from services.health import corrections, provider
+from services.health.batch_shape import ProviderBatchSchema
 
 # Nested in the health blueprint (api/health/routes.py): /api/v1/providers/..., tagged "health".
 blp = Blueprint("providers", __name__, url_prefix="/providers")
@@ -20,7 +21,7 @@ PATIENT = "/patients/<string:national_id>"
 class PatientRecords(MethodView):
     @blp.auth("health_provider")
     @blp.idempotent()
-    @blp.arguments(schemas.ProviderBatchSchema)
+    @blp.arguments(ProviderBatchSchema)
     @blp.response(201, schemas.BatchResultSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")

@@ -24,7 +24,7 @@ AUTH_PREFIX = "/api/v1/auth/"
 
 def _blueprints() -> list[Any]:
     from api import probes
-    from api.health import provider_routes, routes as health_routes  # noqa: F401 (adds its routes)
+    from api.health import routes as health_routes
     from api.identity import account_routes, auth_routes
     from api.dossiers import agency_routes as agency_dossier_routes
     from api.dossiers import routes as dossier_routes

@@ -35,7 +35,7 @@ def _prepare(env: dict[str, str]) -> str:
     from api import create_app
     from migrations.runner import upgrade
     from services.demo.people import CITIZEN, seed_people
-    from tests.support import seed_reference_data
+    from services.demo.reference import seed_reference_data
 
     upgrade(env["DATABASE_URL"])
     app = create_app()

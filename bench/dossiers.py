@@ -28,11 +28,10 @@ from models.identity import Account, AgencyApiKey
 from models.reference import Resident
 from services.demo.dossiers import load_catalogue
 from services.demo.population import national_id_for
+from services.demo.reference import seed_reference_data
 from services.identity.agency_keys import create_agency_key
-from services.reference import agencies, units
-from services.reference.file_import import numbered_csv_rows, run_import
+from services.reference import units
 
-DATA = os.path.join(os.path.dirname(__file__), "..", "data")
 PROVINCE = "099"          # bench residents only; no real province has this code
 PER_OWNER = 10
 SIGNED_IN = 300           # owners with an account and a token, for the list requests
@@ -42,11 +41,7 @@ FORM = {"business_name": "Bench", "address": "1 Bench", "lines_of_business": ["x
 
 
 def _reference(session) -> None:
-    with open(os.path.join(DATA, "units_2024.csv"), encoding="utf-8") as stream:
-        run_import(session, numbered_csv_rows(stream, units.UNIT_COLUMNS), units.parse_unit, units.load_units)
-    with open(os.path.join(DATA, "agencies.csv"), encoding="utf-8") as stream:
-        run_import(session, numbered_csv_rows(stream, agencies.AGENCY_COLUMNS),
-                   agencies.agency_parser(units.unit_codes(session)), agencies.load_agencies)
+    seed_reference_data(session)
     load_catalogue(session)
 
 

@@ -30,11 +30,11 @@ from models.database import make_engine, make_session_factory  # noqa: E402
 from services.demo.population import national_id_for  # noqa: E402
 from services.health import facilities  # noqa: E402
 from services.health.bulk_import import HealthImport  # noqa: E402
-from services.reference import units  # noqa: E402
-from services.reference.file_import import numbered_csv_rows, numbered_ndjson_rows, run_import  # noqa: E402
+from services.demo.reference import shipped  # noqa: E402
+from services.reference.file_import import numbered_ndjson_rows  # noqa: E402
+from services.reference.file_kinds import import_clean_file  # noqa: E402
 from services.reference.residents import load_residents  # noqa: E402
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FACILITY = "BENCH-HOSPITAL"
 PROVINCE = "036"  # Nam Định-born residents: never the demo's or the tests' numbers
 
@@ -51,8 +51,7 @@ def prepare(url: str, count: int) -> None:
     engine = make_engine(url)
     sessions = make_session_factory(engine)
     with sessions() as session, session.begin():
-        with open(os.path.join(ROOT, "data", "units_2024.csv"), encoding="utf-8") as stream:
-            run_import(session, numbered_csv_rows(stream, units.UNIT_COLUMNS), units.parse_unit, units.load_units)
+        import_clean_file(session, shipped("units_2024.csv"), "units")
         facilities.load_facilities(session, [{"code": FACILITY, "name": "Benchmark hospital", "district_code": "005"}])
     for start in range(0, count, 10_000):
         with sessions() as session, session.begin():

@@ -237,7 +237,7 @@ def main() -> None:
     from services.metrics.rollup import roll_up
     from services.metrics.units import units_at
     from services.signatures.demo import load_catalogues as load_signature_catalogues
-    from tests.support import seed_reference_data
+    from services.demo.reference import seed_reference_data
 
     upgrade(url)
 

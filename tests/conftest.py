@@ -19,11 +19,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from api import create_app
 from migrations.runner import upgrade
 from models.database import make_engine
-from tests.support import seed_reference_data
+from services.demo.reference import seed_reference_data
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
 ON_POSTGRES = bool(TEST_DATABASE_URL)
+
+# Capability fixtures (catalogue, catalogues, facilities, clinic_doctor, ...) live beside their helpers.
+pytest_plugins = ["tests.dossiers_support", "tests.health_support", "tests.signatures_support"]
 
 
 def _fresh_database(tmp_path_factory) -> str:

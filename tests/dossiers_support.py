@@ -9,10 +9,8 @@ import pytest
 from sqlalchemy.orm import Session
 
 from services import clock
-from services.dossiers.procedures import load_procedures, procedure_parser
+from services.demo.dossiers import load_catalogue
 from services.identity.agency_keys import create_agency_key
-from services.reference.file_import import numbered_json_list, run_import
-from models.reference import Agency
 
 DATA = os.path.join(os.path.dirname(__file__), "..", "data")
 BA_DINH = "000.01.01.H26"        # the default officer's agency
@@ -20,14 +18,6 @@ BUSINESS = "2.000720"            # business household registration, decided by B
 CRIMINAL_RECORD = "2.000488"     # decided by the Department of Justice (10 days)
 BUSINESS_FORM = {"business_name": "Quán phở Hoa", "address": "12 Phúc Xá, Ba Đình",
                  "lines_of_business": ["Dịch vụ ăn uống"], "capital_vnd": 50_000_000}
-
-
-def load_catalogue(session: Session) -> None:
-    with open(os.path.join(DATA, "procedures.json"), encoding="utf-8") as stream:
-        agencies = {code for (code,) in session.query(Agency.code)}
-        report = run_import(session, numbered_json_list(stream), procedure_parser(agencies), load_procedures)
-    assert report.ok, report.errors
-    session.flush()
 
 
 def key_headers(session: Session, agency_code: str = BA_DINH) -> dict[str, str]:

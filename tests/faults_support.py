@@ -12,6 +12,7 @@ import os
 import pwd
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -22,10 +23,15 @@ from pathlib import Path
 
 import redis
 
-from bench.harness import ROOT, free_port
-
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PG_BIN_DIRS = sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
 START_SECONDS = 30
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def pg_bin() -> str | None:

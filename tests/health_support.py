@@ -1,26 +1,15 @@
 """Arranging health-record tests: the facility catalogue, providers, batches written over HTTP."""
 from __future__ import annotations
 
-import os
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
 
-from services.health import facilities as facility_rules
-from services.reference import units
-from services.reference.file_import import numbered_csv_rows, run_import
-from tests.support import DATA
+from services.demo.reference import seed_facilities as load_facilities
 
 CLINIC, HOSPITAL = "TTYT-CAUGIAY", "BV-BACHMAI"
 RECORDS = "/api/v1/providers/patients/{}/records"
-
-
-def load_facilities(session) -> None:
-    with open(os.path.join(DATA, "facilities.csv"), encoding="utf-8") as stream:
-        run_import(session, numbered_csv_rows(stream, facility_rules.FACILITY_COLUMNS),
-                   facility_rules.facility_parser(units.unit_codes(session)), facility_rules.load_facilities)
-    session.flush()
 
 
 @pytest.fixture

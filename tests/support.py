@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import itertools
-import os
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -13,22 +12,10 @@ from models.identity import Account
 from services.clock import utcnow
 from services.demo.population import national_id_for
 from services.identity import accounts
-from services.reference import agencies, units
-from services.reference.file_import import numbered_csv_rows, run_import
 from services.reference.residents import load_residents
 
-DATA = os.path.join(os.path.dirname(__file__), "..", "data")
 PASSWORD = "correct horse battery"
 _tails = itertools.count(500_000)
-
-
-def seed_reference_data(session: Session) -> None:
-    with open(os.path.join(DATA, "units_2024.csv"), encoding="utf-8") as stream:
-        run_import(session, numbered_csv_rows(stream, units.UNIT_COLUMNS), units.parse_unit,
-                   units.load_units)
-    with open(os.path.join(DATA, "agencies.csv"), encoding="utf-8") as stream:
-        run_import(session, numbered_csv_rows(stream, agencies.AGENCY_COLUMNS),
-                   agencies.agency_parser(units.unit_codes(session)), agencies.load_agencies)
 
 
 def bearer(token: str) -> dict[str, str]:

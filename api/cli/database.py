@@ -5,9 +5,10 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from api.cli.group import CommandGroup
 from migrations.runner import upgrade
 
-db = click.Group("db", help="The database schema.")
+db = CommandGroup("db", help="The database schema.")
 
 
 @db.command("upgrade")

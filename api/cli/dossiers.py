@@ -3,14 +3,11 @@ from __future__ import annotations
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import select
 
 from api.cli.file_imports import run_file_import
-from models.reference import Agency
-from services.dossiers.procedures import load_procedures, procedure_parser
-from services.reference.file_import import numbered_json_list
+from api.cli.group import CommandGroup
 
-procedures = click.Group("procedures", help="The administrative procedure catalogue.")
+procedures = CommandGroup("procedures", help="The administrative procedure catalogue.")
 
 
 @procedures.command("import")
@@ -18,6 +15,4 @@ procedures = click.Group("procedures", help="The administrative procedure catalo
 @with_appcontext
 def import_procedures(path: str) -> None:
     """JSON list of {code, name, agency_code, online_level, processing_days, fee, form_schema}."""
-    run_file_import(path, "procedures", numbered_json_list,
-                    lambda session: procedure_parser(set(session.scalars(select(Agency.code)))),
-                    load_procedures)
+    run_file_import(path, "procedures")

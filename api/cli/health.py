@@ -9,14 +9,13 @@ from flask.cli import with_appcontext
 from tqdm import tqdm
 
 from api.cli.file_imports import run_file_import
+from api.cli.group import CommandGroup
 from api.runtime import runtime
-from services.health import facilities as facility_rules
 from services.health.bulk_import import HealthImport
-from services.reference import units as unit_rules
-from services.reference.file_import import numbered_csv_rows, numbered_ndjson_rows
+from services.reference.file_import import numbered_ndjson_rows
 
-facilities = click.Group("facilities", help="The health facility catalogue.")
-health = click.Group("health", help="Electronic health records.")
+facilities = CommandGroup("facilities", help="The health facility catalogue.")
+health = CommandGroup("health", help="Electronic health records.")
 
 
 @facilities.command("import")
@@ -24,9 +23,7 @@ health = click.Group("health", help="Electronic health records.")
 @with_appcontext
 def import_facilities(path: str) -> None:
     """CSV code,name,district_code."""
-    run_file_import(path, "facilities", lambda s: numbered_csv_rows(s, facility_rules.FACILITY_COLUMNS),
-                    lambda session: facility_rules.facility_parser(unit_rules.unit_codes(session)),
-                    facility_rules.load_facilities)
+    run_file_import(path, "facilities")
 
 
 def _count_lines(path: str) -> int:

@@ -4,19 +4,14 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from api.cli.group import CommandGroup
 from api.runtime import runtime
-from services.errors import DomainError
 from services.identity import accounts as account_rules
 from services.identity.agency_keys import create_agency_key
 
-staff = click.Group("staff", help="Staff accounts (never created by public sign-up).")
-accounts = click.Group("accounts", help="Citizen and staff accounts.")
-agency_keys = click.Group("agency-keys", help="API keys of agency systems.")
-
-
-def _fail(error: DomainError) -> None:
-    details = "; ".join(f"{k}: {' '.join(v)}" for k, v in getattr(error, "errors", {}).items())
-    raise click.ClickException(f"{error.detail} {details}".strip())
+staff = CommandGroup("staff", help="Staff accounts (never created by public sign-up).")
+accounts = CommandGroup("accounts", help="Citizen and staff accounts.")
+agency_keys = CommandGroup("agency-keys", help="API keys of agency systems.")
 
 
 @staff.command("create")
@@ -29,15 +24,12 @@ def _fail(error: DomainError) -> None:
 @with_appcontext
 def create_staff(role, national_id, full_name, password, agency_code, facility_code) -> None:
     rt = runtime()
-    try:
-        with rt.sessions() as session, session.begin():
-            account = account_rules.create_staff(
-                session, rt.id_hasher, rt.passwords, role=role, national_id=national_id,
-                full_name=full_name, password=password, agency_code=agency_code,
-                facility_code=facility_code)
-            click.echo(f"created {role} {account.id}")
-    except DomainError as error:
-        _fail(error)
+    with rt.sessions() as session, session.begin():
+        account = account_rules.create_staff(
+            session, rt.id_hasher, rt.passwords, role=role, national_id=national_id,
+            full_name=full_name, password=password, agency_code=agency_code,
+            facility_code=facility_code)
+        click.echo(f"created {role} {account.id}")
 
 
 @accounts.command("lock")
@@ -46,11 +38,8 @@ def create_staff(role, national_id, full_name, password, agency_code, facility_c
 def lock(national_id: str) -> None:
     """Lock an account (holder's request, revoked card, death): every session ends."""
     rt = runtime()
-    try:
-        with rt.sessions() as session, session.begin():
-            ended = account_rules.lock_account(session, rt.sign_in, rt.id_hasher, national_id)
-    except DomainError as error:
-        _fail(error)
+    with rt.sessions() as session, session.begin():
+        ended = account_rules.lock_account(session, rt.sign_in, rt.id_hasher, national_id)
     click.echo(f"locked; {ended} session(s) ended")
 
 
@@ -59,9 +48,6 @@ def lock(national_id: str) -> None:
 @with_appcontext
 def create_key(agency_code: str) -> None:
     """Print a new API key for AGENCY_CODE once; only its hash is stored."""
-    try:
-        with runtime().sessions() as session, session.begin():
-            key = create_agency_key(session, agency_code)
-    except DomainError as error:
-        _fail(error)
+    with runtime().sessions() as session, session.begin():
+        key = create_agency_key(session, agency_code)
     click.echo(key)

@@ -9,8 +9,8 @@ import redis
 from flask import current_app
 from flask.cli import with_appcontext
 
+from api.cli.group import CommandGroup
 from api.runtime import runtime
-from services.errors import DomainError
 from services.metrics.export import indicators_csv
 from services.metrics.indicators import city_and_units
 from services.metrics.periods import local_today
@@ -18,7 +18,7 @@ from services.metrics.rollup import roll_up
 from services.metrics.units import LEVELS
 
 log = logging.getLogger(__name__)
-metrics = click.Group("metrics", help="Adoption metrics: fold usage counters, export indicators.")
+metrics = CommandGroup("metrics", help="Adoption metrics: fold usage counters, export indicators.")
 
 
 def _roll_up_once() -> None:
@@ -57,12 +57,9 @@ def rollup(loop: bool, interval: int | None) -> None:
 @with_appcontext
 def export(period: str, level: str, out: str) -> None:
     """Write the indicators of PERIOD as CSV (UTF-8 with BOM): the city row, then each unit."""
-    try:
-        with runtime().sessions() as session:
-            values = city_and_units(session, period, level, today=local_today(),
-                                    threshold=current_app.config["METRICS_SUPPRESSION_THRESHOLD"])
-    except DomainError as error:
-        raise click.ClickException(error.detail) from error
+    with runtime().sessions() as session:
+        values = city_and_units(session, period, level, today=local_today(),
+                                threshold=current_app.config["METRICS_SUPPRESSION_THRESHOLD"])
     with open(out, "wb") as stream:
         stream.write(indicators_csv(values))
     click.echo(f"{out}: {len(values)} rows")

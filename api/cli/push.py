@@ -7,6 +7,7 @@ import time
 import click
 from flask.cli import with_appcontext
 
+from api.cli.group import CommandGroup
 from api.push import push_sender
 from api.runtime import runtime
 from services import clock
@@ -14,7 +15,7 @@ from services.notifications.delivery import DeliveryReport, deliver_due
 
 log = logging.getLogger(__name__)
 
-notifications = click.Group("notifications", help="In-app notifications and their push delivery.")
+notifications = CommandGroup("notifications", help="In-app notifications and their push delivery.")
 
 
 def deliver_all_due(batch: int) -> DeliveryReport:

@@ -5,14 +5,12 @@ import click
 from flask.cli import with_appcontext
 
 from api.cli.file_imports import run_file_import
-from services.reference import units
-from services.reference.file_import import numbered_csv_rows
-from services.signatures import catalogues
+from api.cli.group import CommandGroup
 
-signature = click.Group("signature", help="Free digital signatures.")
-providers = click.Group("providers", help="Certificate-authority providers of the programme.")
+signature = CommandGroup("signature", help="Free digital signatures.")
+providers = CommandGroup("providers", help="Certificate-authority providers of the programme.")
 signature.add_command(providers)
-counters = click.Group("counters", help="One-stop counters that check identity in person.")
+counters = CommandGroup("counters", help="One-stop counters that check identity in person.")
 
 
 @providers.command("import")
@@ -20,8 +18,7 @@ counters = click.Group("counters", help="One-stop counters that check identity i
 @with_appcontext
 def import_providers(path: str) -> None:
     """CSV code,name."""
-    run_file_import(path, "providers", lambda s: numbered_csv_rows(s, catalogues.PROVIDER_COLUMNS),
-                    lambda _session: catalogues.parse_provider, catalogues.load_providers)
+    run_file_import(path, "providers")
 
 
 @counters.command("import")
@@ -29,7 +26,4 @@ def import_providers(path: str) -> None:
 @with_appcontext
 def import_counters(path: str) -> None:
     """CSV code,name,agency_code,district_code."""
-    run_file_import(path, "counters", lambda s: numbered_csv_rows(s, catalogues.COUNTER_COLUMNS),
-                    lambda session: catalogues.counter_parser(catalogues.agency_codes(session),
-                                                              units.unit_codes(session)),
-                    catalogues.load_counters)
+    run_file_import(path, "counters")

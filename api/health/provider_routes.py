@@ -4,22 +4,25 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from api.auth import current_principal
+from api.blueprint import Blueprint
 from api.database import db
 from api.health import schemas
-from api.health.routes import blp
 from api.pagination import page_of
 from api.runtime import runtime
 from models.identity import Role
 from services.health import corrections, provider
+from services.health.batch_shape import ProviderBatchSchema
 
-PATIENT = "/providers/patients/<string:national_id>"
+# Nested in the health blueprint (api/health/routes.py): /api/v1/providers/..., tagged "health".
+blp = Blueprint("providers", __name__, url_prefix="/providers")
+PATIENT = "/patients/<string:national_id>"
 
 
 @blp.route(f"{PATIENT}/records")
 class PatientRecords(MethodView):
     @blp.auth(Role.HEALTH_PROVIDER)
     @blp.idempotent()
-    @blp.arguments(schemas.ProviderBatchSchema)
+    @blp.arguments(ProviderBatchSchema)
     @blp.response(201, schemas.BatchResultSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
@@ -39,7 +42,7 @@ class PatientSummary(MethodView):
         return provider.read_summary(db(), current_principal(), runtime().id_hasher, national_id, **query)
 
 
-@blp.route("/providers/correction-requests")
+@blp.route("/correction-requests")
 class FacilityCorrections(MethodView):
     @blp.auth(Role.HEALTH_PROVIDER)
     @blp.arguments(schemas.ProviderQueueQuery, location="query")
@@ -49,7 +52,7 @@ class FacilityCorrections(MethodView):
         return corrections.list_for_facility(db(), current_principal(), **query)
 
 
-@blp.route("/providers/correction-requests/<int:request_id>/acknowledge")
+@blp.route("/correction-requests/<int:request_id>/acknowledge")
 class AcknowledgeCorrection(MethodView):
     @blp.auth(Role.HEALTH_PROVIDER)
     @blp.response(200, schemas.ProviderCorrectionRequestSchema)
@@ -60,7 +63,7 @@ class AcknowledgeCorrection(MethodView):
         return corrections.acknowledge(db(), current_principal(), request_id)
 
 
-@blp.route("/providers/correction-requests/<int:request_id>/resolve")
+@blp.route("/correction-requests/<int:request_id>/resolve")
 class ResolveCorrection(MethodView):
     @blp.auth(Role.HEALTH_PROVIDER)
     @blp.idempotent()

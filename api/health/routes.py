@@ -9,7 +9,7 @@ from flask.views import MethodView
 from api.auth import current_principal
 from api.blueprint import Blueprint
 from api.database import db
-from api.health import schemas
+from api.health import provider_routes, schemas
 from api.pagination import page_of
 from models.identity import Role
 from services.health import citizen
@@ -154,3 +154,6 @@ class CorrectionRequests(MethodView):
     def post(self, query, body):
         """Ask the facility that wrote an entry to correct it (acknowledged in 2, settled in 10 working days)."""
         return citizen.request_correction(db(), current_principal(), query["subject"], **body)
+
+
+blp.register_blueprint(provider_routes.blp)  # the facility side: /api/v1/providers/..., same tag

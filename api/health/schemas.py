@@ -211,62 +211,6 @@ class ResolveSchema(ma.Schema):
                              metadata={"description": "fields to correct (outcome corrected)"})
 
 
-# -- provider batch ----------------------------------------------------------------------------------
-
-class _Item(ma.Schema):
-    source_id = ma.fields.String(required=True, metadata={"description": "unique within the facility"})
-
-
-class ObservationItem(_Item):
-    code = ma.fields.String(required=True, metadata={"description": "LOINC", "example": "8480-6"})
-    value = ma.fields.Float(required=True)
-    unit = ma.fields.String(required=True, metadata={"description": "UCUM", "example": "mm[Hg]"})
-    effective_at = ma.fields.DateTime(required=True)
-
-
-class ConditionItem(_Item):
-    code = ma.fields.String(required=True, metadata={"description": "ICD-10", "example": "I10"})
-    onset_date = ma.fields.Date(load_default=None)
-    status = ma.fields.String(load_default="active", validate=validate.OneOf(codes.CONDITION_STATUSES))
-
-
-class AllergyItem(_Item):
-    substance = ma.fields.String(required=True)
-    reaction = ma.fields.String(load_default=None)
-
-
-class RiskFactorItem(_Item):
-    kind = ma.fields.String(required=True, validate=validate.OneOf(list(codes.RISK_FACTORS)))
-    value = ma.fields.String(required=True)
-
-
-class ImmunizationItem(_Item):
-    vaccine = ma.fields.String(required=True)
-    date = ma.fields.Date(required=True)
-    dose_number = ma.fields.Integer(load_default=1, strict=True)
-
-
-class EncounterItem(_Item):
-    start = ma.fields.DateTime(required=True)
-    end = ma.fields.DateTime(load_default=None)
-    reason = ma.fields.String(load_default=None)
-    diagnoses = ma.fields.List(ma.fields.String(), load_default=list)
-    summary = ma.fields.String(load_default=None)
-
-
-def _list_of(item: type[ma.Schema]) -> ma.fields.List:
-    return ma.fields.List(ma.fields.Nested(item), load_default=None)
-
-
-class ProviderBatchSchema(ma.Schema):
-    observations = _list_of(ObservationItem)
-    conditions = _list_of(ConditionItem)
-    allergies = _list_of(AllergyItem)
-    risk_factors = _list_of(RiskFactorItem)
-    immunizations = _list_of(ImmunizationItem)
-    encounters = _list_of(EncounterItem)
-
-
 class CreatedCountsSchema(ma.Schema):
     observations = ma.fields.Integer()
     conditions = ma.fields.Integer()

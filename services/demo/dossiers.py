@@ -12,14 +12,14 @@ from sqlalchemy.orm import Session
 
 from models.dossiers import Dossier, DossierChannel, DossierStatus as S, Procedure
 from models.identity import PrincipalKind, Role
-from models.reference import Agency, Resident
+from models.reference import Resident
 from services import clock
 from services.demo.people import CHILD, CITIZEN
-from services.dossiers import actions, deadlines, procedures, submission
+from services.dossiers import actions, deadlines, submission
 from services.identity.accounts import find_account
 from services.identity.national_id import NationalIdHasher
 from services.identity.principal import AGENCY_SYSTEM, Principal
-from services.reference.file_import import numbered_json_list, run_import
+from services.reference.file_kinds import import_clean_file
 
 CATALOGUE = os.path.join(os.path.dirname(__file__), "..", "..", "data", "procedures.json")
 
@@ -65,13 +65,8 @@ def _clock_at(moment: datetime) -> Iterator[None]:
 
 
 def load_catalogue(session: Session) -> None:
-    agencies = set(session.scalars(select(Agency.code)))
-    with open(CATALOGUE, encoding="utf-8") as stream:
-        report = run_import(session, numbered_json_list(stream), procedures.procedure_parser(agencies),
-                            procedures.load_procedures)
-    if report.errors:
-        raise ValueError(f"procedures.json item {report.errors[0].line}: {report.errors[0].reason}")
-    session.flush()
+    """The procedure catalogue (data/procedures.json; needs the agencies)."""
+    import_clean_file(session, CATALOGUE, "procedures")
 
 
 def _tell(session: Session, id_hasher: NationalIdHasher, owner: Principal, code: str, agency: str,

@@ -4,7 +4,6 @@ Written through the same path as the NDJSON import, with fixed source ids: seedi
 adds nothing twice."""
 from __future__ import annotations
 
-import os
 from datetime import date
 from typing import Any
 
@@ -14,12 +13,9 @@ from models.identity import Role
 from services.identity.national_id import NationalIdHasher
 from services.identity.passwords import Passwords
 from services.demo.people import CHILD, CITIZEN, DemoPerson, seed_people
-from services.health import facilities
+from services.demo.reference import seed_facilities
 from services.health.bulk_import import HealthImport
-from services.reference import units
-from services.reference.file_import import numbered_csv_rows, run_import
 
-DATA = os.path.join(os.path.dirname(__file__), "..", "..", "data")
 DOCTOR = DemoPerson("001082004444", "Lê Văn Đức", date(1982, 4, 12), "male", "005", password="Doctor@2024",
                     role=Role.HEALTH_PROVIDER, facility_code="TTYT-CAUGIAY")
 
@@ -102,9 +98,7 @@ def _child_batch() -> dict[str, Any]:
 
 
 def seed_health(session: Session, id_hasher: NationalIdHasher, passwords: Passwords) -> None:
-    with open(os.path.join(DATA, "facilities.csv"), encoding="utf-8-sig", newline="") as stream:
-        run_import(session, numbered_csv_rows(stream, facilities.FACILITY_COLUMNS),
-                   facilities.facility_parser(units.unit_codes(session)), facilities.load_facilities)
+    seed_facilities(session)
     seed_people(session, id_hasher, passwords, [DOCTOR])
     report = HealthImport(session).run(enumerate([_citizen_batch(), _child_batch()], start=1))
     if report.errors:

@@ -16,8 +16,9 @@ from typing import Any
 from services.calendar.business_days import HANOI
 from services.errors import ValidationFailed
 from services.health import codes
+from services.health.batch_shape import ITEM_SCHEMAS
 
-KINDS = ("observations", "conditions", "allergies", "risk_factors", "immunizations", "encounters")
+KINDS = tuple(ITEM_SCHEMAS)
 MAX_ITEMS = 1_000
 SOURCE_ID_MAX = 90  # leaves room for the suffix of a derived entry's source id
 CLOCK_SKEW = timedelta(minutes=5)
@@ -190,21 +191,18 @@ def encounter(item: dict, ctx: Context) -> dict[str, Any]:
             "summary": _text(item, "summary", max_len=4000, optional=True)}
 
 
-# Batch key -> (check of one item, the fields an item may carry besides source_id).
-ITEM_RULES: dict[str, tuple[Callable[[dict, Context], dict[str, Any]], frozenset[str]]] = {
-    "observations": (observation, frozenset({"code", "value", "unit", "effective_at"})),
-    "conditions": (condition, frozenset({"code", "onset_date", "status"})),
-    "allergies": (allergy, frozenset({"substance", "reaction"})),
-    "risk_factors": (risk_factor, frozenset({"kind", "value"})),
-    "immunizations": (immunization, frozenset({"vaccine", "date", "dose_number"})),
-    "encounters": (encounter, frozenset({"start", "end", "reason", "diagnoses", "summary"})),
+# Batch key -> check of one item (its fields are the item schema's, services/health/batch_shape.py).
+ITEM_RULES: dict[str, Callable[[dict, Context], dict[str, Any]]] = {
+    "observations": observation, "conditions": condition, "allergies": allergy,
+    "risk_factors": risk_factor, "immunizations": immunization, "encounters": encounter,
 }
+ITEM_FIELDS: dict[str, frozenset[str]] = {kind: frozenset(schema().fields) for kind, schema in ITEM_SCHEMAS.items()}
 
 
 def check_item(kind: str, item: dict, ctx: Context) -> dict[str, Any]:
     """One item checked alone; raises ValidationFailed with errors keyed by field name."""
     try:
-        return ITEM_RULES[kind][0](item, ctx)
+        return ITEM_RULES[kind](item, ctx)
     except _Invalid as problem:
         raise ValidationFailed("The correction is not valid.", errors={problem.field_name: [str(problem)]},
                                code="invalid_health_entry") from None
@@ -228,8 +226,7 @@ def _check_list(kind: str, items: Any, ctx: Context, errors: dict[str, list[str]
     if not isinstance(items, list) or len(items) > MAX_ITEMS:
         errors[kind] = [f"A list of at most {MAX_ITEMS} items."]
         return []
-    rule, allowed = ITEM_RULES[kind]
-    allowed = allowed | {"source_id"}
+    rule, allowed = ITEM_RULES[kind], ITEM_FIELDS[kind]
     seen: set[str] = set()
     rows: list[dict[str, Any]] = []
     for index, item in enumerate(items):

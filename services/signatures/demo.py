@@ -16,9 +16,8 @@ from services.identity import accounts
 from services.identity.national_id import NationalIdHasher
 from services.identity.passwords import Passwords
 from services.identity.principal import Principal
-from services.reference import units
-from services.reference.file_import import RowRejected, numbered_csv_rows, run_import
-from services.signatures import catalogues, requests
+from services.reference.file_kinds import import_clean_file
+from services.signatures import requests
 from services.signatures.appointments import local_today, next_business_day
 from services.signatures.authority import CertificateAuthority
 from services.signatures.key_vault import KeyVault
@@ -30,16 +29,8 @@ APPLICANT = people.DemoPerson("001192007777", "Vũ Thu Trang", date(1992, 9, 5),
 
 
 def load_catalogues(session: Session, data_dir: str) -> None:
-    files = [("signature_providers.csv", catalogues.PROVIDER_COLUMNS, catalogues.parse_provider,
-              catalogues.load_providers),
-             ("service_counters.csv", catalogues.COUNTER_COLUMNS,
-              catalogues.counter_parser(catalogues.agency_codes(session), units.unit_codes(session)),
-              catalogues.load_counters)]
-    for name, columns, parse, load in files:
-        with open(os.path.join(data_dir, name), encoding="utf-8-sig", newline="") as stream:
-            report = run_import(session, numbered_csv_rows(stream, columns), parse, load)
-        if report.errors:
-            raise RowRejected(f"{name}:{report.errors[0].line}: {report.errors[0].reason}")
+    import_clean_file(session, os.path.join(data_dir, "signature_providers.csv"), "providers")
+    import_clean_file(session, os.path.join(data_dir, "service_counters.csv"), "counters")
 
 
 def _as_principal(account: Account) -> Principal:

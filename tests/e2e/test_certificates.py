@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import NameOID
 
 from services import clock
-from tests.signatures_support import catalogues, issued_certificate  # noqa: F401
+from tests.signatures_support import issued_certificate
 
 
 def _certificate(client, citizen, serial):

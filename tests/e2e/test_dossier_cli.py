@@ -7,7 +7,7 @@ from models.dossiers import Procedure
 from models.notifications import Notification
 from services.notifications.inbox import register_device
 from services.notifications.push import PushOutcome
-from tests.dossiers_support import DATA, catalogue, key_headers, move, submit  # noqa: F401
+from tests.dossiers_support import DATA, key_headers, move, submit
 
 GOOD = {"code": "T.000001", "name": "Thủ tục thử", "agency_code": "000.01.01.H26", "online_level": "full",
         "processing_days": 5, "fee": 0, "form_schema": {"type": "object", "properties": {}}}

@@ -9,8 +9,7 @@ from models.identity import Account
 from models.notifications import Notification
 from services import clock
 from services.identity import national_id as cccd
-from tests.dossiers_support import (BA_DINH, CRIMINAL_RECORD, catalogue, freeze, inbox, key_headers,  # noqa: F401
-                                    move, submit, walk)
+from tests.dossiers_support import BA_DINH, CRIMINAL_RECORD, freeze, inbox, key_headers, move, submit, walk
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 JUSTICE = "000.00.17.H26"

@@ -1,8 +1,7 @@
 """A citizen files, follows, withdraws and supplements dossiers; the public lookup."""
 import re
 
-from tests.dossiers_support import (BA_DINH, BUSINESS, BUSINESS_FORM, catalogue, inbox,  # noqa: F401
-                                    key_headers, move, submit, walk)
+from tests.dossiers_support import BA_DINH, BUSINESS, BUSINESS_FORM, inbox, key_headers, move, submit, walk
 
 CODE = re.compile(r"^000\.01\.01\.H26-\d{6}-\d{4}$")
 

@@ -7,7 +7,6 @@ from models.health import HealthConsent
 from models.notifications import Notification
 from services import clock
 from tests.health_support import CLINIC, HOSPITAL, check_up, days_ago, written
-from tests.health_support import clinic_doctor, facilities, hospital_doctor  # noqa: F401 (fixtures)
 
 API = "/api/v1/me/health"
 

@@ -8,7 +8,6 @@ from models.health import HealthAccessLog, Observation
 from models.notifications import Notification
 from services.calendar.business_days import add_business_days
 from tests.health_support import check_up, days_ago, written
-from tests.health_support import clinic_doctor, facilities, hospital_doctor  # noqa: F401 (fixtures)
 
 API = "/api/v1/me/health"
 QUEUE = "/api/v1/providers/correction-requests"

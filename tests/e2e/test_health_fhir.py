@@ -2,7 +2,6 @@
 from fhir.resources.R4B.bundle import Bundle
 
 from tests.health_support import check_up, days_ago, written
-from tests.health_support import clinic_doctor, facilities  # noqa: F401 (fixtures)
 
 API = "/api/v1/me/health"
 

@@ -5,8 +5,8 @@ from sqlalchemy import func, select
 
 from models.health import Encounter, Facility, Observation
 from services.health import records
+from services.health.batch import ITEM_FIELDS
 from tests.health_support import check_up, days_ago
-from tests.health_support import facilities  # noqa: F401 (fixture)
 
 
 def count(session, model) -> int:
@@ -70,3 +70,10 @@ def test_the_copy_path_gives_the_same_result(runner, db_session, people, tmp_pat
     assert count(db_session, Observation) - before == 10
     visit = db_session.scalars(select(Encounter).where(Encounter.source_id == "imp-4-e")).one()
     assert visit.diagnoses == ["Z00.0", "I10"]
+
+
+def test_the_import_takes_exactly_the_batch_fields_the_openapi_document_lists(client):
+    schemas = client.get("/api/v1/openapi.json").json["components"]["schemas"]
+    documented = {kind: set(schemas[prop["items"]["$ref"].rsplit("/", 1)[-1]]["properties"])
+                  for kind, prop in schemas["ProviderBatch"]["properties"].items()}
+    assert documented == {kind: set(fields) for kind, fields in ITEM_FIELDS.items()}

@@ -1,6 +1,5 @@
 """The citizen reads the whole record; a guardian reads a child's; nobody else's ids leak."""
 from tests.health_support import born_years_ago, check_up, days_ago, obs, written
-from tests.health_support import clinic_doctor, facilities  # noqa: F401 (fixtures)
 
 API = "/api/v1/me/health"
 

@@ -3,7 +3,6 @@ facility: the answer is 401, 403 or 404 (or an empty list of one's own), never t
 import pytest
 
 from tests.health_support import check_up, days_ago, written
-from tests.health_support import clinic_doctor, facilities, hospital_doctor  # noqa: F401 (fixtures)
 
 ME = "/api/v1/me/health"
 

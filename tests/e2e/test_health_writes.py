@@ -4,7 +4,6 @@ from sqlalchemy import func, select
 from models.health import HealthRecord, Observation
 from models.reference import Resident
 from tests.health_support import CLINIC, check_up, days_ago, obs, write, written
-from tests.health_support import clinic_doctor, facilities  # noqa: F401 (fixtures)
 
 
 def test_a_batch_is_stored_with_a_computed_bmi_and_replays_add_nothing(client, people, clinic_doctor, db_session):

@@ -5,8 +5,8 @@ from models.identity import Account
 from models.notifications import Notification
 from models.signatures import Certificate, SignatureRequest
 from services.signatures.authority import CertificateAuthorityError
-from tests.signatures_support import (COUNTER, OTHER_COUNTER, business_day, catalogues,  # noqa: F401
-                                      issued_certificate, submit, weekend_day)
+from tests.signatures_support import (COUNTER, OTHER_COUNTER, business_day, issued_certificate, submit,
+                                      weekend_day)
 
 
 def test_catalogues_are_public(client, catalogues):

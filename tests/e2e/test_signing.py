@@ -6,8 +6,7 @@ from sqlalchemy import delete
 from models.signatures import DocumentSignature
 from services.identity import national_id as cccd
 from services.signatures.authority import CertificateAuthorityError
-from tests.signatures_support import (catalogues, foreign_signed_pdf, issued_certificate,  # noqa: F401
-                                      minimal_pdf, sign, verify)
+from tests.signatures_support import issued_certificate, minimal_pdf, sign, verify
 
 
 def test_sign_then_verify_is_valid(client, people, catalogues):

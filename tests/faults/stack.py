@@ -5,12 +5,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
+from services.demo.reference import DATA, seed_reference_data
 from services.signatures.demo import load_catalogues
 from tests.dossiers_support import BUSINESS, BUSINESS_FORM, key_headers, load_catalogue
 from tests.faults_support import Gunicorn, PrivatePostgres, PrivateRedis
 from tests.health_support import CLINIC, load_facilities
 from tests.signatures_support import COUNTER, business_day
-from tests.support import DATA, PeopleFactory, Person, seed_reference_data
+from tests.support import PeopleFactory, Person
 
 CITIZENS = 60
 

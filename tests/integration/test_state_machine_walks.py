@@ -17,8 +17,8 @@ from services.dossiers.actors import Actor
 from services.errors import Forbidden, InvalidTransition
 from services.identity.principal import Principal
 from services.signatures import workflow
-from tests.dossiers_support import BA_DINH, BUSINESS, BUSINESS_FORM, catalogue  # noqa: F401 (fixture)
-from tests.signatures_support import COUNTER, business_day, catalogues  # noqa: F401 (fixture)
+from tests.dossiers_support import BA_DINH, BUSINESS, BUSINESS_FORM
+from tests.signatures_support import COUNTER, business_day
 
 # Deterministic, so that "every state was reached" below is a fact about the walks, not luck.
 WALKS = settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])

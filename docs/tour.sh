@@ -12,7 +12,7 @@
 # one registered resident and one dossier. tests/e2e/test_tour.py runs it on every test run.
 set -euo pipefail
 
-HERE=$(cd "$(dirname "$0")" && pwd)
+HERE=${HERE:-$(cd "$(dirname "$0")" && pwd)}   # the docs/ folder
 BASE_URL=${BASE_URL:-http://127.0.0.1:8000}
 B=$BASE_URL/api/v1
 FLASK=${FLASK:-$HERE/../.venv/bin/flask}
@@ -23,7 +23,7 @@ JSON='Content-Type: application/json'
 RUN=$(date +%s)$RANDOM   # makes this run's Idempotency-Keys and new ID number its own
 
 # call STATUS CURL_ARGS...: prints the status and the start of the body (kept in $WORK/body,
-# or in $OUT when set), and stops the tour unless the status is STATUS.
+# or in $OUT when set), and fails (which stops the script) unless the status is STATUS.
 call() {
   local want=$1 out=${OUT:-$WORK/body} got
   shift
@@ -31,7 +31,7 @@ call() {
   if [ -n "${OUT:-}" ]; then echo "$got (saved to $out)"; else echo "$got $(head -c 240 "$out")"; fi
   if [ "$got" != "$want" ]; then
     echo "tour: expected $want, got $got from: curl $*" >&2
-    exit 1
+    return 1
   fi
 }
 # val EXPR: a Python expression over d, the JSON body of the last call.
@@ -39,7 +39,7 @@ val() { python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); print(ev
 # days N: the date N days from today, ISO 8601.
 days() { python3 -c 'import datetime, sys; print(datetime.date.today() + datetime.timedelta(days=int(sys.argv[1])))' "$1"; }
 tok() {
-  call 200 "$B/auth/token" -H "$JSON" -d "{\"national_id\":\"$1\",\"password\":\"$2\"}" >/dev/null
+  call 200 "$B/auth/token" -H "$JSON" -d "{\"national_id\":\"$1\",\"password\":\"$2\"}" >/dev/null || return 1
   val 'd["access_token"]'
 }
 
@@ -108,7 +108,7 @@ CHALLENGE=$(val 'd["challenge_id"]'); OTP=$(val 'd["debug_otp"]')
 OUT=$WORK/signed.pdf call 200 -X POST "$B/signatures/sign" -H "Authorization: Bearer $T" \
   -F challenge_id="$CHALLENGE" -F otp="$OTP" -F file=@"$SAMPLE_PDF"
 call 200 -X POST "$B/signatures/verify" -F file=@"$WORK/signed.pdf"   # {"valid":true,"intact":true,"chain_trusted":true,...}
-[ "$(val 'd["valid"] and d["intact"] and d["chain_trusted"]')" = True ] || { echo "tour: signature not valid" >&2; exit 1; }
+[ "$(val 'd["valid"] and d["intact"] and d["chain_trusted"]')" = True ] || { echo "tour: signature not valid" >&2; false; }
 call 200 -X POST "$B/certificates/$SERIAL/revoke" -H "Authorization: Bearer $T" \
   -H "$JSON" -d '{"reason":"key_compromise"}'
 OUT=$WORK/city.crl call 200 "$B/ca/crl"

@@ -6,6 +6,7 @@ store, `seed demo`; here in a tmp folder, on a free loopback port, on either bac
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -61,3 +62,27 @@ def test_the_tour_runs_as_written_and_stops_at_an_unexpected_status(demo):
     assert "tour: every step answered as expected" in tour.stdout
     broken = _run_tour(base_url + "/nowhere", env)
     assert broken.returncode != 0 and "tour: expected 422, got 404" in broken.stderr
+
+
+def _tour_blocks(readme: str) -> list[str]:
+    """The lines of the README's `sh` blocks under "API tour", bar those that run the script."""
+    section = readme.split("\n## API tour", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```sh\n(.*?)```", section, flags=re.S)
+    return [line for block in blocks for line in block.splitlines()
+            if line.strip() and "docs/tour.sh" not in line]
+
+
+def test_the_readme_shows_the_tour_as_the_script_has_it():
+    script = set(TOUR.read_text(encoding="utf-8").splitlines())
+    shown = _tour_blocks((ROOT / "README.md").read_text(encoding="utf-8"))
+    assert len(shown) > 50
+    assert [line for line in shown if line not in script] == []
+
+
+def test_make_run_serves_on_the_port_it_is_given():
+    def dry_run(*args: str) -> str:
+        return subprocess.run(["make", "-n", "run", *args], cwd=ROOT, capture_output=True, text=True,
+                              check=True).stdout
+
+    assert "--port 8001" in dry_run("PORT=8001") and "api.banner 8001" in dry_run("PORT=8001")
+    assert "--port 8000" in dry_run()

@@ -44,6 +44,7 @@ def demo(tmp_path, monkeypatch):
     finally:
         server.shutdown()
         thread.join()
+        app.extensions["metrics_rollup"].stop()
         app.extensions["runtime"].engine.dispose()
 
 

@@ -18,6 +18,8 @@ def served_alone(tmp_path, monkeypatch):
     """An app as `make run` builds it (development, in-process store) on its own database."""
     url = f"sqlite:///{tmp_path}/ihanoi.sqlite3"
     monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "instance"))
+    # not "city-ca": a unit test finds the suite's CA by that folder name under the tmp root
+    monkeypatch.setenv("SIGNATURE_CA_DIR", str(tmp_path / "served-ca"))
     upgrade(url)
     app = create_app({"APP_ENV": "development", "DATABASE_URL": url, "REDIS_URL": None,
                       "PASSWORD_HASH_PROFILE": "fast", "LOG_LEVEL": "WARNING",

@@ -28,7 +28,9 @@ def demo(tmp_path, monkeypatch):
     """(base URL, environment of the CLI) of a seeded demo served in a thread."""
     env = {"APP_ENV": "development", "INSTANCE_PATH": str(tmp_path / "instance"),
            "DATABASE_URL": f"sqlite:///{tmp_path}/ihanoi.sqlite3",
-           "PASSWORD_HASH_PROFILE": "fast", "LOG_LEVEL": "WARNING"}
+           "PASSWORD_HASH_PROFILE": "fast", "LOG_LEVEL": "WARNING",
+           # not "city-ca": a unit test finds the suite's CA by that folder name under the tmp root
+           "SIGNATURE_CA_DIR": str(tmp_path / "demo-ca")}
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("REDIS_URL", raising=False)

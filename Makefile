@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 FLASK := $(BIN)/flask --app wsgi
+PORT ?= 8000
 
 .PHONY: run test faults install migrate seed bench load clean
 
@@ -22,8 +23,8 @@ seed: migrate
 	$(FLASK) seed demo
 
 run: seed
-	@$(BIN)/python -m api.banner
-	$(FLASK) run --host 127.0.0.1 --port 8000
+	@$(BIN)/python -m api.banner $(PORT)
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # The whole suite on the embedded default; again on PostgreSQL and Redis when
 # TEST_DATABASE_URL and TEST_REDIS_URL are set.

@@ -1,10 +1,13 @@
-"""What `make run` prints before serving: where to go and how to sign in."""
+"""What `make run` prints before serving: where to go and how to sign in.
+
+`python -m api.banner [PORT]`: the port `make run PORT=...` serves on (8000 by default)."""
+import sys
+
 from services.demo.health import DOCTOR
 from services.demo.people import ADMIN, ANALYST, CITIZEN, OFFICER
 
-BASE = "http://127.0.0.1:8000"
-
 if __name__ == "__main__":
+    BASE = f"http://127.0.0.1:{sys.argv[1] if len(sys.argv) > 1 else 8000}"
     print(f"""
 iHanoi backend (development, SQLite + in-process store)
   API docs:  {BASE}/api/v1/docs

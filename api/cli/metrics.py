@@ -38,6 +38,11 @@ def _roll_up_once() -> None:
 def rollup(loop: bool, interval: int | None) -> None:
     """Fold the Redis usage counters into usage_daily and usage_monthly_active."""
     interval = interval or current_app.config["METRICS_ROLLUP_INTERVAL_SECONDS"]
+    if not current_app.config["REDIS_URL"]:
+        click.echo("REDIS_URL is unset: this command has its own in-process store and cannot see the "
+                   "server's counters; the serving process folds them itself every "
+                   f"{current_app.config['METRICS_ROLLUP_INTERVAL_SECONDS']} s. Set REDIS_URL (for the "
+                   "server and this command) to fold them here.", err=True)
     while True:
         try:
             _roll_up_once()

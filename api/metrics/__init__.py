@@ -2,7 +2,8 @@
 
 `init_app(app)` (called once from create_app) reads the metrics settings, puts the usage
 counter in `app.extensions["metrics"]`, counts uses in an after_request hook and adds the
-/dashboard pages.
+/dashboard pages. With the in-process store the serving process also folds its own
+counters (api/metrics/inprocess_rollup.py).
 """
 from __future__ import annotations
 
@@ -52,10 +53,11 @@ def _count_use(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    from api.metrics import dashboard
+    from api.metrics import dashboard, inprocess_rollup
 
     load_settings(app)
     app.extensions["metrics"] = UsageCounter(app.extensions["runtime"].kv,
                                              app.config["METRICS_REDIS_RETENTION_DAYS"])
     app.after_request(_count_use)
     app.register_blueprint(dashboard.bp)
+    inprocess_rollup.init_app(app)

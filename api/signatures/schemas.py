@@ -16,6 +16,18 @@ from services.signatures.workflow import allowed_moves
 _CODE = validate.Length(min=1, max=40)
 
 
+class ComputedDateTime(ma.fields.DateTime):
+    """A date-time worked out from the object: ISO 8601 out and typed in the OpenAPI document,
+    where `fields.Function` would answer an HTTP date and leave the type blank."""
+
+    def __init__(self, compute, **kwargs) -> None:
+        super().__init__(dump_only=True, **kwargs)
+        self.compute = compute
+
+    def get_value(self, obj, attr, accessor=None, default=ma.missing):
+        return self.compute(obj)
+
+
 class ProviderSchema(ma.Schema):
     code = ma.fields.String()
     name = ma.fields.String()
@@ -64,7 +76,7 @@ class RequestSchema(ma.Schema):
     reject_reason = ma.fields.String(allow_none=True)
     applicant_name = ma.fields.Function(lambda r: r.applicant.full_name)
     applicant_id_masked = ma.fields.Function(lambda r: cccd.last4_mask(r.applicant.national_id))
-    applicant_date_of_birth = ma.fields.Function(lambda r: r.applicant.date_of_birth)
+    applicant_date_of_birth = ma.fields.Date(attribute="applicant.date_of_birth")
     certificate_serial = ma.fields.Function(lambda r: r.certificate.serial if r.certificate else None)
     created_at = ma.fields.DateTime()
     updated_at = ma.fields.DateTime()
@@ -92,7 +104,7 @@ class CertificateSchema(ma.Schema):
     valid_to = ma.fields.DateTime()
     status = ma.fields.Function(lambda c: certificates.status_of(c, clock.utcnow()),
                                 metadata={"description": "valid, revoked or expired (computed)"})
-    renewable_from = ma.fields.Function(lambda c: c.valid_to - certificates.RENEWAL_WINDOW)
+    renewable_from = ComputedDateTime(lambda c: c.valid_to - certificates.RENEWAL_WINDOW)
     revoked_at = ma.fields.DateTime(allow_none=True)
     revocation_reason = ma.fields.String(allow_none=True)
     provider_code = ma.fields.String()

@@ -108,6 +108,8 @@ def test_renewal_from_30_days_before_expiry(client, people, catalogues, later):
     early = client.post(url, headers=citizen.headers)
     assert early.status_code == 422 and early.json["code"] == "renewal_too_early"
     assert early.json["renewable_from"]
+    listed = _certificate(client, citizen, serial)  # ISO 8601 like every other date, not an HTTP date
+    assert listed["renewable_from"] == early.json["renewable_from"]
     assert client.post(url, headers=people.citizen().headers).status_code == 404
     later(days=340)
     renewed = client.post(url, headers=citizen.headers)

@@ -72,6 +72,7 @@ def test_officer_sees_only_their_counter_filtered(client, people, catalogues):
     queue = client.get("/api/v1/officer/signature-requests", headers=officer.headers).json["items"]
     assert [r["id"] for r in queue] == [mine]
     assert queue[0]["applicant_id_masked"] == "********" + here.national_id[-4:]
+    assert queue[0]["applicant_date_of_birth"] == here.date_of_birth.isoformat()  # ISO, not an HTTP date
     none = client.get("/api/v1/officer/signature-requests?status=issued", headers=officer.headers).json
     assert none["items"] == []
     day = business_day().isoformat()

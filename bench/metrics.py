@@ -179,24 +179,29 @@ def _median_us(samples: list[float]) -> float:
 
 def _counting_cost(app, token: str, rounds: int, per_round: int) -> dict:
     """The same app and endpoint, counting switched on and off between alternating rounds."""
-    from services import clock
+    from dataclasses import replace
 
+    from api.runtime import runtime_of
+    from services.clock import clock
+
+    rt = runtime_of(app)
+    settings = rt.settings
     client, headers = app.test_client(), {"Authorization": f"Bearer {token}"}
     timings: dict[bool, list[float]] = {True: [], False: []}
     for _ in range(300):  # warm-up: caches, connections
         client.get("/api/v1/me", headers=headers)
     for _ in range(rounds):
         for counting in (True, False):
-            app.config["METRICS_USAGE_COUNTING"] = counting
+            rt.settings = replace(settings, metrics_usage_counting=counting)
             started = time.perf_counter()
             for _ in range(per_round):
                 client.get("/api/v1/me", headers=headers)
             timings[counting].append((time.perf_counter() - started) / per_round)
-    app.config["METRICS_USAGE_COUNTING"] = True
-    counter, alone = app.extensions["metrics"], []
+    rt.settings = settings
+    counter, alone = rt.usage, []
     for _ in range(3000):
         started = time.perf_counter()
-        counter.count(uuid.uuid4(), "001", "identity", clock.utcnow())
+        counter.count(uuid.uuid4(), "001", "identity", clock.now())
         alone.append(time.perf_counter() - started)
     on, off = _median_us(timings[True]), _median_us(timings[False])
     return {"get_me_counting_us": on, "get_me_not_counting_us": off,
@@ -268,10 +273,10 @@ def main() -> None:
             analyst = rt.sign_in.sign_in(session, ANALYST.national_id, ANALYST.password, "bench")
         report.update(_counting_cost(app, citizen.access_token, rounds=20, per_round=300))
 
-        _push_events(rt.kv, units, args.redis_events, app.config["METRICS_REDIS_RETENTION_DAYS"], rng)
+        _push_events(rt.kv, units, args.redis_events, rt.settings.metrics_redis_retention_days, rng)
         started = time.perf_counter()
         with rt.sessions() as session, session.begin():
-            rolled = roll_up(session, rt.kv, local_today(), app.config["METRICS_REDIS_RETENTION_DAYS"])
+            rolled = roll_up(session, rt.kv, local_today(), rt.settings.metrics_redis_retention_days)
         report["rollup_s"] = round(time.perf_counter() - started, 3)
         report["rollup_rows"] = {"daily": rolled.daily_rows, "monthly": rolled.monthly_rows}
 

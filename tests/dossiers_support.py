@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from services import clock
+from services.clock import clock
 from services.dossiers.procedures import load_procedures, procedure_parser
 from services.identity.agency_keys import create_agency_key
 from services.reference.file_import import numbered_json_list, run_import
@@ -64,7 +64,7 @@ def at(text: str) -> datetime:
 
 
 def freeze(monkeypatch, moment: datetime) -> None:
-    monkeypatch.setattr(clock, "utcnow", lambda: moment)
+    clock.freeze(moment)
 
 
 @pytest.fixture

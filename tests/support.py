@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from models.identity import Account
-from services.clock import utcnow
+from services.clock import clock
 from services.demo.population import national_id_for
 from services.identity import accounts
 from services.reference import agencies, units
@@ -75,7 +75,7 @@ class PeopleFactory:
             full_name=person.full_name, date_of_birth=person.date_of_birth, sex=person.sex,
             district_code=person.district_code, phone="+84912000111",
             password_hash=self.rt.passwords.hash(PASSWORD), role="citizen",
-            assurance_level=assurance_level, status="active", created_at=utcnow())
+            assurance_level=assurance_level, status="active", created_at=clock.now())
         self.session.add(account)
         self.session.flush()
         return self._signed_in(person, account)

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
+from api.runtime import runtime
 from migrations.runner import upgrade
 
 db = click.Group("db", help="The database schema.")
@@ -14,5 +14,5 @@ db = click.Group("db", help="The database schema.")
 @with_appcontext
 def upgrade_command() -> None:
     """Apply every migration not yet applied."""
-    upgrade(current_app.config["DATABASE_URL"])
+    upgrade(runtime().settings.database_url)
     click.echo("database is at the newest migration")

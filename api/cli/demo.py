@@ -46,12 +46,9 @@ def seed_health(session: Session, rt: Runtime) -> None:
 
 
 def seed_signatures(session: Session, rt: Runtime) -> None:
-    from flask import current_app
-
     from services.signatures import demo as signature_demo
 
-    parts = current_app.extensions["signatures"]
-    signature_demo.seed(session, rt.id_hasher, rt.passwords, parts.authority, parts.vault, DATA)
+    signature_demo.seed(session, rt.id_hasher, rt.passwords, rt.authority, rt.vault, DATA)
 
 
 def seed_dossiers(session: Session, rt: Runtime) -> None:
@@ -59,10 +56,7 @@ def seed_dossiers(session: Session, rt: Runtime) -> None:
 
 
 def seed_metrics(session: Session, rt: Runtime) -> None:
-    from flask import current_app
-
-    usage.seed_usage(session, rt.id_hasher, sorted(units.unit_codes(session)),
-                     current_app.extensions["signatures"].authority)
+    usage.seed_usage(session, rt.id_hasher, sorted(units.unit_codes(session)), rt.authority)
 
 
 # Each capability adds its step here; steps run in order, in one transaction.
@@ -73,11 +67,9 @@ SEED_STEPS: list[Callable[[Session, Runtime], None]] = [
 @seed.command("demo")
 @with_appcontext
 def seed_demo() -> None:
-    from flask import current_app
-
-    if current_app.config["APP_ENV"] == "production":  # demo staff have published passwords
-        raise click.ClickException("seed demo is refused in production: its staff passwords are public")
     rt = runtime()
+    if rt.settings.production:  # demo staff have published passwords
+        raise click.ClickException("seed demo is refused in production: its staff passwords are public")
     with rt.sessions() as session, session.begin():
         for step in SEED_STEPS:
             step(session, rt)

@@ -6,7 +6,6 @@ import time
 
 import click
 import redis
-from flask import current_app
 from flask.cli import with_appcontext
 
 from api.runtime import runtime
@@ -25,7 +24,7 @@ def _roll_up_once() -> None:
     rt = runtime()
     started = time.perf_counter()
     with rt.sessions() as session, session.begin():
-        report = roll_up(session, rt.kv, local_today(), current_app.config["METRICS_REDIS_RETENTION_DAYS"])
+        report = roll_up(session, rt.kv, local_today(), rt.settings.metrics_redis_retention_days)
     click.echo(f"rollup: {report.daily_rows} daily and {report.monthly_rows} monthly rows over "
                f"{report.days} days in {time.perf_counter() - started:.2f}s")
 
@@ -37,7 +36,7 @@ def _roll_up_once() -> None:
 @with_appcontext
 def rollup(loop: bool, interval: int | None) -> None:
     """Fold the Redis usage counters into usage_daily and usage_monthly_active."""
-    interval = interval or current_app.config["METRICS_ROLLUP_INTERVAL_SECONDS"]
+    interval = interval or runtime().settings.metrics_rollup_interval_seconds
     while True:
         try:
             _roll_up_once()
@@ -60,7 +59,7 @@ def export(period: str, level: str, out: str) -> None:
     try:
         with runtime().sessions() as session:
             values = city_and_units(session, period, level, today=local_today(),
-                                    threshold=current_app.config["METRICS_SUPPRESSION_THRESHOLD"])
+                                    threshold=runtime().settings.metrics_suppression_threshold)
     except DomainError as error:
         raise click.ClickException(error.detail) from error
     with open(out, "wb") as stream:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hmac
 import secrets
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, redirect, render_template, request, session, url_for
 
 from api.database import db
 from api.metrics.routes import csv_attachment
@@ -137,7 +137,7 @@ def csv():
     level = request.args.get("level") if request.args.get("level") in LEVELS else "district"
     try:
         values = city_and_units(db(), period, level, today=local_today(),
-                                threshold=current_app.config["METRICS_SUPPRESSION_THRESHOLD"])
+                                threshold=runtime().settings.metrics_suppression_threshold)
     except ValidationFailed as error:
         return Response(error.detail, 400, mimetype="text/plain")
     return csv_attachment(indicators_csv(values), f"indicators-{period}.csv")
@@ -153,7 +153,7 @@ def page():
     level = request.args.get("level") if request.args.get("level") in LEVELS else "district"
     try:
         view = dashboard_of(db(), period, level, today=today,
-                            threshold=current_app.config["METRICS_SUPPRESSION_THRESHOLD"])
+                            threshold=runtime().settings.metrics_suppression_threshold)
     except ValidationFailed as error:
         return render_template("dashboard/page.html", view=None, error=error.detail, period=period,
                                level=level, levels=LEVELS, csrf_token=csrf_token()), 400

@@ -1,12 +1,13 @@
 """/metrics: digital-society indicators (JSON or CSV) and folded app usage, for analysts."""
 from __future__ import annotations
 
-from flask import Response, current_app, request
+from flask import Response, request
 from flask.views import MethodView
 
 from api.blueprint import Blueprint
 from api.database import db
 from api.metrics import schemas
+from api.runtime import runtime
 from services.metrics import indicators, usage_report
 from services.metrics.export import indicators_csv
 from services.metrics.periods import local_today
@@ -43,7 +44,7 @@ class Indicators(MethodView):
         """
         values = indicators.compute_indicators(
             db(), indicators.IndicatorQuery(query["period"], query.get("level"), query.get("unit_code")),
-            threshold=current_app.config["METRICS_SUPPRESSION_THRESHOLD"], today=local_today())
+            threshold=runtime().settings.metrics_suppression_threshold, today=local_today())
         if _wants_csv(query):
             return csv_attachment(indicators_csv(values), f"indicators-{query['period']}.csv")
         return {"items": values}

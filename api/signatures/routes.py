@@ -8,7 +8,7 @@ from api.auth import current_principal
 from api.database import db
 from api.pagination import PageQuery, page_of
 from api.runtime import runtime
-from api.signatures import parts, schemas
+from api.signatures import schemas
 from api.signatures.multipart import MultipartBlueprint
 from services.signatures import catalogues, certificates, requests, signing, verification
 
@@ -101,7 +101,7 @@ class Approve(MethodView):
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     def post(self, body, request_id: int):
         """The person was checked in person: level 2, and the CA issues the certificate."""
-        sig = parts()
+        sig = runtime()
         return requests.approve(db(), sig.authority, sig.vault, current_principal(), request_id, **body)
 
 
@@ -148,7 +148,7 @@ class Renew(MethodView):
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     def post(self, serial: str):
         """A new certificate from 30 days before expiry, without a counter visit."""
-        sig = parts()
+        sig = runtime()
         return certificates.renew(db(), sig.authority, sig.vault, current_principal(), serial)
 
 
@@ -157,7 +157,7 @@ class RevocationList(MethodView):
     @blp.response(200, {"type": "string", "format": "binary"}, content_type=CRL)
     def get(self):
         """The issuing CA's current CRL (DER)."""
-        crl = certificates.current_crl(db(), parts().authority)
+        crl = certificates.current_crl(db(), runtime().authority)
         return Response(crl, mimetype=CRL, headers={"Cache-Control": "public, max-age=300",
                                                     "Content-Disposition": 'attachment; filename="ihanoi-ca.crl"'})
 
@@ -169,10 +169,10 @@ class Challenges(MethodView):
     @blp.alt_response(409, response="CONFLICT")
     def post(self):
         """Text a one-time signing code to my phone."""
-        started = signing.start(db(), parts().challenges, runtime().sms, current_principal())
+        started = signing.start(db(), runtime().signing_challenges, runtime().sms, current_principal())
         body = {"challenge_id": started.challenge.challenge_id, "expires_at": started.challenge.expires_at,
                 "certificate_serial": started.certificate_serial}
-        if parts().expose_otp:
+        if not runtime().settings.production:
             body["debug_otp"] = started.challenge.otp
         return body
 
@@ -188,10 +188,10 @@ class Sign(MethodView):
     @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
     def post(self, form):
         """Sign an uploaded PDF (PAdES) with my key, using the code texted to me."""
-        sig, upload = parts(), form["file"]
-        signed = signing.sign(db(), sig.authority, sig.vault, sig.challenges, current_principal(),
+        sig, upload = runtime(), form["file"]
+        signed = signing.sign(db(), sig.authority, sig.vault, sig.signing_challenges, current_principal(),
                               challenge_id=form["challenge_id"], otp=form["otp"], data=upload.read(),
-                              filename=upload.filename, max_bytes=sig.max_pdf_bytes)
+                              filename=upload.filename, max_bytes=sig.settings.signature_max_pdf_bytes)
         return Response(signed.content, mimetype=PDF, headers={
             "Content-Disposition": f'attachment; filename="{_ascii(signed.filename)}"',
             "X-Certificate-Serial": signed.certificate_serial})
@@ -205,7 +205,8 @@ class Verify(MethodView):
     @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
     def post(self, files):
         """Check the signatures of a PDF: intact, chained to the city CA, not revoked when signed."""
-        return verification.verify(db(), parts().authority, files["file"].read(), max_bytes=parts().max_pdf_bytes)
+        return verification.verify(db(), runtime().authority, files["file"].read(),
+                                   max_bytes=runtime().settings.signature_max_pdf_bytes)
 
 
 def _ascii(name: str) -> str:

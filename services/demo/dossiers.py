@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from models.dossiers import Dossier, Procedure
 from models.reference import Agency, Resident
-from services import clock
+from services.clock import clock
 from services.demo.people import CHILD, CITIZEN
 from services.dossiers import actions, deadlines, procedures, submission
 from services.identity.accounts import find_account
@@ -55,12 +55,8 @@ EXTENDED = ("2.000488", 2, "Sở Tư pháp thành thật xin lỗi: hồ sơ c�
 @contextmanager
 def _clock_at(moment: datetime) -> Iterator[None]:
     """Write the demo history as if it happened over the past weeks."""
-    original = clock.utcnow
-    clock.utcnow = lambda: moment
-    try:
+    with clock.frozen_at(moment):
         yield
-    finally:
-        clock.utcnow = original
 
 
 def load_catalogue(session: Session) -> None:
@@ -99,7 +95,7 @@ def seed_dossiers(session: Session, id_hasher: NationalIdHasher) -> None:
             select(func.count()).select_from(Dossier).where(Dossier.owner_resident_id == resident.id)):
         return
     owner = Principal(kind="account", account_id=account.id, roles=("citizen",), assurance_level=1)
-    now = clock.utcnow()
+    now = clock.now()
     codes = {code: _tell(session, id_hasher, owner, code, session.get(Procedure, code).agency_code,
                          story, now) for code, story in STORIES}
     procedure, days_ago, apology = EXTENDED

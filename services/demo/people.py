@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from models.identity import Account
-from services.clock import utcnow
+from services.clock import clock
 from services.identity import accounts
 from services.identity.national_id import NationalIdHasher
 from services.identity.passwords import Passwords
@@ -59,7 +59,7 @@ def seed_people(session: Session, id_hasher: NationalIdHasher, passwords: Passwo
                 full_name=person.full_name, date_of_birth=person.date_of_birth, sex=person.sex,
                 district_code=person.district_code, phone=person.phone,
                 password_hash=passwords.hash(person.password), role="citizen", assurance_level=1,
-                status="active", created_at=utcnow()))
+                status="active", created_at=clock.now()))
         else:
             accounts.create_staff(session, id_hasher, passwords, role=person.role,
                                   national_id=person.national_id, full_name=person.full_name,

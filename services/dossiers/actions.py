@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from models.dossiers import DossierExtension
-from services import clock
+from services.clock import clock
 from services.dossiers import notices, views
 from services.dossiers.actors import agency_actor, check_agency, owner_actor
 from services.dossiers.forms import check_form
@@ -63,15 +63,15 @@ def extend(session: Session, principal: Principal, id_hasher: NationalIdHasher, 
         errors["apology"] = ["The apology letter to the citizen is required."]
     if new_due_at <= dossier.due_at:
         errors["new_due_at"] = [f"Must be after the current due date {dossier.due_at.isoformat()}."]
-    elif new_due_at <= clock.utcnow():
+    elif new_due_at <= clock.now():
         errors["new_due_at"] = ["Must be in the future."]
     if errors:
         raise ValidationFailed("The extension is not valid.", errors=errors, code="invalid_extension")
     session.add(DossierExtension(dossier_id=dossier.id, previous_due_at=dossier.due_at,
                                  new_due_at=new_due_at, apology=apology.strip(), actor_kind=actor.kind,
                                  actor_account_id=actor.account_id, actor_agency_code=actor.agency_code,
-                                 created_at=clock.utcnow()))
-    dossier.due_at, dossier.updated_at = new_due_at, clock.utcnow()
+                                 created_at=clock.now()))
+    dossier.due_at, dossier.updated_at = new_due_at, clock.now()
     notices.due_date_extended(session, dossier, id_hasher, apology=apology.strip())
     session.flush()
     return views.detail(session, dossier, staff=True)

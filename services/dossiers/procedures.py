@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from models.dossiers import Procedure
 from services.bulk import upsert
-from services import clock
+from services.clock import clock
 from services.errors import ValidationFailed
 from services.reference import fields
 from services.reference.file_import import RowRejected
@@ -65,7 +65,7 @@ def procedure_parser(agency_codes: set[str]) -> Callable[[Any], dict[str, Any]]:
 
 
 def load_procedures(session: Session, procedures: list[dict[str, Any]]) -> None:
-    now = clock.utcnow()
+    now = clock.now()
     rows = [{**p, "search_text": fold(f"{p['code']} {p['name']}"), "updated_at": now} for p in procedures]
     upsert(session, Procedure.__table__, rows, key=["code"],
            compare=["name", "agency_code", "online_level", "processing_days", "fee", "form_schema"])

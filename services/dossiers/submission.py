@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from models.dossiers import Dossier, Procedure
 from models.reference import Resident
-from services import clock
+from services.clock import clock
 from services.dossiers import codes, deadlines, notices, views
 from services.dossiers.actors import Actor, agency_actor, resident_of
 from services.dossiers.forms import check_form
@@ -26,7 +26,7 @@ AGENCY_CHANNELS = ("counter", "post")
 
 def _new_dossier(session: Session, procedure: Procedure, resident: Resident, *, channel: str,
                  form: dict[str, Any], account_id, status: str) -> Dossier:
-    now = clock.utcnow()
+    now = clock.now()
     due = deadlines.expected_due(now, procedure.processing_days)
     dossier = Dossier(code=codes.next_code(session, procedure.agency_code, now),
                       procedure_code=procedure.code, agency_code=procedure.agency_code,

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.dossiers import Dossier, DossierEvent
-from services import clock
+from services.clock import clock
 from services.dossiers import deadlines, notices
 from services.dossiers.actors import Actor
 from services.dossiers.states import DECIDED, NOTE_REQUIRED, allowed_moves, may_move
@@ -61,7 +61,7 @@ def record(session: Session, dossier: Dossier, from_status: str | None, actor: A
     event = DossierEvent(dossier_id=dossier.id, from_status=from_status, to_status=dossier.status,
                          actor_kind=actor.kind, actor_account_id=actor.account_id,
                          actor_agency_code=actor.agency_code, note=note,
-                         missing_documents=missing_documents, created_at=clock.utcnow())
+                         missing_documents=missing_documents, created_at=clock.now())
     session.add(event)
     return event
 
@@ -72,7 +72,7 @@ def move(session: Session, dossier: Dossier, to: str, actor: Actor, id_hasher: N
     require_move(dossier, to, actor)
     documents = _check_reasons(to, note, missing_documents)
     note = (note or "").strip() or None
-    now = clock.utcnow()
+    now = clock.now()
     previous = dossier.status
     _apply_deadlines(dossier, to, now)
     dossier.status, dossier.updated_at = to, now

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from models.dossiers import Dossier, DossierEvent, DossierExtension
 from models.reference import Resident
-from services import clock
+from services.clock import clock
 from services.dossiers import deadlines
 from services.dossiers.actors import is_owner, resident_of
 from services.dossiers.states import PORTAL_STATUS, STATE_LABELS
@@ -62,7 +62,7 @@ def summary(dossier: Dossier, now: datetime | None = None) -> DossierSummary:
         status_label=STATE_LABELS[dossier.status], portal_status=PORTAL_STATUS[dossier.status],
         submitted_at=dossier.submitted_at, received_at=dossier.received_at, due_at=dossier.due_at,
         finished_at=dossier.finished_at, on_time=dossier.on_time,
-        is_overdue=deadlines.is_overdue(dossier, now or clock.utcnow()))
+        is_overdue=deadlines.is_overdue(dossier, now or clock.now()))
 
 
 def _timeline(session: Session, dossier: Dossier) -> list[dict[str, Any]]:
@@ -119,7 +119,7 @@ def list_mine(session: Session, principal: Principal, *, status: str | None, lim
     if status:
         stmt = stmt.where(Dossier.status == status)
     page = paginate(session, stmt, [Dossier.submitted_at, Dossier.id], limit=limit, cursor=cursor)
-    now = clock.utcnow()
+    now = clock.now()
     return Page([summary(d, now) for d in page.items], page.next_cursor)
 
 

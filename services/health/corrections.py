@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from models.health import CorrectionRequest, HealthCorrection
 from models.reference import Resident
-from services import clock
+from services.clock import clock
 from services.calendar.business_days import add_business_days
 from services.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from services.health import codes
@@ -39,7 +39,7 @@ OUTCOMES = ("corrected", "refused")
 
 def _view(request: CorrectionRequest, names: dict[str, str], *, patient: Resident | None = None,
           source_id: str | None = None) -> dict[str, Any]:
-    now = clock.utcnow()
+    now = clock.now()
     view = {"id": request.id, "resource_type": request.resource_type, "resource_id": request.resource_id,
             "facility_code": request.facility_code, "facility_name": names.get(request.facility_code),
             "reason": request.reason, "status": request.status, "created_at": request.created_at,
@@ -68,7 +68,7 @@ def open_request(session: Session, subject: Subject, resource_type: str, resourc
     if pending is not None:
         raise Conflict("A correction of this entry is already being handled.", code="correction_pending",
                        request_id=pending)
-    now = clock.utcnow()
+    now = clock.now()
     request = CorrectionRequest(
         resident_id=subject.resident.id, resource_type=resource_type, resource_id=resource_id,
         facility_code=entry.facility_code, reason=reason, status="open", requested_by=subject.actor.id,
@@ -119,7 +119,7 @@ def _move(request: CorrectionRequest, to: str) -> None:
 def acknowledge(session: Session, principal: Principal, request_id: int) -> dict[str, Any]:
     request = _facility_request(session, principal, request_id)
     _move(request, "acknowledged")
-    request.acknowledged_at = clock.utcnow()
+    request.acknowledged_at = clock.now()
     notify(session, request.requested_by, kind="health_correction", title="Correction request received",
            body="The facility has received your correction request and will answer it by the deadline.",
            reference=f"health-correction:{request.id}")
@@ -144,7 +144,7 @@ def _append_correction(session: Session, principal: Principal, request: Correcti
     merged = {k: to_json_value(v) for k, v in current.items() if k != "derived"}
     merged.update(changes)
     try:
-        check_item(kind.batch_key, merged, Context(now=clock.utcnow(), born=_born(session, request)))
+        check_item(kind.batch_key, merged, Context(now=clock.now(), born=_born(session, request)))
     except ValidationFailed as error:
         error.errors = {f"changes.{k}": v for k, v in error.errors.items()}
         raise
@@ -152,7 +152,7 @@ def _append_correction(session: Session, principal: Principal, request: Correcti
         request_id=request.id, resource_type=kind.resource_type, resource_id=entry.id,
         changes={k: to_json_value(v) for k, v in changes.items()},
         previous={k: to_json_value(current[k]) for k in changes}, facility_code=request.facility_code,
-        corrected_by=principal.account_id, corrected_at=clock.utcnow()))
+        corrected_by=principal.account_id, corrected_at=clock.now()))
 
 
 def resolve(session: Session, principal: Principal, request_id: int, *, outcome: str, note: str | None,
@@ -166,7 +166,7 @@ def resolve(session: Session, principal: Principal, request_id: int, *, outcome:
     _move(request, outcome)
     if outcome == "corrected":
         _append_correction(session, principal, request, changes or {})
-    now = clock.utcnow()
+    now = clock.now()
     request.acknowledged_at = request.acknowledged_at or now
     request.resolved_at, request.resolved_by, request.resolution_note = now, principal.account_id, note
     notify(session, request.requested_by, kind="health_correction",

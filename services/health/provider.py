@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.identity import Account
-from services import clock
+from services.clock import clock
 from services.errors import Forbidden, ValidationFailed
 from services.health import records
 from services.health.access_log import record_access
@@ -25,7 +25,7 @@ def write_batch(session: Session, principal: Principal, national_id: str, raw: d
     """Validate and store a batch; entries already stored (same source_id) are skipped."""
     facility = provider_facility(session, principal)
     resident, record_id = patient(session, national_id)
-    now = clock.utcnow()
+    now = clock.now()
     batch = parse_batch(raw, Context(now=now, born=resident.date_of_birth))
     if record_id is None:
         record_id = records.ensure_records(session, [resident.id])[resident.id]

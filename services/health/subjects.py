@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from models.health import Facility, HealthRecord
 from models.identity import Account
 from models.reference import Resident
-from services import clock
+from services.clock import clock
 from services.calendar.business_days import HANOI
 from services.errors import Forbidden, NotFound, Unauthenticated
 from services.identity.principal import Principal
@@ -65,7 +65,7 @@ def own_or_ward(session: Session, principal: Principal, subject: str | None) -> 
             raise NotFound("Your account has no entry in the population registry.", code="not_in_registry")
         return Subject(own, own_record, actor)
     found = _resident_with_record(session, subject)
-    today = clock.utcnow().astimezone(HANOI).date()
+    today = clock.now().astimezone(HANOI).date()
     if (found is None or found[0].guardian_national_id != actor.national_id
             or age_on(found[0].date_of_birth, today) >= GUARDIAN_UNTIL_AGE):
         raise Forbidden("Only the registered guardian of a child under 14 can read this record.",

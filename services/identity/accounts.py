@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.identity import Account, IdentityVerification
-from services.clock import utcnow
+from services.clock import clock
 from services.errors import Conflict, NotFound, Unauthenticated, ValidationFailed
 from services.identity import national_id as cccd
 from services.identity.passwords import Passwords
@@ -45,7 +45,7 @@ def create_staff(session: Session, id_hasher: cccd.NationalIdHasher, passwords: 
     account = Account(national_id_hash=id_hasher(national_id), national_id=national_id,
                       full_name=full_name, password_hash=passwords.hash(password), role=role,
                       assurance_level=2, agency_code=agency_code, facility_code=facility_code,
-                      status="active", created_at=utcnow())
+                      status="active", created_at=clock.now())
     session.add(account)
     session.flush()
     return account
@@ -58,7 +58,7 @@ def lock_account(session: Session, sign_in: SignIn, id_hasher: cccd.NationalIdHa
     if account is None:
         raise NotFound("No account for this ID number.")
     account.status = "locked"
-    account.locked_at = utcnow()
+    account.locked_at = clock.now()
     return sign_in.end_all(session, account.id, reason)
 
 
@@ -69,7 +69,7 @@ def raise_assurance(session: Session, account: Account, *, officer_id: uuid.UUID
         raise ValidationFailed.on_field("method", f"One of {', '.join(VERIFICATION_METHODS)}.")
     account.assurance_level = 2
     check = IdentityVerification(account_id=account.id, officer_id=officer_id, method=method,
-                                 agency_code=agency_code, verified_at=utcnow())
+                                 agency_code=agency_code, verified_at=clock.now())
     session.add(check)
     return check
 

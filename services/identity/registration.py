@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.identity import Account
-from services.clock import utcnow
+from services.clock import clock
 from services.errors import Conflict, ValidationFailed
 from services.identity import national_id as cccd
 from services.identity.names import same_name
@@ -52,7 +52,7 @@ class Registration:
         cccd.check(applicant.national_id, applicant.date_of_birth, applicant.sex)
         phone = normalize_phone(applicant.phone)
         Passwords.check_policy(applicant.password, applicant.national_id)
-        if age_on(applicant.date_of_birth, utcnow().date()) < MINIMUM_AGE:
+        if age_on(applicant.date_of_birth, clock.now().date()) < MINIMUM_AGE:
             raise ValidationFailed.on_field(
                 "date_of_birth", "Accounts are for people aged 14 and over; a guardian's "
                 "account serves younger children.", "underage")
@@ -87,7 +87,7 @@ class Registration:
             date_of_birth=date.fromisoformat(details["date_of_birth"]), sex=details["sex"],
             district_code=details["district_code"], phone=details["phone"],
             password_hash=details["password_hash"], role="citizen", assurance_level=1,
-            status="active", created_at=utcnow())
+            status="active", created_at=clock.now())
         session.add(account)
         session.flush()
         return account, self._sign_in.open_session(session, account, device_name)

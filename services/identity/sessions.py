@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from models.identity import Account, AuthSession, RefreshToken
-from services.clock import utcnow
+from services.clock import clock
 from services.errors import Forbidden, NotFound, Unauthenticated
 from services.identity.national_id import NationalIdHasher
 from services.identity.passwords import Passwords
@@ -36,7 +36,7 @@ def _hash_refresh(token: str) -> str:
 
 def revoked_within(session: Session, seconds: int) -> list[tuple[uuid.UUID, int]]:
     """Sessions revoked in the last `seconds`, with the seconds their access tokens may still live."""
-    now = utcnow()
+    now = clock.now()
     rows = session.execute(select(AuthSession.id, AuthSession.revoked_at).where(
         AuthSession.revoked_at > now - timedelta(seconds=seconds)))
     return [(session_id, int((revoked_at - now).total_seconds()) + seconds) for session_id, revoked_at in rows]
@@ -65,7 +65,7 @@ class SignIn:
         return self.open_session(session, account, device_name)
 
     def open_session(self, session: Session, account: Account, device_name: str | None) -> TokenPair:
-        now = utcnow()
+        now = clock.now()
         auth_session = AuthSession(account_id=account.id, device_name=device_name, created_at=now,
                                    last_used_at=now, expires_at=now + self._refresh_ttl)
         session.add(auth_session)
@@ -75,7 +75,7 @@ class SignIn:
     def _pair(self, session: Session, account: Account, auth_session: AuthSession) -> TokenPair:
         refresh = secrets.token_urlsafe(32)
         session.add(RefreshToken(session_id=auth_session.id, token_hash=_hash_refresh(refresh),
-                                 issued_at=utcnow()))
+                                 issued_at=clock.now()))
         access = self.tokens.issue(
             subject=account.id, session_id=auth_session.id, roles=[account.role],
             assurance_level=account.assurance_level, agency_code=account.agency_code,
@@ -88,7 +88,7 @@ class SignIn:
         if stored is None:
             raise Unauthenticated("Unknown refresh token.", code="invalid_refresh_token")
         auth_session = session.get(AuthSession, stored.session_id)
-        now = utcnow()
+        now = clock.now()
         if auth_session.revoked_at is not None or auth_session.expires_at <= now:
             raise Unauthenticated("This session has ended; sign in again.", code="session_ended")
         # Spend the token atomically: of two concurrent refreshes exactly one wins.
@@ -106,7 +106,7 @@ class SignIn:
 
     def _revoke(self, session: Session, auth_session: AuthSession, reason: str) -> None:
         if auth_session.revoked_at is None:
-            auth_session.revoked_at = utcnow()
+            auth_session.revoked_at = clock.now()
             auth_session.revoked_reason = reason
         self.tokens.deny_session(auth_session.id)
 
@@ -120,7 +120,7 @@ class SignIn:
                       cursor: str | None) -> Page[AuthSession]:
         stmt = select(AuthSession).where(AuthSession.account_id == account_id,
                                          AuthSession.revoked_at.is_(None),
-                                         AuthSession.expires_at > utcnow())
+                                         AuthSession.expires_at > clock.now())
         return paginate(session, stmt, [AuthSession.created_at, AuthSession.id],
                         limit=limit, cursor=cursor)
 

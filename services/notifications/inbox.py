@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.notifications import Device, Notification
-from services.clock import utcnow
+from services.clock import clock
 from services.errors import NotFound
 from services.pagination import Page, paginate
 
@@ -18,7 +18,7 @@ PLATFORMS = ("android", "ios")
 def notify(session: Session, account_id: uuid.UUID, *, kind: str, title: str, body: str,
            reference: str | None = None) -> Notification:
     """Add an inbox entry in the caller's transaction; push delivery picks it up later."""
-    now = utcnow()
+    now = clock.now()
     entry = Notification(account_id=account_id, kind=kind, title=title, body=body,
                          reference=reference, created_at=now, push_status="pending",
                          push_attempts=0, push_next_attempt_at=now)
@@ -47,7 +47,7 @@ def mark_read(session: Session, account_id: uuid.UUID, notification_id: int) -> 
     entry = session.get(Notification, notification_id)
     if entry is None or entry.account_id != account_id:
         raise NotFound("No such notification.")
-    entry.read_at = entry.read_at or utcnow()
+    entry.read_at = entry.read_at or clock.now()
     return entry
 
 
@@ -56,9 +56,9 @@ def register_device(session: Session, account_id: uuid.UUID, platform: str, push
     device = session.scalar(select(Device).where(Device.push_token == push_token))
     if device is None:
         device = Device(account_id=account_id, platform=platform, push_token=push_token,
-                        registered_at=utcnow())
+                        registered_at=clock.now())
         session.add(device)
     else:
-        device.account_id, device.platform, device.registered_at = account_id, platform, utcnow()
+        device.account_id, device.platform, device.registered_at = account_id, platform, clock.now()
     session.flush()
     return device

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from models.identity import Account
 from models.signatures import Certificate, CertificateKey
-from services import clock
+from services.clock import clock
 from services.errors import NotFound, Unavailable, ValidationFailed
 from services.identity.national_id import last4_mask
 from services.identity.principal import Principal
@@ -48,7 +48,7 @@ def issue(session: Session, authority: CertificateAuthority, vault: KeyVault, ac
           provider_code: str, counter_code: str, request_id: int | None = None,
           renewed_from: Certificate | None = None) -> Certificate:
     """A new key pair and certificate for `account`; nothing is written if the CA fails."""
-    now = clock.utcnow()
+    now = clock.now()
     key = vault.new_key()
     try:
         issued = authority.issue(CertificateSubject(account.full_name, account.national_id),
@@ -125,7 +125,7 @@ def revoke(session: Session, principal: Principal, serial: str, reason: str) -> 
         raise ValidationFailed.on_field("reason", f"One of {', '.join(REVOCATION_REASONS)}.", "invalid_reason")
     certificate = _by_serial(session, serial, lock=True)
     reader = access.check_revoker(principal, certificate.account_id)
-    _revoke(certificate, reason, principal.account_id, clock.utcnow())
+    _revoke(certificate, reason, principal.account_id, clock.now())
     notify(session, certificate.account_id, kind="certificate_revoked", title="Chứng thư số đã bị thu hồi",
            body=f"Chứng thư số {certificate.serial} đã bị thu hồi (lý do: {reason}).",
            reference=f"certificate:{certificate.serial}")
@@ -138,7 +138,7 @@ def renew(session: Session, authority: CertificateAuthority, vault: KeyVault, pr
     old = _by_serial(session, serial, lock=True)
     if not access.is_owner(principal, old.account_id):
         raise NotFound("No such certificate.")
-    now = clock.utcnow()
+    now = clock.now()
     check_certificate_move(status_of(old, now), "revoked")  # revoked or expired: 409
     renewable_from = old.valid_to - RENEWAL_WINDOW
     if now < renewable_from:
@@ -166,7 +166,7 @@ def revoked_entries(session: Session, now: datetime, serial: str | None = None) 
 
 def current_crl(session: Session, authority: CertificateAuthority) -> bytes:
     """The issuing CA's CRL (DER), signed now."""
-    now = clock.utcnow()
+    now = clock.now()
     try:
         return authority.crl(revoked_entries(session, now), now=now)
     except CertificateAuthorityError as exc:

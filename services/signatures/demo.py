@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from models.identity import Account
 from models.signatures import SignatureRequest
-from services import clock
+from services.clock import clock
 from services.demo import people
 from services.identity import accounts
 from services.identity.national_id import NationalIdHasher
@@ -60,7 +60,7 @@ def seed(session: Session, id_hasher: NationalIdHasher, passwords: Passwords,
     officer = accounts.find_account(session, id_hasher, people.OFFICER.national_id)
     citizen = accounts.find_account(session, id_hasher, people.CITIZEN.national_id)
     applicant = accounts.find_account(session, id_hasher, APPLICANT.national_id)
-    day = next_business_day(local_today(clock.utcnow()))
+    day = next_business_day(local_today(clock.now()))
     if citizen is not None and officer is not None and not _has_requests(session, citizen):
         issued = requests.submit(session, _as_principal(citizen), provider_code=DEMO_PROVIDER,
                                  counter_code=DEMO_COUNTER, appointment_date=day)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from models.identity import Account
 from models.signatures import (OPEN_REQUEST_STATES, ServiceCounter, SignatureProvider,
                                SignatureRequest)
-from services import clock
+from services.clock import clock
 from services.errors import Conflict, NotFound, ValidationFailed
 from services.identity.accounts import raise_assurance
 from services.identity.principal import Principal
@@ -33,7 +33,7 @@ def _refuse_second(session: Session, account_id: uuid.UUID) -> None:
     if existing is not None:
         raise Conflict("You already have an open signature request.", code="open_request_exists",
                        existing_id=existing.id)
-    certificate = certificates.valid_certificate_of(session, account_id, clock.utcnow())
+    certificate = certificates.valid_certificate_of(session, account_id, clock.now())
     if certificate is not None:
         raise Conflict("You already hold a valid certificate; renew it instead.", code="certificate_exists",
                        existing_id=certificate.serial)
@@ -45,7 +45,7 @@ def submit(session: Session, principal: Principal, *, provider_code: str, counte
         raise ValidationFailed.on_field("provider_code", "Not a provider of the programme.", "unknown_provider")
     if session.get(ServiceCounter, counter_code) is None:
         raise ValidationFailed.on_field("counter_code", "Not a one-stop counter.", "unknown_counter")
-    now = clock.utcnow()
+    now = clock.now()
     check_appointment(appointment_date, now)
     _refuse_second(session, principal.account_id)
     request = SignatureRequest(account_id=principal.account_id, provider_code=provider_code,

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from models.identity import Account
 from models.signatures import Certificate, DocumentSignature
-from services import clock
+from services.clock import clock
 from services.errors import BadRequest, Conflict, NotFound, Unavailable, ValidationFailed
 from services.identity.otp import IssuedChallenge, OtpChallenges
 from services.identity.principal import Principal
@@ -70,7 +70,7 @@ def _newest_certificate(session: Session, account_id: uuid.UUID) -> Certificate 
 
 
 def start(session: Session, challenges: OtpChallenges, sms: SmsSender, principal: Principal) -> SigningChallenge:
-    now = clock.utcnow()
+    now = clock.now()
     account = session.get(Account, principal.account_id)
     certificate = (certificates.valid_certificate_of(session, account.id, now)
                    or _newest_certificate(session, account.id))
@@ -111,7 +111,7 @@ def sign(session: Session, authority: CertificateAuthority, vault: KeyVault, cha
     payload = challenges.redeem(challenge_id, otp)
     if payload.get("account_id") != str(principal.account_id):
         raise BadRequest("This code was not issued to you.", code="invalid_otp")
-    now = clock.utcnow()
+    now = clock.now()
     certificate = session.scalar(select(Certificate).where(Certificate.serial == payload["serial"])
                                  .with_for_update())
     if certificate is None:

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.signatures import Certificate, DocumentSignature
-from services import clock
+from services.clock import clock
 from services.errors import ValidationFailed
 from services.identity import national_id as cccd
 from services.signatures import certificates
@@ -142,5 +142,5 @@ def verify(session: Session, authority: CertificateAuthority, data: bytes, *, ma
     embedded = reader.embedded_signatures
     if not embedded:
         raise ValidationFailed.on_field("file", "This PDF carries no signature.", "not_signed")
-    now = clock.utcnow()
+    now = clock.now()
     return VerificationReport([_report(session, authority, signature, now) for signature in embedded])

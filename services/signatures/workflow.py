@@ -6,7 +6,7 @@ import uuid
 from sqlalchemy.orm import Session
 
 from models.signatures import SignatureRequest, SignatureRequestEvent
-from services import clock
+from services.clock import clock
 from services.errors import Forbidden, InvalidTransition
 from services.notifications.inbox import notify
 
@@ -66,7 +66,7 @@ def move(session: Session, request: SignatureRequest, to: str, *, actor_id: uuid
 
 def record(session: Session, request: SignatureRequest, from_status: str | None, to: str, *,
            actor_id: uuid.UUID | None, actor_role: str, note: str | None) -> SignatureRequestEvent:
-    now = clock.utcnow()
+    now = clock.now()
     request.status, request.updated_at = to, now
     event = SignatureRequestEvent(request_id=request.id, actor_id=actor_id, actor_role=actor_role,
                                   from_status=from_status, to_status=to, note=note, at=now)

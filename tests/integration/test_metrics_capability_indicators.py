@@ -12,7 +12,7 @@ import pytest
 from models.dossiers import Dossier, Procedure
 from models.identity import Account
 from models.signatures import Certificate
-from services import clock
+from services.clock import clock
 from services.dossiers import actions, deadlines, submission
 from services.health.records import ensure_records
 from services.identity.principal import Principal
@@ -40,7 +40,7 @@ def _indicators(session, period: str = "2024"):
 
 
 def _freeze(monkeypatch, moment: datetime) -> None:
-    monkeypatch.setattr(clock, "utcnow", lambda: moment)
+    clock.freeze(moment)
 
 
 # (valid_from, valid_to, revoked_at, in force at the year's last instant)
@@ -86,7 +86,7 @@ def test_signature_holders_count_accounts_with_a_certificate_in_force(db_session
 def test_certificates_issued_revoked_and_renewed_by_the_signature_service(app, db_session, monkeypatch):
     """What the signature capability writes is what metrics read: issued, revoked, renewed, expired."""
     load_signature_catalogues(db_session, DATA)
-    parts = app.extensions["signatures"]
+    parts = app.extensions["runtime"]
     seeded = seed_people(db_session, [{"district_code": "007", "born": date(1980 + n, 3, 1),
                                        "created_at": utc(2023, 1, 1)} for n in range(5)])
     kept, revoked, renewed, expired, _without = [db_session.get(Account, p.account_id) for p in seeded]

@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 from models.identity import Account, AuthSession, RefreshToken
 from models.notifications import Device, Notification
 from models.reference import Resident
-from services import clock
+from services.clock import clock
 from services.notifications.delivery import deliver_due
 from services.notifications.inbox import notify, register_device
 from services.notifications.push import PushOutcome
@@ -62,7 +62,7 @@ def test_concurrent_workers_never_push_an_entry_twice(base_app, citizen):
         barrier.wait()
         while True:
             with rt.sessions() as session, session.begin():
-                if deliver_due(session, sender, clock.utcnow(), limit=5).claimed == 0:
+                if deliver_due(session, sender, clock.now(), limit=5).claimed == 0:
                     return
 
     threads = [threading.Thread(target=worker) for _ in range(WORKERS)]

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from models.dossiers import Dossier, DossierEvent
 from models.notifications import Notification
 from models.signatures import SignatureRequest, SignatureRequestEvent
-from services import clock
+from services.clock import clock
 from services.dossiers import states, submission, transitions
 from services.dossiers.actors import Actor
 from services.errors import Forbidden, InvalidTransition
@@ -117,7 +117,7 @@ def test_random_signature_request_walks_stay_inside_the_table(db_session, people
     @given(st.data())
     def walk(data):
         with db_session.begin_nested() as example:
-            now = clock.utcnow()
+            now = clock.now()
             request = SignatureRequest(account_id=owner.account.id, provider_code="VNPT-CA", counter_code=COUNTER,
                                        appointment_date=business_day(), status="submitted", created_at=now,
                                        updated_at=now)

@@ -8,6 +8,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy.orm import Session
 
+from api.context import context_of
 from api.runtime import Runtime, runtime
 from services.demo import dossiers as demo_dossiers
 from services.demo import health as demo_health
@@ -52,7 +53,7 @@ def seed_signatures(session: Session, rt: Runtime) -> None:
 
 
 def seed_dossiers(session: Session, rt: Runtime) -> None:
-    demo_dossiers.seed_dossiers(session, rt.id_hasher)
+    demo_dossiers.seed_dossiers(context_of(rt, session))
 
 
 def seed_metrics(session: Session, rt: Runtime) -> None:

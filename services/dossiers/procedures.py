@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from models.dossiers import Procedure
 from services.bulk import upsert
 from services.clock import clock
+from services.context import Context
 from services.errors import ValidationFailed
 from services.reference import fields
 from services.reference.file_import import RowRejected
@@ -71,7 +72,7 @@ def load_procedures(session: Session, procedures: list[dict[str, Any]]) -> None:
            compare=["name", "agency_code", "online_level", "processing_days", "fee", "form_schema"])
 
 
-def search(session: Session, *, q: str | None, agency_code: str | None, limit: int,
+def search(ctx: Context, *, q: str | None, agency_code: str | None, limit: int,
            cursor: str | None) -> Page[Procedure]:
     stmt = select(Procedure)
     if agency_code:
@@ -79,7 +80,7 @@ def search(session: Session, *, q: str | None, agency_code: str | None, limit: i
     if q:
         escaped = fold(q).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         stmt = stmt.where(Procedure.search_text.like(f"%{escaped}%", escape="\\"))
-    return paginate(session, stmt, [Procedure.code], limit=limit, cursor=cursor, descending=False)
+    return paginate(ctx.session, stmt, [Procedure.code], limit=limit, cursor=cursor, descending=False)
 
 
 def get_procedure(session: Session, code: str) -> Procedure:

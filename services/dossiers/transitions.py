@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 
 from models.dossiers import Dossier, DossierEvent
 from services.clock import clock
+from services.context import Context
 from services.dossiers import deadlines, notices
 from services.dossiers.actors import Actor
 from services.dossiers.states import DECIDED, NOTE_REQUIRED, allowed_moves, may_move
 from services.errors import InvalidTransition, NotFound, ValidationFailed
-from services.identity.national_id import NationalIdHasher
 
 
 def lock_dossier(session: Session, code: str) -> Dossier:
@@ -66,17 +66,17 @@ def record(session: Session, dossier: Dossier, from_status: str | None, actor: A
     return event
 
 
-def move(session: Session, dossier: Dossier, to: str, actor: Actor, id_hasher: NationalIdHasher, *,
+def move(ctx: Context, dossier: Dossier, to: str, actor: Actor, *,
          note: str | None = None, missing_documents: list[str] | None = None) -> Dossier:
     """Move a locked dossier to `to`: history row and owner notification, or nothing at all."""
     require_move(dossier, to, actor)
     documents = _check_reasons(to, note, missing_documents)
     note = (note or "").strip() or None
-    now = clock.now()
+    session, now = ctx.session, ctx.clock.now()
     previous = dossier.status
     _apply_deadlines(dossier, to, now)
     dossier.status, dossier.updated_at = to, now
     record(session, dossier, previous, actor, note=note, missing_documents=documents)
-    notices.status_changed(session, dossier, id_hasher, note=note, missing_documents=documents)
+    notices.status_changed(ctx, dossier, note=note, missing_documents=documents)
     session.flush()
     return dossier

@@ -63,7 +63,7 @@ def test_deliver_pushes_each_move_once_even_when_the_agency_retries(app, client,
     register_device(db_session, citizen.account.id, "android", "fcm-token-hoa-0001")
     db_session.commit()
     sender = Recorder()
-    monkeypatch.setitem(app.extensions, "push", sender)
+    monkeypatch.setattr(app.extensions["runtime"], "push", sender)
     code = submit(client, citizen).json["code"]
     headers = {**key_headers(db_session), "Idempotency-Key": "agency-retry-1"}
     for _ in range(3):  # the agency's system retries the same move
@@ -85,7 +85,7 @@ def test_deliver_loop_keeps_polling_until_stopped(app, runner, people, db_sessio
     citizen = people.citizen()
     register_device(db_session, citizen.account.id, "ios", "apns-token-loop-01")
     sender, naps = Recorder(), []
-    monkeypatch.setitem(app.extensions, "push", sender)
+    monkeypatch.setattr(app.extensions["runtime"], "push", sender)
 
     def nap(seconds):
         naps.append(seconds)

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import pytest
 
+from api.context import context_of
 from models.dossiers import Dossier, Procedure
 from models.identity import Account
 from models.signatures import Certificate
@@ -205,30 +207,30 @@ def test_dossier_indicators_by_receipt_and_decision(db_session, people_2024):
 def test_dossiers_moved_by_the_dossier_service_are_counted(app, db_session, monkeypatch):
     """Filed online or at the counter, received, decided on time or late, withdrawn."""
     load_procedures(db_session)
-    hasher = app.extensions["runtime"].id_hasher
+    ctx = context_of(app.extensions["runtime"], db_session)
     owners = seed_people(db_session, [{"district_code": "008", "born": date(1985, 1, 1 + n),
                                        "created_at": utc(2023, 1, 1)} for n in range(6)])
-    agency = Principal(kind="agency_key", roles=("agency_system",), agency_code="000.01.01.H26")
+    agency = replace(ctx, caller=Principal(kind="agency_key", roles=("agency_system",), agency_code="000.01.01.H26"))
 
     def at(moment: datetime):
         _freeze(monkeypatch, moment)
 
     def counter(owner, when: datetime) -> str:  # business household registration, 3 working days
         at(when)
-        return submission.register_received(db_session, agency, hasher, national_id=owner.national_id,
+        return submission.register_received(agency, national_id=owner.national_id,
                                             procedure_code=BUSINESS, channel="counter").code
 
     def online(owner, when: datetime) -> str:
         at(when)
         citizen = Principal(kind="account", account_id=owner.account_id, roles=("citizen",))
-        return submission.submit_online(db_session, citizen, hasher, procedure_code=BUSINESS,
+        return submission.submit_online(replace(ctx, caller=citizen), procedure_code=BUSINESS,
                                         form=BUSINESS_FORM).code
 
     def move(code: str, when: datetime, *states: str) -> None:
         at(when)
         for state in states:
             note = "Không đủ điều kiện" if state == "rejected" else None
-            actions.transition(db_session, agency, hasher, code, to=state, note=note)
+            actions.transition(agency, code, to=state, note=note)
 
     on_time = counter(owners[0], utc(2024, 3, 4, 2))                 # Monday; due Thursday 17:00
     move(on_time, utc(2024, 3, 6, 3), "processing", "approved")
@@ -240,8 +242,8 @@ def test_dossiers_moved_by_the_dossier_service_are_counted(app, db_session, monk
     move(pending, utc(2025, 1, 2, 2), "received")                   # received in 2025
     withdrawn = online(owners[4], utc(2024, 6, 3, 2))
     at(utc(2024, 6, 4, 2))
-    actions.withdraw(db_session, Principal(kind="account", account_id=owners[4].account_id, roles=("citizen",)),
-                     hasher, withdrawn)                               # never received
+    actions.withdraw(replace(ctx, caller=Principal(kind="account", account_id=owners[4].account_id,
+                                                   roles=("citizen",))), withdrawn)                               # never received
     open_ = counter(owners[5], utc(2024, 12, 30, 2))                 # received, not decided in 2024
     move(open_, utc(2025, 1, 3, 2), "processing", "approved")
     db_session.flush()

@@ -18,7 +18,6 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Callable, Iterator
-from unittest import mock
 
 from flask import Flask
 from werkzeug.test import TestResponse

@@ -49,7 +49,7 @@ def seed_health(session: Session, rt: Runtime) -> None:
 def seed_signatures(session: Session, rt: Runtime) -> None:
     from services.signatures import demo as signature_demo
 
-    signature_demo.seed(session, rt.id_hasher, rt.passwords, rt.authority, rt.vault, DATA)
+    signature_demo.seed(context_of(rt, session), rt.passwords, rt.authority, rt.vault, DATA)
 
 
 def seed_dossiers(session: Session, rt: Runtime) -> None:

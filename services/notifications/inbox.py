@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from models.notifications import Device, Notification
 from services.clock import clock
+from services.context import Context
 from services.errors import NotFound
 from services.pagination import Page, paginate
 
@@ -32,8 +33,9 @@ class InboxPage:
     unread: int
 
 
-def list_inbox(session: Session, account_id: uuid.UUID, *, limit: int, cursor: str | None,
-               unread_only: bool = False) -> InboxPage:
+def list_inbox(ctx: Context, *, limit: int, cursor: str | None, unread_only: bool = False) -> InboxPage:
+    """The caller's inbox, newest first, with the number of unread entries."""
+    session, account_id = ctx.session, ctx.principal.account_id
     stmt = select(Notification).where(Notification.account_id == account_id)
     if unread_only:
         stmt = stmt.where(Notification.read_at.is_(None))
@@ -43,15 +45,20 @@ def list_inbox(session: Session, account_id: uuid.UUID, *, limit: int, cursor: s
     return InboxPage(page, unread or 0)
 
 
-def mark_read(session: Session, account_id: uuid.UUID, notification_id: int) -> Notification:
-    entry = session.get(Notification, notification_id)
-    if entry is None or entry.account_id != account_id:
+def mark_read(ctx: Context, notification_id: int) -> Notification:
+    entry = ctx.session.get(Notification, notification_id)
+    if entry is None or entry.account_id != ctx.principal.account_id:
         raise NotFound("No such notification.")
-    entry.read_at = entry.read_at or clock.now()
+    entry.read_at = entry.read_at or ctx.clock.now()
     return entry
 
 
-def register_device(session: Session, account_id: uuid.UUID, platform: str, push_token: str) -> Device:
+def register_device(ctx: Context, *, platform: str, push_token: str) -> Device:
+    """The caller's phone, for push."""
+    return save_device(ctx.session, ctx.principal.account_id, platform, push_token)
+
+
+def save_device(session: Session, account_id: uuid.UUID, platform: str, push_token: str) -> Device:
     """Idempotent per token: a token moved to another account follows the newest sign-in."""
     device = session.scalar(select(Device).where(Device.push_token == push_token))
     if device is None:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from models.identity import Account
 from models.signatures import Certificate, CertificateKey
 from services.clock import clock
+from services.context import Context
 from services.errors import NotFound, Unavailable, ValidationFailed
 from services.identity.national_id import last4_mask
 from services.identity.principal import Principal
@@ -76,7 +77,8 @@ def sealed_key_of(session: Session, certificate: Certificate) -> SealedKey:
     return SealedKey(row.key_id, row.ciphertext)
 
 
-def list_mine(session: Session, account_id: uuid.UUID, *, limit: int, cursor: str | None) -> Page[Certificate]:
+def list_mine(ctx: Context, *, limit: int, cursor: str | None) -> Page[Certificate]:
+    session, account_id = ctx.session, ctx.principal.account_id
     return paginate(session, select(Certificate).where(Certificate.account_id == account_id),
                     [Certificate.created_at, Certificate.id], limit=limit, cursor=cursor)
 
@@ -120,7 +122,8 @@ def for_staff(session: Session, certificate: Certificate) -> StaffCertificate:
         counter_code=certificate.counter_code)
 
 
-def revoke(session: Session, principal: Principal, serial: str, reason: str) -> Certificate | StaffCertificate:
+def revoke(ctx: Context, serial: str, reason: str) -> Certificate | StaffCertificate:
+    session, principal = ctx.session, ctx.principal
     if reason not in REVOCATION_REASONS:
         raise ValidationFailed.on_field("reason", f"One of {', '.join(REVOCATION_REASONS)}.", "invalid_reason")
     certificate = _by_serial(session, serial, lock=True)
@@ -132,9 +135,10 @@ def revoke(session: Session, principal: Principal, serial: str, reason: str) -> 
     return certificate if reader == "owner" else for_staff(session, certificate)
 
 
-def renew(session: Session, authority: CertificateAuthority, vault: KeyVault, principal: Principal,
+def renew(ctx: Context, authority: CertificateAuthority, vault: KeyVault,
           serial: str) -> Certificate:
     """A new certificate (new key) without a counter visit; the old one is superseded."""
+    session, principal = ctx.session, ctx.principal
     old = _by_serial(session, serial, lock=True)
     if not access.is_owner(principal, old.account_id):
         raise NotFound("No such certificate.")
@@ -164,8 +168,9 @@ def revoked_entries(session: Session, now: datetime, serial: str | None = None) 
     return [RevokedEntry(s, at, reason) for s, at, reason in session.execute(stmt.order_by(Certificate.id))]
 
 
-def current_crl(session: Session, authority: CertificateAuthority) -> bytes:
+def current_crl(ctx: Context, authority: CertificateAuthority) -> bytes:
     """The issuing CA's CRL (DER), signed now."""
+    session = ctx.session
     now = clock.now()
     try:
         return authority.crl(revoked_entries(session, now), now=now)

@@ -12,6 +12,7 @@ from models.identity import Account
 from models.signatures import (OPEN_REQUEST_STATES, ServiceCounter, SignatureProvider,
                                SignatureRequest)
 from services.clock import clock
+from services.context import Context
 from services.errors import Conflict, NotFound, ValidationFailed
 from services.identity.accounts import raise_assurance
 from services.identity.principal import Principal
@@ -39,8 +40,9 @@ def _refuse_second(session: Session, account_id: uuid.UUID) -> None:
                        existing_id=certificate.serial)
 
 
-def submit(session: Session, principal: Principal, *, provider_code: str, counter_code: str,
+def submit(ctx: Context, *, provider_code: str, counter_code: str,
            appointment_date: date) -> SignatureRequest:
+    session, principal = ctx.session, ctx.principal
     if session.get(SignatureProvider, provider_code) is None:
         raise ValidationFailed.on_field("provider_code", "Not a provider of the programme.", "unknown_provider")
     if session.get(ServiceCounter, counter_code) is None:
@@ -62,7 +64,8 @@ def submit(session: Session, principal: Principal, *, provider_code: str, counte
     return request
 
 
-def get(session: Session, principal: Principal, request_id: int) -> SignatureRequest:
+def get(ctx: Context, request_id: int) -> SignatureRequest:
+    session, principal = ctx.session, ctx.principal
     request = session.get(SignatureRequest, request_id)
     if request is None:
         raise NotFound("No such signature request.")
@@ -78,14 +81,16 @@ def _locked(session: Session, request_id: int) -> SignatureRequest:
     return request
 
 
-def list_mine(session: Session, account_id: uuid.UUID, *, limit: int, cursor: str | None) -> Page[SignatureRequest]:
+def list_mine(ctx: Context, *, limit: int, cursor: str | None) -> Page[SignatureRequest]:
+    session, account_id = ctx.session, ctx.principal.account_id
     return paginate(session, select(SignatureRequest).where(SignatureRequest.account_id == account_id),
                     [SignatureRequest.created_at, SignatureRequest.id], limit=limit, cursor=cursor)
 
 
-def queue(session: Session, principal: Principal, *, limit: int, cursor: str | None,
+def queue(ctx: Context, *, limit: int, cursor: str | None,
           status: str | None = None, day: date | None = None) -> Page[SignatureRequest]:
     """The requests booked at the officer's counter(s), oldest first."""
+    session, principal = ctx.session, ctx.principal
     stmt = select(SignatureRequest).where(
         SignatureRequest.counter_code.in_(counters_of_officer(session, principal.agency_code)))
     if status:
@@ -96,7 +101,8 @@ def queue(session: Session, principal: Principal, *, limit: int, cursor: str | N
                     cursor=cursor, descending=False)
 
 
-def cancel(session: Session, principal: Principal, request_id: int) -> SignatureRequest:
+def cancel(ctx: Context, request_id: int) -> SignatureRequest:
+    session, principal = ctx.session, ctx.principal
     request = _locked(session, request_id)
     if not access.is_owner(principal, request.account_id):
         raise NotFound("No such signature request.")
@@ -104,7 +110,8 @@ def cancel(session: Session, principal: Principal, request_id: int) -> Signature
     return request
 
 
-def reject(session: Session, principal: Principal, request_id: int, reason: str) -> SignatureRequest:
+def reject(ctx: Context, request_id: int, reason: str) -> SignatureRequest:
+    session, principal = ctx.session, ctx.principal
     request = _locked(session, request_id)
     access.check_officer(session, principal, request.counter_code, "request")
     workflow.move(session, request, "rejected", actor_id=principal.account_id, actor_role="officer",
@@ -113,9 +120,10 @@ def reject(session: Session, principal: Principal, request_id: int, reason: str)
     return request
 
 
-def approve(session: Session, authority: CertificateAuthority, vault: KeyVault, principal: Principal,
+def approve(ctx: Context, authority: CertificateAuthority, vault: KeyVault,
             request_id: int, note: str | None = None) -> SignatureRequest:
     """The in-person check passed: level 2, then the CA issues; all in the caller's transaction."""
+    session, principal = ctx.session, ctx.principal
     request = _locked(session, request_id)
     access.check_officer(session, principal, request.counter_code, "request")
     workflow.move(session, request, "approved", actor_id=principal.account_id, actor_role="officer",

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from models.identity import Account
 from models.signatures import Certificate, DocumentSignature
 from services.clock import clock
+from services.context import Context
 from services.errors import BadRequest, Conflict, NotFound, Unavailable, ValidationFailed
 from services.identity.otp import IssuedChallenge, OtpChallenges
 from services.identity.principal import Principal
@@ -69,7 +70,8 @@ def _newest_certificate(session: Session, account_id: uuid.UUID) -> Certificate 
                           .order_by(Certificate.created_at.desc(), Certificate.id.desc()).limit(1))
 
 
-def start(session: Session, challenges: OtpChallenges, sms: SmsSender, principal: Principal) -> SigningChallenge:
+def start(ctx: Context, challenges: OtpChallenges, sms: SmsSender) -> SigningChallenge:
+    session, principal = ctx.session, ctx.principal
     now = clock.now()
     account = session.get(Account, principal.account_id)
     certificate = (certificates.valid_certificate_of(session, account.id, now)
@@ -104,9 +106,9 @@ def signature_digest(signed_pdf: bytes, index: int = -1) -> str:
     return hashlib.sha256(embedded.signer_info["signature"].native).hexdigest()
 
 
-def sign(session: Session, authority: CertificateAuthority, vault: KeyVault, challenges: OtpChallenges,
-         principal: Principal, *, challenge_id: str, otp: str, data: bytes, filename: str | None,
+def sign(ctx: Context, authority: CertificateAuthority, vault: KeyVault, challenges: OtpChallenges, *, challenge_id: str, otp: str, data: bytes, filename: str | None,
          max_bytes: int) -> SignedDocument:
+    session, principal = ctx.session, ctx.principal
     read_pdf(data, max_bytes)  # a bad upload does not spend the code
     payload = challenges.redeem(challenge_id, otp)
     if payload.get("account_id") != str(principal.account_id):

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from models.signatures import Certificate, DocumentSignature
 from services.clock import clock
+from services.context import Context
 from services.errors import ValidationFailed
 from services.identity import national_id as cccd
 from services.signatures import certificates
@@ -137,7 +138,8 @@ def _report(session: Session, authority: CertificateAuthority, embedded: Embedde
     return report
 
 
-def verify(session: Session, authority: CertificateAuthority, data: bytes, *, max_bytes: int) -> VerificationReport:
+def verify(ctx: Context, authority: CertificateAuthority, data: bytes, *, max_bytes: int) -> VerificationReport:
+    session = ctx.session
     reader = read_pdf(data, max_bytes)
     embedded = reader.embedded_signatures
     if not embedded:

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from models.dossiers import Procedure
 from models.notifications import Notification
-from services.notifications.inbox import register_device
+from services.notifications.inbox import save_device
 from services.notifications.push import PushOutcome
 from tests.dossiers_support import DATA, catalogue, key_headers, move, submit  # noqa: F401
 
@@ -60,7 +60,7 @@ class Recorder:
 def test_deliver_pushes_each_move_once_even_when_the_agency_retries(app, client, runner, people, db_session,
                                                                    catalogue, monkeypatch):
     citizen = people.citizen()
-    register_device(db_session, citizen.account.id, "android", "fcm-token-hoa-0001")
+    save_device(db_session, citizen.account.id, "android", "fcm-token-hoa-0001")
     db_session.commit()
     sender = Recorder()
     monkeypatch.setattr(app.extensions["runtime"], "push", sender)
@@ -83,7 +83,7 @@ def test_deliver_loop_keeps_polling_until_stopped(app, runner, people, db_sessio
     from services.notifications.inbox import notify
 
     citizen = people.citizen()
-    register_device(db_session, citizen.account.id, "ios", "apns-token-loop-01")
+    save_device(db_session, citizen.account.id, "ios", "apns-token-loop-01")
     sender, naps = Recorder(), []
     monkeypatch.setattr(app.extensions["runtime"], "push", sender)
 

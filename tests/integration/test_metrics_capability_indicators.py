@@ -102,11 +102,13 @@ def test_certificates_issued_revoked_and_renewed_by_the_signature_service(app, d
     revocable = issue(revoked, utc(2024, 3, 1))
     old = issue(renewed, utc(2023, 12, 20))
     issue(expired, utc(2023, 6, 1))
-    owner = lambda account: Principal(kind="account", account_id=account.id, roles=("citizen",))  # noqa: E731
+    ctx = context_of(parts, db_session)
+    owner = lambda account: replace(ctx, caller=Principal(kind="account", account_id=account.id,  # noqa: E731
+                                                          roles=("citizen",)))
     _freeze(monkeypatch, utc(2024, 8, 1))
-    certificate_service.revoke(db_session, owner(revoked), revocable.serial, "key_compromise")
+    certificate_service.revoke(owner(revoked), revocable.serial, "key_compromise")
     _freeze(monkeypatch, utc(2024, 12, 5))
-    new = certificate_service.renew(db_session, parts.authority, parts.vault, owner(renewed), old.serial)
+    new = certificate_service.renew(owner(renewed), parts.authority, parts.vault, old.serial)
     db_session.flush()
     assert old.revoked_at is not None and new.valid_to > END_2024  # the old one is superseded
 

@@ -14,7 +14,7 @@ from models.notifications import Device, Notification
 from models.reference import Resident
 from services.clock import clock
 from services.notifications.delivery import deliver_due
-from services.notifications.inbox import notify, register_device
+from services.notifications.inbox import notify, save_device
 from services.notifications.push import PushOutcome
 from tests.support import PeopleFactory
 
@@ -38,7 +38,7 @@ def citizen(base_app):
     rt = base_app.extensions["runtime"]
     with rt.sessions() as session:
         person = PeopleFactory(base_app, session).citizen()
-        register_device(session, person.account.id, "android", "token-worker-test-0001")
+        save_device(session, person.account.id, "android", "token-worker-test-0001")
         for number in range(ENTRIES):
             notify(session, person.account.id, kind="dossier_status", title=f"#{number}", body="…")
         session.commit()

@@ -235,6 +235,7 @@ def main() -> None:
     os.environ.update({"LOG_LEVEL": "WARNING", "REDIS_URL": redis_url})
 
     from api import create_app
+    from api.context import context_of
     from migrations.runner import upgrade
     from services.demo.dossiers import load_catalogue as load_procedures
     from services.demo.people import ANALYST, CITIZEN, seed_people
@@ -255,7 +256,7 @@ def main() -> None:
     started = time.perf_counter()
     with rt.sessions() as session, session.begin():
         seed_reference_data(session)
-        seed_people(session, rt.id_hasher, rt.passwords)
+        seed_people(context_of(rt, session), rt.passwords)
         load_signature_catalogues(session, os.path.join(ROOT, "data"))
         load_procedures(session)
         _seed_people(session.connection(), args.accounts)
@@ -269,8 +270,9 @@ def main() -> None:
     report["seed_s"] = round(time.perf_counter() - started, 1)
     try:
         with rt.sessions() as session, session.begin():
-            citizen = rt.sign_in.sign_in(session, CITIZEN.national_id, CITIZEN.password, "bench")
-            analyst = rt.sign_in.sign_in(session, ANALYST.national_id, ANALYST.password, "bench")
+            ctx = context_of(rt, session)
+            citizen = rt.sign_in.sign_in(ctx, CITIZEN.national_id, CITIZEN.password, "bench")
+            analyst = rt.sign_in.sign_in(ctx, ANALYST.national_id, ANALYST.password, "bench")
         report.update(_counting_cost(app, citizen.access_token, rounds=20, per_round=300))
 
         _push_events(rt.kv, units, args.redis_events, rt.settings.metrics_redis_retention_days, rng)

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from api.context import context_of
 from models.identity import Account
 from services.clock import clock
 from services.demo.population import national_id_for
@@ -87,7 +88,7 @@ class PeopleFactory:
         person = Person(national_id_for(date(1985, 1, 1), "male", next(_tails)), f"Cán bộ {role}",
                         date(1985, 1, 1), "male", "001")
         account = accounts.create_staff(
-            self.session, self.rt.id_hasher, self.rt.passwords, role=role,
+            context_of(self.rt, self.session), self.rt.passwords, role=role,
             national_id=person.national_id, full_name=person.full_name, password=PASSWORD,
             agency_code=agency_code, facility_code=facility_code)
         return self._signed_in(person, account)

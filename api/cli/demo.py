@@ -39,11 +39,11 @@ def seed_reference(session: Session, _rt: Runtime) -> None:
 
 
 def seed_people(session: Session, rt: Runtime) -> None:
-    people.seed_people(session, rt.id_hasher, rt.passwords)
+    people.seed_people(context_of(rt, session), rt.passwords)
 
 
 def seed_health(session: Session, rt: Runtime) -> None:
-    demo_health.seed_health(session, rt.id_hasher, rt.passwords)
+    demo_health.seed_health(context_of(rt, session), rt.passwords)
 
 
 def seed_signatures(session: Session, rt: Runtime) -> None:

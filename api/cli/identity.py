@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from api.context import context_of
 from api.runtime import runtime
 from services.errors import DomainError
 from services.identity import accounts as account_rules
@@ -32,7 +33,7 @@ def create_staff(role, national_id, full_name, password, agency_code, facility_c
     try:
         with rt.sessions() as session, session.begin():
             account = account_rules.create_staff(
-                session, rt.id_hasher, rt.passwords, role=role, national_id=national_id,
+                context_of(rt, session), rt.passwords, role=role, national_id=national_id,
                 full_name=full_name, password=password, agency_code=agency_code,
                 facility_code=facility_code)
             click.echo(f"created {role} {account.id}")
@@ -48,7 +49,7 @@ def lock(national_id: str) -> None:
     rt = runtime()
     try:
         with rt.sessions() as session, session.begin():
-            ended = account_rules.lock_account(session, rt.sign_in, rt.id_hasher, national_id)
+            ended = account_rules.lock_account(context_of(rt, session), rt.sign_in, national_id)
     except DomainError as error:
         _fail(error)
     click.echo(f"locked; {ended} session(s) ended")

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from dataclasses import replace
 
 from flask import Blueprint, Response, redirect, render_template, request, session, url_for
 
+from api.context import request_context
 from api.database import db
 from api.metrics.routes import csv_attachment
 from api.runtime import runtime
@@ -67,7 +69,7 @@ def _signed_in() -> Principal | None:
             session.clear()
             return None
     try:
-        pair = runtime().sign_in.refresh(db(), session["refresh_token"])
+        pair = runtime().sign_in.refresh(request_context(), session["refresh_token"])
     except DomainError:
         session.clear()
         return None
@@ -88,7 +90,7 @@ def sign_in_form():
 def sign_in():
     try:
         _check_csrf()
-        pair = runtime().sign_in.sign_in(db(), request.form.get("national_id", "").strip(),
+        pair = runtime().sign_in.sign_in(request_context(), request.form.get("national_id", "").strip(),
                                          request.form.get("password", ""), "dashboard")
         if not runtime().tokens.verify(pair.access_token).has_role(*ROLES):
             raise Forbidden("Only analysts and admins can open the dashboard.", code="forbidden_role")
@@ -111,7 +113,7 @@ def sign_out():
         return _form(error.detail, 403)
     principal = _signed_in()
     if principal is not None:
-        runtime().sign_in.logout(db(), principal)
+        runtime().sign_in.logout(replace(request_context(), caller=principal))
     session.clear()
     return redirect(url_for("dashboard.sign_in_form"), code=303)
 

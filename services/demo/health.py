@@ -8,9 +8,8 @@ import os
 from datetime import date
 from typing import Any
 
-from sqlalchemy.orm import Session
 
-from services.identity.national_id import NationalIdHasher
+from services.context import Context
 from services.identity.passwords import Passwords
 from services.demo.people import CHILD, CITIZEN, DemoPerson, seed_people
 from services.health import facilities
@@ -100,11 +99,12 @@ def _child_batch() -> dict[str, Any]:
     }
 
 
-def seed_health(session: Session, id_hasher: NationalIdHasher, passwords: Passwords) -> None:
+def seed_health(ctx: Context, passwords: Passwords) -> None:
+    session = ctx.session
     with open(os.path.join(DATA, "facilities.csv"), encoding="utf-8-sig", newline="") as stream:
         run_import(session, numbered_csv_rows(stream, facilities.FACILITY_COLUMNS),
                    facilities.facility_parser(units.unit_codes(session)), facilities.load_facilities)
-    seed_people(session, id_hasher, passwords, [DOCTOR])
+    seed_people(ctx, passwords, [DOCTOR])
     report = HealthImport(session).run(enumerate([_citizen_batch(), _child_batch()], start=1))
     if report.errors:
         raise ValueError(f"demo health data: {report.errors[0].reason}")

@@ -41,7 +41,7 @@ def _new_dossier(ctx: Context, procedure: Procedure, resident: Resident, *, chan
 def submit_online(ctx: Context, *, procedure_code: str, form: dict[str, Any]) -> views.DossierDetail:
     """A citizen files a dossier; `due_at` is an estimate until the agency receives it."""
     session = ctx.session
-    account = current_account(session, ctx.principal)
+    account = current_account(ctx)
     resident = resident_of(session, account)
     if resident is None:
         raise Conflict("Your account is not in the population registry.", code="not_in_registry")

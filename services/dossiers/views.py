@@ -112,7 +112,7 @@ def list_mine(ctx: Context, *, status: str | None, limit: int,
               cursor: str | None) -> Page[DossierSummary]:
     """The signed-in citizen's dossiers, newest first, including those filed at a counter."""
     session = ctx.session
-    resident = resident_of(session, current_account(session, ctx.principal))
+    resident = resident_of(session, current_account(ctx))
     if resident is None:
         return Page([], None)
     stmt = (select(Dossier).options(joinedload(Dossier.procedure, innerjoin=True))

@@ -57,7 +57,7 @@ def seed(ctx: Context, passwords: Passwords, authority: CertificateAuthority, va
          data_dir: str) -> None:
     session, id_hasher = ctx.session, ctx.id_hasher
     load_catalogues(session, data_dir)
-    people.seed_people(session, id_hasher, passwords, [APPLICANT])
+    people.seed_people(ctx, passwords, [APPLICANT])
     officer = accounts.find_account(session, id_hasher, people.OFFICER.national_id)
     citizen = accounts.find_account(session, id_hasher, people.CITIZEN.national_id)
     applicant = accounts.find_account(session, id_hasher, APPLICANT.national_id)

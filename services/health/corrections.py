@@ -12,9 +12,10 @@ from models.health import CorrectionRequest, HealthCorrection
 from models.reference import Resident
 from services.clock import clock
 from services.calendar.business_days import add_business_days
+from services.context import Context
 from services.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from services.health import codes
-from services.health.batch import Context, check_item
+from services.health.batch import Context as BatchContext, check_item
 from services.health.entries import BY_RESOURCE_TYPE, RESOURCE_TYPES
 from services.health.facilities import facility_names
 from services.health.reading import owned_entry
@@ -86,18 +87,18 @@ def list_for_subject(session: Session, subject: Subject, *, limit: int, cursor: 
     return Page([_view(r, names) for r in page.items], page.next_cursor)
 
 
-def list_for_facility(session: Session, principal: Principal, *, limit: int, cursor: str | None,
+def list_for_facility(ctx: Context, *, limit: int, cursor: str | None,
                       status: str | None = None) -> Page:
     """The facility's queue, newest first, with the patient masked for staff."""
-    stmt = (select(CorrectionRequest).where(CorrectionRequest.facility_code == principal.facility_code))
+    stmt = (select(CorrectionRequest).where(CorrectionRequest.facility_code == ctx.principal.facility_code))
     if status:
         stmt = stmt.where(CorrectionRequest.status == status)
-    page = paginate(session, stmt, [CorrectionRequest.created_at, CorrectionRequest.id], limit=limit, cursor=cursor)
-    names = facility_names(session, {r.facility_code for r in page.items})
+    page = paginate(ctx.session, stmt, [CorrectionRequest.created_at, CorrectionRequest.id], limit=limit, cursor=cursor)
+    names = facility_names(ctx.session, {r.facility_code for r in page.items})
     items = []
     for request in page.items:
-        entry = session.get(BY_RESOURCE_TYPE[request.resource_type].model, request.resource_id)
-        items.append(_view(request, names, patient=session.get(Resident, request.resident_id),
+        entry = ctx.session.get(BY_RESOURCE_TYPE[request.resource_type].model, request.resource_id)
+        items.append(_view(request, names, patient=ctx.session.get(Resident, request.resident_id),
                            source_id=entry.source_id if entry else None))
     return Page(items, page.next_cursor)
 
@@ -116,14 +117,14 @@ def _move(request: CorrectionRequest, to: str) -> None:
     request.status = to
 
 
-def acknowledge(session: Session, principal: Principal, request_id: int) -> dict[str, Any]:
-    request = _facility_request(session, principal, request_id)
+def acknowledge(ctx: Context, request_id: int) -> dict[str, Any]:
+    request = _facility_request(ctx.session, ctx.principal, request_id)
     _move(request, "acknowledged")
     request.acknowledged_at = clock.now()
-    notify(session, request.requested_by, kind="health_correction", title="Correction request received",
+    notify(ctx.session, request.requested_by, kind="health_correction", title="Correction request received",
            body="The facility has received your correction request and will answer it by the deadline.",
            reference=f"health-correction:{request.id}")
-    return _view(request, facility_names(session, {request.facility_code}))
+    return _view(request, facility_names(ctx.session, {request.facility_code}))
 
 
 def _born(session: Session, request: CorrectionRequest):
@@ -144,7 +145,7 @@ def _append_correction(session: Session, principal: Principal, request: Correcti
     merged = {k: to_json_value(v) for k, v in current.items() if k != "derived"}
     merged.update(changes)
     try:
-        check_item(kind.batch_key, merged, Context(now=clock.now(), born=_born(session, request)))
+        check_item(kind.batch_key, merged, BatchContext(now=clock.now(), born=_born(session, request)))
     except ValidationFailed as error:
         error.errors = {f"changes.{k}": v for k, v in error.errors.items()}
         raise
@@ -155,9 +156,9 @@ def _append_correction(session: Session, principal: Principal, request: Correcti
         corrected_by=principal.account_id, corrected_at=clock.now()))
 
 
-def resolve(session: Session, principal: Principal, request_id: int, *, outcome: str, note: str | None,
+def resolve(ctx: Context, request_id: int, *, outcome: str, note: str | None,
             changes: dict[str, Any] | None) -> dict[str, Any]:
-    request = _facility_request(session, principal, request_id)
+    request = _facility_request(ctx.session, ctx.principal, request_id)
     note = (note or "").strip() or None
     if outcome not in OUTCOMES:
         raise ValidationFailed.on_field("outcome", f"One of: {', '.join(OUTCOMES)}.")
@@ -165,14 +166,14 @@ def resolve(session: Session, principal: Principal, request_id: int, *, outcome:
         raise ValidationFailed.on_field("note", "A refusal needs its reason.", "reason_required")
     _move(request, outcome)
     if outcome == "corrected":
-        _append_correction(session, principal, request, changes or {})
+        _append_correction(ctx.session, ctx.principal, request, changes or {})
     now = clock.now()
     request.acknowledged_at = request.acknowledged_at or now
-    request.resolved_at, request.resolved_by, request.resolution_note = now, principal.account_id, note
-    notify(session, request.requested_by, kind="health_correction",
+    request.resolved_at, request.resolved_by, request.resolution_note = now, ctx.principal.account_id, note
+    notify(ctx.session, request.requested_by, kind="health_correction",
            title="Correction made" if outcome == "corrected" else "Correction refused",
            body=note or "The facility has appended the correction to your health record.",
            reference=f"health-correction:{request.id}")
-    session.flush()
-    return _view(request, facility_names(session, {request.facility_code}))
+    ctx.session.flush()
+    return _view(request, facility_names(ctx.session, {request.facility_code}))
 

@@ -120,7 +120,7 @@ def _move(request: CorrectionRequest, to: str) -> None:
 def acknowledge(ctx: Context, request_id: int) -> dict[str, Any]:
     request = _facility_request(ctx.session, ctx.principal, request_id)
     _move(request, "acknowledged")
-    request.acknowledged_at = clock.now()
+    request.acknowledged_at = ctx.clock.now()
     notify(ctx.session, request.requested_by, kind="health_correction", title="Correction request received",
            body="The facility has received your correction request and will answer it by the deadline.",
            reference=f"health-correction:{request.id}")
@@ -167,7 +167,7 @@ def resolve(ctx: Context, request_id: int, *, outcome: str, note: str | None,
     _move(request, outcome)
     if outcome == "corrected":
         _append_correction(ctx.session, ctx.principal, request, changes or {})
-    now = clock.now()
+    now = ctx.clock.now()
     request.acknowledged_at = request.acknowledged_at or now
     request.resolved_at, request.resolved_by, request.resolution_note = now, ctx.principal.account_id, note
     notify(ctx.session, request.requested_by, kind="health_correction",

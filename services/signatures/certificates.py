@@ -128,7 +128,7 @@ def revoke(ctx: Context, serial: str, reason: str) -> Certificate | StaffCertifi
         raise ValidationFailed.on_field("reason", f"One of {', '.join(REVOCATION_REASONS)}.", "invalid_reason")
     certificate = _by_serial(session, serial, lock=True)
     reader = access.check_revoker(principal, certificate.account_id)
-    _revoke(certificate, reason, principal.account_id, clock.now())
+    _revoke(certificate, reason, principal.account_id, ctx.clock.now())
     notify(session, certificate.account_id, kind="certificate_revoked", title="Chứng thư số đã bị thu hồi",
            body=f"Chứng thư số {certificate.serial} đã bị thu hồi (lý do: {reason}).",
            reference=f"certificate:{certificate.serial}")
@@ -142,7 +142,7 @@ def renew(ctx: Context, authority: CertificateAuthority, vault: KeyVault,
     old = _by_serial(session, serial, lock=True)
     if not access.is_owner(principal, old.account_id):
         raise NotFound("No such certificate.")
-    now = clock.now()
+    now = ctx.clock.now()
     check_certificate_move(status_of(old, now), "revoked")  # revoked or expired: 409
     renewable_from = old.valid_to - RENEWAL_WINDOW
     if now < renewable_from:
@@ -171,7 +171,7 @@ def revoked_entries(session: Session, now: datetime, serial: str | None = None) 
 def current_crl(ctx: Context, authority: CertificateAuthority) -> bytes:
     """The issuing CA's CRL (DER), signed now."""
     session = ctx.session
-    now = clock.now()
+    now = ctx.clock.now()
     try:
         return authority.crl(revoked_entries(session, now), now=now)
     except CertificateAuthorityError as exc:

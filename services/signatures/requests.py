@@ -47,7 +47,7 @@ def submit(ctx: Context, *, provider_code: str, counter_code: str,
         raise ValidationFailed.on_field("provider_code", "Not a provider of the programme.", "unknown_provider")
     if session.get(ServiceCounter, counter_code) is None:
         raise ValidationFailed.on_field("counter_code", "Not a one-stop counter.", "unknown_counter")
-    now = clock.now()
+    now = ctx.clock.now()
     check_appointment(appointment_date, now)
     _refuse_second(session, principal.account_id)
     request = SignatureRequest(account_id=principal.account_id, provider_code=provider_code,

@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 
 from models.identity import Account
 from models.signatures import Certificate, DocumentSignature
-from services.clock import clock
 from services.context import Context
 from services.errors import BadRequest, Conflict, NotFound, Unavailable, ValidationFailed
 from services.identity.otp import IssuedChallenge, OtpChallenges
@@ -72,7 +71,7 @@ def _newest_certificate(session: Session, account_id: uuid.UUID) -> Certificate 
 
 def start(ctx: Context, challenges: OtpChallenges, sms: SmsSender) -> SigningChallenge:
     session, principal = ctx.session, ctx.principal
-    now = clock.now()
+    now = ctx.clock.now()
     account = session.get(Account, principal.account_id)
     certificate = (certificates.valid_certificate_of(session, account.id, now)
                    or _newest_certificate(session, account.id))
@@ -113,7 +112,7 @@ def sign(ctx: Context, authority: CertificateAuthority, vault: KeyVault, challen
     payload = challenges.redeem(challenge_id, otp)
     if payload.get("account_id") != str(principal.account_id):
         raise BadRequest("This code was not issued to you.", code="invalid_otp")
-    now = clock.now()
+    now = ctx.clock.now()
     certificate = session.scalar(select(Certificate).where(Certificate.serial == payload["serial"])
                                  .with_for_update())
     if certificate is None:

@@ -21,7 +21,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.signatures import Certificate, DocumentSignature
-from services.clock import clock
 from services.context import Context
 from services.errors import ValidationFailed
 from services.identity import national_id as cccd
@@ -144,5 +143,5 @@ def verify(ctx: Context, authority: CertificateAuthority, data: bytes, *, max_by
     embedded = reader.embedded_signatures
     if not embedded:
         raise ValidationFailed.on_field("file", "This PDF carries no signature.", "not_signed")
-    now = clock.now()
+    now = ctx.clock.now()
     return VerificationReport([_report(session, authority, signature, now) for signature in embedded])

@@ -12,6 +12,7 @@ import redis
 from sqlalchemy.orm import Session
 
 from services.clock import Clock
+from services.errors import Unauthenticated
 from services.identity.national_id import NationalIdHasher
 from services.identity.principal import Principal
 from services.settings import Settings
@@ -28,6 +29,7 @@ class Context:
 
     @property
     def principal(self) -> Principal:
-        """The signed-in caller (routes that reach a service this way require sign-in)."""
-        assert self.caller is not None, "this service needs a signed-in caller"
+        """The signed-in caller, for the services only a signed-in caller reaches."""
+        if self.caller is None:
+            raise Unauthenticated("Sign in first: send an Authorization header.")
         return self.caller

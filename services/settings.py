@@ -115,19 +115,26 @@ class Settings:
         from_env["instance_path"] = instance_path
         if from_env.get("app_env") == "production":
             _check_production(replace(cls(), **from_env))
-        settings = replace(cls(), **from_env, **_parsed(overrides or {}))
+        settings = replace(cls(), **{**from_env, **_parsed(overrides or {}, empty_is_default=True)})
         if not settings.database_url:
             settings = replace(settings, database_url="sqlite:///" + os.path.join(
                 instance_path, "ihanoi.sqlite3"))
         return _checked(settings)
 
 
-def _parsed(source: Mapping[str, Any]) -> dict[str, Any]:
+def _parsed(source: Mapping[str, Any], *, empty_is_default: bool = False) -> dict[str, Any]:
+    """The settings `source` names, parsed; an empty value is no value (an override set to
+    None or "" puts the setting back to its default, whatever the environment says)."""
     values = {}
     for item in fields(Settings):
-        raw = source.get(item.name.upper())
-        if raw is not None and raw != "" and item.name != "instance_path":
-            values[item.name] = item.metadata["parse"](item.name.upper(), str(raw))
+        name = item.name.upper()
+        if item.name == "instance_path" or name not in source:
+            continue
+        raw = source[name]
+        if raw is not None and raw != "":
+            values[item.name] = item.metadata["parse"](name, str(raw))
+        elif empty_is_default:
+            values[item.name] = item.default
     return values
 
 

@@ -54,3 +54,9 @@ def test_production_from_the_environment_names_everything_it_misses(tmp_path):
     assert str(refused.value) == (
         "production needs DATABASE_URL (PostgreSQL), REDIS_URL, SECRET_KEY, JWT_PRIVATE_KEY_FILE, "
         "NATIONAL_ID_HASH_KEY, SIGNATURE_CA_DIR, SIGNATURE_KEY_ENCRYPTION_KEY set in the environment")
+
+
+def test_an_override_set_to_nothing_puts_the_default_back(tmp_path):
+    settings = Settings.load({"REDIS_URL": "redis://127.0.0.1:6379/9", "LOG_LEVEL": "DEBUG"},
+                             {"REDIS_URL": None}, instance_path=str(tmp_path))
+    assert (settings.redis_url, settings.log_level) == (None, "DEBUG")

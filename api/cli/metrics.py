@@ -8,10 +8,11 @@ import click
 import redis
 from flask.cli import with_appcontext
 
+from api.context import context_of
 from api.runtime import runtime
 from services.errors import DomainError
+from services.metrics import analyst
 from services.metrics.export import indicators_csv
-from services.metrics.indicators import city_and_units
 from services.metrics.periods import local_today
 from services.metrics.rollup import roll_up
 from services.metrics.units import LEVELS
@@ -57,9 +58,9 @@ def rollup(loop: bool, interval: int | None) -> None:
 def export(period: str, level: str, out: str) -> None:
     """Write the indicators of PERIOD as CSV (UTF-8 with BOM): the city row, then each unit."""
     try:
-        with runtime().sessions() as session:
-            values = city_and_units(session, period, level, today=local_today(),
-                                    threshold=runtime().settings.metrics_suppression_threshold)
+        rt = runtime()
+        with rt.sessions() as session:
+            values = analyst.city_table(context_of(rt, session), period, level)
     except DomainError as error:
         raise click.ClickException(error.detail) from error
     with open(out, "wb") as stream:

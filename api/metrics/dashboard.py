@@ -13,15 +13,12 @@ from dataclasses import replace
 from flask import Blueprint, Response, redirect, render_template, request, session, url_for
 
 from api.context import request_context
-from api.database import db
 from api.metrics.routes import csv_attachment
 from api.runtime import runtime
 from services.errors import DomainError, Forbidden, RateLimited, Unauthenticated, ValidationFailed
 from services.identity.principal import Principal
-from services.metrics.dashboard import dashboard as dashboard_of, default_period
+from services.metrics import analyst
 from services.metrics.export import indicators_csv
-from services.metrics.indicators import city_and_units
-from services.metrics.periods import local_today
 from services.metrics.units import LEVELS
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard", template_folder="templates")
@@ -138,8 +135,7 @@ def csv():
     period = request.args.get("period", "")
     level = request.args.get("level") if request.args.get("level") in LEVELS else "district"
     try:
-        values = city_and_units(db(), period, level, today=local_today(),
-                                threshold=runtime().settings.metrics_suppression_threshold)
+        values = analyst.city_table(request_context(), period, level)
     except ValidationFailed as error:
         return Response(error.detail, 400, mimetype="text/plain")
     return csv_attachment(indicators_csv(values), f"indicators-{period}.csv")
@@ -150,12 +146,10 @@ def page():
     principal = _analyst()
     if not isinstance(principal, Principal):
         return principal
-    today = local_today()
-    period = request.args.get("period") or default_period(db(), today)
+    period = request.args.get("period")
     level = request.args.get("level") if request.args.get("level") in LEVELS else "district"
     try:
-        view = dashboard_of(db(), period, level, today=today,
-                            threshold=runtime().settings.metrics_suppression_threshold)
+        view = analyst.dashboard(request_context(), period, level)
     except ValidationFailed as error:
         return render_template("dashboard/page.html", view=None, error=error.detail, period=period,
                                level=level, levels=LEVELS, csrf_token=csrf_token()), 400
@@ -163,6 +157,6 @@ def page():
 
     bars = [(column, charts.indicator_bars(column.code, column.name, view.by_indicator(column.code)))
             for column in view.columns] if view.units else []
-    return render_template("dashboard/page.html", view=view, error=None, period=period, level=level,
+    return render_template("dashboard/page.html", view=view, error=None, period=view.period, level=level,
                            levels=LEVELS, bars=bars, trend=charts.active_users_trend(view.trend),
                            csrf_token=csrf_token())

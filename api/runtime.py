@@ -1,7 +1,7 @@
 """The long-lived parts of one running app, built once from its Settings and reached one way.
 
-The HTTP layer and the CLI call `runtime()`; code holding an app (tests, benchmarks) calls
-`runtime_of(app)`. Services never see the Runtime: they get a Context (api/context.py).
+The HTTP layer and the CLI call `runtime()`; code holding the app object (tests, benchmarks)
+reads `app.extensions["runtime"]`. Services never see the Runtime: they get a Context.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import redis
-from flask import Flask, current_app
+from flask import current_app
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -158,10 +158,6 @@ def _revoked_sessions(built: Runtime):
     return read
 
 
-def runtime_of(app: Flask) -> Runtime:
-    return app.extensions[RUNTIME]
-
-
 def runtime() -> Runtime:
     """The running app's parts (inside a request or a CLI command)."""
-    return runtime_of(current_app)
+    return current_app.extensions[RUNTIME]

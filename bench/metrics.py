@@ -181,10 +181,9 @@ def _counting_cost(app, token: str, rounds: int, per_round: int) -> dict:
     """The same app and endpoint, counting switched on and off between alternating rounds."""
     from dataclasses import replace
 
-    from api.runtime import runtime_of
     from services.clock import clock
 
-    rt = runtime_of(app)
+    rt = app.extensions["runtime"]
     settings = rt.settings
     client, headers = app.test_client(), {"Authorization": f"Bearer {token}"}
     timings: dict[bool, list[float]] = {True: [], False: []}

@@ -15,7 +15,6 @@ from services.clock import clock
 from services.context import Context
 from services.errors import NotFound, Unavailable, ValidationFailed
 from services.identity.national_id import last4_mask
-from services.identity.principal import Principal
 from services.notifications.inbox import notify
 from services.pagination import Page, paginate
 from services.signatures import access

@@ -15,7 +15,6 @@ from services.clock import clock
 from services.context import Context
 from services.errors import Conflict, NotFound, ValidationFailed
 from services.identity.accounts import raise_assurance
-from services.identity.principal import Principal
 from services.pagination import Page, paginate
 from services.signatures import access, certificates, workflow
 from services.signatures.appointments import check_appointment

@@ -24,7 +24,6 @@ from models.signatures import Certificate, DocumentSignature
 from services.context import Context
 from services.errors import BadRequest, Conflict, NotFound, Unavailable, ValidationFailed
 from services.identity.otp import IssuedChallenge, OtpChallenges
-from services.identity.principal import Principal
 from services.identity.sms import SmsSender
 from services.signatures import certificates
 from services.signatures.authority import CertificateAuthority

@@ -9,12 +9,12 @@ from flask import Flask, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
-from api import database, metrics, problems, push, request_log, signatures
-from api.config import load_config
+from api import database, metrics, problems, request_log
 from api.docs import docs_assets
 from api.openapi import make_api
-from api.runtime import build_runtime
+from api.runtime import RUNTIME, build_runtime, flask_secret_key
 from services.errors import UnsupportedMediaType
+from services.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -44,18 +44,32 @@ def _reject_unknown_body_types() -> None:
         raise UnsupportedMediaType(f"Send {' or '.join(BODY_TYPES)}, not {request.mimetype or 'no type'}.")
 
 
+def _flask_config(settings: Settings) -> dict[str, Any]:
+    """Flask's and flask-smorest's own keys, copied from the settings."""
+    return {
+        "TESTING": settings.app_env == "testing",
+        "SECRET_KEY": flask_secret_key(settings),
+        "MAX_CONTENT_LENGTH": settings.max_upload_bytes,
+        # The dashboard's session cookie carries its tokens: script cannot read it, other sites cannot send it.
+        "SESSION_COOKIE_HTTPONLY": True, "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": settings.production,
+        "API_TITLE": "iHanoi citizen backend", "API_VERSION": "v1", "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1", "OPENAPI_JSON_PATH": "openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "docs", "OPENAPI_SWAGGER_UI_URL": "/api/v1/docs/assets/",
+    }
+
+
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """The app; `overrides` are settings by their environment names (tests, benchmarks)."""
     app = Flask(__name__, instance_path=os.environ.get("INSTANCE_PATH") or None,
                 instance_relative_config=False)
-    app.config.update(load_config(app.instance_path))
-    app.config.update(overrides or {})
+    settings = Settings.load(os.environ, overrides, instance_path=app.instance_path)
+    app.config.update(_flask_config(settings))
     app.json.sort_keys = False
     app.json.ensure_ascii = False  # Vietnamese names as UTF-8, not \u escapes
-    request_log.configure_logging(app.config["LOG_LEVEL"])
+    request_log.configure_logging(settings.log_level)
 
-    app.extensions["runtime"] = build_runtime(app)
-    signatures.init_app(app)
-    push.init_app(app)
+    app.extensions[RUNTIME] = build_runtime(settings)
     request_log.init_app(app)  # before database: its line shows the status after the commit
     database.init_app(app)
     app.before_request(_reject_unknown_body_types)
@@ -63,7 +77,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     # Redis away: the limits hold per process in memory until it answers again (one warning,
     # not a traceback per request); see SECURITY.md, "When Redis is away".
     limiter = Limiter(get_remote_address, app=app,
-                      storage_uri=app.config["REDIS_URL"] or "memory://",
+                      storage_uri=settings.redis_url or "memory://",
                       in_memory_fallback_enabled=True, swallow_errors=True, headers_enabled=True)
     # Only /auth/* is limited per address; skip the limiter's work on every other request.
     limiter.request_filter(lambda: not request.path.startswith(AUTH_PREFIX))
@@ -71,7 +85,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     problems.init_app(app)  # after the Api, whose own handler it replaces
     for blueprint in _blueprints():
         if blueprint.name == "auth":
-            limiter.limit(lambda: app.config["AUTH_RATE_LIMIT"])(blueprint)
+            limiter.limit(lambda: settings.auth_rate_limit)(blueprint)
         api.register_blueprint(blueprint)
     app.register_blueprint(docs_assets)
     metrics.init_app(app)

@@ -16,8 +16,8 @@ from sqlalchemy.exc import IntegrityError
 
 from api.auth import current_principal
 from api.database import db
+from api.runtime import runtime
 from models.idempotency import IdempotencyRecord
-from services.clock import utcnow
 from services.errors import ValidationFailed
 
 HEADER = "Idempotency-Key"
@@ -57,7 +57,7 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
         # Reserve the key before acting: a concurrent twin blocks on this row until we
         # finish, then replays our answer instead of acting a second time.
         record = IdempotencyRecord(caller=caller, key=key, request_hash=fingerprint,
-                                   status_code=0, response_body="", created_at=utcnow())
+                                   status_code=0, response_body="", created_at=runtime().clock.now())
         session.add(record)
         try:
             session.flush()

@@ -1,18 +1,24 @@
-"""The long-lived parts of one running app: database, key-value store, adapters, secrets."""
+"""The long-lived parts of one running app, built once from its Settings and reached one way.
+
+The HTTP layer and the CLI call `runtime()`; code holding the app object (tests, benchmarks)
+reads `app.extensions["runtime"]`. Services never see the Runtime: they get a Context.
+"""
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 import os
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 import redis
-from flask import Flask, current_app
+from flask import current_app
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.database import make_engine, make_session_factory
+from services.clock import Clock, clock
 from services.identity.national_id import NationalIdHasher
 from services.identity.otp import OtpChallenges
 from services.identity.passwords import Passwords
@@ -24,12 +30,23 @@ from services.identity.sms import LogSmsSender, SmsSender
 from services.identity.throttle import SignInThrottle
 from services.identity.tokens import AccessTokens
 from services.keyvalue import connect
+from services.metrics.usage import UsageCounter
+from services.notifications.fcm import FcmPushSender
+from services.notifications.push import LogPushSender, PushSender
+from services.settings import ConfigError, Settings
+from services.signatures.authority import CertificateAuthority, CertificateAuthorityError
+from services.signatures.key_vault import KeyVault
+from services.signatures.local_ca import LocalCertificateAuthority
+from services.signatures.signing import OTP_PURPOSE
 
 log = logging.getLogger(__name__)
+RUNTIME = "runtime"  # its key in app.extensions
 
 
 @dataclass
 class Runtime:
+    settings: Settings
+    clock: Clock
     engine: Engine
     sessions: sessionmaker[Session]
     kv: redis.Redis
@@ -39,45 +56,96 @@ class Runtime:
     tokens: AccessTokens
     sign_in: SignIn
     registration: Registration
+    authority: CertificateAuthority
+    vault: KeyVault
+    signing_challenges: OtpChallenges
+    push: PushSender
+    usage: UsageCounter
 
 
-def _secret_file(instance_path: str, name: str, size: int) -> bytes:
-    """A development secret generated once under instance/ (production must configure it)."""
-    path = os.path.join(instance_path, name)
+def secret(settings: Settings, configured: str | None, name: str, file_name: str, size: int) -> bytes:
+    """A configured secret, or a development one generated once under instance/.
+
+    Production never generates one: without the setting and the file it refuses to start."""
+    if configured:
+        return configured.encode()
+    path = os.path.join(settings.instance_path, file_name)
     if not os.path.exists(path):
-        os.makedirs(instance_path, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(os.urandom(size))
+        if settings.production:
+            raise ConfigError(f"production needs {name} set in the environment")
+        os.makedirs(settings.instance_path, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another worker wrote it first
+            pass
+        else:
+            with os.fdopen(fd, "wb") as out:
+                out.write(os.urandom(size))
     with open(path, "rb") as handle:
         return handle.read()
 
 
-def build_runtime(app: Flask) -> Runtime:
-    config: dict[str, Any] = app.config
-    development = config["APP_ENV"] != "production"
-    if not config.get("SECRET_KEY"):
-        config["SECRET_KEY"] = _secret_file(app.instance_path, "flask_secret.bin", 32).hex()
-    id_key = (config["NATIONAL_ID_HASH_KEY"] or "").encode() or _secret_file(
-        app.instance_path, "national_id_hash.key", 32)
-    key_file = config["JWT_PRIVATE_KEY_FILE"] or os.path.join(app.instance_path, "jwt_ed25519.pem")
-    signing_key = load_signing_key(key_file, create_if_missing=development)
+def flask_secret_key(settings: Settings) -> str:
+    if settings.secret_key:
+        return settings.secret_key
+    return secret(settings, None, "SECRET_KEY", "flask_secret.bin", 32).hex()
 
-    engine = make_engine(config["DATABASE_URL"], pool_size=config["DB_POOL_SIZE"])
-    kv = connect(config["REDIS_URL"])
-    id_hasher = NationalIdHasher(id_key)
-    passwords = Passwords(config["PASSWORD_HASH_PROFILE"])
-    tokens = AccessTokens(signing_key, issuer=config["JWT_ISSUER"], audience=config["JWT_AUDIENCE"],
-                          ttl_seconds=config["ACCESS_TOKEN_TTL_SECONDS"], kv=kv,
-                          cache_size=config["TOKEN_CACHE_SIZE"])
-    throttle = SignInThrottle(kv, config["SIGNIN_MAX_FAILURES"], config["SIGNIN_LOCKOUT_SECONDS"])
+
+def key_vault(settings: Settings) -> KeyVault:
+    configured = settings.signature_key_encryption_key
+    if not configured:
+        return KeyVault(secret(settings, None, "SIGNATURE_KEY_ENCRYPTION_KEY", "signature_kek.bin", 32))
+    try:
+        key = base64.b64decode(configured, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ConfigError("SIGNATURE_KEY_ENCRYPTION_KEY must be base64") from exc
+    if len(key) != 32:
+        raise ConfigError("SIGNATURE_KEY_ENCRYPTION_KEY must decode to 32 bytes")
+    return KeyVault(key)
+
+
+def certificate_authority(settings: Settings) -> CertificateAuthority:
+    """The city CA; production uses the one it is given and never creates one."""
+    try:
+        return LocalCertificateAuthority.open(
+            settings.signature_ca_dir or os.path.join(settings.instance_path, "city-ca"),
+            create_if_missing=not settings.production, now=clock.now(),
+            validity=timedelta(days=settings.signature_cert_validity_days),
+            crl_url=settings.signature_crl_url)
+    except CertificateAuthorityError as exc:
+        raise ConfigError(f"production needs SIGNATURE_CA_DIR set to an existing CA ({exc})") from exc
+
+
+def push_sender(settings: Settings) -> PushSender:
+    if settings.push_sender == "fcm":
+        return FcmPushSender(settings.fcm_credentials_file, endpoint=settings.fcm_endpoint)
+    if settings.production:
+        log.warning("PUSH_SENDER=log: notifications stay in the in-app inbox, nothing reaches phones")
+    return LogPushSender()
+
+
+def build_runtime(settings: Settings) -> Runtime:
+    id_hasher = NationalIdHasher(secret(settings, settings.national_id_hash_key, "NATIONAL_ID_HASH_KEY",
+                                        "national_id_hash.key", 32))
+    key_file = settings.jwt_private_key_file or os.path.join(settings.instance_path, "jwt_ed25519.pem")
+    signing_key = load_signing_key(key_file, create_if_missing=not settings.production)
+    authority, vault = certificate_authority(settings), key_vault(settings)
+
+    engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
+    kv = connect(settings.redis_url)
+    passwords = Passwords(settings.password_hash_profile)
+    tokens = AccessTokens(signing_key, issuer=settings.jwt_issuer, audience=settings.jwt_audience,
+                          ttl_seconds=settings.access_token_ttl_seconds, kv=kv,
+                          cache_size=settings.token_cache_size)
+    throttle = SignInThrottle(kv, settings.signin_max_failures, settings.signin_lockout_seconds)
     sign_in = SignIn(tokens, passwords, id_hasher, throttle,
-                     timedelta(days=config["REFRESH_TOKEN_TTL_DAYS"]))
+                     timedelta(days=settings.refresh_token_ttl_days))
     sms = LogSmsSender()
     registration = Registration(TablePopulationRegistry, OtpChallenges(kv, "signup"), sms,
                                 passwords, id_hasher, sign_in)
-    built = Runtime(engine, make_session_factory(engine), kv, sms, id_hasher, passwords, tokens,
-                    sign_in, registration)
+    built = Runtime(settings, clock, engine, make_session_factory(engine), kv, sms, id_hasher, passwords,
+                    tokens, sign_in, registration, authority, vault, OtpChallenges(kv, OTP_PURPOSE),
+                    push_sender(settings), UsageCounter(kv, settings.metrics_redis_retention_days))
     tokens.revoked_sessions = _revoked_sessions(built)
     return built
 
@@ -91,4 +159,5 @@ def _revoked_sessions(built: Runtime):
 
 
 def runtime() -> Runtime:
-    return current_app.extensions["runtime"]
+    """The running app's parts (inside a request or a CLI command)."""
+    return current_app.extensions[RUNTIME]

@@ -33,6 +33,7 @@ def _prepare(env: dict[str, str]) -> str:
     """Migrate, load units, create one citizen; return an access token for it."""
     os.environ.update(env)
     from api import create_app
+    from api.context import context_of
     from migrations.runner import upgrade
     from services.demo.people import CITIZEN, seed_people
     from services.demo.reference import seed_reference_data
@@ -42,9 +43,9 @@ def _prepare(env: dict[str, str]) -> str:
     runtime = app.extensions["runtime"]
     with runtime.sessions() as session, session.begin():
         seed_reference_data(session)
-        seed_people(session, runtime.id_hasher, runtime.passwords)
+        seed_people(context_of(runtime, session), runtime.passwords)
     with runtime.sessions() as session, session.begin():
-        pair = runtime.sign_in.sign_in(session, CITIZEN.national_id, CITIZEN.password, "bench")
+        pair = runtime.sign_in.sign_in(context_of(runtime, session), CITIZEN.national_id, CITIZEN.password, "bench")
     return pair.access_token
 
 

@@ -64,7 +64,7 @@ def tokens_for(app, count: int) -> list[str]:
     from models.health import HealthRecord
     from models.identity import Account
     from models.reference import Resident
-    from services.clock import utcnow
+    from services.clock import clock
 
     runtime = app.extensions["runtime"]
     tokens = []
@@ -78,7 +78,7 @@ def tokens_for(app, count: int) -> list[str]:
                 account = Account(national_id_hash=runtime.id_hasher(person.national_id), national_id=person.national_id,
                                   full_name=person.full_name, date_of_birth=person.date_of_birth, sex=person.sex,
                                   district_code=person.district_code, password_hash=password_hash, role="citizen",
-                                  assurance_level=1, status="active", created_at=utcnow())
+                                  assurance_level=1, status="active", created_at=clock.now())
                 session.add(account)
                 session.flush()
             tokens.append(runtime.sign_in.open_session(session, account, "bench").access_token)

@@ -179,24 +179,28 @@ def _median_us(samples: list[float]) -> float:
 
 def _counting_cost(app, token: str, rounds: int, per_round: int) -> dict:
     """The same app and endpoint, counting switched on and off between alternating rounds."""
-    from services import clock
+    from dataclasses import replace
 
+    from services.clock import clock
+
+    rt = app.extensions["runtime"]
+    settings = rt.settings
     client, headers = app.test_client(), {"Authorization": f"Bearer {token}"}
     timings: dict[bool, list[float]] = {True: [], False: []}
     for _ in range(300):  # warm-up: caches, connections
         client.get("/api/v1/me", headers=headers)
     for _ in range(rounds):
         for counting in (True, False):
-            app.config["METRICS_USAGE_COUNTING"] = counting
+            rt.settings = replace(settings, metrics_usage_counting=counting)
             started = time.perf_counter()
             for _ in range(per_round):
                 client.get("/api/v1/me", headers=headers)
             timings[counting].append((time.perf_counter() - started) / per_round)
-    app.config["METRICS_USAGE_COUNTING"] = True
-    counter, alone = app.extensions["metrics"], []
+    rt.settings = settings
+    counter, alone = rt.usage, []
     for _ in range(3000):
         started = time.perf_counter()
-        counter.count(uuid.uuid4(), "001", "identity", clock.utcnow())
+        counter.count(uuid.uuid4(), "001", "identity", clock.now())
         alone.append(time.perf_counter() - started)
     on, off = _median_us(timings[True]), _median_us(timings[False])
     return {"get_me_counting_us": on, "get_me_not_counting_us": off,
@@ -230,6 +234,7 @@ def main() -> None:
     os.environ.update({"LOG_LEVEL": "WARNING", "REDIS_URL": redis_url})
 
     from api import create_app
+    from api.context import context_of
     from migrations.runner import upgrade
     from services.demo.dossiers import load_catalogue as load_procedures
     from services.demo.people import ANALYST, CITIZEN, seed_people
@@ -250,7 +255,7 @@ def main() -> None:
     started = time.perf_counter()
     with rt.sessions() as session, session.begin():
         seed_reference_data(session)
-        seed_people(session, rt.id_hasher, rt.passwords)
+        seed_people(context_of(rt, session), rt.passwords)
         load_signature_catalogues(session, os.path.join(ROOT, "data"))
         load_procedures(session)
         _seed_people(session.connection(), args.accounts)
@@ -264,14 +269,15 @@ def main() -> None:
     report["seed_s"] = round(time.perf_counter() - started, 1)
     try:
         with rt.sessions() as session, session.begin():
-            citizen = rt.sign_in.sign_in(session, CITIZEN.national_id, CITIZEN.password, "bench")
-            analyst = rt.sign_in.sign_in(session, ANALYST.national_id, ANALYST.password, "bench")
+            ctx = context_of(rt, session)
+            citizen = rt.sign_in.sign_in(ctx, CITIZEN.national_id, CITIZEN.password, "bench")
+            analyst = rt.sign_in.sign_in(ctx, ANALYST.national_id, ANALYST.password, "bench")
         report.update(_counting_cost(app, citizen.access_token, rounds=20, per_round=300))
 
-        _push_events(rt.kv, units, args.redis_events, app.config["METRICS_REDIS_RETENTION_DAYS"], rng)
+        _push_events(rt.kv, units, args.redis_events, rt.settings.metrics_redis_retention_days, rng)
         started = time.perf_counter()
         with rt.sessions() as session, session.begin():
-            rolled = roll_up(session, rt.kv, local_today(), app.config["METRICS_REDIS_RETENTION_DAYS"])
+            rolled = roll_up(session, rt.kv, local_today(), rt.settings.metrics_redis_retention_days)
         report["rollup_s"] = round(time.perf_counter() - started, 3)
         report["rollup_rows"] = {"daily": rolled.daily_rows, "monthly": rolled.monthly_rows}
 

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from api import create_app
 from migrations.runner import upgrade
 from models.signatures import Certificate
-from services import clock
+from services.clock import clock
 from services.signatures.appointments import local_today, next_business_day
 from services.signatures.demo import load_catalogues
 from services.signatures.key_vault import KeyVault
@@ -66,7 +66,7 @@ def main() -> None:
     upgrade(url)
     app = create_app({"APP_ENV": "testing", "DATABASE_URL": url, "PASSWORD_HASH_PROFILE": "fast",
                       "LOG_LEVEL": "ERROR", "AUTH_RATE_LIMIT": "100000 per minute"})
-    rt, parts, client = app.extensions["runtime"], app.extensions["signatures"], app.test_client()
+    rt, client = app.extensions["runtime"], app.test_client()
     with app.app_context():
         from api.cli.demo import seed_people, seed_reference
 
@@ -77,7 +77,7 @@ def main() -> None:
     sign_in = lambda nid, pw: {"Authorization": "Bearer " + client.post(  # noqa: E731
         "/api/v1/auth/token", json={"national_id": nid, "password": pw}).json["access_token"]}
     citizen, officer = sign_in("001185004321", "Hanoi@2024"), sign_in("001080001111", "Officer@2024")
-    day = next_business_day(local_today(clock.utcnow()) + timedelta(days=1)).isoformat()
+    day = next_business_day(local_today(clock.now()) + timedelta(days=1)).isoformat()
     created = client.post("/api/v1/signature-requests", headers=citizen, json={
         "provider_code": "VNPT-CA", "counter_code": "MC-BADINH", "appointment_date": day}).json
     approve_s, approved = _timed(lambda: client.post(f"/api/v1/signature-requests/{created['id']}/approve",
@@ -103,7 +103,7 @@ def main() -> None:
 
     with rt.sessions() as session, session.begin():  # a CRL with many entries
         template = session.query(Certificate).first()
-        now = clock.utcnow().replace(microsecond=0)
+        now = clock.now().replace(microsecond=0)
         for number in range(args.revoked):
             session.add(Certificate(account_id=template.account_id, provider_code="VNPT-CA", counter_code="MC-BADINH",
                                     serial=format(10**20 + number, "X"), subject="CN=bench", pem="-",

@@ -7,6 +7,7 @@ import fakeredis
 import redis
 
 log = logging.getLogger(__name__)
+_warned_unset = False  # the in-process store is said once per process, not once per app
 
 
 def connect(url: str | None) -> redis.Redis:
@@ -16,5 +17,8 @@ def connect(url: str | None) -> redis.Redis:
             url, decode_responses=True, socket_timeout=2, socket_connect_timeout=2,
             health_check_interval=10,
         )
-    log.warning("REDIS_URL is unset: using an in-process store (single process only)")
+    global _warned_unset
+    if not _warned_unset:
+        _warned_unset = True
+        log.warning("REDIS_URL is unset: using an in-process store (single process only)")
     return fakeredis.FakeRedis(server=fakeredis.FakeServer(), decode_responses=True)

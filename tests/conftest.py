@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api import create_app
 from migrations.runner import upgrade
+from services.clock import clock
 from models.database import make_engine
 from services.demo.reference import seed_reference_data
 
@@ -87,6 +88,14 @@ def join_outer_transaction(app) -> Iterator[Any]:
         runtime.sessions = original
         outer.rollback()
         connection.close()
+
+
+@pytest.fixture(autouse=True)
+def wall_clock():
+    """Every test starts on the wall clock, whatever the one before froze or moved."""
+    clock.thaw()
+    yield clock
+    clock.thaw()
 
 
 @pytest.fixture

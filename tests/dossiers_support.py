@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from services import clock
+from services.clock import clock
 from services.demo.dossiers import load_catalogue
 from services.identity.agency_keys import create_agency_key
 
@@ -54,7 +54,7 @@ def at(text: str) -> datetime:
 
 
 def freeze(monkeypatch, moment: datetime) -> None:
-    monkeypatch.setattr(clock, "utcnow", lambda: moment)
+    clock.freeze(moment)
 
 
 @pytest.fixture

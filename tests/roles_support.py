@@ -18,12 +18,11 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Callable, Iterator
-from unittest import mock
 
 from flask import Flask
 from werkzeug.test import TestResponse
 
-from services import clock
+from services.clock import clock
 from services.signatures.demo import load_catalogues
 from tests.dossiers_support import BA_DINH, BUSINESS, BUSINESS_FORM, key_headers, load_catalogue, walk
 from tests.health_support import CLINIC, HOSPITAL, check_up, days_ago, load_facilities, written
@@ -300,7 +299,7 @@ def call_as(world: World, caller: str, route: str, build: Callable[[World], Call
         headers = _credentials(world, caller, call, browser)
         form = _form(world, caller, call, browser)
         if call.at is not None:
-            stack.enter_context(mock.patch.object(clock, "utcnow", lambda: call.at))
+            stack.enter_context(clock.frozen_at(call.at))
         kwargs: dict[str, Any] = {"query_string": call.query, "headers": headers}
         if call.json is not None:
             kwargs["json"] = call.json

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from services import clock
+from services.clock import clock
 from services.signatures.appointments import local_today, next_business_day
 from services.signatures.demo import load_catalogues
 
@@ -22,11 +22,11 @@ def catalogues(db_session):
 
 
 def business_day(after_days: int = 1) -> date:
-    return next_business_day(local_today(clock.utcnow()) + timedelta(days=after_days))
+    return next_business_day(local_today(clock.now()) + timedelta(days=after_days))
 
 
 def weekend_day() -> date:
-    day = local_today(clock.utcnow()) + timedelta(days=1)
+    day = local_today(clock.now()) + timedelta(days=1)
     while day.weekday() != 6:
         day += timedelta(days=1)
     return day
@@ -105,8 +105,8 @@ def foreign_signed_pdf() -> bytes:
 
     with tempfile.TemporaryDirectory() as directory:
         other = LocalCertificateAuthority.open(os.path.join(directory, "ca"), create_if_missing=True,
-                                               now=clock.utcnow(), validity=days(days=30))
+                                               now=clock.now(), validity=days(days=30))
         key = KeyVault.new_key()
         issued = other.issue(CertificateSubject("Kẻ Mạo Danh", "001190009999"), key.public_pem,
-                             not_before=clock.utcnow())
+                             not_before=clock.now())
         return pades_sign(minimal_pdf(), issued.pem, other.chain_pem(), key, "Kẻ Mạo Danh")

@@ -8,8 +8,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from api.context import context_of
 from models.identity import Account
-from services.clock import utcnow
+from services.clock import clock
 from services.demo.population import national_id_for
 from services.identity import accounts
 from services.reference.residents import load_residents
@@ -62,7 +63,7 @@ class PeopleFactory:
             full_name=person.full_name, date_of_birth=person.date_of_birth, sex=person.sex,
             district_code=person.district_code, phone="+84912000111",
             password_hash=self.rt.passwords.hash(PASSWORD), role="citizen",
-            assurance_level=assurance_level, status="active", created_at=utcnow())
+            assurance_level=assurance_level, status="active", created_at=clock.now())
         self.session.add(account)
         self.session.flush()
         return self._signed_in(person, account)
@@ -74,7 +75,7 @@ class PeopleFactory:
         person = Person(national_id_for(date(1985, 1, 1), "male", next(_tails)), f"Cán bộ {role}",
                         date(1985, 1, 1), "male", "001")
         account = accounts.create_staff(
-            self.session, self.rt.id_hasher, self.rt.passwords, role=role,
+            context_of(self.rt, self.session), self.rt.passwords, role=role,
             national_id=person.national_id, full_name=person.full_name, password=PASSWORD,
             agency_code=agency_code, facility_code=facility_code)
         return self._signed_in(person, account)

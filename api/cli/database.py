@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 from api.cli.group import CommandGroup
+from api.runtime import runtime
 from migrations.runner import upgrade
 
 db = CommandGroup("db", help="The database schema.")
@@ -15,5 +15,5 @@ db = CommandGroup("db", help="The database schema.")
 @with_appcontext
 def upgrade_command() -> None:
     """Apply every migration not yet applied."""
-    upgrade(current_app.config["DATABASE_URL"])
+    upgrade(runtime().settings.database_url)
     click.echo("database is at the newest migration")

@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 from sqlalchemy.orm import Session
 
 from api.cli.group import CommandGroup
+from api.context import context_of
 from api.runtime import Runtime, runtime
 from services.demo import dossiers as demo_dossiers
 from services.demo import health as demo_health
@@ -28,31 +29,25 @@ def seed_reference(session: Session, _rt: Runtime) -> None:
 
 
 def seed_people(session: Session, rt: Runtime) -> None:
-    people.seed_people(session, rt.id_hasher, rt.passwords)
+    people.seed_people(context_of(rt, session), rt.passwords)
 
 
 def seed_health(session: Session, rt: Runtime) -> None:
-    demo_health.seed_health(session, rt.id_hasher, rt.passwords)
+    demo_health.seed_health(context_of(rt, session), rt.passwords)
 
 
 def seed_signatures(session: Session, rt: Runtime) -> None:
-    from flask import current_app
-
     from services.signatures import demo as signature_demo
 
-    parts = current_app.extensions["signatures"]
-    signature_demo.seed(session, rt.id_hasher, rt.passwords, parts.authority, parts.vault, DATA)
+    signature_demo.seed(context_of(rt, session), rt.passwords, rt.authority, rt.vault, DATA)
 
 
 def seed_dossiers(session: Session, rt: Runtime) -> None:
-    demo_dossiers.seed_dossiers(session, rt.id_hasher)
+    demo_dossiers.seed_dossiers(context_of(rt, session))
 
 
 def seed_metrics(session: Session, rt: Runtime) -> None:
-    from flask import current_app
-
-    usage.seed_usage(session, rt.id_hasher, sorted(units.unit_codes(session)),
-                     current_app.extensions["signatures"].authority)
+    usage.seed_usage(session, rt.id_hasher, sorted(units.unit_codes(session)), rt.authority)
 
 
 # Each capability adds its step here; steps run in order, in one transaction.
@@ -63,11 +58,9 @@ SEED_STEPS: list[Callable[[Session, Runtime], None]] = [
 @seed.command("demo")
 @with_appcontext
 def seed_demo() -> None:
-    from flask import current_app
-
-    if current_app.config["APP_ENV"] == "production":  # demo staff have published passwords
-        raise click.ClickException("seed demo is refused in production: its staff passwords are public")
     rt = runtime()
+    if rt.settings.production:  # demo staff have published passwords
+        raise click.ClickException("seed demo is refused in production: its staff passwords are public")
     with rt.sessions() as session, session.begin():
         for step in SEED_STEPS:
             step(session, rt)

@@ -5,6 +5,7 @@ import click
 from flask.cli import with_appcontext
 
 from api.cli.group import CommandGroup
+from api.context import context_of
 from api.runtime import runtime
 from services.identity import accounts as account_rules
 from services.identity.agency_keys import create_agency_key
@@ -26,7 +27,7 @@ def create_staff(role, national_id, full_name, password, agency_code, facility_c
     rt = runtime()
     with rt.sessions() as session, session.begin():
         account = account_rules.create_staff(
-            session, rt.id_hasher, rt.passwords, role=role, national_id=national_id,
+            context_of(rt, session), rt.passwords, role=role, national_id=national_id,
             full_name=full_name, password=password, agency_code=agency_code,
             facility_code=facility_code)
         click.echo(f"created {role} {account.id}")
@@ -39,7 +40,7 @@ def lock(national_id: str) -> None:
     """Lock an account (holder's request, revoked card, death): every session ends."""
     rt = runtime()
     with rt.sessions() as session, session.begin():
-        ended = account_rules.lock_account(session, rt.sign_in, rt.id_hasher, national_id)
+        ended = account_rules.lock_account(context_of(rt, session), rt.sign_in, national_id)
     click.echo(f"locked; {ended} session(s) ended")
 
 

@@ -6,13 +6,13 @@ import time
 
 import click
 import redis
-from flask import current_app
 from flask.cli import with_appcontext
 
 from api.cli.group import CommandGroup
+from api.context import context_of
 from api.runtime import runtime
+from services.metrics import analyst
 from services.metrics.export import indicators_csv
-from services.metrics.indicators import city_and_units
 from services.metrics.periods import local_today
 from services.metrics.rollup import roll_up
 from services.metrics.units import LEVELS
@@ -25,7 +25,7 @@ def _roll_up_once() -> None:
     rt = runtime()
     started = time.perf_counter()
     with rt.sessions() as session, session.begin():
-        report = roll_up(session, rt.kv, local_today(), current_app.config["METRICS_REDIS_RETENTION_DAYS"])
+        report = roll_up(session, rt.kv, local_today(), rt.settings.metrics_redis_retention_days)
     click.echo(f"rollup: {report.daily_rows} daily and {report.monthly_rows} monthly rows over "
                f"{report.days} days in {time.perf_counter() - started:.2f}s")
 
@@ -37,11 +37,12 @@ def _roll_up_once() -> None:
 @with_appcontext
 def rollup(loop: bool, interval: int | None) -> None:
     """Fold the Redis usage counters into usage_daily and usage_monthly_active."""
-    interval = interval or current_app.config["METRICS_ROLLUP_INTERVAL_SECONDS"]
-    if not current_app.config["REDIS_URL"]:
+    settings = runtime().settings
+    interval = interval or settings.metrics_rollup_interval_seconds
+    if not settings.redis_url:
         click.echo("REDIS_URL is unset: this command has its own in-process store and cannot see the "
                    "server's counters; the serving process folds them itself every "
-                   f"{current_app.config['METRICS_ROLLUP_INTERVAL_SECONDS']} s. Set REDIS_URL (for the "
+                   f"{settings.metrics_rollup_interval_seconds} s. Set REDIS_URL (for the "
                    "server and this command) to fold them here.", err=True)
     while True:
         try:
@@ -62,9 +63,9 @@ def rollup(loop: bool, interval: int | None) -> None:
 @with_appcontext
 def export(period: str, level: str, out: str) -> None:
     """Write the indicators of PERIOD as CSV (UTF-8 with BOM): the city row, then each unit."""
-    with runtime().sessions() as session:
-        values = city_and_units(session, period, level, today=local_today(),
-                                threshold=current_app.config["METRICS_SUPPRESSION_THRESHOLD"])
+    rt = runtime()
+    with rt.sessions() as session:
+        values = analyst.city_table(context_of(rt, session), period, level)
     with open(out, "wb") as stream:
         stream.write(indicators_csv(values))
     click.echo(f"{out}: {len(values)} rows")

@@ -8,9 +8,7 @@ import click
 from flask.cli import with_appcontext
 
 from api.cli.group import CommandGroup
-from api.push import push_sender
 from api.runtime import runtime
-from services import clock
 from services.notifications.delivery import DeliveryReport, deliver_due
 
 log = logging.getLogger(__name__)
@@ -20,10 +18,10 @@ notifications = CommandGroup("notifications", help="In-app notifications and the
 
 def deliver_all_due(batch: int) -> DeliveryReport:
     """Work through every entry due now, one committed batch at a time."""
-    rt, sender, total = runtime(), push_sender(), DeliveryReport()
+    rt, total = runtime(), DeliveryReport()
     while True:
         with rt.sessions() as session, session.begin():
-            report = deliver_due(session, sender, clock.utcnow(), limit=batch)
+            report = deliver_due(session, rt.push, rt.clock.now(), limit=batch)
         for name, value in vars(report).items():
             setattr(total, name, getattr(total, name) + value)
         if report.claimed < batch:

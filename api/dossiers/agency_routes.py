@@ -3,11 +3,9 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from api.auth import current_principal
 from api.blueprint import Blueprint
-from api.database import db
+from api.context import request_context
 from api.dossiers import schemas
-from api.runtime import runtime
 from models.identity import Role
 from services.dossiers import actions, submission
 
@@ -24,7 +22,7 @@ class Register(MethodView):
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     def post(self, body):
         """Register a dossier handed in at the counter or sent by post (received now)."""
-        return submission.register_received(db(), current_principal(), runtime().id_hasher, **body)
+        return submission.register_received(request_context(), **body)
 
 
 @blp.route("/<code>/transitions")
@@ -38,7 +36,7 @@ class Transitions(MethodView):
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     def post(self, body, code: str):
         """Move a dossier of this agency; an illegal move is 409 with `current` and `allowed`."""
-        return actions.transition(db(), current_principal(), runtime().id_hasher, code, **body)
+        return actions.transition(request_context(), code, **body)
 
 
 @blp.route("/<code>/extensions")
@@ -52,4 +50,4 @@ class Extensions(MethodView):
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     def post(self, body, code: str):
         """A later due date, with the apology letter sent to the citizen."""
-        return actions.extend(db(), current_principal(), runtime().id_hasher, code, **body)
+        return actions.extend(request_context(), code, **body)

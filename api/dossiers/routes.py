@@ -3,12 +3,10 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from api.auth import current_principal
 from api.blueprint import Blueprint
-from api.database import db
+from api.context import request_context
 from api.dossiers import schemas
 from api.pagination import page_of
-from api.runtime import runtime
 from models.identity import Role
 from services.dossiers import actions, procedures, submission, views
 
@@ -21,7 +19,7 @@ class Procedures(MethodView):
     @blp.response(200, page_of(schemas.ProcedureSchema))
     def get(self, query):
         """The procedure catalogue, by code; `q` searches names and codes."""
-        return procedures.search(db(), **query)
+        return procedures.search(request_context(), **query)
 
 
 @blp.route("/dossiers")
@@ -33,7 +31,7 @@ class Dossiers(MethodView):
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     def post(self, body):
         """File a dossier online; `due_at` is an estimate until the agency receives it."""
-        return submission.submit_online(db(), current_principal(), runtime().id_hasher, **body)
+        return submission.submit_online(request_context(), **body)
 
 
 @blp.route("/me/dossiers")
@@ -43,7 +41,7 @@ class MyDossiers(MethodView):
     @blp.response(200, page_of(schemas.DossierSummarySchema))
     def get(self, query):
         """My dossiers, newest first, those filed at a counter included."""
-        return views.list_mine(db(), current_principal(), **query)
+        return views.list_mine(request_context(), **query)
 
 
 @blp.route("/dossiers/<code>")
@@ -54,7 +52,7 @@ class DossierDetail(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, code: str):
         """A dossier with its whole timeline, for its owner or an officer of its agency."""
-        return views.for_viewer(db(), current_principal(), code)
+        return views.for_viewer(request_context(), code)
 
 
 @blp.route("/public/dossiers/<code>")
@@ -64,7 +62,7 @@ class PublicDossier(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, query, code: str):
         """Status by code and the owner's last four ID digits; nothing personal."""
-        return views.public_status(db(), runtime().kv, code, query["id_last4"])
+        return views.public_status(request_context(), code, query["id_last4"])
 
 
 @blp.route("/dossiers/<code>/withdraw")
@@ -77,7 +75,7 @@ class Withdraw(MethodView):
     @blp.alt_response(409, response="CONFLICT")
     def post(self, body, code: str):
         """Withdraw a dossier before processing starts."""
-        return actions.withdraw(db(), current_principal(), runtime().id_hasher, code, **body)
+        return actions.withdraw(request_context(), code, **body)
 
 
 @blp.route("/dossiers/<code>/supplement")
@@ -90,4 +88,4 @@ class Supplement(MethodView):
     @blp.alt_response(409, response="CONFLICT")
     def post(self, body, code: str):
         """Hand in the documents the agency asked for; processing resumes."""
-        return actions.supplement(db(), current_principal(), runtime().id_hasher, code, **body)
+        return actions.supplement(request_context(), code, **body)

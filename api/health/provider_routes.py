@@ -3,12 +3,10 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from api.auth import current_principal
 from api.blueprint import Blueprint
-from api.database import db
+from api.context import request_context
 from api.health import schemas
 from api.pagination import page_of
-from api.runtime import runtime
 from models.identity import Role
 from services.health import corrections, provider
 from services.health.batch_shape import ProviderBatchSchema
@@ -28,7 +26,7 @@ class PatientRecords(MethodView):
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     def post(self, batch, national_id: str):
         """Add observations, conditions, allergies, risk factors, immunizations and visits from your facility."""
-        return provider.write_batch(db(), current_principal(), national_id, batch)
+        return provider.write_batch(request_context(), national_id, batch)
 
 
 @blp.route(f"{PATIENT}/summary")
@@ -39,7 +37,7 @@ class PatientSummary(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, query, national_id: str):
         """A patient's summary: needs the patient's consent to your facility, or `emergency_reason`."""
-        return provider.read_summary(db(), current_principal(), runtime().id_hasher, national_id, **query)
+        return provider.read_summary(request_context(), national_id, **query)
 
 
 @blp.route("/correction-requests")
@@ -49,7 +47,7 @@ class FacilityCorrections(MethodView):
     @blp.response(200, page_of(schemas.ProviderCorrectionRequestSchema))
     def get(self, query):
         """Correction requests about entries your facility wrote, newest first."""
-        return corrections.list_for_facility(db(), current_principal(), **query)
+        return corrections.list_for_facility(request_context(), **query)
 
 
 @blp.route("/correction-requests/<int:request_id>/acknowledge")
@@ -60,7 +58,7 @@ class AcknowledgeCorrection(MethodView):
     @blp.alt_response(409, response="CONFLICT")
     def post(self, request_id: int):
         """Confirm the request was received (due within 2 working days)."""
-        return corrections.acknowledge(db(), current_principal(), request_id)
+        return corrections.acknowledge(request_context(), request_id)
 
 
 @blp.route("/correction-requests/<int:request_id>/resolve")
@@ -74,4 +72,4 @@ class ResolveCorrection(MethodView):
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     def post(self, body, request_id: int):
         """Append the correction (`outcome: corrected` with `changes`) or refuse with a `note`."""
-        return corrections.resolve(db(), current_principal(), request_id, **body)
+        return corrections.resolve(request_context(), request_id, **body)

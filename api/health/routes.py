@@ -6,9 +6,8 @@ import json
 from flask import Response
 from flask.views import MethodView
 
-from api.auth import current_principal
 from api.blueprint import Blueprint
-from api.database import db
+from api.context import request_context
 from api.health import provider_routes, schemas
 from api.pagination import page_of
 from models.identity import Role
@@ -26,7 +25,7 @@ class Summary(MethodView):
     @blp.response(200, schemas.SummarySchema)
     def get(self, query):
         """Latest vital signs and lab values, active conditions, allergies, risk factors, last visit."""
-        return citizen.summary(db(), current_principal(), query["subject"])
+        return citizen.summary(request_context(), query["subject"])
 
 
 @blp.route("/me/health/observations")
@@ -36,7 +35,7 @@ class Observations(MethodView):
     @blp.response(200, page_of(schemas.ObservationSchema))
     def get(self, query):
         """Vital signs and lab values, newest first; filter by LOINC `code` and time."""
-        return citizen.observations(db(), current_principal(), **query)
+        return citizen.observations(request_context(), **query)
 
 
 @blp.route("/me/health/observations/<int:observation_id>")
@@ -48,7 +47,7 @@ class OneObservation(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, query, observation_id: int):
         """One observation of the record."""
-        return citizen.entry(db(), current_principal(), query["subject"], "observation", observation_id)
+        return citizen.entry(request_context(), query["subject"], "observation", observation_id)
 
 
 @blp.route("/me/health/encounters")
@@ -58,7 +57,7 @@ class Encounters(MethodView):
     @blp.response(200, page_of(schemas.EncounterSchema))
     def get(self, query):
         """Visits with facility, date, diagnoses (ICD-10) and summary, newest first."""
-        return citizen.encounters(db(), current_principal(), **query)
+        return citizen.encounters(request_context(), **query)
 
 
 @blp.route("/me/health/encounters/<int:encounter_id>")
@@ -70,7 +69,7 @@ class OneEncounter(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, query, encounter_id: int):
         """One visit of the record."""
-        return citizen.entry(db(), current_principal(), query["subject"], "encounter", encounter_id)
+        return citizen.entry(request_context(), query["subject"], "encounter", encounter_id)
 
 
 @blp.route("/me/health/immunizations")
@@ -80,7 +79,7 @@ class Immunizations(MethodView):
     @blp.response(200, page_of(schemas.ImmunizationSchema))
     def get(self, query):
         """Vaccinations: vaccine, date, dose number, facility; newest first."""
-        return citizen.immunizations(db(), current_principal(), **query)
+        return citizen.immunizations(request_context(), **query)
 
 
 @blp.route("/me/health/fhir")
@@ -90,7 +89,7 @@ class Fhir(MethodView):
     @blp.response(200, schemas.FhirBundleSchema, content_type=FHIR_JSON)
     def get(self, query):
         """The whole record as a FHIR R4 Bundle of type collection."""
-        bundle = citizen.fhir_bundle(db(), current_principal(), query["subject"])
+        bundle = citizen.fhir_bundle(request_context(), query["subject"])
         return Response(json.dumps(bundle, ensure_ascii=False), mimetype=FHIR_JSON)
 
 
@@ -101,7 +100,7 @@ class AccessLog(MethodView):
     @blp.response(200, page_of(schemas.AccessLogEntrySchema))
     def get(self, query):
         """Who else read the record (or tried to): facility, staff, purpose, time, emergency."""
-        return citizen.access_entries(db(), current_principal(), **query)
+        return citizen.access_entries(request_context(), **query)
 
 
 @blp.route("/me/health/consents/<string:facility_code>")
@@ -112,7 +111,7 @@ class Consent(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, query, facility_code: str):
         """The facility's consent: status and every version."""
-        return citizen.read_consent(db(), current_principal(), query["subject"], facility_code)
+        return citizen.read_consent(request_context(), query["subject"], facility_code)
 
     @blp.auth(Role.CITIZEN)
     @blp.arguments(schemas.SubjectQuery, location="query")
@@ -122,7 +121,7 @@ class Consent(MethodView):
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     def put(self, query, body, facility_code: str):
         """Let the facility read the record, optionally until `expires_at`."""
-        return citizen.grant_consent(db(), current_principal(), query["subject"], facility_code,
+        return citizen.grant_consent(request_context(), query["subject"], facility_code,
                                      body["expires_at"])
 
     @blp.auth(Role.CITIZEN)
@@ -131,7 +130,7 @@ class Consent(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def delete(self, query, facility_code: str):
         """Withdraw the facility's access at once."""
-        citizen.revoke_consent(db(), current_principal(), query["subject"], facility_code)
+        citizen.revoke_consent(request_context(), query["subject"], facility_code)
 
 
 @blp.route("/me/health/correction-requests")
@@ -141,7 +140,7 @@ class CorrectionRequests(MethodView):
     @blp.response(200, page_of(schemas.CorrectionRequestSchema))
     def get(self, query):
         """The correction requests, newest first, with their deadlines."""
-        return citizen.correction_requests(db(), current_principal(), **query)
+        return citizen.correction_requests(request_context(), **query)
 
     @blp.auth(Role.CITIZEN)
     @blp.idempotent()
@@ -153,7 +152,7 @@ class CorrectionRequests(MethodView):
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     def post(self, query, body):
         """Ask the facility that wrote an entry to correct it (acknowledged in 2, settled in 10 working days)."""
-        return citizen.request_correction(db(), current_principal(), query["subject"], **body)
+        return citizen.request_correction(request_context(), query["subject"], **body)
 
 
 blp.register_blueprint(provider_routes.blp)  # the facility side: /api/v1/providers/..., same tag

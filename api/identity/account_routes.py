@@ -5,9 +5,8 @@ import uuid
 
 from flask.views import MethodView
 
-from api.auth import current_principal
 from api.blueprint import Blueprint
-from api.database import db
+from api.context import request_context
 from api.identity import schemas
 from api.pagination import PageQuery, page_of
 from api.runtime import runtime
@@ -24,7 +23,7 @@ class Me(MethodView):
     @blp.response(200, schemas.AccountSchema)
     def get(self):
         """The signed-in account."""
-        return accounts.current_account(db(), current_principal())
+        return accounts.current_account(request_context())
 
 
 @blp.route("/me/sessions")
@@ -34,9 +33,9 @@ class Sessions(MethodView):
     @blp.response(200, page_of(schemas.SessionSchema))
     def get(self, query):
         """The signed-in devices, newest first."""
-        principal = current_principal()
-        page = runtime().sign_in.list_sessions(db(), principal.account_id, **query)
-        items = [{**vars(s), "current": s.id == principal.session_id} for s in page.items]
+        ctx = request_context()
+        page = runtime().sign_in.list_sessions(ctx, **query)
+        items = [{**vars(s), "current": s.id == ctx.principal.session_id} for s in page.items]
         return {"items": items, "next_cursor": page.next_cursor}
 
 
@@ -47,7 +46,7 @@ class OneSession(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def delete(self, session_id: uuid.UUID):
         """Sign out one device."""
-        runtime().sign_in.end_session(db(), current_principal().account_id, session_id)
+        runtime().sign_in.end_session(request_context(), session_id)
 
 
 @blp.route("/officer/identity-verifications")
@@ -58,5 +57,4 @@ class IdentityChecks(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def post(self, body):
         """Record an in-person check: the citizen's account becomes assurance level 2."""
-        return accounts.verify_in_person(db(), runtime().id_hasher, current_principal(),
-                                         body["national_id"], body["method"])
+        return accounts.verify_in_person(request_context(), body["national_id"], body["method"])

@@ -1,12 +1,10 @@
 """/auth: sign-up with registry match and OTP, sign-in, refresh, logout."""
 from __future__ import annotations
 
-from flask import current_app
 from flask.views import MethodView
 
-from api.auth import current_principal
 from api.blueprint import Blueprint
-from api.database import db
+from api.context import request_context
 from api.identity import schemas
 from api.runtime import runtime
 from services.identity.registration import Applicant
@@ -28,9 +26,9 @@ class Register(MethodView):
     @blp.alt_response(429, response="TOO_MANY_REQUESTS")
     def post(self, applicant):
         """Check the person against the population registry and text an OTP to the phone."""
-        challenge = runtime().registration.start(db(), Applicant(**applicant))
+        challenge = runtime().registration.start(request_context(), Applicant(**applicant))
         body = {"verification_id": challenge.challenge_id, "expires_at": challenge.expires_at}
-        if current_app.config["APP_ENV"] != "production":
+        if not runtime().settings.production:
             body["debug_otp"] = challenge.otp
         return body
 
@@ -45,7 +43,7 @@ class VerifyRegistration(MethodView):
     def post(self, body):
         """Confirm the OTP: the level-1 account is created and signed in."""
         account, pair = runtime().registration.verify(
-            db(), body["verification_id"], body["otp"], body.get("device_name"))
+            request_context(), body["verification_id"], body["otp"], body.get("device_name"))
         return {"account": account, **_token_body(pair)}
 
 
@@ -58,7 +56,7 @@ class Token(MethodView):
     @blp.alt_response(429, response="TOO_MANY_REQUESTS")
     def post(self, body):
         """Sign in with the ID number and password."""
-        pair = runtime().sign_in.sign_in(db(), body["national_id"], body["password"],
+        pair = runtime().sign_in.sign_in(request_context(), body["national_id"], body["password"],
                                          body.get("device_name"))
         return _token_body(pair)
 
@@ -71,7 +69,7 @@ class Refresh(MethodView):
     @blp.alt_response(429, response="TOO_MANY_REQUESTS")
     def post(self, body):
         """Trade a refresh token for a new pair; a spent token ends the whole session."""
-        return _token_body(runtime().sign_in.refresh(db(), body["refresh_token"]))
+        return _token_body(runtime().sign_in.refresh(request_context(), body["refresh_token"]))
 
 
 @blp.route("/logout")
@@ -81,4 +79,4 @@ class Logout(MethodView):
     @blp.alt_response(429, response="TOO_MANY_REQUESTS")
     def post(self):
         """End the current session: its access and refresh tokens stop working at once."""
-        runtime().sign_in.logout(db(), current_principal())
+        runtime().sign_in.logout(request_context())

@@ -8,19 +8,18 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from dataclasses import replace
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, redirect, render_template, request, session, url_for
 
-from api.database import db
+from api.context import request_context
 from api.metrics.routes import csv_attachment
 from api.runtime import runtime
 from models.identity import Role
 from services.errors import DomainError, Forbidden, RateLimited, Unauthenticated, ValidationFailed
 from services.identity.principal import Principal
-from services.metrics.dashboard import dashboard as dashboard_of, default_period
+from services.metrics import analyst
 from services.metrics.export import indicators_csv
-from services.metrics.indicators import city_and_units
-from services.metrics.periods import local_today
 from services.metrics.units import LEVELS
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard", template_folder="templates")
@@ -68,7 +67,7 @@ def _signed_in() -> Principal | None:
             session.clear()
             return None
     try:
-        pair = runtime().sign_in.refresh(db(), session["refresh_token"])
+        pair = runtime().sign_in.refresh(request_context(), session["refresh_token"])
     except DomainError:
         session.clear()
         return None
@@ -89,7 +88,7 @@ def sign_in_form():
 def sign_in():
     try:
         _check_csrf()
-        pair = runtime().sign_in.sign_in(db(), request.form.get("national_id", "").strip(),
+        pair = runtime().sign_in.sign_in(request_context(), request.form.get("national_id", "").strip(),
                                          request.form.get("password", ""), "dashboard")
         if not runtime().tokens.verify(pair.access_token).has_role(*ROLES):
             raise Forbidden("Only analysts and admins can open the dashboard.", code="forbidden_role")
@@ -112,7 +111,7 @@ def sign_out():
         return _form(error.detail, 403)
     principal = _signed_in()
     if principal is not None:
-        runtime().sign_in.logout(db(), principal)
+        runtime().sign_in.logout(replace(request_context(), caller=principal))
     session.clear()
     return redirect(url_for("dashboard.sign_in_form"), code=303)
 
@@ -137,8 +136,7 @@ def csv():
     period = request.args.get("period", "")
     level = request.args.get("level") if request.args.get("level") in LEVELS else "district"
     try:
-        values = city_and_units(db(), period, level, today=local_today(),
-                                threshold=current_app.config["METRICS_SUPPRESSION_THRESHOLD"])
+        values = analyst.city_table(request_context(), period, level)
     except ValidationFailed as error:
         return Response(error.detail, 400, mimetype="text/plain")
     return csv_attachment(indicators_csv(values), f"indicators-{period}.csv")
@@ -149,12 +147,10 @@ def page():
     principal = _analyst()
     if not isinstance(principal, Principal):
         return principal
-    today = local_today()
-    period = request.args.get("period") or default_period(db(), today)
+    period = request.args.get("period")
     level = request.args.get("level") if request.args.get("level") in LEVELS else "district"
     try:
-        view = dashboard_of(db(), period, level, today=today,
-                            threshold=current_app.config["METRICS_SUPPRESSION_THRESHOLD"])
+        view = analyst.dashboard(request_context(), period, level)
     except ValidationFailed as error:
         return render_template("dashboard/page.html", view=None, error=error.detail, period=period,
                                level=level, levels=LEVELS, csrf_token=csrf_token()), 400
@@ -162,6 +158,6 @@ def page():
 
     bars = [(column, charts.indicator_bars(column.code, column.name, view.by_indicator(column.code)))
             for column in view.columns] if view.units else []
-    return render_template("dashboard/page.html", view=view, error=None, period=period, level=level,
+    return render_template("dashboard/page.html", view=view, error=None, period=view.period, level=level,
                            levels=LEVELS, bars=bars, trend=charts.active_users_trend(view.trend),
                            csrf_token=csrf_token())

@@ -41,14 +41,14 @@ class InProcessRollup:
             self._thread.join()
 
     def _run(self) -> None:
-        while not self.stopped.wait(self.app.config["METRICS_ROLLUP_INTERVAL_SECONDS"]):
+        while not self.stopped.wait(self.app.extensions["runtime"].settings.metrics_rollup_interval_seconds):
             self.fold()
 
     def fold(self) -> None:
         rt = self.app.extensions["runtime"]
         try:
             with rt.sessions() as session, session.begin():
-                report = roll_up(session, rt.kv, local_today(), self.app.config["METRICS_REDIS_RETENTION_DAYS"])
+                report = roll_up(session, rt.kv, local_today(), rt.settings.metrics_redis_retention_days)
         except Exception:  # the next interval tries again; the counters stay in the store
             log.exception("in-process metrics rollup failed")
             return
@@ -58,7 +58,7 @@ class InProcessRollup:
 
 def init_app(app: Flask) -> None:
     """Folds in this process only with the in-process store and outside test suites."""
-    if app.config["REDIS_URL"] or app.testing:
+    if app.extensions["runtime"].settings.redis_url or app.testing:
         return
     rollup = InProcessRollup(app)
     app.extensions["metrics_rollup"] = rollup

@@ -1,16 +1,17 @@
 """/metrics: digital-society indicators (JSON or CSV) and folded app usage, for analysts."""
 from __future__ import annotations
 
-from flask import Response, current_app, request
+from flask import Response, request
 from flask.views import MethodView
 
 from api.blueprint import Blueprint
-from api.database import db
+from api.context import request_context
 from api.metrics import schemas
 from models.identity import Role
-from services.metrics import indicators, usage_report
+from services.metrics import analyst
 from services.metrics.export import indicators_csv
-from services.metrics.periods import local_today
+from services.metrics.indicators import IndicatorQuery
+from services.metrics.usage_report import UsageQuery
 
 blp = Blueprint("metrics", __name__, url_prefix="/api/v1/metrics",
                 description="Adoption metrics (analyst, admin)")
@@ -42,9 +43,8 @@ class Indicators(MethodView):
 
         `Accept: text/csv` or `?format=csv` gives the same rows as CSV (UTF-8 with BOM).
         """
-        values = indicators.compute_indicators(
-            db(), indicators.IndicatorQuery(query["period"], query.get("level"), query.get("unit_code")),
-            threshold=current_app.config["METRICS_SUPPRESSION_THRESHOLD"], today=local_today())
+        values = analyst.indicators(
+            request_context(), IndicatorQuery(query["period"], query.get("level"), query.get("unit_code")))
         if _wants_csv(query):
             return csv_attachment(indicators_csv(values), f"indicators-{query['period']}.csv")
         return {"items": values}
@@ -57,5 +57,4 @@ class Usage(MethodView):
     @blp.response(200, schemas.UsageListSchema)
     def get(self, query):
         """Requests and distinct active citizens per unit and feature, by day or month."""
-        return {"items": usage_report.usage_items(db(), usage_report.UsageQuery(**query),
-                                                  today=local_today())}
+        return {"items": analyst.usage(request_context(), UsageQuery(**query))}

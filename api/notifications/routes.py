@@ -5,9 +5,8 @@ import marshmallow as ma
 from flask.views import MethodView
 from marshmallow import validate
 
-from api.auth import current_principal
 from api.blueprint import Blueprint
-from api.database import db
+from api.context import request_context
 from api.pagination import PageQuery
 from services.notifications import inbox
 
@@ -48,7 +47,7 @@ class Inbox(MethodView):
     @blp.response(200, InboxSchema)
     def get(self, query):
         """The inbox, newest first, with the number of unread entries."""
-        result = inbox.list_inbox(db(), current_principal().account_id, **query)
+        result = inbox.list_inbox(request_context(), **query)
         return {"items": result.page.items, "next_cursor": result.page.next_cursor,
                 "unread_count": result.unread}
 
@@ -60,7 +59,7 @@ class MarkRead(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def post(self, notification_id: int):
         """Mark one entry read."""
-        return inbox.mark_read(db(), current_principal().account_id, notification_id)
+        return inbox.mark_read(request_context(), notification_id)
 
 
 @blp.route("/devices")
@@ -70,4 +69,4 @@ class Devices(MethodView):
     @blp.response(201, DeviceSchema)
     def post(self, device):
         """Register this phone's push token."""
-        return inbox.register_device(db(), current_principal().account_id, **device)
+        return inbox.register_device(request_context(), **device)

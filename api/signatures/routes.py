@@ -4,11 +4,10 @@ from __future__ import annotations
 from flask import Response
 from flask.views import MethodView
 
-from api.auth import current_principal
-from api.database import db
+from api.context import request_context
 from api.pagination import PageQuery, page_of
 from api.runtime import runtime
-from api.signatures import parts, schemas
+from api.signatures import schemas
 from api.signatures.multipart import MultipartBlueprint
 from models.identity import Role
 from services.signatures import catalogues, certificates, requests, signing, verification
@@ -25,7 +24,7 @@ class Providers(MethodView):
     @blp.response(200, page_of(schemas.ProviderSchema))
     def get(self, query):
         """Certificate authorities taking part in the free programme."""
-        return catalogues.list_providers(db(), **query)
+        return catalogues.list_providers(request_context(), **query)
 
 
 @blp.route("/service-counters")
@@ -34,7 +33,7 @@ class Counters(MethodView):
     @blp.response(200, page_of(schemas.CounterSchema))
     def get(self, query):
         """One-stop counters where identity is checked in person."""
-        return catalogues.list_counters(db(), **query)
+        return catalogues.list_counters(request_context(), **query)
 
 
 @blp.route("/signature-requests")
@@ -47,7 +46,7 @@ class NewRequest(MethodView):
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     def post(self, body):
         """Ask for a free signature certificate and book the in-person check."""
-        return requests.submit(db(), current_principal(), **body)
+        return requests.submit(request_context(), **body)
 
 
 @blp.route("/me/signature-requests")
@@ -57,7 +56,7 @@ class MyRequests(MethodView):
     @blp.response(200, page_of(schemas.RequestSchema))
     def get(self, query):
         """My signature requests with their status history, newest first."""
-        return requests.list_mine(db(), current_principal().account_id, **query)
+        return requests.list_mine(request_context(), **query)
 
 
 @blp.route("/signature-requests/<int:request_id>")
@@ -68,7 +67,7 @@ class OneRequest(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, request_id: int):
         """One request with its history (owner, or an officer of its counter)."""
-        return requests.get(db(), current_principal(), request_id)
+        return requests.get(request_context(), request_id)
 
 
 @blp.route("/signature-requests/<int:request_id>/cancel")
@@ -79,7 +78,7 @@ class Cancel(MethodView):
     @blp.alt_response(409, response="CONFLICT")
     def post(self, request_id: int):
         """Cancel my request (only before approval)."""
-        return requests.cancel(db(), current_principal(), request_id)
+        return requests.cancel(request_context(), request_id)
 
 
 @blp.route("/officer/signature-requests")
@@ -89,7 +88,7 @@ class Queue(MethodView):
     @blp.response(200, page_of(schemas.RequestSchema))
     def get(self, query):
         """The queue of my counter, by status and appointment day."""
-        return requests.queue(db(), current_principal(), day=query.pop("date", None), **query)
+        return requests.queue(request_context(), day=query.pop("date", None), **query)
 
 
 @blp.route("/signature-requests/<int:request_id>/approve")
@@ -102,8 +101,8 @@ class Approve(MethodView):
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     def post(self, body, request_id: int):
         """The person was checked in person: level 2, and the CA issues the certificate."""
-        sig = parts()
-        return requests.approve(db(), sig.authority, sig.vault, current_principal(), request_id, **body)
+        rt = runtime()
+        return requests.approve(request_context(), rt.authority, rt.vault, request_id, **body)
 
 
 @blp.route("/signature-requests/<int:request_id>/reject")
@@ -115,7 +114,7 @@ class Reject(MethodView):
     @blp.alt_response(409, response="CONFLICT")
     def post(self, body, request_id: int):
         """Refuse the request, with a reason the citizen reads."""
-        return requests.reject(db(), current_principal(), request_id, body["reason"])
+        return requests.reject(request_context(), request_id, body["reason"])
 
 
 @blp.route("/me/certificates")
@@ -125,7 +124,7 @@ class MyCertificates(MethodView):
     @blp.response(200, page_of(schemas.CertificateSchema))
     def get(self, query):
         """My certificates, newest first; the status is computed from the dates."""
-        return certificates.list_mine(db(), current_principal().account_id, **query)
+        return certificates.list_mine(request_context(), **query)
 
 
 @blp.route("/certificates/<string:serial>/revoke")
@@ -137,7 +136,7 @@ class Revoke(MethodView):
     @blp.alt_response(409, response="CONFLICT")
     def post(self, body, serial: str):
         """Revoke a certificate (its holder, or an officer at any counter); staff see the ID number masked."""
-        return certificates.revoke(db(), current_principal(), serial, body["reason"])
+        return certificates.revoke(request_context(), serial, body["reason"])
 
 
 @blp.route("/certificates/<string:serial>/renew")
@@ -149,8 +148,8 @@ class Renew(MethodView):
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     def post(self, serial: str):
         """A new certificate from 30 days before expiry, without a counter visit."""
-        sig = parts()
-        return certificates.renew(db(), sig.authority, sig.vault, current_principal(), serial)
+        rt = runtime()
+        return certificates.renew(request_context(), rt.authority, rt.vault, serial)
 
 
 @blp.route("/ca/crl")
@@ -158,7 +157,7 @@ class RevocationList(MethodView):
     @blp.response(200, {"type": "string", "format": "binary"}, content_type=CRL)
     def get(self):
         """The issuing CA's current CRL (DER)."""
-        crl = certificates.current_crl(db(), parts().authority)
+        crl = certificates.current_crl(request_context(), runtime().authority)
         return Response(crl, mimetype=CRL, headers={"Cache-Control": "public, max-age=300",
                                                     "Content-Disposition": 'attachment; filename="ihanoi-ca.crl"'})
 
@@ -170,10 +169,10 @@ class Challenges(MethodView):
     @blp.alt_response(409, response="CONFLICT")
     def post(self):
         """Text a one-time signing code to my phone."""
-        started = signing.start(db(), parts().challenges, runtime().sms, current_principal())
+        started = signing.start(request_context(), runtime().signing_challenges, runtime().sms)
         body = {"challenge_id": started.challenge.challenge_id, "expires_at": started.challenge.expires_at,
                 "certificate_serial": started.certificate_serial}
-        if parts().expose_otp:
+        if not runtime().settings.production:
             body["debug_otp"] = started.challenge.otp
         return body
 
@@ -189,10 +188,10 @@ class Sign(MethodView):
     @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
     def post(self, form):
         """Sign an uploaded PDF (PAdES) with my key, using the code texted to me."""
-        sig, upload = parts(), form["file"]
-        signed = signing.sign(db(), sig.authority, sig.vault, sig.challenges, current_principal(),
+        rt, upload = runtime(), form["file"]
+        signed = signing.sign(request_context(), rt.authority, rt.vault, rt.signing_challenges,
                               challenge_id=form["challenge_id"], otp=form["otp"], data=upload.read(),
-                              filename=upload.filename, max_bytes=sig.max_pdf_bytes)
+                              filename=upload.filename, max_bytes=rt.settings.signature_max_pdf_bytes)
         return Response(signed.content, mimetype=PDF, headers={
             "Content-Disposition": f'attachment; filename="{_ascii(signed.filename)}"',
             "X-Certificate-Serial": signed.certificate_serial})
@@ -206,7 +205,8 @@ class Verify(MethodView):
     @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
     def post(self, files):
         """Check the signatures of a PDF: intact, chained to the city CA, not revoked when signed."""
-        return verification.verify(db(), parts().authority, files["file"].read(), max_bytes=parts().max_pdf_bytes)
+        return verification.verify(request_context(), runtime().authority, files["file"].read(),
+                                   max_bytes=runtime().settings.signature_max_pdf_bytes)
 
 
 def _ascii(name: str) -> str:

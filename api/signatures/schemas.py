@@ -6,8 +6,8 @@ from flask_smorest.fields import Upload
 from marshmallow import validate
 
 from api.pagination import PageQuery
+from api.runtime import runtime
 from models.signatures import SignatureRequestStatus
-from services import clock
 from services.identity import national_id as cccd
 from services.signatures import certificates
 from services.signatures.authority import REVOCATION_REASONS
@@ -102,7 +102,7 @@ class CertificateSchema(ma.Schema):
     pem = ma.fields.String(allow_none=True, metadata={"description": "The holder's only (null for an officer)"})
     valid_from = ma.fields.DateTime()
     valid_to = ma.fields.DateTime()
-    status = ma.fields.Function(lambda c: certificates.status_of(c, clock.utcnow()),
+    status = ma.fields.Function(lambda c: certificates.status_of(c, runtime().clock.now()),
                                 metadata={"description": "valid, revoked or expired (computed)"})
     renewable_from = ComputedDateTime(lambda c: c.valid_to - certificates.RENEWAL_WINDOW)
     revoked_at = ma.fields.DateTime(allow_none=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -13,11 +14,11 @@ from sqlalchemy.orm import Session
 from models.dossiers import Dossier, DossierChannel, DossierStatus as S, Procedure
 from models.identity import PrincipalKind, Role
 from models.reference import Resident
-from services import clock
+from services.clock import clock
+from services.context import Context
 from services.demo.people import CHILD, CITIZEN
 from services.dossiers import actions, deadlines, submission
 from services.identity.accounts import find_account
-from services.identity.national_id import NationalIdHasher
 from services.identity.principal import AGENCY_SYSTEM, Principal
 from services.reference.file_kinds import import_clean_file
 
@@ -56,12 +57,8 @@ EXTENDED = ("2.000488", 2, "Sở Tư pháp thành thật xin lỗi: hồ sơ c�
 @contextmanager
 def _clock_at(moment: datetime) -> Iterator[None]:
     """Write the demo history as if it happened over the past weeks."""
-    original = clock.utcnow
-    clock.utcnow = lambda: moment
-    try:
+    with clock.frozen_at(moment):
         yield
-    finally:
-        clock.utcnow = original
 
 
 def load_catalogue(session: Session) -> None:
@@ -69,43 +66,44 @@ def load_catalogue(session: Session) -> None:
     import_clean_file(session, CATALOGUE, "procedures")
 
 
-def _tell(session: Session, id_hasher: NationalIdHasher, owner: Principal, code: str, agency: str,
+def _tell(ctx: Context, owner: Principal, code: str, agency: str,
           story: list[tuple[float, S, str | None, list[str] | None]], now: datetime) -> str | None:
-    agency_system = Principal(kind=PrincipalKind.AGENCY_KEY, roles=(AGENCY_SYSTEM,), agency_code=agency)
+    as_owner = replace(ctx, caller=owner)
+    as_agency = replace(ctx, caller=Principal(kind=PrincipalKind.AGENCY_KEY, roles=(AGENCY_SYSTEM,),
+                                              agency_code=agency))
     dossier_code = None
     for days_ago, state, note, missing in story:
         with _clock_at(now - timedelta(days=days_ago)):
             if state == S.SUBMITTED:
-                dossier_code = submission.submit_online(session, owner, id_hasher, procedure_code=code,
-                                                        form=FORMS[code]).code
+                dossier_code = submission.submit_online(as_owner, procedure_code=code, form=FORMS[code]).code
             elif state == S.WITHDRAWN:
-                actions.withdraw(session, owner, id_hasher, dossier_code, reason=note)
+                actions.withdraw(as_owner, dossier_code, reason=note)
             else:
-                actions.transition(session, agency_system, id_hasher, dossier_code, to=state, note=note,
-                                   missing_documents=missing)
+                actions.transition(as_agency, dossier_code, to=state, note=note, missing_documents=missing)
     return dossier_code
 
 
-def seed_dossiers(session: Session, id_hasher: NationalIdHasher) -> None:
+def seed_dossiers(ctx: Context) -> None:
     """The catalogue, and once only, the demo citizen's dossiers (skipped if she has any)."""
+    session = ctx.session
     load_catalogue(session)
-    account = find_account(session, id_hasher, CITIZEN.national_id)
+    account = find_account(session, ctx.id_hasher, CITIZEN.national_id)
     resident = session.scalar(select(Resident).where(Resident.national_id == CITIZEN.national_id))
     if account is None or resident is None or session.scalar(
             select(func.count()).select_from(Dossier).where(Dossier.owner_resident_id == resident.id)):
         return
     owner = Principal(kind=PrincipalKind.ACCOUNT, account_id=account.id, roles=(Role.CITIZEN,), assurance_level=1)
-    now = clock.utcnow()
-    codes = {code: _tell(session, id_hasher, owner, code, session.get(Procedure, code).agency_code,
+    now = ctx.clock.now()
+    codes = {code: _tell(ctx, owner, code, session.get(Procedure, code).agency_code,
                          story, now) for code, story in STORIES}
     procedure, days_ago, apology = EXTENDED
     dossier = session.scalar(select(Dossier).where(Dossier.code == codes[procedure]))
     with _clock_at(now - timedelta(days=days_ago)):
-        actions.extend(session, Principal(kind=PrincipalKind.AGENCY_KEY, agency_code=dossier.agency_code), id_hasher,
+        actions.extend(replace(ctx, caller=Principal(kind=PrincipalKind.AGENCY_KEY, agency_code=dossier.agency_code)),
                        dossier.code, new_due_at=deadlines.expected_due(max(dossier.due_at, now), 3), apology=apology)
     # A dossier handed in at the ward's police counter on paper.
     with _clock_at(now - timedelta(days=3)):
         submission.register_received(
-            session, Principal(kind=PrincipalKind.AGENCY_KEY, agency_code="002.05.01.H26"), id_hasher,
+            replace(ctx, caller=Principal(kind=PrincipalKind.AGENCY_KEY, agency_code="002.05.01.H26")),
             national_id=CITIZEN.national_id, procedure_code="1.004194", channel=DossierChannel.COUNTER,
             note="Tiếp nhận tại bộ phận một cửa Công an phường Dịch Vọng.")

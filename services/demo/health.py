@@ -7,10 +7,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy.orm import Session
 
 from models.identity import Role
-from services.identity.national_id import NationalIdHasher
+from services.context import Context
 from services.identity.passwords import Passwords
 from services.demo.people import CHILD, CITIZEN, DemoPerson, seed_people
 from services.demo.reference import seed_facilities
@@ -97,9 +96,10 @@ def _child_batch() -> dict[str, Any]:
     }
 
 
-def seed_health(session: Session, id_hasher: NationalIdHasher, passwords: Passwords) -> None:
+def seed_health(ctx: Context, passwords: Passwords) -> None:
+    session = ctx.session
     seed_facilities(session)
-    seed_people(session, id_hasher, passwords, [DOCTOR])
+    seed_people(ctx, passwords, [DOCTOR])
     report = HealthImport(session).run(enumerate([_citizen_batch(), _child_batch()], start=1))
     if report.errors:
         raise ValueError(f"demo health data: {report.errors[0].reason}")

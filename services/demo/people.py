@@ -4,12 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy.orm import Session
 
 from models.identity import Account, AccountStatus, Role
-from services.clock import utcnow
+from services.context import Context
 from services.identity import accounts
-from services.identity.national_id import NationalIdHasher
 from services.identity.passwords import Passwords
 from services.reference.residents import load_residents
 
@@ -43,9 +41,9 @@ ADMIN = DemoPerson("001075003333", "Phạm Quốc Hùng", date(1975, 1, 9), "mal
 PEOPLE = [CITIZEN, CHILD, OFFICER, ANALYST, ADMIN]
 
 
-def seed_people(session: Session, id_hasher: NationalIdHasher, passwords: Passwords,
-                people: list[DemoPerson] = PEOPLE) -> None:
+def seed_people(ctx: Context, passwords: Passwords, people: list[DemoPerson] = PEOPLE) -> None:
     """Put the demo people in the registry and give those with a password an account."""
+    session, id_hasher = ctx.session, ctx.id_hasher
     load_residents(session, [{
         "national_id": p.national_id, "full_name": p.full_name, "date_of_birth": p.date_of_birth,
         "sex": p.sex, "district_code": p.district_code,
@@ -59,9 +57,9 @@ def seed_people(session: Session, id_hasher: NationalIdHasher, passwords: Passwo
                 full_name=person.full_name, date_of_birth=person.date_of_birth, sex=person.sex,
                 district_code=person.district_code, phone=person.phone,
                 password_hash=passwords.hash(person.password), role=Role.CITIZEN, assurance_level=1,
-                status=AccountStatus.ACTIVE, created_at=utcnow()))
+                status=AccountStatus.ACTIVE, created_at=ctx.clock.now()))
         else:
-            accounts.create_staff(session, id_hasher, passwords, role=person.role,
+            accounts.create_staff(ctx, passwords, role=person.role,
                                   national_id=person.national_id, full_name=person.full_name,
                                   password=person.password, agency_code=person.agency_code,
                                   facility_code=person.facility_code)

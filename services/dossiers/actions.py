@@ -4,56 +4,49 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from models.dossiers import DossierExtension, DossierStatus
-from services import clock
+from services.context import Context
 from services.dossiers import notices, views
 from services.dossiers.actors import agency_actor, check_agency, owner_actor
 from services.dossiers.forms import check_form
 from services.dossiers.states import CLOSED
 from services.dossiers.transitions import lock_dossier, move, require_move
 from services.errors import Conflict, ValidationFailed
-from services.identity.national_id import NationalIdHasher
-from services.identity.principal import Principal
 
 
-def withdraw(session: Session, principal: Principal, id_hasher: NationalIdHasher, code: str, *,
-             reason: str | None = None) -> views.DossierDetail:
-    dossier = lock_dossier(session, code)
-    move(session, dossier, DossierStatus.WITHDRAWN, owner_actor(session, dossier, principal), id_hasher, note=reason)
-    return views.detail(session, dossier, staff=False)
+def withdraw(ctx: Context, code: str, *, reason: str | None = None) -> views.DossierDetail:
+    dossier = lock_dossier(ctx.session, code)
+    move(ctx, dossier, DossierStatus.WITHDRAWN, owner_actor(ctx, dossier), note=reason)
+    return views.detail(ctx.session, dossier, staff=False)
 
 
-def supplement(session: Session, principal: Principal, id_hasher: NationalIdHasher, code: str, *,
-               documents: list[str], note: str | None = None,
+def supplement(ctx: Context, code: str, *, documents: list[str], note: str | None = None,
                form: dict[str, Any] | None = None) -> views.DossierDetail:
     """The owner hands in what was asked for; processing resumes (its clock too)."""
-    dossier = lock_dossier(session, code)
-    actor = owner_actor(session, dossier, principal)
+    dossier = lock_dossier(ctx.session, code)
+    actor = owner_actor(ctx, dossier)
     require_move(dossier, DossierStatus.PROCESSING, actor)
     if form is not None:
         check_form(dossier.procedure.form_schema, form)
         dossier.form = form
     supplied = "Đã bổ sung: " + "; ".join(d.strip() for d in documents if d.strip())
-    move(session, dossier, DossierStatus.PROCESSING, actor, id_hasher,
+    move(ctx, dossier, DossierStatus.PROCESSING, actor,
          note="\n".join(part for part in (supplied, (note or "").strip()) if part))
-    return views.detail(session, dossier, staff=False)
+    return views.detail(ctx.session, dossier, staff=False)
 
 
-def transition(session: Session, principal: Principal, id_hasher: NationalIdHasher, code: str, *, to: str,
-               note: str | None = None, missing_documents: list[str] | None = None) -> views.DossierDetail:
-    actor = agency_actor(principal)
-    dossier = lock_dossier(session, code)
+def transition(ctx: Context, code: str, *, to: str, note: str | None = None,
+               missing_documents: list[str] | None = None) -> views.DossierDetail:
+    actor = agency_actor(ctx.principal)
+    dossier = lock_dossier(ctx.session, code)
     check_agency(dossier, actor)
-    move(session, dossier, to, actor, id_hasher, note=note, missing_documents=missing_documents)
-    return views.detail(session, dossier, staff=True)
+    move(ctx, dossier, to, actor, note=note, missing_documents=missing_documents)
+    return views.detail(ctx.session, dossier, staff=True)
 
 
-def extend(session: Session, principal: Principal, id_hasher: NationalIdHasher, code: str, *,
-           new_due_at: datetime, apology: str) -> views.DossierDetail:
+def extend(ctx: Context, code: str, *, new_due_at: datetime, apology: str) -> views.DossierDetail:
     """A later due date, only with an apology letter to the citizen; on_time is unaffected."""
-    actor = agency_actor(principal)
+    session, now, actor = ctx.session, ctx.clock.now(), agency_actor(ctx.principal)
     dossier = lock_dossier(session, code)
     check_agency(dossier, actor)
     if dossier.status in CLOSED:
@@ -63,15 +56,15 @@ def extend(session: Session, principal: Principal, id_hasher: NationalIdHasher, 
         errors["apology"] = ["The apology letter to the citizen is required."]
     if new_due_at <= dossier.due_at:
         errors["new_due_at"] = [f"Must be after the current due date {dossier.due_at.isoformat()}."]
-    elif new_due_at <= clock.utcnow():
+    elif new_due_at <= now:
         errors["new_due_at"] = ["Must be in the future."]
     if errors:
         raise ValidationFailed("The extension is not valid.", errors=errors, code="invalid_extension")
     session.add(DossierExtension(dossier_id=dossier.id, previous_due_at=dossier.due_at,
                                  new_due_at=new_due_at, apology=apology.strip(), actor_kind=actor.kind,
                                  actor_account_id=actor.account_id, actor_agency_code=actor.agency_code,
-                                 created_at=clock.utcnow()))
-    dossier.due_at, dossier.updated_at = new_due_at, clock.utcnow()
-    notices.due_date_extended(session, dossier, id_hasher, apology=apology.strip())
+                                 created_at=now))
+    dossier.due_at, dossier.updated_at = new_due_at, now
+    notices.due_date_extended(ctx, dossier, apology=apology.strip())
     session.flush()
     return views.detail(session, dossier, staff=True)

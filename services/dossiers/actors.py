@@ -10,7 +10,9 @@ from sqlalchemy.orm import Session
 from models.dossiers import Dossier, DossierActorKind
 from models.identity import Account, PrincipalKind, Role
 from models.reference import Resident
+from services.context import Context
 from services.errors import Forbidden, NotFound
+from services.identity.accounts import find_account
 from services.identity.principal import Principal
 
 
@@ -39,22 +41,23 @@ def resident_of(session: Session, account: Account) -> Resident | None:
     return session.scalar(select(Resident).where(Resident.national_id == account.national_id))
 
 
-def is_owner(session: Session, dossier: Dossier, account_id: uuid.UUID | None) -> bool:
-    """True for the dossier's account, or the account of its registry owner (linked on the way)."""
-    if account_id is None:
-        return False
-    if dossier.owner_account_id is not None:
-        return dossier.owner_account_id == account_id
-    account = session.get(Account, account_id)
-    resident = resident_of(session, account) if account is not None else None
-    if resident is None or resident.id != dossier.owner_resident_id:
-        return False
-    dossier.owner_account_id = account_id
-    return True
+def owner_account_id(ctx: Context, dossier: Dossier) -> uuid.UUID | None:
+    """The owner's citizen account; a dossier filed at a counter is linked once its owner has one."""
+    if dossier.owner_account_id is None:
+        resident = ctx.session.get(Resident, dossier.owner_resident_id)
+        account = find_account(ctx.session, ctx.id_hasher, resident.national_id) if resident else None
+        if account is not None and account.role == Role.CITIZEN:
+            dossier.owner_account_id = account.id
+    return dossier.owner_account_id
 
 
-def owner_actor(session: Session, dossier: Dossier, principal: Principal) -> Actor:
-    """The owner acting; anyone else is told there is no such dossier."""
-    if principal.kind != PrincipalKind.ACCOUNT or not is_owner(session, dossier, principal.account_id):
+def is_owner(ctx: Context, dossier: Dossier, account_id: uuid.UUID | None) -> bool:
+    return account_id is not None and owner_account_id(ctx, dossier) == account_id
+
+
+def owner_actor(ctx: Context, dossier: Dossier) -> Actor:
+    """The caller acting as the owner; anyone else is told there is no such dossier."""
+    principal = ctx.principal
+    if principal.kind != PrincipalKind.ACCOUNT or not is_owner(ctx, dossier, principal.account_id):
         raise NotFound("No such dossier.", code="dossier_not_found")
     return Actor(DossierActorKind.OWNER, principal.account_id)

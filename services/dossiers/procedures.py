@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from models.dossiers import OnlineLevel, Procedure
 from services.bulk import upsert
-from services import clock
+from services.clock import clock
+from services.context import Context
 from services.errors import ValidationFailed
 from services.reference import fields
 from services.reference.file_import import RowRejected
@@ -65,13 +66,13 @@ def procedure_parser(agency_codes: set[str]) -> Callable[[Any], dict[str, Any]]:
 
 
 def load_procedures(session: Session, procedures: list[dict[str, Any]]) -> None:
-    now = clock.utcnow()
+    now = clock.now()
     rows = [{**p, "search_text": fold(f"{p['code']} {p['name']}"), "updated_at": now} for p in procedures]
     upsert(session, Procedure.__table__, rows, key=["code"],
            compare=["name", "agency_code", "online_level", "processing_days", "fee", "form_schema"])
 
 
-def search(session: Session, *, q: str | None, agency_code: str | None, limit: int,
+def search(ctx: Context, *, q: str | None, agency_code: str | None, limit: int,
            cursor: str | None) -> Page[Procedure]:
     stmt = select(Procedure)
     if agency_code:
@@ -79,7 +80,7 @@ def search(session: Session, *, q: str | None, agency_code: str | None, limit: i
     if q:
         escaped = fold(q).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         stmt = stmt.where(Procedure.search_text.like(f"%{escaped}%", escape="\\"))
-    return paginate(session, stmt, [Procedure.code], limit=limit, cursor=cursor, descending=False)
+    return paginate(ctx.session, stmt, [Procedure.code], limit=limit, cursor=cursor, descending=False)
 
 
 def get_procedure(session: Session, code: str) -> Procedure:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from models.dossiers import Dossier, DossierActorKind, DossierChannel, DossierStatus, Procedure
 from models.identity import Role
 from models.reference import Resident
-from services import clock
+from services.context import Context
 from services.dossiers import codes, deadlines, notices, views
 from services.dossiers.actors import Actor, agency_actor, resident_of
 from services.dossiers.forms import check_form
@@ -18,14 +18,13 @@ from services.dossiers.transitions import record
 from services.errors import Conflict, Forbidden, ValidationFailed
 from services.identity import national_id as cccd
 from services.identity.accounts import current_account, find_account
-from services.identity.principal import Principal
 
 AGENCY_CHANNELS = (DossierChannel.COUNTER, DossierChannel.POST)
 
 
-def _new_dossier(session: Session, procedure: Procedure, resident: Resident, *, channel: DossierChannel,
+def _new_dossier(ctx: Context, procedure: Procedure, resident: Resident, *, channel: DossierChannel,
                  form: dict[str, Any], account_id, status: DossierStatus) -> Dossier:
-    now = clock.utcnow()
+    session, now = ctx.session, ctx.clock.now()
     due = deadlines.expected_due(now, procedure.processing_days)
     dossier = Dossier(code=codes.next_code(session, procedure.agency_code, now),
                       procedure_code=procedure.code, agency_code=procedure.agency_code,
@@ -38,19 +37,19 @@ def _new_dossier(session: Session, procedure: Procedure, resident: Resident, *, 
     return dossier
 
 
-def submit_online(session: Session, principal: Principal, id_hasher: cccd.NationalIdHasher, *,
-                  procedure_code: str, form: dict[str, Any]) -> views.DossierDetail:
+def submit_online(ctx: Context, *, procedure_code: str, form: dict[str, Any]) -> views.DossierDetail:
     """A citizen files a dossier; `due_at` is an estimate until the agency receives it."""
-    account = current_account(session, principal)
+    session = ctx.session
+    account = current_account(ctx)
     resident = resident_of(session, account)
     if resident is None:
         raise Conflict("Your account is not in the population registry.", code="not_in_registry")
     procedure = get_procedure(session, procedure_code)
     check_form(procedure.form_schema, form)
-    dossier = _new_dossier(session, procedure, resident, channel=DossierChannel.ONLINE, form=form,
+    dossier = _new_dossier(ctx, procedure, resident, channel=DossierChannel.ONLINE, form=form,
                            account_id=account.id, status=DossierStatus.SUBMITTED)
     record(session, dossier, None, Actor(DossierActorKind.OWNER, account.id))
-    notices.status_changed(session, dossier, id_hasher, note=None, missing_documents=None)
+    notices.status_changed(ctx, dossier, note=None, missing_documents=None)
     return views.detail(session, dossier, staff=False)
 
 
@@ -62,11 +61,10 @@ def _registry_resident(session: Session, national_id: str) -> Resident:
     return resident
 
 
-def register_received(session: Session, principal: Principal, id_hasher: cccd.NationalIdHasher, *,
-                      national_id: str, procedure_code: str, channel: str,
+def register_received(ctx: Context, *, national_id: str, procedure_code: str, channel: str,
                       form: dict[str, Any] | None = None, note: str | None = None) -> views.DossierDetail:
     """An agency registers a dossier handed in at its counter or sent by post: received now."""
-    actor = agency_actor(principal)
+    session, actor = ctx.session, agency_actor(ctx.principal)
     if channel not in AGENCY_CHANNELS:
         raise ValidationFailed.on_field("channel", f"One of {', '.join(AGENCY_CHANNELS)}.")
     resident = _registry_resident(session, national_id)
@@ -75,11 +73,11 @@ def register_received(session: Session, principal: Principal, id_hasher: cccd.Na
         raise Forbidden("Another agency decides this procedure.", code="other_agency")
     if form:
         check_form(procedure.form_schema, form)
-    account = find_account(session, id_hasher, national_id)
-    dossier = _new_dossier(session, procedure, resident, channel=DossierChannel(channel), form=form or {},
+    account = find_account(session, ctx.id_hasher, national_id)
+    dossier = _new_dossier(ctx, procedure, resident, channel=DossierChannel(channel), form=form or {},
                            account_id=account.id if account and account.role == Role.CITIZEN else None,
                            status=DossierStatus.RECEIVED)
     note = (note or "").strip() or None
     record(session, dossier, None, actor, note=note)
-    notices.status_changed(session, dossier, id_hasher, note=note, missing_documents=None)
+    notices.status_changed(ctx, dossier, note=note, missing_documents=None)
     return views.detail(session, dossier, staff=True)

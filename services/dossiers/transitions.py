@@ -11,12 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.dossiers import Dossier, DossierEvent, DossierStatus
-from services import clock, state_machine
+from services import state_machine
+from services.clock import clock
+from services.context import Context
 from services.dossiers import deadlines, notices
 from services.dossiers.actors import Actor
 from services.dossiers.states import DECIDED, DOSSIERS, NOTE_REQUIRED
 from services.errors import NotFound, ValidationFailed
-from services.identity.national_id import NationalIdHasher
 
 
 def lock_dossier(session: Session, code: str) -> Dossier:
@@ -62,21 +63,21 @@ def _who(actor: Actor) -> dict:
 def record(session: Session, dossier: Dossier, from_status: DossierStatus | None, actor: Actor, *,
            note: str | None = None, missing_documents: list[str] | None = None) -> DossierEvent:
     """The history row of a dossier reaching its current status (from None: it was filed)."""
-    return state_machine.record(session, DOSSIERS, dossier, from_status, actor.kind, now=clock.utcnow(),
+    return state_machine.record(session, DOSSIERS, dossier, from_status, actor.kind, now=clock.now(),
                                 note=note, missing_documents=missing_documents, **_who(actor))
 
 
-def move(session: Session, dossier: Dossier, to: DossierStatus, actor: Actor, id_hasher: NationalIdHasher, *,
+def move(ctx: Context, dossier: Dossier, to: DossierStatus, actor: Actor, *,
          note: str | None = None, missing_documents: list[str] | None = None) -> Dossier:
     """Move a locked dossier to `to`: history row and owner notification, or nothing at all."""
     require_move(dossier, to, actor)  # a refused move is 409 before a missing reason is 422
     documents = _check_reasons(to, note, missing_documents)
     note = (note or "").strip() or None
-    now = clock.utcnow()
+    session, now = ctx.session, ctx.clock.now()
     previous = dossier.status
     state_machine.move(session, DOSSIERS, dossier, to, actor.kind, now=now, note=note,
                        missing_documents=documents, **_who(actor))
     _apply_deadlines(dossier, previous, to, now)
-    notices.status_changed(session, dossier, id_hasher, note=note, missing_documents=documents)
+    notices.status_changed(ctx, dossier, note=note, missing_documents=documents)
     session.flush()
     return dossier

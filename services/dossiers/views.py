@@ -6,21 +6,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-import redis
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from models.dossiers import Dossier, DossierEvent, DossierExtension, DossierStatus
 from models.identity import Role
 from models.reference import Resident
-from services import clock
+from services.clock import clock
+from services.context import Context
 from services.dossiers import deadlines
 from services.dossiers.actors import is_owner, resident_of
 from services.dossiers.states import PORTAL_STATUS, STATE_LABELS
 from services.errors import NotFound
 from services.identity import national_id as cccd
 from services.identity.accounts import current_account
-from services.identity.principal import Principal
 from services.pagination import Page, paginate
 
 PUBLIC_MISSES_ALLOWED = 10  # wrong last-4 guesses per code and hour before lookups stop answering
@@ -63,7 +62,7 @@ def summary(dossier: Dossier, now: datetime | None = None) -> DossierSummary:
         status_label=STATE_LABELS[dossier.status], portal_status=PORTAL_STATUS[dossier.status],
         submitted_at=dossier.submitted_at, received_at=dossier.received_at, due_at=dossier.due_at,
         finished_at=dossier.finished_at, on_time=dossier.on_time,
-        is_overdue=deadlines.is_overdue(dossier, now or clock.utcnow()))
+        is_overdue=deadlines.is_overdue(dossier, now or clock.now()))
 
 
 def _timeline(session: Session, dossier: Dossier) -> list[dict[str, Any]]:
@@ -97,22 +96,24 @@ def detail(session: Session, dossier: Dossier, *, staff: bool) -> DossierDetail:
         timeline=timeline, extensions=_extensions(session, dossier))
 
 
-def for_viewer(session: Session, principal: Principal, code: str) -> DossierDetail:
+def for_viewer(ctx: Context, code: str) -> DossierDetail:
     """The owner, or an officer of the dossier's agency (API.md); anyone else: 404."""
+    session, principal = ctx.session, ctx.principal
     dossier = session.scalar(select(Dossier).where(Dossier.code == code))
     if dossier is not None:
         if principal.has_role(Role.OFFICER):
             if principal.agency_code == dossier.agency_code:
                 return detail(session, dossier, staff=True)
-        elif is_owner(session, dossier, principal.account_id):
+        elif is_owner(ctx, dossier, principal.account_id):
             return detail(session, dossier, staff=False)
     raise NotFound("No such dossier.", code="dossier_not_found")
 
 
-def list_mine(session: Session, principal: Principal, *, status: str | None, limit: int,
+def list_mine(ctx: Context, *, status: str | None, limit: int,
               cursor: str | None) -> Page[DossierSummary]:
     """The signed-in citizen's dossiers, newest first, including those filed at a counter."""
-    resident = resident_of(session, current_account(session, principal))
+    session = ctx.session
+    resident = resident_of(session, current_account(ctx))
     if resident is None:
         return Page([], None)
     stmt = (select(Dossier).options(joinedload(Dossier.procedure, innerjoin=True))
@@ -120,11 +121,11 @@ def list_mine(session: Session, principal: Principal, *, status: str | None, lim
     if status:
         stmt = stmt.where(Dossier.status == status)
     page = paginate(session, stmt, [Dossier.submitted_at, Dossier.id], limit=limit, cursor=cursor)
-    now = clock.utcnow()
+    now = ctx.clock.now()
     return Page([summary(d, now) for d in page.items], page.next_cursor)
 
 
-def public_status(session: Session, kv: redis.Redis, code: str, id_last4: str) -> DossierSummary:
+def public_status(ctx: Context, code: str, id_last4: str) -> DossierSummary:
     """Status by code and the owner's last four ID digits; a miss looks like an unknown code.
 
     Wrong guesses are counted per code, so the four digits cannot be found by trying them all.
@@ -132,7 +133,7 @@ def public_status(session: Session, kv: redis.Redis, code: str, id_last4: str) -
     miss = NotFound("No dossier matches this code and these digits.", code="dossier_not_found")
     if len(code) > MAX_CODE_LENGTH:
         raise miss
-    counter = f"dossiers:public-misses:{code}"
+    session, kv, counter = ctx.session, ctx.kv, f"dossiers:public-misses:{code}"
     if int(kv.get(counter) or 0) >= PUBLIC_MISSES_ALLOWED:
         raise miss
     row = session.execute(select(Dossier, Resident.national_id)
@@ -142,4 +143,4 @@ def public_status(session: Session, kv: redis.Redis, code: str, id_last4: str) -
         with kv.pipeline() as pipe:
             pipe.incr(counter).expire(counter, PUBLIC_MISS_WINDOW).execute()
         raise miss
-    return summary(row[0])
+    return summary(row[0], ctx.clock.now())

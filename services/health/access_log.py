@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from models.health import AccessOutcome, HealthAccessLog
 from models.identity import Account, Role
-from services import clock
+from services.clock import clock
 from services.health.facilities import facility_names
 from services.pagination import Page, paginate
 
@@ -17,7 +17,7 @@ def record_access(session: Session, resident_id: int, accessor: Account, *, reso
                   ) -> HealthAccessLog:
     staff = accessor.role != Role.CITIZEN
     entry = HealthAccessLog(
-        resident_id=resident_id, accessed_at=clock.utcnow(), accessor_account_id=accessor.id,
+        resident_id=resident_id, accessed_at=clock.now(), accessor_account_id=accessor.id,
         accessor_role=accessor.role, accessor_name=accessor.full_name if staff else None,
         facility_code=facility_code, purpose=purpose, resource=resource,
         emergency=emergency_reason is not None, emergency_reason=emergency_reason,

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.reference import Resident
-from services import clock
+from services.clock import clock
 from services.calendar.business_days import HANOI
 from services.errors import ValidationFailed
 from services.health import codes, records
@@ -106,7 +106,7 @@ class HealthImport:
         return {number: (rid, born) for number, rid, born in rows}
 
     def _load(self, chunk: list[_Line]) -> None:
-        now = clock.utcnow()
+        now = clock.now()
         residents = self._residents(chunk)
         parsed: list[tuple[_Line, int, date, CleanBatch]] = []
         for line in chunk:

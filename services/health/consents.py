@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models.health import ConsentAction, ConsentStatus, Facility, HealthConsent
-from services import clock
+from services.clock import clock
 from services.errors import Conflict, NotFound, ValidationFailed
 from services.health.subjects import Subject
 from services.identity.principal import Principal
@@ -41,7 +41,7 @@ def has_active_consent(session: Session, resident_id: int, facility_code: str) -
     latest = session.scalars(select(HealthConsent).where(
         HealthConsent.resident_id == resident_id, HealthConsent.facility_code == facility_code)
         .order_by(HealthConsent.version.desc()).limit(1)).first()
-    return status_of(latest, clock.utcnow()) == ConsentStatus.ACTIVE
+    return status_of(latest, clock.now()) == ConsentStatus.ACTIVE
 
 
 def _facility(session: Session, facility_code: str) -> Facility:
@@ -54,7 +54,7 @@ def _facility(session: Session, facility_code: str) -> Facility:
 def _view(facility: Facility, history: list[HealthConsent]) -> dict[str, Any]:
     latest = history[0]
     return {"facility_code": facility.code, "facility_name": facility.name,
-            "status": status_of(latest, clock.utcnow()), "version": latest.version,
+            "status": status_of(latest, clock.now()), "version": latest.version,
             "expires_at": latest.expires_at if latest.action == ConsentAction.GRANT else None,
             "updated_at": latest.recorded_at,
             "history": [{"version": v.version, "action": v.action, "expires_at": v.expires_at,
@@ -74,7 +74,7 @@ def _append(session: Session, subject: Subject, principal: Principal, facility_c
             expires_at: datetime | None, previous: HealthConsent | None) -> None:
     entry = HealthConsent(resident_id=subject.resident.id, facility_code=facility_code,
                           version=(previous.version if previous else 0) + 1, action=action,
-                          expires_at=expires_at, recorded_at=clock.utcnow(), recorded_by=subject.actor.id,
+                          expires_at=expires_at, recorded_at=clock.now(), recorded_by=subject.actor.id,
                           channel="app", session_id=principal.session_id)
     try:
         with session.begin_nested():
@@ -88,7 +88,7 @@ def grant(session: Session, subject: Subject, principal: Principal, facility_cod
           expires_at: datetime | None) -> dict[str, Any]:
     """Grant (or renew) read access; granting what is already granted adds no version."""
     facility = _facility(session, facility_code)
-    now = clock.utcnow()
+    now = clock.now()
     if expires_at is not None and not now < expires_at <= now + MAX_DURATION:
         raise ValidationFailed.on_field("expires_at", "Must be in the future and at most 5 years ahead.",
                                         "invalid_expiry")

@@ -11,11 +11,12 @@ from sqlalchemy.orm import Session
 from models.health import CorrectionRequest, CorrectionStatus as S, HealthCorrection
 from models.identity import Role
 from models.reference import Resident
-from services import clock
+from services.clock import clock
 from services.calendar.business_days import add_business_days
+from services.context import Context
 from services.errors import Conflict, NotFound, ValidationFailed
 from services.health import codes
-from services.health.batch import Context, check_item
+from services.health.batch import Context as BatchContext, check_item
 from services.health.entries import BY_RESOURCE_TYPE, RESOURCE_TYPES
 from services.health.facilities import facility_names
 from services.health.reading import owned_entry
@@ -44,7 +45,7 @@ OUTCOMES = tuple(s.value for s in (S.CORRECTED, S.REFUSED))
 
 def _view(request: CorrectionRequest, names: dict[str, str], *, patient: Resident | None = None,
           source_id: str | None = None) -> dict[str, Any]:
-    now = clock.utcnow()
+    now = clock.now()
     view = {"id": request.id, "resource_type": request.resource_type, "resource_id": request.resource_id,
             "facility_code": request.facility_code, "facility_name": names.get(request.facility_code),
             "reason": request.reason, "status": request.status, "created_at": request.created_at,
@@ -73,7 +74,7 @@ def open_request(session: Session, subject: Subject, resource_type: str, resourc
     if pending is not None:
         raise Conflict("A correction of this entry is already being handled.", code="correction_pending",
                        request_id=pending)
-    now = clock.utcnow()
+    now = clock.now()
     request = CorrectionRequest(
         resident_id=subject.resident.id, resource_type=resource_type, resource_id=resource_id,
         facility_code=entry.facility_code, reason=reason, status=S.OPEN, requested_by=subject.actor.id,
@@ -91,18 +92,18 @@ def list_for_subject(session: Session, subject: Subject, *, limit: int, cursor: 
     return Page([_view(r, names) for r in page.items], page.next_cursor)
 
 
-def list_for_facility(session: Session, principal: Principal, *, limit: int, cursor: str | None,
+def list_for_facility(ctx: Context, *, limit: int, cursor: str | None,
                       status: str | None = None) -> Page:
     """The facility's queue, newest first, with the patient masked for staff."""
-    stmt = (select(CorrectionRequest).where(CorrectionRequest.facility_code == principal.facility_code))
+    stmt = (select(CorrectionRequest).where(CorrectionRequest.facility_code == ctx.principal.facility_code))
     if status:
         stmt = stmt.where(CorrectionRequest.status == status)
-    page = paginate(session, stmt, [CorrectionRequest.created_at, CorrectionRequest.id], limit=limit, cursor=cursor)
-    names = facility_names(session, {r.facility_code for r in page.items})
+    page = paginate(ctx.session, stmt, [CorrectionRequest.created_at, CorrectionRequest.id], limit=limit, cursor=cursor)
+    names = facility_names(ctx.session, {r.facility_code for r in page.items})
     items = []
     for request in page.items:
-        entry = session.get(BY_RESOURCE_TYPE[request.resource_type].model, request.resource_id)
-        items.append(_view(request, names, patient=session.get(Resident, request.resident_id),
+        entry = ctx.session.get(BY_RESOURCE_TYPE[request.resource_type].model, request.resource_id)
+        items.append(_view(request, names, patient=ctx.session.get(Resident, request.resident_id),
                            source_id=entry.source_id if entry else None))
     return Page(items, page.next_cursor)
 
@@ -119,14 +120,14 @@ def _move(request: CorrectionRequest, to: S) -> None:
     request.status = S(to)
 
 
-def acknowledge(session: Session, principal: Principal, request_id: int) -> dict[str, Any]:
-    request = _facility_request(session, principal, request_id)
+def acknowledge(ctx: Context, request_id: int) -> dict[str, Any]:
+    request = _facility_request(ctx.session, ctx.principal, request_id)
     _move(request, S.ACKNOWLEDGED)
-    request.acknowledged_at = clock.utcnow()
-    notify(session, request.requested_by, kind="health_correction", title="Correction request received",
+    request.acknowledged_at = ctx.clock.now()
+    notify(ctx.session, request.requested_by, kind="health_correction", title="Correction request received",
            body="The facility has received your correction request and will answer it by the deadline.",
            reference=f"health-correction:{request.id}")
-    return _view(request, facility_names(session, {request.facility_code}))
+    return _view(request, facility_names(ctx.session, {request.facility_code}))
 
 
 def _born(session: Session, request: CorrectionRequest):
@@ -147,7 +148,7 @@ def _append_correction(session: Session, principal: Principal, request: Correcti
     merged = {k: to_json_value(v) for k, v in current.items() if k != "derived"}
     merged.update(changes)
     try:
-        check_item(kind.batch_key, merged, Context(now=clock.utcnow(), born=_born(session, request)))
+        check_item(kind.batch_key, merged, BatchContext(now=clock.now(), born=_born(session, request)))
     except ValidationFailed as error:
         error.errors = {f"changes.{k}": v for k, v in error.errors.items()}
         raise
@@ -155,12 +156,12 @@ def _append_correction(session: Session, principal: Principal, request: Correcti
         request_id=request.id, resource_type=kind.resource_type, resource_id=entry.id,
         changes={k: to_json_value(v) for k, v in changes.items()},
         previous={k: to_json_value(current[k]) for k in changes}, facility_code=request.facility_code,
-        corrected_by=principal.account_id, corrected_at=clock.utcnow()))
+        corrected_by=principal.account_id, corrected_at=clock.now()))
 
 
-def resolve(session: Session, principal: Principal, request_id: int, *, outcome: str, note: str | None,
+def resolve(ctx: Context, request_id: int, *, outcome: str, note: str | None,
             changes: dict[str, Any] | None) -> dict[str, Any]:
-    request = _facility_request(session, principal, request_id)
+    request = _facility_request(ctx.session, ctx.principal, request_id)
     note = (note or "").strip() or None
     if outcome not in OUTCOMES:
         raise ValidationFailed.on_field("outcome", f"One of: {', '.join(OUTCOMES)}.")
@@ -168,14 +169,14 @@ def resolve(session: Session, principal: Principal, request_id: int, *, outcome:
         raise ValidationFailed.on_field("note", "A refusal needs its reason.", "reason_required")
     _move(request, outcome)
     if outcome == S.CORRECTED:
-        _append_correction(session, principal, request, changes or {})
-    now = clock.utcnow()
+        _append_correction(ctx.session, ctx.principal, request, changes or {})
+    now = ctx.clock.now()
     request.acknowledged_at = request.acknowledged_at or now
-    request.resolved_at, request.resolved_by, request.resolution_note = now, principal.account_id, note
-    notify(session, request.requested_by, kind="health_correction",
+    request.resolved_at, request.resolved_by, request.resolution_note = now, ctx.principal.account_id, note
+    notify(ctx.session, request.requested_by, kind="health_correction",
            title="Correction made" if outcome == S.CORRECTED else "Correction refused",
            body=note or "The facility has appended the correction to your health record.",
            reference=f"health-correction:{request.id}")
-    session.flush()
-    return _view(request, facility_names(session, {request.facility_code}))
+    ctx.session.flush()
+    return _view(request, facility_names(ctx.session, {request.facility_code}))
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.health import Allergy, Condition, Encounter, Immunization, Observation, RiskFactor
-from services import clock
+from services.clock import clock
 from services.health import codes
 from services.health.entries import BY_RESOURCE_TYPE
 from services.health.subjects import Subject
@@ -143,5 +143,5 @@ def bundle(session: Session, subject: Subject) -> dict[str, Any]:
                 resource = build(view, reference)
                 entries.append({"fullUrl": _full_url(resource_type, view["id"]), "resource": resource})
     return {"resourceType": "Bundle", "id": str(uuid.uuid4()), "type": "collection",
-            "timestamp": clock.utcnow().isoformat(), "meta": {"lastUpdated": clock.utcnow().isoformat()},
+            "timestamp": clock.now().isoformat(), "meta": {"lastUpdated": clock.now().isoformat()},
             "entry": entries}

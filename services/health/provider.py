@@ -8,25 +8,24 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.identity import Account
-from services import clock
+from services.context import Context
 from services.errors import Forbidden, ValidationFailed
 from services.health import records
 from services.health.access_log import record_access
-from services.health.batch import Context, parse_batch
+from services.health.batch import Context as BatchContext, parse_batch
 from services.health.consents import has_active_consent
 from services.health.reading import summary
 from services.health.subjects import actor_of, patient, provider_facility
 from services.identity.national_id import NationalIdHasher
-from services.identity.principal import Principal
 from services.notifications.inbox import notify
 
 
-def write_batch(session: Session, principal: Principal, national_id: str, raw: dict[str, Any]) -> dict[str, Any]:
+def write_batch(ctx: Context, national_id: str, raw: dict[str, Any]) -> dict[str, Any]:
     """Validate and store a batch; entries already stored (same source_id) are skipped."""
-    facility = provider_facility(session, principal)
+    session, now = ctx.session, ctx.clock.now()
+    facility = provider_facility(session, ctx.principal)
     resident, record_id = patient(session, national_id)
-    now = clock.utcnow()
-    batch = parse_batch(raw, Context(now=now, born=resident.date_of_birth))
+    batch = parse_batch(raw, BatchContext(now=now, born=resident.date_of_birth))
     if record_id is None:
         record_id = records.ensure_records(session, [resident.id])[resident.id]
     heights = records.latest_heights(session, [record_id]).get(record_id, [])
@@ -44,8 +43,9 @@ def _owner_account_ids(session: Session, id_hasher: NationalIdHasher, resident) 
     return list(session.scalars(select(Account.id).where(Account.national_id_hash.in_(hashes))))
 
 
-def read_summary(session: Session, principal: Principal, id_hasher: NationalIdHasher, national_id: str, *,
-                 purpose: str, emergency_reason: str | None) -> dict[str, Any]:
+def read_summary(ctx: Context, national_id: str, *, purpose: str,
+                 emergency_reason: str | None) -> dict[str, Any]:
+    session, principal = ctx.session, ctx.principal
     facility = provider_facility(session, principal)
     resident, record_id = patient(session, national_id)
     staff = actor_of(session, principal)
@@ -58,7 +58,7 @@ def read_summary(session: Session, principal: Principal, id_hasher: NationalIdHa
         raise Forbidden("The patient has not given this facility consent to read the record; "
                         "in an emergency give emergency_reason.", code="consent_required", keep_changes=True)
     if emergency_reason:
-        for account_id in _owner_account_ids(session, id_hasher, resident):
+        for account_id in _owner_account_ids(session, ctx.id_hasher, resident):
             notify(session, account_id, kind="health_emergency_access", title="Emergency access to a health record",
                    body=f"{facility.name} read the health record of {resident.full_name} without consent, "
                         f"giving the reason: {emergency_reason}",

@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from models.health import HealthRecord, Observation
-from services import clock
+from services.clock import clock
 from services.health import codes
 from services.health.batch import CleanBatch, KINDS, derive_bmi
 from services.health.entries import BY_BATCH_KEY
@@ -31,7 +31,7 @@ def ensure_records(session: Session, resident_ids: Iterable[int]) -> dict[int, i
         return {}
     table = HealthRecord.__table__
     dialect_insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    now = clock.utcnow()
+    now = clock.now()
     session.execute(dialect_insert(table).on_conflict_do_nothing(index_elements=["resident_id"]),
                     [{"resident_id": rid, "created_at": now} for rid in wanted])
     found: dict[int, int] = {}

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from models.health import Facility, HealthRecord
 from models.identity import Account, AccountStatus
 from models.reference import Resident
-from services import clock
 from services.calendar.business_days import HANOI
+from services.context import Context
 from services.errors import Forbidden, NotFound, Unauthenticated
 from services.identity.principal import Principal
 
@@ -47,12 +47,13 @@ def actor_of(session: Session, principal: Principal) -> Account:
     return account
 
 
-def own_or_ward(session: Session, principal: Principal, subject: str | None) -> Subject:
+def own_or_ward(ctx: Context, subject: str | None) -> Subject:
     """The signed-in citizen's own record, or (with `subject`) that of a child in their care.
 
     Anyone who is not the registered guardian of a child under 14 gets the same 403,
     whether or not the number exists.
     """
+    session, principal = ctx.session, ctx.principal
     row = session.execute(select(Account, Resident, HealthRecord.id)
                           .outerjoin(Resident, Resident.national_id == Account.national_id)
                           .outerjoin(HealthRecord, HealthRecord.resident_id == Resident.id)
@@ -65,7 +66,7 @@ def own_or_ward(session: Session, principal: Principal, subject: str | None) -> 
             raise NotFound("Your account has no entry in the population registry.", code="not_in_registry")
         return Subject(own, own_record, actor)
     found = _resident_with_record(session, subject)
-    today = clock.utcnow().astimezone(HANOI).date()
+    today = ctx.clock.now().astimezone(HANOI).date()
     if (found is None or found[0].guardian_national_id != actor.national_id
             or age_on(found[0].date_of_birth, today) >= GUARDIAN_UNTIL_AGE):
         raise Forbidden("Only the registered guardian of a child under 14 can read this record.",

@@ -7,11 +7,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.identity import Account, AccountStatus, IdentityVerification, Role
-from services.clock import utcnow
+from services.clock import clock
+from services.context import Context
 from services.errors import Conflict, NotFound, Unauthenticated, ValidationFailed
 from services.identity import national_id as cccd
 from services.identity.passwords import Passwords
-from services.identity.principal import Principal
 from services.identity.sessions import SignIn
 
 # Plain strings (not members) so click and error messages show the stored values.
@@ -19,8 +19,9 @@ STAFF_ROLES = tuple(role.value for role in Role if role != Role.CITIZEN)
 VERIFICATION_METHODS = ("in_person", "chip")
 
 
-def current_account(session: Session, principal: Principal) -> Account:
-    account = session.get(Account, principal.account_id)
+def current_account(ctx: Context) -> Account:
+    """The caller's account, while it is active."""
+    account = ctx.session.get(Account, ctx.principal.account_id)
     if account is None or account.status != AccountStatus.ACTIVE:
         raise Unauthenticated("This account is not active.", code="account_inactive")
     return account
@@ -30,9 +31,8 @@ def find_account(session: Session, id_hasher: cccd.NationalIdHasher, national_id
     return session.scalar(select(Account).where(Account.national_id_hash == id_hasher(national_id)))
 
 
-def create_staff(session: Session, id_hasher: cccd.NationalIdHasher, passwords: Passwords, *,
-                 role: str, national_id: str, full_name: str, password: str,
-                 agency_code: str | None = None, facility_code: str | None = None) -> Account:
+def create_staff(ctx: Context, passwords: Passwords, *, role: str, national_id: str, full_name: str,
+                 password: str, agency_code: str | None = None, facility_code: str | None = None) -> Account:
     if role not in STAFF_ROLES:
         raise ValidationFailed.on_field("role", f"One of {', '.join(STAFF_ROLES)}.")
     cccd.check(national_id, None)
@@ -41,26 +41,26 @@ def create_staff(session: Session, id_hasher: cccd.NationalIdHasher, passwords: 
     if role == Role.HEALTH_PROVIDER and not facility_code:
         raise ValidationFailed.on_field("facility_code", "A health provider belongs to a facility.")
     Passwords.check_policy(password, national_id)
+    session, id_hasher = ctx.session, ctx.id_hasher
     if find_account(session, id_hasher, national_id) is not None:
         raise Conflict("An account already exists for this ID number.", code="already_registered")
     account = Account(national_id_hash=id_hasher(national_id), national_id=national_id,
                       full_name=full_name, password_hash=passwords.hash(password), role=Role(role),
                       assurance_level=2, agency_code=agency_code, facility_code=facility_code,
-                      status=AccountStatus.ACTIVE, created_at=utcnow())
+                      status=AccountStatus.ACTIVE, created_at=ctx.clock.now())
     session.add(account)
     session.flush()
     return account
 
 
-def lock_account(session: Session, sign_in: SignIn, id_hasher: cccd.NationalIdHasher,
-                 national_id: str, reason: str = "locked") -> int:
+def lock_account(ctx: Context, sign_in: SignIn, national_id: str, reason: str = "locked") -> int:
     """Lock the account and end every session; returns how many sessions were ended."""
-    account = find_account(session, id_hasher, national_id)
+    account = find_account(ctx.session, ctx.id_hasher, national_id)
     if account is None:
         raise NotFound("No account for this ID number.")
     account.status = AccountStatus.LOCKED
-    account.locked_at = utcnow()
-    return sign_in.end_all(session, account.id, reason)
+    account.locked_at = ctx.clock.now()
+    return sign_in.end_all(ctx.session, account.id, reason)
 
 
 def raise_assurance(session: Session, account: Account, *, officer_id: uuid.UUID | None,
@@ -70,14 +70,15 @@ def raise_assurance(session: Session, account: Account, *, officer_id: uuid.UUID
         raise ValidationFailed.on_field("method", f"One of {', '.join(VERIFICATION_METHODS)}.")
     account.assurance_level = 2
     check = IdentityVerification(account_id=account.id, officer_id=officer_id, method=method,
-                                 agency_code=agency_code, verified_at=utcnow())
+                                 agency_code=agency_code, verified_at=clock.now())
     session.add(check)
     return check
 
 
-def verify_in_person(session: Session, id_hasher: cccd.NationalIdHasher, officer: Principal,
-                     national_id: str, method: str) -> Account:
-    account = find_account(session, id_hasher, national_id)
+def verify_in_person(ctx: Context, national_id: str, method: str) -> Account:
+    """An officer checked the citizen in person: assurance level 2."""
+    session, officer = ctx.session, ctx.principal
+    account = find_account(session, ctx.id_hasher, national_id)
     if account is None or account.role != Role.CITIZEN:
         raise NotFound("No citizen account for this ID number.")
     raise_assurance(session, account, officer_id=officer.account_id,

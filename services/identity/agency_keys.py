@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from models.identity import AgencyApiKey, PrincipalKind
 from models.reference import Agency
-from services.clock import utcnow
+from services.clock import clock
 from services.errors import NotFound, Unauthenticated
 from services.identity.principal import AGENCY_SYSTEM, Principal
 
@@ -24,7 +24,7 @@ def create_agency_key(session: Session, agency_code: str) -> str:
     prefix = secrets.token_hex(4)
     key = f"ak_{prefix}_{secrets.token_urlsafe(32)}"
     session.add(AgencyApiKey(agency_code=agency_code, key_hash=_digest(key), prefix=prefix,
-                             created_at=utcnow()))
+                             created_at=clock.now()))
     return key
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import redis
 
-from services.clock import utcnow
+from services.clock import clock
 from services.errors import BadRequest, RateLimited, Unavailable
 
 OTP_TTL = timedelta(minutes=5)
@@ -43,7 +43,7 @@ class OtpChallenges:
     def issue(self, payload: dict[str, Any]) -> IssuedChallenge:
         challenge_id = str(uuid.uuid4())
         otp = f"{secrets.randbelow(10**6):06d}"
-        expires_at = utcnow() + OTP_TTL
+        expires_at = clock.now() + OTP_TTL
         record = {"digest": self._digest(challenge_id, otp), "tries": 0,
                   "expires_at": expires_at.isoformat(), "payload": json.dumps(payload)}
         try:
@@ -58,7 +58,7 @@ class OtpChallenges:
         key = self._key(challenge_id)
         try:
             record = self._kv.hgetall(key)
-            if not record or datetime.fromisoformat(record["expires_at"]) <= utcnow():
+            if not record or datetime.fromisoformat(record["expires_at"]) <= clock.now():
                 raise BadRequest("This code has expired or was already used; ask for a new one.",
                                  code="otp_expired")
             if int(record["tries"]) >= MAX_TRIES:

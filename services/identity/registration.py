@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.identity import Account, AccountStatus, Role
-from services.clock import utcnow
+from services.context import Context
 from services.errors import Conflict, ValidationFailed
 from services.identity import national_id as cccd
 from services.identity.names import same_name
@@ -48,21 +48,21 @@ class Registration:
         self._id_hasher = id_hasher
         self._sign_in = sign_in
 
-    def start(self, session: Session, applicant: Applicant) -> IssuedChallenge:
+    def start(self, ctx: Context, applicant: Applicant) -> IssuedChallenge:
         cccd.check(applicant.national_id, applicant.date_of_birth, applicant.sex)
         phone = normalize_phone(applicant.phone)
         Passwords.check_policy(applicant.password, applicant.national_id)
-        if age_on(applicant.date_of_birth, utcnow().date()) < MINIMUM_AGE:
+        if age_on(applicant.date_of_birth, ctx.clock.now().date()) < MINIMUM_AGE:
             raise ValidationFailed.on_field(
                 "date_of_birth", "Accounts are for people aged 14 and over; a guardian's "
                 "account serves younger children.", "underage")
-        record = self._registry_for(session).lookup(applicant.national_id)
+        record = self._registry_for(ctx.session).lookup(applicant.national_id)
         if (record is None or not same_name(record.full_name, applicant.full_name)
                 or record.date_of_birth != applicant.date_of_birth
                 or (applicant.sex is not None and applicant.sex != record.sex)):
             raise ValidationFailed("The details do not match the population registry.",
                                    code="identity_mismatch")
-        if self._account_exists(session, applicant.national_id):
+        if self._account_exists(ctx.session, applicant.national_id):
             raise Conflict("An account already exists for this ID number.", code="already_registered")
         challenge = self._otps.issue({
             "national_id": record.national_id, "full_name": record.full_name,
@@ -76,8 +76,9 @@ class Registration:
         hashed = self._id_hasher(national_id)
         return session.scalar(select(Account.id).where(Account.national_id_hash == hashed)) is not None
 
-    def verify(self, session: Session, verification_id: str, otp: str,
+    def verify(self, ctx: Context, verification_id: str, otp: str,
                device_name: str | None = None) -> tuple[Account, TokenPair]:
+        session = ctx.session
         details = self._otps.redeem(verification_id, otp)
         if self._account_exists(session, details["national_id"]):
             raise Conflict("An account already exists for this ID number.", code="already_registered")
@@ -87,7 +88,7 @@ class Registration:
             date_of_birth=date.fromisoformat(details["date_of_birth"]), sex=details["sex"],
             district_code=details["district_code"], phone=details["phone"],
             password_hash=details["password_hash"], role=Role.CITIZEN, assurance_level=1,
-            status=AccountStatus.ACTIVE, created_at=utcnow())
+            status=AccountStatus.ACTIVE, created_at=ctx.clock.now())
         session.add(account)
         session.flush()
         return account, self._sign_in.open_session(session, account, device_name)

@@ -11,11 +11,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from models.identity import Account, AccountStatus, AuthSession, RefreshToken
-from services.clock import utcnow
+from services.clock import clock
+from services.context import Context
 from services.errors import Forbidden, NotFound, Unauthenticated
 from services.identity.national_id import NationalIdHasher
 from services.identity.passwords import Passwords
-from services.identity.principal import Principal
 from services.identity.throttle import SignInThrottle
 from services.identity.tokens import AccessTokens
 from services.pagination import Page, paginate
@@ -36,7 +36,7 @@ def _hash_refresh(token: str) -> str:
 
 def revoked_within(session: Session, seconds: int) -> list[tuple[uuid.UUID, int]]:
     """Sessions revoked in the last `seconds`, with the seconds their access tokens may still live."""
-    now = utcnow()
+    now = clock.now()
     rows = session.execute(select(AuthSession.id, AuthSession.revoked_at).where(
         AuthSession.revoked_at > now - timedelta(seconds=seconds)))
     return [(session_id, int((revoked_at - now).total_seconds()) + seconds) for session_id, revoked_at in rows]
@@ -51,9 +51,9 @@ class SignIn:
         self._throttle = throttle
         self._refresh_ttl = refresh_ttl
 
-    def sign_in(self, session: Session, national_id: str, password: str,
+    def sign_in(self, ctx: Context, national_id: str, password: str,
                 device_name: str | None) -> TokenPair:
-        subject = self._id_hasher(national_id)
+        session, subject = ctx.session, self._id_hasher(national_id)
         self._throttle.check(subject)
         account = session.scalar(select(Account).where(Account.national_id_hash == subject))
         if not self._passwords.verify(account.password_hash if account else None, password):
@@ -65,7 +65,7 @@ class SignIn:
         return self.open_session(session, account, device_name)
 
     def open_session(self, session: Session, account: Account, device_name: str | None) -> TokenPair:
-        now = utcnow()
+        now = clock.now()
         auth_session = AuthSession(account_id=account.id, device_name=device_name, created_at=now,
                                    last_used_at=now, expires_at=now + self._refresh_ttl)
         session.add(auth_session)
@@ -75,20 +75,21 @@ class SignIn:
     def _pair(self, session: Session, account: Account, auth_session: AuthSession) -> TokenPair:
         refresh = secrets.token_urlsafe(32)
         session.add(RefreshToken(session_id=auth_session.id, token_hash=_hash_refresh(refresh),
-                                 issued_at=utcnow()))
+                                 issued_at=clock.now()))
         access = self.tokens.issue(
             subject=account.id, session_id=auth_session.id, roles=[account.role],
             assurance_level=account.assurance_level, agency_code=account.agency_code,
             facility_code=account.facility_code, district_code=account.district_code)
         return TokenPair(access.token, refresh, access.expires_in, auth_session.id)
 
-    def refresh(self, session: Session, refresh_token: str) -> TokenPair:
+    def refresh(self, ctx: Context, refresh_token: str) -> TokenPair:
+        session = ctx.session
         stored = session.scalar(select(RefreshToken).where(
             RefreshToken.token_hash == _hash_refresh(refresh_token)))
         if stored is None:
             raise Unauthenticated("Unknown refresh token.", code="invalid_refresh_token")
         auth_session = session.get(AuthSession, stored.session_id)
-        now = utcnow()
+        now = ctx.clock.now()
         if auth_session.revoked_at is not None or auth_session.expires_at <= now:
             raise Unauthenticated("This session has ended; sign in again.", code="session_ended")
         # Spend the token atomically: of two concurrent refreshes exactly one wins.
@@ -106,29 +107,30 @@ class SignIn:
 
     def _revoke(self, session: Session, auth_session: AuthSession, reason: str) -> None:
         if auth_session.revoked_at is None:
-            auth_session.revoked_at = utcnow()
+            auth_session.revoked_at = clock.now()
             auth_session.revoked_reason = reason
         self.tokens.deny_session(auth_session.id)
 
-    def logout(self, session: Session, principal: Principal) -> None:
-        auth_session = session.get(AuthSession, principal.session_id)
+    def logout(self, ctx: Context) -> None:
+        principal = ctx.principal
+        auth_session = ctx.session.get(AuthSession, principal.session_id)
         if auth_session is not None:
-            self._revoke(session, auth_session, "logout")
+            self._revoke(ctx.session, auth_session, "logout")
         self.tokens.deny_token(principal.token_id, principal.token_expires_at)
 
-    def list_sessions(self, session: Session, account_id: uuid.UUID, *, limit: int,
-                      cursor: str | None) -> Page[AuthSession]:
-        stmt = select(AuthSession).where(AuthSession.account_id == account_id,
+    def list_sessions(self, ctx: Context, *, limit: int, cursor: str | None) -> Page[AuthSession]:
+        stmt = select(AuthSession).where(AuthSession.account_id == ctx.principal.account_id,
                                          AuthSession.revoked_at.is_(None),
-                                         AuthSession.expires_at > utcnow())
-        return paginate(session, stmt, [AuthSession.created_at, AuthSession.id],
+                                         AuthSession.expires_at > ctx.clock.now())
+        return paginate(ctx.session, stmt, [AuthSession.created_at, AuthSession.id],
                         limit=limit, cursor=cursor)
 
-    def end_session(self, session: Session, account_id: uuid.UUID, session_id: uuid.UUID) -> None:
-        auth_session = session.get(AuthSession, session_id)
-        if auth_session is None or auth_session.account_id != account_id or auth_session.revoked_at:
+    def end_session(self, ctx: Context, session_id: uuid.UUID) -> None:
+        auth_session = ctx.session.get(AuthSession, session_id)
+        if (auth_session is None or auth_session.account_id != ctx.principal.account_id
+                or auth_session.revoked_at):
             raise NotFound("No such session.")
-        self._revoke(session, auth_session, "ended_by_user")
+        self._revoke(ctx.session, auth_session, "ended_by_user")
 
     def end_all(self, session: Session, account_id: uuid.UUID, reason: str) -> int:
         open_sessions = session.scalars(select(AuthSession).where(

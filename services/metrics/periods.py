@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from services import clock
+from services.clock import clock
 from services.errors import ValidationFailed
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -49,7 +49,7 @@ def local_day(moment: datetime) -> date:
 
 
 def local_today() -> date:
-    return local_day(clock.utcnow())
+    return local_day(clock.now())
 
 
 def _next_day(day: date) -> date:

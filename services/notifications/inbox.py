@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.notifications import Device, Notification, PushStatus
-from services.clock import utcnow
+from services.clock import clock
+from services.context import Context
 from services.errors import NotFound
 from services.pagination import Page, paginate
 
@@ -18,7 +19,7 @@ PLATFORMS = ("android", "ios")
 def notify(session: Session, account_id: uuid.UUID, *, kind: str, title: str, body: str,
            reference: str | None = None) -> Notification:
     """Add an inbox entry in the caller's transaction; push delivery picks it up later."""
-    now = utcnow()
+    now = clock.now()
     entry = Notification(account_id=account_id, kind=kind, title=title, body=body,
                          reference=reference, created_at=now, push_status=PushStatus.PENDING,
                          push_attempts=0, push_next_attempt_at=now)
@@ -32,8 +33,9 @@ class InboxPage:
     unread: int
 
 
-def list_inbox(session: Session, account_id: uuid.UUID, *, limit: int, cursor: str | None,
-               unread_only: bool = False) -> InboxPage:
+def list_inbox(ctx: Context, *, limit: int, cursor: str | None, unread_only: bool = False) -> InboxPage:
+    """The caller's inbox, newest first, with the number of unread entries."""
+    session, account_id = ctx.session, ctx.principal.account_id
     stmt = select(Notification).where(Notification.account_id == account_id)
     if unread_only:
         stmt = stmt.where(Notification.read_at.is_(None))
@@ -43,22 +45,27 @@ def list_inbox(session: Session, account_id: uuid.UUID, *, limit: int, cursor: s
     return InboxPage(page, unread or 0)
 
 
-def mark_read(session: Session, account_id: uuid.UUID, notification_id: int) -> Notification:
-    entry = session.get(Notification, notification_id)
-    if entry is None or entry.account_id != account_id:
+def mark_read(ctx: Context, notification_id: int) -> Notification:
+    entry = ctx.session.get(Notification, notification_id)
+    if entry is None or entry.account_id != ctx.principal.account_id:
         raise NotFound("No such notification.")
-    entry.read_at = entry.read_at or utcnow()
+    entry.read_at = entry.read_at or ctx.clock.now()
     return entry
 
 
-def register_device(session: Session, account_id: uuid.UUID, platform: str, push_token: str) -> Device:
+def register_device(ctx: Context, *, platform: str, push_token: str) -> Device:
+    """The caller's phone, for push."""
+    return save_device(ctx.session, ctx.principal.account_id, platform, push_token)
+
+
+def save_device(session: Session, account_id: uuid.UUID, platform: str, push_token: str) -> Device:
     """Idempotent per token: a token moved to another account follows the newest sign-in."""
     device = session.scalar(select(Device).where(Device.push_token == push_token))
     if device is None:
         device = Device(account_id=account_id, platform=platform, push_token=push_token,
-                        registered_at=utcnow())
+                        registered_at=clock.now())
         session.add(device)
     else:
-        device.account_id, device.platform, device.registered_at = account_id, platform, utcnow()
+        device.account_id, device.platform, device.registered_at = account_id, platform, clock.now()
     session.flush()
     return device

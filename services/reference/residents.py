@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from models.reference import Resident
 from services.bulk import upsert
-from services.clock import utcnow
+from services.clock import clock
 from services.identity import national_id as cccd
 from services.reference import fields
 from services.reference.file_import import RowRejected
@@ -43,7 +43,7 @@ def resident_parser(district_codes: set[str]) -> Callable[[dict[str, str]], dict
 
 
 def load_residents(session: Session, residents: list[dict[str, Any]]) -> None:
-    now = utcnow()
+    now = clock.now()
     rows = [{**resident, "updated_at": now} for resident in residents]
     upsert(session, Resident.__table__, rows, key=["national_id"],
            compare=["full_name", "date_of_birth", "sex", "district_code", "guardian_national_id"])

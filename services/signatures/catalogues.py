@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from models.reference import Agency
 from models.signatures import ServiceCounter, SignatureProvider
 from services.bulk import upsert
+from services.context import Context
 from services.pagination import Page, paginate
 from services.reference import fields
 
@@ -45,13 +46,15 @@ def load_counters(session: Session, rows: list[dict[str, Any]]) -> None:
     upsert(session, ServiceCounter.__table__, rows, key=["code"])
 
 
-def list_providers(session: Session, *, limit: int, cursor: str | None) -> Page[SignatureProvider]:
+def list_providers(ctx: Context, *, limit: int, cursor: str | None) -> Page[SignatureProvider]:
+    session = ctx.session
     return paginate(session, select(SignatureProvider), [SignatureProvider.code], limit=limit,
                     cursor=cursor, descending=False)
 
 
-def list_counters(session: Session, *, limit: int, cursor: str | None, agency_code: str | None = None,
+def list_counters(ctx: Context, *, limit: int, cursor: str | None, agency_code: str | None = None,
                   district_code: str | None = None) -> Page[ServiceCounter]:
+    session = ctx.session
     stmt = select(ServiceCounter)
     if agency_code:
         stmt = stmt.where(ServiceCounter.agency_code == agency_code)

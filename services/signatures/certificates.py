@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 
 from models.identity import Account
 from models.signatures import Certificate, CertificateKey, CertificateStatus, SignatureActorKind
-from services import clock
+from services.clock import clock
+from services.context import Context
 from services.errors import NotFound, Unavailable, ValidationFailed
 from services.identity.national_id import last4_mask
-from services.identity.principal import Principal
 from services.notifications.inbox import notify
 from services.pagination import Page, paginate
 from services.signatures import access
@@ -48,7 +48,7 @@ def issue(session: Session, authority: CertificateAuthority, vault: KeyVault, ac
           provider_code: str, counter_code: str, request_id: int | None = None,
           renewed_from: Certificate | None = None) -> Certificate:
     """A new key pair and certificate for `account`; nothing is written if the CA fails."""
-    now = clock.utcnow()
+    now = clock.now()
     key = vault.new_key()
     try:
         issued = authority.issue(CertificateSubject(account.full_name, account.national_id),
@@ -76,7 +76,8 @@ def sealed_key_of(session: Session, certificate: Certificate) -> SealedKey:
     return SealedKey(row.key_id, row.ciphertext)
 
 
-def list_mine(session: Session, account_id: uuid.UUID, *, limit: int, cursor: str | None) -> Page[Certificate]:
+def list_mine(ctx: Context, *, limit: int, cursor: str | None) -> Page[Certificate]:
+    session, account_id = ctx.session, ctx.principal.account_id
     return paginate(session, select(Certificate).where(Certificate.account_id == account_id),
                     [Certificate.created_at, Certificate.id], limit=limit, cursor=cursor)
 
@@ -120,25 +121,27 @@ def for_staff(session: Session, certificate: Certificate) -> StaffCertificate:
         counter_code=certificate.counter_code)
 
 
-def revoke(session: Session, principal: Principal, serial: str, reason: str) -> Certificate | StaffCertificate:
+def revoke(ctx: Context, serial: str, reason: str) -> Certificate | StaffCertificate:
+    session, principal = ctx.session, ctx.principal
     if reason not in REVOCATION_REASONS:
         raise ValidationFailed.on_field("reason", f"One of {', '.join(REVOCATION_REASONS)}.", "invalid_reason")
     certificate = _by_serial(session, serial, lock=True)
     reader = access.check_revoker(principal, certificate.account_id)
-    _revoke(certificate, reason, principal.account_id, clock.utcnow())
+    _revoke(certificate, reason, principal.account_id, ctx.clock.now())
     notify(session, certificate.account_id, kind="certificate_revoked", title="Chứng thư số đã bị thu hồi",
            body=f"Chứng thư số {certificate.serial} đã bị thu hồi (lý do: {reason}).",
            reference=f"certificate:{certificate.serial}")
     return certificate if reader == SignatureActorKind.OWNER else for_staff(session, certificate)
 
 
-def renew(session: Session, authority: CertificateAuthority, vault: KeyVault, principal: Principal,
+def renew(ctx: Context, authority: CertificateAuthority, vault: KeyVault,
           serial: str) -> Certificate:
     """A new certificate (new key) without a counter visit; the old one is superseded."""
+    session, principal = ctx.session, ctx.principal
     old = _by_serial(session, serial, lock=True)
     if not access.is_owner(principal, old.account_id):
         raise NotFound("No such certificate.")
-    now = clock.utcnow()
+    now = ctx.clock.now()
     check_certificate_move(status_of(old, now), CertificateStatus.REVOKED)  # revoked or expired: 409
     renewable_from = old.valid_to - RENEWAL_WINDOW
     if now < renewable_from:
@@ -164,9 +167,10 @@ def revoked_entries(session: Session, now: datetime, serial: str | None = None) 
     return [RevokedEntry(s, at, reason) for s, at, reason in session.execute(stmt.order_by(Certificate.id))]
 
 
-def current_crl(session: Session, authority: CertificateAuthority) -> bytes:
+def current_crl(ctx: Context, authority: CertificateAuthority) -> bytes:
     """The issuing CA's CRL (DER), signed now."""
-    now = clock.utcnow()
+    session = ctx.session
+    now = ctx.clock.now()
     try:
         return authority.crl(revoked_entries(session, now), now=now)
     except CertificateAuthorityError as exc:

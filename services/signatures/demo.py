@@ -3,6 +3,7 @@ another demo resident at the demo officer's counter. Running it again adds nothi
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import select
@@ -10,10 +11,9 @@ from sqlalchemy.orm import Session
 
 from models.identity import Account, PrincipalKind
 from models.signatures import SignatureRequest
-from services import clock
+from services.context import Context
 from services.demo import people
 from services.identity import accounts
-from services.identity.national_id import NationalIdHasher
 from services.identity.passwords import Passwords
 from services.identity.principal import Principal
 from services.reference.file_kinds import import_clean_file
@@ -44,21 +44,22 @@ def _has_requests(session: Session, account: Account) -> bool:
                           .limit(1)) is not None
 
 
-def seed(session: Session, id_hasher: NationalIdHasher, passwords: Passwords,
-         authority: CertificateAuthority, vault: KeyVault, data_dir: str) -> None:
+def seed(ctx: Context, passwords: Passwords, authority: CertificateAuthority, vault: KeyVault,
+         data_dir: str) -> None:
+    session, id_hasher = ctx.session, ctx.id_hasher
     load_catalogues(session, data_dir)
-    people.seed_people(session, id_hasher, passwords, [APPLICANT])
+    people.seed_people(ctx, passwords, [APPLICANT])
     officer = accounts.find_account(session, id_hasher, people.OFFICER.national_id)
     citizen = accounts.find_account(session, id_hasher, people.CITIZEN.national_id)
     applicant = accounts.find_account(session, id_hasher, APPLICANT.national_id)
-    day = next_business_day(local_today(clock.utcnow()))
+    day = next_business_day(local_today(ctx.clock.now()))
     if citizen is not None and officer is not None and not _has_requests(session, citizen):
-        issued = requests.submit(session, _as_principal(citizen), provider_code=DEMO_PROVIDER,
+        issued = requests.submit(replace(ctx, caller=_as_principal(citizen)), provider_code=DEMO_PROVIDER,
                                  counter_code=DEMO_COUNTER, appointment_date=day)
         session.flush()
-        requests.approve(session, authority, vault, _as_principal(officer), issued.id,
+        requests.approve(replace(ctx, caller=_as_principal(officer)), authority, vault, issued.id,
                          note="Demo: identity checked at the counter")
     if applicant is not None and not _has_requests(session, applicant):
-        requests.submit(session, _as_principal(applicant), provider_code="VIETTEL-CA",
+        requests.submit(replace(ctx, caller=_as_principal(applicant)), provider_code="VIETTEL-CA",
                         counter_code=DEMO_COUNTER, appointment_date=day)
     session.flush()

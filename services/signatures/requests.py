@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 from models.identity import Account, AccountStatus
 from models.signatures import (OPEN_REQUEST_STATES, ServiceCounter, SignatureActorKind as Actor,
                                SignatureProvider, SignatureRequest, SignatureRequestStatus as S)
-from services import clock
+from services.clock import clock
+from services.context import Context
 from services.errors import Conflict, NotFound, ValidationFailed
 from services.identity.accounts import raise_assurance
-from services.identity.principal import Principal
 from services.pagination import Page, paginate
 from services.signatures import access, certificates, workflow
 from services.signatures.appointments import check_appointment
@@ -33,19 +33,20 @@ def _refuse_second(session: Session, account_id: uuid.UUID) -> None:
     if existing is not None:
         raise Conflict("You already have an open signature request.", code="open_request_exists",
                        existing_id=existing.id)
-    certificate = certificates.valid_certificate_of(session, account_id, clock.utcnow())
+    certificate = certificates.valid_certificate_of(session, account_id, clock.now())
     if certificate is not None:
         raise Conflict("You already hold a valid certificate; renew it instead.", code="certificate_exists",
                        existing_id=certificate.serial)
 
 
-def submit(session: Session, principal: Principal, *, provider_code: str, counter_code: str,
+def submit(ctx: Context, *, provider_code: str, counter_code: str,
            appointment_date: date) -> SignatureRequest:
+    session, principal = ctx.session, ctx.principal
     if session.get(SignatureProvider, provider_code) is None:
         raise ValidationFailed.on_field("provider_code", "Not a provider of the programme.", "unknown_provider")
     if session.get(ServiceCounter, counter_code) is None:
         raise ValidationFailed.on_field("counter_code", "Not a one-stop counter.", "unknown_counter")
-    now = clock.utcnow()
+    now = ctx.clock.now()
     check_appointment(appointment_date, now)
     _refuse_second(session, principal.account_id)
     request = SignatureRequest(account_id=principal.account_id, provider_code=provider_code,
@@ -62,7 +63,8 @@ def submit(session: Session, principal: Principal, *, provider_code: str, counte
     return request
 
 
-def get(session: Session, principal: Principal, request_id: int) -> SignatureRequest:
+def get(ctx: Context, request_id: int) -> SignatureRequest:
+    session, principal = ctx.session, ctx.principal
     request = session.get(SignatureRequest, request_id)
     if request is None:
         raise NotFound("No such signature request.")
@@ -78,14 +80,16 @@ def _locked(session: Session, request_id: int) -> SignatureRequest:
     return request
 
 
-def list_mine(session: Session, account_id: uuid.UUID, *, limit: int, cursor: str | None) -> Page[SignatureRequest]:
+def list_mine(ctx: Context, *, limit: int, cursor: str | None) -> Page[SignatureRequest]:
+    session, account_id = ctx.session, ctx.principal.account_id
     return paginate(session, select(SignatureRequest).where(SignatureRequest.account_id == account_id),
                     [SignatureRequest.created_at, SignatureRequest.id], limit=limit, cursor=cursor)
 
 
-def queue(session: Session, principal: Principal, *, limit: int, cursor: str | None,
+def queue(ctx: Context, *, limit: int, cursor: str | None,
           status: str | None = None, day: date | None = None) -> Page[SignatureRequest]:
     """The requests booked at the officer's counter(s), oldest first."""
+    session, principal = ctx.session, ctx.principal
     stmt = select(SignatureRequest).where(
         SignatureRequest.counter_code.in_(counters_of_officer(session, principal.agency_code)))
     if status:
@@ -96,7 +100,8 @@ def queue(session: Session, principal: Principal, *, limit: int, cursor: str | N
                     cursor=cursor, descending=False)
 
 
-def cancel(session: Session, principal: Principal, request_id: int) -> SignatureRequest:
+def cancel(ctx: Context, request_id: int) -> SignatureRequest:
+    session, principal = ctx.session, ctx.principal
     request = _locked(session, request_id)
     if not access.is_owner(principal, request.account_id):
         raise NotFound("No such signature request.")
@@ -104,7 +109,8 @@ def cancel(session: Session, principal: Principal, request_id: int) -> Signature
     return request
 
 
-def reject(session: Session, principal: Principal, request_id: int, reason: str) -> SignatureRequest:
+def reject(ctx: Context, request_id: int, reason: str) -> SignatureRequest:
+    session, principal = ctx.session, ctx.principal
     request = _locked(session, request_id)
     access.check_officer(session, principal, request.counter_code, "request")
     workflow.move(session, request, S.REJECTED, actor_id=principal.account_id, actor_role=Actor.OFFICER,
@@ -113,9 +119,10 @@ def reject(session: Session, principal: Principal, request_id: int, reason: str)
     return request
 
 
-def approve(session: Session, authority: CertificateAuthority, vault: KeyVault, principal: Principal,
+def approve(ctx: Context, authority: CertificateAuthority, vault: KeyVault,
             request_id: int, note: str | None = None) -> SignatureRequest:
     """The in-person check passed: level 2, then the CA issues; all in the caller's transaction."""
+    session, principal = ctx.session, ctx.principal
     request = _locked(session, request_id)
     access.check_officer(session, principal, request.counter_code, "request")
     workflow.move(session, request, S.APPROVED, actor_id=principal.account_id, actor_role=Actor.OFFICER,

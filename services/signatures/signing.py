@@ -21,10 +21,9 @@ from sqlalchemy.orm import Session
 
 from models.identity import Account
 from models.signatures import Certificate, CertificateStatus, DocumentSignature
-from services import clock
+from services.context import Context
 from services.errors import BadRequest, Conflict, NotFound, Unavailable, ValidationFailed
 from services.identity.otp import IssuedChallenge, OtpChallenges
-from services.identity.principal import Principal
 from services.identity.sms import SmsSender
 from services.signatures import certificates
 from services.signatures.authority import CertificateAuthority
@@ -69,8 +68,9 @@ def _newest_certificate(session: Session, account_id: uuid.UUID) -> Certificate 
                           .order_by(Certificate.created_at.desc(), Certificate.id.desc()).limit(1))
 
 
-def start(session: Session, challenges: OtpChallenges, sms: SmsSender, principal: Principal) -> SigningChallenge:
-    now = clock.utcnow()
+def start(ctx: Context, challenges: OtpChallenges, sms: SmsSender) -> SigningChallenge:
+    session, principal = ctx.session, ctx.principal
+    now = ctx.clock.now()
     account = session.get(Account, principal.account_id)
     certificate = (certificates.valid_certificate_of(session, account.id, now)
                    or _newest_certificate(session, account.id))
@@ -104,14 +104,14 @@ def signature_digest(signed_pdf: bytes, index: int = -1) -> str:
     return hashlib.sha256(embedded.signer_info["signature"].native).hexdigest()
 
 
-def sign(session: Session, authority: CertificateAuthority, vault: KeyVault, challenges: OtpChallenges,
-         principal: Principal, *, challenge_id: str, otp: str, data: bytes, filename: str | None,
+def sign(ctx: Context, authority: CertificateAuthority, vault: KeyVault, challenges: OtpChallenges, *, challenge_id: str, otp: str, data: bytes, filename: str | None,
          max_bytes: int) -> SignedDocument:
+    session, principal = ctx.session, ctx.principal
     read_pdf(data, max_bytes)  # a bad upload does not spend the code
     payload = challenges.redeem(challenge_id, otp)
     if payload.get("account_id") != str(principal.account_id):
         raise BadRequest("This code was not issued to you.", code="invalid_otp")
-    now = clock.utcnow()
+    now = ctx.clock.now()
     certificate = session.scalar(select(Certificate).where(Certificate.serial == payload["serial"])
                                  .with_for_update())
     if certificate is None:

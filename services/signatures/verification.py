@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.signatures import Certificate, DocumentSignature
-from services import clock
+from services.context import Context
 from services.errors import ValidationFailed
 from services.identity import national_id as cccd
 from services.signatures import certificates
@@ -137,10 +137,11 @@ def _report(session: Session, authority: CertificateAuthority, embedded: Embedde
     return report
 
 
-def verify(session: Session, authority: CertificateAuthority, data: bytes, *, max_bytes: int) -> VerificationReport:
+def verify(ctx: Context, authority: CertificateAuthority, data: bytes, *, max_bytes: int) -> VerificationReport:
+    session = ctx.session
     reader = read_pdf(data, max_bytes)
     embedded = reader.embedded_signatures
     if not embedded:
         raise ValidationFailed.on_field("file", "This PDF carries no signature.", "not_signed")
-    now = clock.utcnow()
+    now = ctx.clock.now()
     return VerificationReport([_report(session, authority, signature, now) for signature in embedded])

@@ -7,7 +7,8 @@ from sqlalchemy.orm import Session
 
 from models.signatures import (CertificateStatus as C, SignatureActorKind as Actor, SignatureRequest,
                                SignatureRequestEvent, SignatureRequestStatus as S)
-from services import clock, state_machine
+from services import state_machine
+from services.clock import clock
 from services.notifications.inbox import notify
 from services.state_machine import Moves, StateMachine
 
@@ -53,7 +54,7 @@ def check_certificate_move(current: C, to: C) -> None:
 def move(session: Session, request: SignatureRequest, to: S, *, actor_id: uuid.UUID | None,
          actor_role: Actor, note: str | None = None) -> SignatureRequestEvent:
     """Move `request` to `to` if the table allows it for `actor_role`; keep history; notify."""
-    event = state_machine.move(session, REQUESTS, request, to, actor_role, now=clock.utcnow(),
+    event = state_machine.move(session, REQUESTS, request, to, actor_role, now=clock.now(),
                                actor_account_id=actor_id, note=note)
     return _followed(session, request, event)
 
@@ -61,7 +62,7 @@ def move(session: Session, request: SignatureRequest, to: S, *, actor_id: uuid.U
 def record(session: Session, request: SignatureRequest, from_status: S | None, to: S, *,
            actor_id: uuid.UUID | None, actor_role: Actor, note: str | None) -> SignatureRequestEvent:
     """The history row of a request entering `to` without a move (it was just submitted)."""
-    now = clock.utcnow()
+    now = clock.now()
     request.status, request.updated_at = S(to), now
     event = state_machine.record(session, REQUESTS, request, from_status, actor_role, now=now,
                                  actor_account_id=actor_id, note=note)

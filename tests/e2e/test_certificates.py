@@ -1,4 +1,5 @@
 """Issued certificates: a real chain to the city root, revocation on a CRL, renewal."""
+import os
 import shutil
 import subprocess
 from datetime import timedelta
@@ -8,7 +9,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import NameOID
 
-from services import clock
+from services.clock import clock
 from tests.signatures_support import issued_certificate
 
 
@@ -21,7 +22,7 @@ def test_issued_certificate_chains_to_the_city_root(client, app, people, catalog
     citizen, _, serial = issued_certificate(client, people)
     body = _certificate(client, citizen, serial)
     leaf = x509.load_pem_x509_certificate(body["pem"].encode())
-    issuing_pem, root_pem = app.extensions["signatures"].authority.chain_pem()
+    issuing_pem, root_pem = app.extensions["runtime"].authority.chain_pem()
     issuing = x509.load_pem_x509_certificate(issuing_pem.encode())
     root = x509.load_pem_x509_certificate(root_pem.encode())
     leaf.verify_directly_issued_by(issuing)
@@ -60,12 +61,12 @@ def test_revocation_by_the_holder_and_the_crl(client, app, people, catalogues, t
     answer = client.get("/api/v1/ca/crl")
     assert answer.status_code == 200 and answer.mimetype == "application/pkix-crl"
     crl = x509.load_der_x509_crl(answer.data)
-    issuing = x509.load_pem_x509_certificate(app.extensions["signatures"].authority.chain_pem()[0].encode())
+    issuing = x509.load_pem_x509_certificate(app.extensions["runtime"].authority.chain_pem()[0].encode())
     assert crl.is_signature_valid(issuing.public_key())
     entry = crl.get_revoked_certificate_by_serial_number(int(serial, 16))
     assert entry is not None
     assert entry.extensions.get_extension_for_class(x509.CRLReason).value.reason == x509.ReasonFlags.key_compromise
-    assert crl.next_update_utc > clock.utcnow()
+    assert crl.next_update_utc > clock.now()
     if shutil.which("openssl"):
         path = tmp_path / "city.crl"
         path.write_bytes(answer.data)
@@ -92,12 +93,11 @@ def test_an_officer_at_any_counter_may_revoke_another_citizen_may_not(client, pe
 
 
 @pytest.fixture
-def later(monkeypatch):
-    """Move the signature rules' clock: later(days=340)."""
-    real = clock.utcnow
-
+def later():
+    """Move the signature rules' clock: later(days=340) is 340 days after the wall clock."""
     def move(**delta):
-        monkeypatch.setattr(clock, "utcnow", lambda: real() + timedelta(**delta))
+        clock.thaw()
+        clock.move(**delta)
 
     return move
 
@@ -134,27 +134,31 @@ def test_expiry_is_computed_and_an_expired_certificate_cannot_renew(client, peop
 
 
 def test_validity_is_a_setting_of_at_most_five_years(make_app):
-    from api.config import ConfigError
+    from services.settings import ConfigError
 
     with pytest.raises(ConfigError, match="SIGNATURE_CERT_VALIDITY_DAYS"):
         make_app(SIGNATURE_CERT_VALIDITY_DAYS=6 * 365)
     app = make_app(SIGNATURE_CERT_VALIDITY_DAYS=730)
-    assert app.extensions["signatures"].authority._validity == timedelta(days=730)
+    assert app.extensions["runtime"].authority._validity == timedelta(days=730)
 
 
 def test_production_never_generates_ca_or_key(make_app, tmp_path, monkeypatch):
-    from api.config import ConfigError
-    from api.signatures import build_parts
+    from dataclasses import replace
+
+    from api.runtime import certificate_authority, key_vault
+    from services.settings import ConfigError, Settings
 
     app = make_app()
-    app.config["APP_ENV"] = "production"
-    app.instance_path = str(tmp_path)  # nothing generated here yet
+    # nothing generated here yet
+    production = replace(app.extensions["runtime"].settings, app_env="production", instance_path=str(tmp_path))
     with pytest.raises(ConfigError, match="SIGNATURE_CA_DIR"):
-        build_parts(app)
-    assert not (tmp_path / "city-ca").exists()
+        certificate_authority(production)
+    with pytest.raises(ConfigError, match="SIGNATURE_KEY_ENCRYPTION_KEY"):
+        key_vault(production)
+    assert not (tmp_path / "city-ca").exists() and not (tmp_path / "signature_kek.bin").exists()
     monkeypatch.setenv("APP_ENV", "production")
     with pytest.raises(ConfigError, match="SIGNATURE_CA_DIR, SIGNATURE_KEY_ENCRYPTION_KEY"):
-        build_parts(app)
+        Settings.load(os.environ, instance_path=str(tmp_path))
 
 
 def test_holder_keys_are_sealed_at_rest(client, app, people, catalogues, db_session):
@@ -166,7 +170,7 @@ def test_holder_keys_are_sealed_at_rest(client, app, people, catalogues, db_sess
     assert b"PRIVATE KEY" not in sealed.ciphertext and len(sealed.ciphertext) > 1000
     from services.signatures.key_vault import SealedKey
 
-    key = app.extensions["signatures"].vault.open(SealedKey(sealed.key_id, sealed.ciphertext), serial)
+    key = app.extensions["runtime"].vault.open(SealedKey(sealed.key_id, sealed.ciphertext), serial)
     leaf = x509.load_pem_x509_certificate(certificate.pem.encode())
     assert key.private_key.public_key().public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo) == leaf.public_key().public_bytes(

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from models.dossiers import Procedure
 from models.notifications import Notification
-from services.notifications.inbox import register_device
+from services.notifications.inbox import save_device
 from services.notifications.push import PushOutcome
 from tests.dossiers_support import DATA, key_headers, move, submit
 
@@ -60,10 +60,10 @@ class Recorder:
 def test_deliver_pushes_each_move_once_even_when_the_agency_retries(app, client, runner, people, db_session,
                                                                    catalogue, monkeypatch):
     citizen = people.citizen()
-    register_device(db_session, citizen.account.id, "android", "fcm-token-hoa-0001")
+    save_device(db_session, citizen.account.id, "android", "fcm-token-hoa-0001")
     db_session.commit()
     sender = Recorder()
-    monkeypatch.setitem(app.extensions, "push", sender)
+    monkeypatch.setattr(app.extensions["runtime"], "push", sender)
     code = submit(client, citizen).json["code"]
     headers = {**key_headers(db_session), "Idempotency-Key": "agency-retry-1"}
     for _ in range(3):  # the agency's system retries the same move
@@ -83,9 +83,9 @@ def test_deliver_loop_keeps_polling_until_stopped(app, runner, people, db_sessio
     from services.notifications.inbox import notify
 
     citizen = people.citizen()
-    register_device(db_session, citizen.account.id, "ios", "apns-token-loop-01")
+    save_device(db_session, citizen.account.id, "ios", "apns-token-loop-01")
     sender, naps = Recorder(), []
-    monkeypatch.setitem(app.extensions, "push", sender)
+    monkeypatch.setattr(app.extensions["runtime"], "push", sender)
 
     def nap(seconds):
         naps.append(seconds)

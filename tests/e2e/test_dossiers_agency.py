@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from models.dossiers import Dossier, DossierEvent
 from models.identity import Account
 from models.notifications import Notification
-from services import clock
+from services.clock import clock
 from services.identity import national_id as cccd
 from tests.dossiers_support import BA_DINH, CRIMINAL_RECORD, freeze, inbox, key_headers, move, submit, walk
 
@@ -135,7 +135,7 @@ def _account_for(people, db_session, resident):
     account = Account(national_id_hash=rt.id_hasher(resident.national_id), national_id=resident.national_id,
                       full_name=resident.full_name, date_of_birth=resident.date_of_birth, sex=resident.sex,
                       district_code=resident.district_code, password_hash="x", role="citizen",
-                      assurance_level=1, status="active", created_at=clock.utcnow())
+                      assurance_level=1, status="active", created_at=clock.now())
     db_session.add(account)
     db_session.flush()
     return people._signed_in(resident, account)

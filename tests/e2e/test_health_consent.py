@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from models.health import HealthConsent
 from models.notifications import Notification
-from services import clock
+from services.clock import clock
 from tests.health_support import CLINIC, HOSPITAL, check_up, days_ago, written
 
 API = "/api/v1/me/health"
@@ -58,12 +58,12 @@ def test_consent_grants_reads_until_revoked_and_every_version_is_kept(client, pe
 
 def test_an_expired_consent_gives_consent_required(client, people, hospital_doctor, monkeypatch):
     me = people.citizen()
-    expires = (clock.utcnow() + timedelta(hours=2)).isoformat()
+    expires = (clock.now() + timedelta(hours=2)).isoformat()
     answer = client.put(f"{API}/consents/{HOSPITAL}", json={"expires_at": expires}, headers=me.headers)
     assert answer.status_code == 200 and answer.get_json()["expires_at"]
     assert read(client, hospital_doctor, me).status_code == 200
-    later = clock.utcnow() + timedelta(hours=3)
-    monkeypatch.setattr(clock, "utcnow", lambda: later)
+    later = clock.now() + timedelta(hours=3)
+    clock.freeze(later)
     expired = read(client, hospital_doctor, me)
     assert expired.status_code == 403 and expired.get_json()["code"] == "consent_required"
     assert client.get(f"{API}/consents/{HOSPITAL}", headers=me.headers).get_json()["status"] == "expired"
@@ -71,7 +71,7 @@ def test_an_expired_consent_gives_consent_required(client, people, hospital_doct
 
 def test_consent_input_is_checked(client, people, facilities):
     me = people.citizen()
-    past = (clock.utcnow() - timedelta(days=1)).isoformat()
+    past = (clock.now() - timedelta(days=1)).isoformat()
     answer = client.put(f"{API}/consents/{HOSPITAL}", json={"expires_at": past}, headers=me.headers)
     assert answer.status_code == 422 and "expires_at" in answer.get_json()["errors"]
     naive = client.put(f"{API}/consents/{HOSPITAL}", json={"expires_at": "2030-01-01T00:00:00"}, headers=me.headers)

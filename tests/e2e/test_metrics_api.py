@@ -123,7 +123,7 @@ def test_a_citizen_request_succeeds_when_the_counters_are_down(client, people, a
     def down(**_kwargs):
         raise redis.ConnectionError("refused")
 
-    monkeypatch.setattr(app.extensions["metrics"].kv, "pipeline", down)
+    monkeypatch.setattr(app.extensions["runtime"].usage.kv, "pipeline", down)
     assert client.get("/api/v1/me", headers=hoa.headers).status_code == 200
 
 

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import delete, select
 from werkzeug.serving import make_server
 
+from api.context import context_of
 from models.identity import Account, AuthSession, RefreshToken
 from models.metrics import UsageMonthlyActive
 from models.reference import Resident
@@ -46,7 +47,7 @@ def live(make_app, base_app):  # base_app: the reference data is loaded
             {"district_code": code, "born": date(1970 + i % 30, 1, 1),
              **({"created_at": utc(2024, 2, 1)} if i % 3 else {})}
             for code, size in sizes.items() for i in range(size)])
-        analyst = accounts.create_staff(session, rt.id_hasher, rt.passwords, role="analyst",
+        analyst = accounts.create_staff(context_of(rt, session), rt.passwords, role="analyst",
                                         national_id=analyst_id, full_name="Lê Thu Phân Tích",
                                         password=PASSWORD)
         for month in range(1, 13):

@@ -73,7 +73,7 @@ def test_demo_rows_follow_the_capabilities_rules(app, runner, db_session):
     counters = {f"{c.agency_code}-{c.day:%y%m%d}": c.last for c in db_session.scalars(select(DossierCodeCounter))}
     assert all(counters[prefix] >= number for prefix, number in last_number.items())  # next codes are new
 
-    authority = app.extensions["signatures"].authority
+    authority = app.extensions["runtime"].authority
     issuer = x509.load_pem_x509_certificate(authority.chain_pem()[0].encode())
     for row in db_session.scalars(select(Certificate).limit(50)):
         certificate = x509.load_pem_x509_certificate(row.pem.encode())

@@ -10,7 +10,8 @@ from api import create_app
 from migrations.runner import upgrade
 from models.metrics import UsageDaily
 from services.metrics.periods import local_today
-from tests.support import PeopleFactory, seed_reference_data
+from services.demo.reference import seed_reference_data
+from tests.support import PeopleFactory
 
 
 @pytest.fixture

@@ -5,13 +5,13 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from api.config import ConfigError
+from services.settings import ConfigError
 from services.notifications.fcm import FcmPushSender
 from services.notifications.push import LogPushSender
 
 
 def test_the_log_sender_is_the_default(base_app):
-    assert isinstance(base_app.extensions["push"], LogPushSender)
+    assert isinstance(base_app.extensions["runtime"].push, LogPushSender)
 
 
 def test_an_unknown_sender_or_fcm_without_credentials_refuses_to_start(make_app):
@@ -30,4 +30,4 @@ def test_fcm_is_built_from_a_service_account_file(make_app, tmp_path):
         "private_key": key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                          serialization.NoEncryption()).decode()}))
     app = make_app(PUSH_SENDER="fcm", FCM_CREDENTIALS_FILE=str(path))
-    assert isinstance(app.extensions["push"], FcmPushSender)
+    assert isinstance(app.extensions["runtime"].push, FcmPushSender)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import replace
 from datetime import datetime
 
 from api.request_log import configure_logging
@@ -29,10 +30,8 @@ def test_log_lines_carry_a_utc_timestamp_with_its_offset():
     assert datetime.fromisoformat(line["timestamp"]).utcoffset().total_seconds() == 0
 
 
-def test_production_refuses_the_demo_accounts_with_published_passwords(app, runner):
-    app.config["APP_ENV"] = "production"
-    try:
-        result = runner.invoke(args=["seed", "demo"])
-    finally:
-        app.config["APP_ENV"] = "testing"
+def test_production_refuses_the_demo_accounts_with_published_passwords(app, runner, monkeypatch):
+    rt = app.extensions["runtime"]
+    monkeypatch.setattr(rt, "settings", replace(rt.settings, app_env="production"))
+    result = runner.invoke(args=["seed", "demo"])
     assert result.exit_code != 0 and "refused in production" in result.output

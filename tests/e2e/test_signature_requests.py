@@ -166,7 +166,7 @@ class FailingAuthority:
 
 
 def test_failed_issuance_leaves_nothing_half_done(client, app, people, catalogues, db_session, monkeypatch):
-    parts = app.extensions["signatures"]
+    parts = app.extensions["runtime"]
     monkeypatch.setattr(parts, "authority", FailingAuthority(parts.authority))
     citizen, officer = people.citizen(), people.staff("officer")
     request_id = submit(client, citizen).json["id"]

@@ -1,5 +1,6 @@
 """Signing a PDF with the holder's key after a texted code, and verifying it."""
 import io
+from dataclasses import replace
 
 from sqlalchemy import delete
 
@@ -120,7 +121,7 @@ class NoCrlAuthority:
 def test_revocation_that_cannot_be_established_is_never_valid(client, app, people, catalogues, monkeypatch):
     citizen, _, _ = issued_certificate(client, people)
     signed = sign(client, citizen, minimal_pdf()).data
-    parts = app.extensions["signatures"]
+    parts = app.extensions["runtime"]
     monkeypatch.setattr(parts, "authority", NoCrlAuthority(parts.authority))
     report = verify(client, signed).json
     assert report["status"] == "indeterminate" and report["valid"] is False
@@ -140,7 +141,8 @@ def test_bad_uploads(client, app, people, catalogues, monkeypatch):
     not_pdf = client.post("/api/v1/signatures/sign", headers=citizen.headers, content_type="multipart/form-data",
                           data={**form, "file": (io.BytesIO(b"GIF89a not a pdf"), "cat.gif")})
     assert not_pdf.status_code == 415 and not_pdf.json["code"] == "not_a_pdf"
-    monkeypatch.setattr(app.extensions["signatures"], "max_pdf_bytes", 2048)
+    rt = app.extensions["runtime"]
+    monkeypatch.setattr(rt, "settings", replace(rt.settings, signature_max_pdf_bytes=2048))
     big = minimal_pdf("x" * 3000)
     too_big = client.post("/api/v1/signatures/sign", headers=citizen.headers, content_type="multipart/form-data",
                           data={**form, "file": (io.BytesIO(big), "big.pdf")})
@@ -148,7 +150,7 @@ def test_bad_uploads(client, app, people, catalogues, monkeypatch):
     assert verify(client, big).status_code == 413
     assert verify(client, b"plain text").status_code == 415
     # the bad uploads did not spend the code
-    monkeypatch.setattr(app.extensions["signatures"], "max_pdf_bytes", 5 * 1024 * 1024)
+    monkeypatch.setattr(rt, "settings", replace(rt.settings, signature_max_pdf_bytes=5 * 1024 * 1024))
     ok = client.post("/api/v1/signatures/sign", headers=citizen.headers, content_type="multipart/form-data",
                      data={**form, "file": (io.BytesIO(minimal_pdf()), "a.pdf")})
     assert ok.status_code == 200

@@ -17,7 +17,8 @@ def _b64(raw: bytes) -> str:
 
 def _claims(person, app, **changes):
     now = int(time.time())
-    claims = {"iss": app.config["JWT_ISSUER"], "aud": app.config["JWT_AUDIENCE"],
+    settings = app.extensions["runtime"].settings
+    claims = {"iss": settings.jwt_issuer, "aud": settings.jwt_audience,
               "sub": str(person.account.id), "jti": uuid.uuid4().hex, "iat": now, "exp": now + 300,
               "roles": ["citizen"], "assurance_level": 1}
     claims.update(changes)

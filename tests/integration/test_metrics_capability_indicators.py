@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import pytest
 
+from api.context import context_of
 from models.dossiers import Dossier, Procedure
 from models.identity import Account
 from models.signatures import Certificate
-from services import clock
+from services.clock import clock
 from services.dossiers import actions, deadlines, submission
 from services.health.records import ensure_records
 from services.identity.principal import Principal
@@ -40,7 +42,7 @@ def _indicators(session, period: str = "2024"):
 
 
 def _freeze(monkeypatch, moment: datetime) -> None:
-    monkeypatch.setattr(clock, "utcnow", lambda: moment)
+    clock.freeze(moment)
 
 
 # (valid_from, valid_to, revoked_at, in force at the year's last instant)
@@ -86,7 +88,7 @@ def test_signature_holders_count_accounts_with_a_certificate_in_force(db_session
 def test_certificates_issued_revoked_and_renewed_by_the_signature_service(app, db_session, monkeypatch):
     """What the signature capability writes is what metrics read: issued, revoked, renewed, expired."""
     load_signature_catalogues(db_session, DATA)
-    parts = app.extensions["signatures"]
+    parts = app.extensions["runtime"]
     seeded = seed_people(db_session, [{"district_code": "007", "born": date(1980 + n, 3, 1),
                                        "created_at": utc(2023, 1, 1)} for n in range(5)])
     kept, revoked, renewed, expired, _without = [db_session.get(Account, p.account_id) for p in seeded]
@@ -100,11 +102,13 @@ def test_certificates_issued_revoked_and_renewed_by_the_signature_service(app, d
     revocable = issue(revoked, utc(2024, 3, 1))
     old = issue(renewed, utc(2023, 12, 20))
     issue(expired, utc(2023, 6, 1))
-    owner = lambda account: Principal(kind="account", account_id=account.id, roles=("citizen",))  # noqa: E731
+    ctx = context_of(parts, db_session)
+    owner = lambda account: replace(ctx, caller=Principal(kind="account", account_id=account.id,  # noqa: E731
+                                                          roles=("citizen",)))
     _freeze(monkeypatch, utc(2024, 8, 1))
-    certificate_service.revoke(db_session, owner(revoked), revocable.serial, "key_compromise")
+    certificate_service.revoke(owner(revoked), revocable.serial, "key_compromise")
     _freeze(monkeypatch, utc(2024, 12, 5))
-    new = certificate_service.renew(db_session, parts.authority, parts.vault, owner(renewed), old.serial)
+    new = certificate_service.renew(owner(renewed), parts.authority, parts.vault, old.serial)
     db_session.flush()
     assert old.revoked_at is not None and new.valid_to > END_2024  # the old one is superseded
 
@@ -205,30 +209,30 @@ def test_dossier_indicators_by_receipt_and_decision(db_session, people_2024):
 def test_dossiers_moved_by_the_dossier_service_are_counted(app, db_session, monkeypatch):
     """Filed online or at the counter, received, decided on time or late, withdrawn."""
     load_procedures(db_session)
-    hasher = app.extensions["runtime"].id_hasher
+    ctx = context_of(app.extensions["runtime"], db_session)
     owners = seed_people(db_session, [{"district_code": "008", "born": date(1985, 1, 1 + n),
                                        "created_at": utc(2023, 1, 1)} for n in range(6)])
-    agency = Principal(kind="agency_key", roles=("agency_system",), agency_code="000.01.01.H26")
+    agency = replace(ctx, caller=Principal(kind="agency_key", roles=("agency_system",), agency_code="000.01.01.H26"))
 
     def at(moment: datetime):
         _freeze(monkeypatch, moment)
 
     def counter(owner, when: datetime) -> str:  # business household registration, 3 working days
         at(when)
-        return submission.register_received(db_session, agency, hasher, national_id=owner.national_id,
+        return submission.register_received(agency, national_id=owner.national_id,
                                             procedure_code=BUSINESS, channel="counter").code
 
     def online(owner, when: datetime) -> str:
         at(when)
         citizen = Principal(kind="account", account_id=owner.account_id, roles=("citizen",))
-        return submission.submit_online(db_session, citizen, hasher, procedure_code=BUSINESS,
+        return submission.submit_online(replace(ctx, caller=citizen), procedure_code=BUSINESS,
                                         form=BUSINESS_FORM).code
 
     def move(code: str, when: datetime, *states: str) -> None:
         at(when)
         for state in states:
             note = "Không đủ điều kiện" if state == "rejected" else None
-            actions.transition(db_session, agency, hasher, code, to=state, note=note)
+            actions.transition(agency, code, to=state, note=note)
 
     on_time = counter(owners[0], utc(2024, 3, 4, 2))                 # Monday; due Thursday 17:00
     move(on_time, utc(2024, 3, 6, 3), "processing", "approved")
@@ -240,8 +244,8 @@ def test_dossiers_moved_by_the_dossier_service_are_counted(app, db_session, monk
     move(pending, utc(2025, 1, 2, 2), "received")                   # received in 2025
     withdrawn = online(owners[4], utc(2024, 6, 3, 2))
     at(utc(2024, 6, 4, 2))
-    actions.withdraw(db_session, Principal(kind="account", account_id=owners[4].account_id, roles=("citizen",)),
-                     hasher, withdrawn)                               # never received
+    actions.withdraw(replace(ctx, caller=Principal(kind="account", account_id=owners[4].account_id,
+                                                   roles=("citizen",))), withdrawn)                               # never received
     open_ = counter(owners[5], utc(2024, 12, 30, 2))                 # received, not decided in 2024
     move(open_, utc(2025, 1, 3, 2), "processing", "approved")
     db_session.flush()

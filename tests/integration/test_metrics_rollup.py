@@ -9,7 +9,7 @@ import redis
 from sqlalchemy import select
 
 from models.metrics import UsageDaily, UsageMonthlyActive
-from services.clock import utcnow
+from services.clock import clock
 from services.metrics import usage
 from services.metrics.periods import LOCAL_TZ, local_day
 from services.metrics.rollup import roll_up
@@ -69,7 +69,7 @@ def test_counts_fold_into_days_and_months_and_a_second_rollup_changes_nothing(ap
 
 def test_keys_expire_after_the_retention_even_without_a_rollup(app):
     kv = app.extensions["runtime"].kv
-    now = utcnow()
+    now = clock.now()
     UsageCounter(kv, retention_days=2).count(uuid.uuid4(), "001", "identity", now)
     day = local_day(now)
     next_midnight = datetime.combine(day + timedelta(days=1), time.min, LOCAL_TZ)

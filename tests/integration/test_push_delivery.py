@@ -7,7 +7,7 @@ from sqlalchemy import select
 from models.notifications import Device, Notification
 from models.push import PushReceipt
 from services.notifications.delivery import MAX_ATTEMPTS, backoff, deliver_due
-from services.notifications.inbox import notify, register_device
+from services.notifications.inbox import notify, save_device
 from services.notifications.push import PushFailed, PushOutcome
 
 NOW = datetime(2024, 11, 22, 3, 0, tzinfo=timezone.utc)
@@ -37,8 +37,8 @@ def _entry(db_session, person, title="Hồ sơ đã tiếp nhận"):
 
 def test_each_device_gets_the_entry_once(db_session, people):
     citizen = people.citizen()
-    register_device(db_session, citizen.account.id, "android", "token-android-1")
-    register_device(db_session, citizen.account.id, "ios", "token-ios-00001")
+    save_device(db_session, citizen.account.id, "android", "token-android-1")
+    save_device(db_session, citizen.account.id, "ios", "token-ios-00001")
     entry = _entry(db_session, citizen)
     sender = Recorder()
     report = deliver_due(db_session, sender, NOW)
@@ -50,8 +50,8 @@ def test_each_device_gets_the_entry_once(db_session, people):
 
 def test_a_failing_sender_is_retried_with_backoff_and_never_sends_twice(db_session, people):
     citizen = people.citizen()
-    register_device(db_session, citizen.account.id, "android", "token-good-0001")
-    register_device(db_session, citizen.account.id, "ios", "token-flaky-001")
+    save_device(db_session, citizen.account.id, "android", "token-good-0001")
+    save_device(db_session, citizen.account.id, "ios", "token-flaky-001")
     entry = _entry(db_session, citizen)
     sender = Recorder({"token-flaky-001": PushFailed("503", retry_after=90)})
     report = deliver_due(db_session, sender, NOW)
@@ -67,7 +67,7 @@ def test_a_failing_sender_is_retried_with_backoff_and_never_sends_twice(db_sessi
 
 def test_retries_give_up_but_the_inbox_entry_stays(db_session, people, client):
     citizen = people.citizen()
-    register_device(db_session, citizen.account.id, "android", "token-down-0001")
+    save_device(db_session, citizen.account.id, "android", "token-down-0001")
     entry = _entry(db_session, citizen, title="Kết quả đã có")
     sender, moment = Recorder({"token-down-0001": RuntimeError("socket closed")}), NOW
     for _ in range(MAX_ATTEMPTS):
@@ -81,8 +81,8 @@ def test_retries_give_up_but_the_inbox_entry_stays(db_session, people, client):
 
 def test_an_unregistered_token_removes_the_device(db_session, people):
     citizen = people.citizen()
-    gone = register_device(db_session, citizen.account.id, "android", "token-gone-0001")
-    kept = register_device(db_session, citizen.account.id, "ios", "token-kept-0001")
+    gone = save_device(db_session, citizen.account.id, "android", "token-gone-0001")
+    kept = save_device(db_session, citizen.account.id, "ios", "token-kept-0001")
     entry = _entry(db_session, citizen)
     report = deliver_due(db_session, Recorder({"token-gone-0001": PushOutcome.UNREGISTERED}), NOW)
     assert report.devices_removed == 1 and entry.push_status == "sent"
@@ -99,7 +99,7 @@ def test_no_device_means_nothing_to_push(db_session, people):
 
 def test_a_permanently_refused_message_is_not_retried(db_session, people):
     citizen = people.citizen()
-    register_device(db_session, citizen.account.id, "android", "token-bad-00001")
+    save_device(db_session, citizen.account.id, "android", "token-bad-00001")
     entry = _entry(db_session, citizen)
     deliver_due(db_session, Recorder({"token-bad-00001": PushFailed("400", permanent=True)}), NOW)
     assert entry.push_status == "skipped" and entry.push_next_attempt_at is None

@@ -12,9 +12,9 @@ from sqlalchemy import delete, select
 from models.identity import Account, AuthSession, RefreshToken
 from models.notifications import Device, Notification
 from models.reference import Resident
-from services import clock
+from services.clock import clock
 from services.notifications.delivery import deliver_due
-from services.notifications.inbox import notify, register_device
+from services.notifications.inbox import notify, save_device
 from services.notifications.push import PushOutcome
 from tests.support import PeopleFactory
 
@@ -38,7 +38,7 @@ def citizen(base_app):
     rt = base_app.extensions["runtime"]
     with rt.sessions() as session:
         person = PeopleFactory(base_app, session).citizen()
-        register_device(session, person.account.id, "android", "token-worker-test-0001")
+        save_device(session, person.account.id, "android", "token-worker-test-0001")
         for number in range(ENTRIES):
             notify(session, person.account.id, kind="dossier_status", title=f"#{number}", body="…")
         session.commit()
@@ -62,7 +62,7 @@ def test_concurrent_workers_never_push_an_entry_twice(base_app, citizen):
         barrier.wait()
         while True:
             with rt.sessions() as session, session.begin():
-                if deliver_due(session, sender, clock.utcnow(), limit=5).claimed == 0:
+                if deliver_due(session, sender, clock.now(), limit=5).claimed == 0:
                     return
 
     threads = [threading.Thread(target=worker) for _ in range(WORKERS)]

@@ -1,0 +1,164 @@
+"""Every setting of the app, read once into one frozen, validated object (the README has the table).
+
+`Settings.load(env, overrides, instance_path)` is the only reader: the HTTP layer passes it
+`os.environ` and create_app's overrides; services receive the result, never the environment.
+Each field is one row of the table below: its environment name is the field name in capitals,
+its parser checks the value (ranges, choices) and says which setting is wrong.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+from services.notifications.fcm import DEFAULT_ENDPOINT
+
+ENVIRONMENTS = ("development", "testing", "production")
+PUSH_SENDERS = ("log", "fcm")
+PASSWORD_HASH_PROFILES = ("default", "fast")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+MAX_VALIDITY_DAYS = 5 * 365 + 1
+MIB = 1024 * 1024
+FALSE_WORDS = ("off", "0", "false", "no")
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run in the chosen environment."""
+
+
+Parse = Callable[[str, str], Any]  # (setting name, raw text) -> value
+
+
+def text(_name: str, raw: str) -> str:
+    return raw
+
+
+def switch(_name: str, raw: str) -> bool:
+    return raw.lower() not in FALSE_WORDS
+
+
+def one_of(*choices: str) -> Parse:
+    def parse(name: str, raw: str) -> str:
+        if raw not in choices:
+            raise ConfigError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+        return raw
+    return parse
+
+
+def integer(low: int, high: int | None = None) -> Parse:
+    def parse(name: str, raw: str) -> int:
+        try:
+            value = int(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{name} must be an integer, got {raw!r}") from exc
+        if value < low or (high is not None and value > high):
+            bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
+            raise ConfigError(f"{name} must be {bounds}, got {value}")
+        return value
+    return parse
+
+
+def setting(default: Any, parse: Parse = text) -> Any:
+    return field(default=default, metadata={"parse": parse})
+
+
+@dataclass(frozen=True)
+class Settings:
+    app_env: str = setting("development", one_of(*ENVIRONMENTS))
+    instance_path: str = setting("instance")  # given by the app (Flask resolves INSTANCE_PATH)
+    database_url: str = setting("")  # empty: a SQLite file under instance_path
+    redis_url: str | None = setting(None)
+    secret_key: str | None = setting(None)
+    jwt_private_key_file: str | None = setting(None)
+    jwt_issuer: str = setting("https://id.ihanoi.local")
+    jwt_audience: str = setting("ihanoi-app")
+    access_token_ttl_seconds: int = setting(900, integer(1, 900))
+    refresh_token_ttl_days: int = setting(30, integer(1))
+    token_cache_size: int = setting(10_000, integer(0))
+    national_id_hash_key: str | None = setting(None)
+    auth_rate_limit: str = setting("2000 per minute")
+    signin_max_failures: int = setting(5, integer(1))
+    signin_lockout_seconds: int = setting(900, integer(1))
+    max_upload_bytes: int = setting(10 * MIB, integer(1024))
+    password_hash_profile: str = setting("default", one_of(*PASSWORD_HASH_PROFILES))
+    log_level: str = setting("INFO", one_of(*LOG_LEVELS))
+    db_pool_size: int = setting(5, integer(1))
+    signature_ca_dir: str | None = setting(None)
+    signature_key_encryption_key: str | None = setting(None)
+    signature_cert_validity_days: int = setting(365, integer(1, MAX_VALIDITY_DAYS))
+    signature_crl_url: str | None = setting(None)
+    signature_max_pdf_bytes: int = setting(5 * MIB, integer(1024))
+    push_sender: str = setting("log", one_of(*PUSH_SENDERS))
+    fcm_credentials_file: str | None = setting(None)
+    fcm_endpoint: str = setting(DEFAULT_ENDPOINT)
+    metrics_suppression_threshold: int = setting(10, integer(1))
+    metrics_redis_retention_days: int = setting(3, integer(1))
+    metrics_rollup_interval_seconds: int = setting(300, integer(1))
+    metrics_usage_counting: bool = setting(True, switch)
+
+    @property
+    def production(self) -> bool:
+        return self.app_env == "production"
+
+    @classmethod
+    def names(cls) -> list[str]:
+        """The environment names, as the README's table lists them."""
+        return [item.name.upper() for item in fields(cls)]
+
+    @classmethod
+    def load(cls, env: Mapping[str, str], overrides: Mapping[str, Any] | None = None,
+             *, instance_path: str) -> Settings:
+        """The environment's settings (refused in production when a secret is missing), then
+        create_app's overrides (tests, benchmarks) over them; every value is validated."""
+        from_env = _parsed(env)
+        from_env["instance_path"] = instance_path
+        if from_env.get("app_env") == "production":
+            _check_production(replace(cls(), **from_env))
+        settings = replace(cls(), **{**from_env, **_parsed(overrides or {}, empty_is_default=True)})
+        if not settings.database_url:
+            settings = replace(settings, database_url="sqlite:///" + os.path.join(
+                instance_path, "ihanoi.sqlite3"))
+        return _checked(settings)
+
+
+def _parsed(source: Mapping[str, Any], *, empty_is_default: bool = False) -> dict[str, Any]:
+    """The settings `source` names, parsed; an empty value is no value (an override set to
+    None or "" puts the setting back to its default, whatever the environment says)."""
+    values = {}
+    for item in fields(Settings):
+        name = item.name.upper()
+        if item.name == "instance_path" or name not in source:
+            continue
+        raw = source[name]
+        if raw is not None and raw != "":
+            values[item.name] = item.metadata["parse"](name, str(raw))
+        elif empty_is_default:
+            values[item.name] = item.default
+    return values
+
+
+def _checked(settings: Settings) -> Settings:
+    if settings.push_sender == "fcm" and not settings.fcm_credentials_file:
+        raise ConfigError("PUSH_SENDER=fcm needs FCM_CREDENTIALS_FILE (a service-account JSON file)")
+    if settings.signature_max_pdf_bytes > settings.max_upload_bytes:
+        raise ConfigError(f"SIGNATURE_MAX_PDF_BYTES must be between 1024 and {settings.max_upload_bytes}"
+                          f" (MAX_UPLOAD_BYTES), got {settings.signature_max_pdf_bytes}")
+    return settings
+
+
+# What a production started from the environment must be given (it never generates secrets).
+REQUIRED_IN_PRODUCTION = ("secret_key", "jwt_private_key_file", "national_id_hash_key",
+                          "signature_ca_dir", "signature_key_encryption_key")
+
+
+def _check_production(settings: Settings) -> None:
+    """Refuse to start production on development defaults, with one clear line."""
+    missing = []
+    if not settings.database_url or settings.database_url.startswith("sqlite"):
+        missing.append("DATABASE_URL (PostgreSQL)")
+    if not settings.redis_url:
+        missing.append("REDIS_URL")
+    missing += [name.upper() for name in REQUIRED_IN_PRODUCTION if not getattr(settings, name)]
+    if missing:
+        raise ConfigError("production needs " + ", ".join(missing) + " set in the environment")

@@ -61,4 +61,4 @@ def test_the_rollup_command_says_when_it_cannot_see_the_servers_counters(app, ru
     result = runner.invoke(args=["metrics", "rollup"])
     assert result.exit_code == 0, result.output
     warned = "cannot see the server's counters" in result.output
-    assert warned == (not app.config["REDIS_URL"])
+    assert warned == (not app.extensions["runtime"].settings.redis_url)

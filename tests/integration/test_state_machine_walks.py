@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, seed, settings, strategies as st
 from sqlalchemy import func, select
 
 from api.context import context_of
@@ -23,9 +23,11 @@ from services.signatures import workflow
 from tests.dossiers_support import BA_DINH, BUSINESS, BUSINESS_FORM
 from tests.signatures_support import COUNTER, business_day
 
-# Deterministic, so that "every state was reached" below is a fact about the walks, not luck. The seed
-# comes from the test's source, so a reworded test draws other walks: 200 reach every state, 60 may not.
-WALKS = settings(max_examples=200, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+# Deterministic, so that "every state was reached" below is a fact about the walks, not luck. A fixed
+# seed (not derandomize, whose seed is a hash of the test's source) keeps the same walks when a test is
+# reworded.
+WALKS = settings(max_examples=100, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+WALK_SEED = 1
 
 
 def _steps(data, legal_now, any_move, count: int):
@@ -64,6 +66,7 @@ def test_random_dossier_walks_stay_inside_the_table(db_session, people, catalogu
     any_move = st.tuples(st.sampled_from(tuple(DossierStatus)), st.sampled_from(tuple(DossierActorKind)))
     reached: set[str] = set()
 
+    @seed(WALK_SEED)
     @WALKS
     @given(st.data())
     def walk(data):
@@ -117,6 +120,7 @@ def test_random_signature_request_walks_stay_inside_the_table(db_session, people
     any_move = st.tuples(st.sampled_from(tuple(SignatureRequestStatus)), st.sampled_from(roles))
     reached: set[str] = set()
 
+    @seed(WALK_SEED)
     @WALKS
     @given(st.data())
     def walk(data):

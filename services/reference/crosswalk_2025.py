@@ -49,8 +49,8 @@ def hanoi_crosswalk() -> list[dict[str, Any]]:
 
 
 def _equal_split(pieces: list[tuple[str, bool]]) -> list[tuple[str, Decimal, bool]]:
-    if sum(default for _, default in pieces) != 1:
-        raise LookupError(f"vietnamadminunits marks {sum(d for _, d in pieces)} default units in a split: {pieces}")
+    if [default for _, default in pieces].count(True) != 1:
+        raise LookupError(f"vietnamadminunits should mark one default unit of a split, not: {pieces}")
     share = (Decimal(1) / len(pieces)).quantize(SHARE_PLACES)
     remainder = Decimal(1) - share * len(pieces)
     return [(code, share + remainder if default else share, default) for code, default in pieces]

@@ -13,8 +13,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from services.reference.crosswalk_2025 import hanoi_crosswalk
-from services.reference.wards_2024 import hanoi_wards_2024
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 WARDS_2024_FILE = "units_hanoi_2024_wards.csv"
@@ -24,6 +22,11 @@ CROSSWALK_COLUMNS = ("old_district_code", "old_ward_code", "new_unit_code", "sha
 
 
 def write_hanoi_tables(directory: Path = DATA) -> None:
+    # Imported here: vietnamadminunits takes over a second to import (it loads its address parser),
+    # and reading the committed files (the converter at run time) must not pay for it.
+    from services.reference.crosswalk_2025 import hanoi_crosswalk
+    from services.reference.wards_2024 import hanoi_wards_2024
+
     write_rows(directory / WARDS_2024_FILE, WARD_COLUMNS, hanoi_wards_2024())
     write_rows(directory / CROSSWALK_FILE, CROSSWALK_COLUMNS, hanoi_crosswalk())
 

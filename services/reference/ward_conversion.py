@@ -6,7 +6,7 @@ so callers pass only codes they know to be pre-2025.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
 
@@ -21,29 +21,40 @@ class UnknownUnitCode(ValidationFailed):
 
 
 def successors(ward_code: str, district_code: str | None = None, *,
-               crosswalk: Iterable[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+               crosswalk: Mapping[str, list[dict[str, Any]]] | None = None) -> list[dict[str, Any]]:
     """The crosswalk rows of one old ward: {old_district_code, old_ward_code, new_unit_code,
     share, basis, is_default}, by new unit code. Codes may come without their leading zeros
-    (as spreadsheets drop them). Unknown ward, or a ward not in the given district: UnknownUnitCode.
+    (as spreadsheets drop them). `crosswalk` (from `by_old_ward`) defaults to the committed
+    data/unit_crosswalk_hanoi_2025.csv. Unknown ward, or a ward not in the given district: UnknownUnitCode.
     """
     ward = _padded(ward_code, 5, "ward_code")
-    rows = [row for row in (_committed() if crosswalk is None else crosswalk) if row["old_ward_code"] == ward]
+    rows = (_committed() if crosswalk is None else crosswalk).get(ward, [])
     if not rows:
         raise _unknown("ward_code", f"{ward_code!r} is not a Hanoi ward or commune code before 2025-07-01")
     if district_code is not None and _padded(district_code, 3, "district_code") != rows[0]["old_district_code"]:
         raise _unknown("district_code", f"ward {ward} was in district {rows[0]['old_district_code']}, "
                                         f"not {district_code!r}")
-    return rows
+    return [dict(row) for row in rows]
 
 
-def default_successor(ward_code: str, district_code: str | None = None) -> str:
+def default_successor(ward_code: str, district_code: str | None = None, *,
+                      crosswalk: Mapping[str, list[dict[str, Any]]] | None = None) -> str:
     """The one 2025 unit a person of that old ward is placed in when no street is known."""
-    return next(row["new_unit_code"] for row in successors(ward_code, district_code) if row["is_default"])
+    rows = successors(ward_code, district_code, crosswalk=crosswalk)
+    return next(row["new_unit_code"] for row in rows if row["is_default"])
+
+
+def by_old_ward(crosswalk: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Crosswalk rows indexed by old ward code, in their order."""
+    index: dict[str, list[dict[str, Any]]] = {}
+    for row in crosswalk:
+        index.setdefault(row["old_ward_code"], []).append(row)
+    return index
 
 
 @cache
-def _committed() -> tuple[dict[str, Any], ...]:
-    return tuple(read_crosswalk())
+def _committed() -> dict[str, list[dict[str, Any]]]:
+    return by_old_ward(read_crosswalk())
 
 
 def _padded(code: str, width: int, field: str) -> str:

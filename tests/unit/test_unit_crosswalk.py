@@ -1,6 +1,8 @@
 """Hanoi's pre-2025 wards and the crosswalk to the 2025 units: the committed data matches the
 pinned packages, and converting an old ward code gives the units a user would expect."""
 import csv
+import subprocess
+import sys
 from collections import Counter, defaultdict
 from datetime import date
 from decimal import Decimal
@@ -12,7 +14,7 @@ from services.reference import unit_tables
 from services.reference.crosswalk_2025 import hanoi_crosswalk
 from services.reference.units_2025 import hanoi_units_2025
 from services.reference.wards_2024 import hanoi_wards_2024
-from services.reference.ward_conversion import UnknownUnitCode, default_successor, successors
+from services.reference.ward_conversion import UnknownUnitCode, by_old_ward, default_successor, successors
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
@@ -120,3 +122,16 @@ def test_committed_crosswalk_reads_back_as_the_built_rows(crosswalk):
 def _codes_split(ways):
     pieces = Counter(row["old_ward_code"] for row in unit_tables.read_crosswalk())
     return [code for code, count in sorted(pieces.items()) if count == ways]
+
+
+def test_a_given_crosswalk_converts_like_the_committed_one():
+    built = by_old_ward(hanoi_crosswalk())
+    assert successors("00019", "001", crosswalk=built) == successors("00019", "001")
+    assert default_successor("00019", crosswalk=built) == default_successor("00019")
+
+
+def test_converting_does_not_load_the_slow_conversion_package():
+    # vietnamadminunits takes over a second to import; the converter reads only the committed CSV.
+    check = "import sys, services.reference.ward_conversion as c; c.successors('1'); " \
+            "sys.exit('vietnamadminunits' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", check], cwd=DATA.parent).returncode == 0

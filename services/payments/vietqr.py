@@ -50,7 +50,7 @@ def _tlv(tag: str, value: str) -> str:
 def payment_reference(text: str) -> str:
     """What a payer's bank keeps of a transfer's content: ASCII letters, digits and spaces."""
     folded = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
-    plain = "".join(c for c in folded if c.isascii() and (c.isalnum() or c == " "))
+    plain = "".join(" " if c.isspace() else c for c in folded if c.isascii() and (c.isalnum() or c.isspace()))
     return " ".join(plain.split())[:MAX_REFERENCE]
 
 

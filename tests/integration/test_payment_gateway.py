@@ -13,9 +13,11 @@ from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from devservers.payment_gateway import DevPaymentGateway
-from services.errors import BadCallbackSignature, BadRequest, Unavailable
+from services.errors import BadCallbackSignature, BadRequest, Unavailable, ValidationFailed
 from services.payments.gateway import (SIGNATURE_HEADER, Callback, HttpPaymentGateway, SettledStatus,
                                        parse_callback, sign)
+from services.payments.reconciliation import Gap, Recorded, reconcile
+from services.payments.settlement import PaymentStatus, settle
 
 SECRET = "shared-secret-for-tests"
 API_KEY = "city-api-key"
@@ -182,3 +184,21 @@ def test_a_callback_body_parses_to_its_fields():
     body = b'{"gateway_ref": "G1", "amount_vnd": 0, "status": "paid", "paid_at": "2026-11-30T10:00:00+07:00", "x": 1}'
     assert parse_callback(body) == Callback("G1", 0, SettledStatus.PAID,
                                             datetime(2026, 11, 30, 3, 0, tzinfo=timezone.utc))
+
+
+def test_reconciling_the_dev_statement_finds_the_lost_callback_and_the_wrong_amount(gateway, dev_gateway, receiver):
+    day = datetime(2026, 11, 30, 3, 0, tzinfo=timezone.utc)
+    fine, lost, short = (_create(gateway, 100_000) for _ in range(3))
+    recorded = {p.gateway_ref: Recorded(p.gateway_ref, 100_000, PaymentStatus.PENDING) for p in (fine, lost, short)}
+    dev_gateway.pay(fine.gateway_ref, at=day)
+    dev_gateway.pay(lost.gateway_ref, at=day, callback=False)
+    dev_gateway.pay(short.gateway_ref, at=day, amount_vnd=10_000)
+    for _ in range(2):
+        callback = gateway.verify_callback(*receiver.next())
+        try:
+            settle(PaymentStatus.PENDING, 100_000, callback)
+            recorded[callback.gateway_ref] = Recorded(callback.gateway_ref, 100_000, PaymentStatus.PAID)
+        except ValidationFailed:
+            pass
+    gaps = {d.gateway_ref: d.gap for d in reconcile(gateway.statement(day.date()), recorded.values())}
+    assert gaps == {lost.gateway_ref: Gap.NOT_RECORDED_AS_PAID, short.gateway_ref: Gap.NOT_RECORDED_AS_PAID}

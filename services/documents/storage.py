@@ -18,6 +18,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import BinaryIO, Protocol
 from urllib.parse import unquote, urlparse
@@ -46,6 +47,17 @@ class DocumentStore(Protocol):
     def exists(self, key: str) -> bool: ...
 
     def delete(self, key: str) -> None: ...
+
+    def entries(self, prefix: str = "") -> Iterator["StoredEntry"]: ...
+
+
+@dataclass(frozen=True)
+class StoredEntry:
+    """An object as a listing shows it (for the sweep of objects no row refers to)."""
+
+    key: str
+    size: int
+    modified_at: datetime
 
 
 @dataclass(frozen=True)
@@ -124,6 +136,21 @@ class DirectoryStore:
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
 
+    def entries(self, prefix: str = "") -> Iterator[StoredEntry]:
+        for path in sorted(self.root.rglob("*")):
+            key = path.relative_to(self.root).as_posix()
+            if path.is_file() and key.startswith(prefix) and not path.name.startswith(TEMP_PREFIX):
+                status = path.stat()
+                yield StoredEntry(key, status.st_size, datetime.fromtimestamp(status.st_mtime, timezone.utc))
+
+    def discard_partials(self, older_than: timedelta) -> int:
+        """Remove what writes killed mid-way (kill -9, power loss) left; returns how many."""
+        cutoff = (datetime.now(timezone.utc) - older_than).timestamp()
+        stale = [p for p in self.root.rglob(f"{TEMP_PREFIX}*") if p.stat().st_mtime < cutoff]
+        for path in stale:
+            path.unlink(missing_ok=True)
+        return len(stale)
+
 
 def _chunks(source: BinaryIO, chunk_bytes: int) -> Iterator[bytes]:
     with source:
@@ -169,6 +196,14 @@ class S3Store:
     def delete(self, key: str) -> None:
         with _outside_errors():
             self.client.delete_object(Bucket=self.bucket, Key=self._key(key))
+
+    def entries(self, prefix: str = "") -> Iterator[StoredEntry]:
+        root = f"{self.prefix}/" if self.prefix else ""
+        with _outside_errors():
+            pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=root + prefix)
+            for page in pages:
+                for item in page.get("Contents", []):
+                    yield StoredEntry(item["Key"][len(root):], item["Size"], item["LastModified"])
 
 
 def _s3_chunks(body, chunk_bytes: int) -> Iterator[bytes]:

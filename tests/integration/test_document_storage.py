@@ -9,7 +9,9 @@ import hashlib
 import io
 import os
 import socket
+import time
 import uuid
+from datetime import datetime, timedelta, timezone
 
 import boto3
 import pytest
@@ -172,3 +174,27 @@ def test_the_store_url_picks_the_implementation(tmp_path):
     for bad in ("s3:///nobucket", "ftp://host/x"):
         with pytest.raises(ValueError):
             open_store(bad)
+
+
+def test_the_listing_shows_each_object_once_under_its_key(store):
+    a, b = save(store, b"%PDF-a", "application/pdf"), save(store, b"%PDF-b", "application/pdf")
+    save(store, b"%PDF-a", "application/pdf")
+    store.put("other/x", b"1", "text/plain")
+    listed = {entry.key: entry for entry in store.entries("sha256/")}
+    assert set(listed) == {a.key, b.key}
+    assert listed[a.key].size == 6
+    assert abs((datetime.now(timezone.utc) - listed[a.key].modified_at).total_seconds()) < 120
+    assert [entry.key for entry in store.entries("other/")] == ["other/x"]
+
+
+def test_leftovers_of_a_killed_write_are_never_listed_and_are_swept_when_old(tmp_path):
+    store = DirectoryStore(tmp_path)
+    store.put("sha256/aa/bb/whole", b"1", "text/plain")
+    leftover = tmp_path / "sha256" / "aa" / "bb" / f"{TEMP_PREFIX}killed"
+    leftover.write_bytes(b"half")
+    assert [entry.key for entry in store.entries()] == ["sha256/aa/bb/whole"]
+    assert store.discard_partials(older_than=timedelta(hours=1)) == 0
+    old = time.time() - 7200
+    os.utime(leftover, (old, old))
+    assert store.discard_partials(older_than=timedelta(hours=1)) == 1
+    assert not leftover.exists() and store.exists("sha256/aa/bb/whole")

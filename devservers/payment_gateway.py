@@ -98,10 +98,10 @@ class DevPaymentGateway:
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread:
+        if self._thread:  # shutdown() waits for serve_forever, which only a started server runs
+            self._server.shutdown()
             self._thread.join()
+        self._server.server_close()
 
     def serve(self) -> None:
         """Serve in this thread until interrupted (the standalone command)."""

@@ -77,7 +77,8 @@ def sign(body: bytes, secret: str) -> str:
 
 
 def check_signature(body: bytes, signature: str | None, secret: str) -> None:
-    if not signature or not hmac.compare_digest(sign(body, secret), signature.strip().lower()):
+    sent = (signature or "").strip().lower().encode("utf-8", "surrogateescape")
+    if not sent or not hmac.compare_digest(sign(body, secret).encode("ascii"), sent):
         raise BadCallbackSignature("The callback's signature does not match its body.")
 
 

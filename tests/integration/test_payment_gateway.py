@@ -113,7 +113,8 @@ def test_a_forged_or_missing_or_replayed_onto_another_body_signature_is_refused(
     forged_body, forged = receiver.next()
     assert forged_body == body and forged != signature
     tampered = body.replace(b"1250000", b"9250000")
-    for sent_body, sent_signature in ((forged_body, forged), (body, None), (body, ""), (tampered, signature)):
+    for sent_body, sent_signature in ((forged_body, forged), (body, None), (body, ""), (tampered, signature),
+                                      (body, "é" * 64), (body, signature[:-1])):
         with pytest.raises(BadCallbackSignature) as caught:
             gateway.verify_callback(sent_body, sent_signature)
         assert caught.value.code == "bad_callback_signature"

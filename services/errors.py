@@ -82,3 +82,37 @@ class Unavailable(DomainError):
     """An outside system (Redis, a registry, a CA) does not answer."""
 
     default_code = "service_unavailable"
+
+
+# Documents (issue 16). Each subclass takes its base's HTTP status from api/problems.py.
+
+class UnsupportedDocumentType(UnsupportedMediaType):
+    """The file's bytes are not one of the accepted types, whatever its name says (415)."""
+
+    default_code = "unsupported_document_type"
+
+
+class DocumentTooLarge(PayloadTooLarge):
+    """The file is over the component's (or the system's) size limit (413)."""
+
+    default_code = "document_too_large"
+
+
+class MalformedDocument(ValidationFailed):
+    """The bytes claim a type but cannot be read as it (a broken or locked PDF) (422)."""
+
+    default_code = "malformed_document"
+
+
+class DocumentMissing(NotFound):
+    """The object store has no object under a key (404)."""
+
+    default_code = "document_missing"
+
+
+# Payments (issue 16).
+
+class BadCallbackSignature(Unauthenticated):
+    """A gateway callback whose HMAC does not match its body (401); nothing is recorded."""
+
+    default_code = "bad_callback_signature"

@@ -1,0 +1,1 @@
+"""Local counterparts of outside systems (payment gateway, ...) for development and tests."""

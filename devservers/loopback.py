@@ -15,7 +15,10 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 class LoopbackServer:
-    """Serves `app` on 127.0.0.1 (`port=0`: a free port) until `stop()`."""
+    """Serves `app` on 127.0.0.1 (`port=0`: a free port) until `stop()`.
+
+    The port is kept across `stop()` and `start()`: a stopped server refuses connections at the
+    same base URL, and a restarted one answers there again."""
 
     def __init__(self, app: Any, port: int = 0) -> None:
         self._app = app
@@ -25,14 +28,15 @@ class LoopbackServer:
 
     @property
     def base_url(self) -> str:
-        if self._server is None:
-            raise RuntimeError("the server is not started")
-        return f"http://127.0.0.1:{self._server.server_port}"
+        if not self._port:
+            raise RuntimeError("the server was never started")
+        return f"http://127.0.0.1:{self._port}"
 
     def start(self) -> "LoopbackServer":
         if self._server is None:
             self._server = make_server("127.0.0.1", self._port, self._app, threaded=True,
                                        request_handler=_QuietHandler)
+            self._port = self._server.server_port
             self._thread = threading.Thread(target=self._server.serve_forever, daemon=True,
                                             name=f"loopback-{self._server.server_port}")
             self._thread.start()

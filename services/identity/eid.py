@@ -152,8 +152,10 @@ class EidRelyingParty:
                 token = session.fetch_token(token_endpoint, grant_type="authorization_code", code=code,
                                             code_verifier=record["verifier"])
         except OAuthError as error:
-            log.info("e-ID provider refused the code: %s", error.error)
-            raise EidTokenInvalid("The e-ID provider refused the sign-in code.") from error
+            if error.error == "invalid_grant":  # the code: used, expired, not for this verifier
+                raise EidTokenInvalid("The e-ID provider refused the sign-in code.") from error
+            log.error("e-ID provider refused our token request: %s", error.error)  # our set-up
+            raise EidUnavailable("The national e-ID service refused this app; try again later.") from error
         except (requests.RequestException, ValueError) as error:
             raise _unavailable(error) from error
         if not isinstance(token.get("id_token"), str):

@@ -222,6 +222,13 @@ def test_the_token_endpoint_refuses_a_client_key_it_does_not_know(rp, provider, 
     assert refused.value.error == "invalid_client"
 
 
+def test_a_relying_party_with_a_key_the_provider_does_not_know_is_eid_unavailable(provider, store):
+    stranger = ECKey.generate_key("P-256", parameters={"kid": "ihanoi-rp-1"})
+    rp = relying_party(provider.issuer, stranger, store)
+    with pytest.raises(errors.EidUnavailable):
+        rp.complete(*sign_in(rp))
+
+
 def test_the_token_endpoint_refuses_a_wrong_pkce_verifier(rp, provider, client_key):
     code, _ = sign_in(rp)
     with pytest.raises(OAuthError) as refused:

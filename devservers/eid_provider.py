@@ -46,7 +46,7 @@ SCOPES = ("openid", "profile", "phone")
 CODE_TTL_SECONDS = 60
 ID_TOKEN_TTL_SECONDS = 300
 # Test knobs: how the next ID token is spoiled (see EidProvider.tamper_next).
-TAMPERINGS = ("unknown_key", "alg_none", "wrong_audience", "expired")
+TAMPERINGS = ("unknown_key", "forged_signature", "alg_none", "wrong_audience", "expired")
 
 
 @dataclass(frozen=True)
@@ -171,8 +171,8 @@ class EidProvider:
         return Resident(national_id, record) if record else None
 
     # -- keys ------------------------------------------------------------------------------
-    def _new_key(self) -> ECKey | RSAKey:
-        params = {"kid": secrets.token_urlsafe(8), "alg": self.alg, "use": "sig"}
+    def _new_key(self, kid: str | None = None) -> ECKey | RSAKey:
+        params = {"kid": kid or secrets.token_urlsafe(8), "alg": self.alg, "use": "sig"}
         if self.alg == "ES256":
             return ECKey.generate_key("P-256", parameters=params)
         return RSAKey.generate_key(2048, parameters=params)
@@ -197,6 +197,10 @@ class EidProvider:
     def outage(self, status: int | None) -> None:
         """Answer every request with `status` (e.g. 500, 503) until called with None."""
         self._outage = status
+
+    @property
+    def failing_with(self) -> int | None:
+        return self._outage
 
     # -- state the grant keeps (thread-safe) -----------------------------------------------
     def keep_code(self, code: IssuedCode) -> None:
@@ -233,6 +237,8 @@ class EidProvider:
             return None, "none", tampering
         if tampering == "unknown_key":
             return self._new_key(), self.alg, tampering
+        if tampering == "forged_signature":  # another key under the published kid
+            return self._new_key(key.kid), self.alg, tampering
         return key, self.alg, tampering
 
     def discovery(self) -> dict[str, Any]:
@@ -383,8 +389,8 @@ def _build_app(provider: EidProvider) -> Flask:
     @app.before_request
     def count_and_fail():
         provider.hits[request.path] += 1
-        if provider._outage is not None:
-            return jsonify(error="temporarily_unavailable"), provider._outage
+        if provider.failing_with is not None:
+            return jsonify(error="temporarily_unavailable"), provider.failing_with
         return None
 
     @app.get("/.well-known/openid-configuration")

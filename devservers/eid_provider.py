@@ -127,7 +127,9 @@ class EidProvider:
 
     # -- state the grant keeps (thread-safe) -----------------------------------------------
     def keep_code(self, code: IssuedCode) -> None:
+        stale = time.time() - CODE_TTL_SECONDS
         with self._lock:
+            self._codes = {k: c for k, c in self._codes.items() if c.auth_time >= stale}
             self._codes[code.code] = code
             self._nonces.add((code.client_id, code.nonce))
 

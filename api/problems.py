@@ -33,6 +33,7 @@ STATUS_OF_ERROR: list[tuple[type[errors.DomainError], int]] = [
     (errors.PayloadTooLarge, 413),
     (errors.UnsupportedMediaType, 415),
     (errors.Unavailable, 503),
+    (errors.UpstreamFailed, 502),
 ]
 
 # HTTP status -> stable code, for failures raised by the framework rather than a rule.
@@ -41,7 +42,7 @@ CODE_OF_STATUS = {
     405: "method_not_allowed", 409: "conflict", 412: "precondition_failed",
     413: "payload_too_large", 415: "unsupported_media_type", 422: "validation_failed",
     428: "precondition_required", 429: "rate_limited", 500: "internal_error",
-    503: "service_unavailable",
+    502: "bad_gateway", 503: "service_unavailable",
 }
 
 # Failures of an outside system that make a request impossible right now, not a bug.

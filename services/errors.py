@@ -116,3 +116,31 @@ class BadCallbackSignature(Unauthenticated):
     """A gateway callback whose HMAC does not match its body (401); nothing is recorded."""
 
     default_code = "bad_callback_signature"
+
+
+# Outside systems (issue 13).
+
+class UpstreamFailed(DomainError):
+    """An outside system this request needs (the e-ID provider, the SMS gateway) failed it (502)."""
+
+    default_code = "bad_gateway"
+
+
+class EidStateInvalid(BadRequest):
+    """The sign-in `state` is unknown, expired or already used."""
+
+    default_code = "eid_state_invalid"
+
+
+class EidTokenInvalid(Unauthenticated):
+    """The e-ID provider's answer (code or ID token) does not prove who signed in."""
+
+    default_code = "eid_token_invalid"
+
+
+class EidUnavailable(UpstreamFailed):
+    default_code = "eid_unavailable"
+
+
+class SmsUnavailable(UpstreamFailed):
+    default_code = "sms_unavailable"

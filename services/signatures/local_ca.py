@@ -25,6 +25,7 @@ from services.signatures.authority import (CertificateAuthorityError, Certificat
 from services.signatures.profile import SIGNING_KEY_USAGE, CertificateProfile, end_entity_extensions
 
 FILES = ("root.crt.pem", "issuing.key.pem", "issuing.crt.pem")
+ROOT_ARL = "root.crl.der"  # the offline root's CRL of CA certificates, signed once at creation
 SERVICES_DIR = "services"  # tsa.key.pem, tsa.crt.pem, ocsp.key.pem, ocsp.crt.pem
 SERVICE_FILES = ("tsa.key.pem", "tsa.crt.pem", "ocsp.key.pem", "ocsp.crt.pem")
 TSA_LIFETIME = timedelta(days=5 * 365)
@@ -108,7 +109,20 @@ def create_city_ca(directory: str, now: datetime) -> None:
     issuing = _ca_certificate(issuing_name, root_name, issuing_key.public_key(), root_key,
                               path_length=0, now=now, lifetime=ISSUING_LIFETIME,
                               issuer_key=root_key.public_key())
-    _write_atomically(directory, dict(zip(FILES, (_pem(root), _key_pem(issuing_key), _pem(issuing)))))
+    files = dict(zip(FILES, (_pem(root), _key_pem(issuing_key), _pem(issuing))))
+    _write_atomically(directory, {**files, ROOT_ARL: _authority_revocation_list(root, root_key, issuing, now)})
+
+
+def _authority_revocation_list(root: x509.Certificate, root_key, issuing: x509.Certificate,
+                               now: datetime) -> bytes:
+    """An empty CRL from the root, valid as long as the issuing CA, so that long-term
+    validation finds revocation data for the issuing CA although the root key is gone."""
+    return (x509.CertificateRevocationListBuilder().issuer_name(root.subject)
+            .last_update(now - CLOCK_SKEW).next_update(issuing.not_valid_after_utc)
+            .add_extension(x509.CRLNumber(1), critical=False)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()),
+                           critical=False)
+            .sign(root_key, hashes.SHA256()).public_bytes(serialization.Encoding.DER))
 
 
 SERVICE_KEY_USAGE = x509.KeyUsage(
@@ -155,6 +169,14 @@ def create_service_certificates(directory: str, now: datetime, profile: Certific
         SERVICE_FILES, (_key_pem(tsa_key), _pem(tsa), _key_pem(ocsp_key), _pem(ocsp)))))
 
 
+def _read_optional(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return None
+
+
 def _load_service_pair(directory: str, name: str) -> ServiceKeyPair | None:
     base = os.path.join(directory, SERVICES_DIR)
     try:
@@ -192,6 +214,7 @@ class LocalCertificateAuthority:
             raise CertificateAuthorityError(f"CA files in {directory} cannot be read: {exc}") from exc
         self._validity = validity
         self._profile = profile or CertificateProfile(crl_url=crl_url)
+        self._arl = _read_optional(os.path.join(directory, ROOT_ARL))
         self._tsa = _load_service_pair(directory, "tsa")
         self._ocsp = _load_service_pair(directory, "ocsp")
 
@@ -257,6 +280,10 @@ class LocalCertificateAuthority:
 
     def trust_roots_pem(self) -> list[str]:
         return [_pem(self._root).decode()]
+
+    def authority_revocation_list(self) -> bytes | None:
+        """The root's CRL (DER) covering the issuing CA; None for a directory made before it."""
+        return self._arl
 
     @property
     def issuing_certificate(self) -> x509.Certificate:

@@ -82,7 +82,7 @@ class CityPki:
 
 @pytest.fixture(scope="module")
 def pki(tmp_path_factory):
-    return CityPki(tmp_path_factory.mktemp("lt") / "city-ca")
+    return CityPki(tmp_path_factory.mktemp("lt") / "pki-ca")
 
 
 def _signature(pdf: bytes, index: int = 0):

@@ -20,7 +20,7 @@ needs_openssl = pytest.mark.skipif(shutil.which("openssl") is None, reason="open
 
 @pytest.fixture(scope="module")
 def ca(tmp_path_factory):
-    return open_ca(tmp_path_factory.mktemp("pki") / "city-ca")
+    return open_ca(tmp_path_factory.mktemp("pki") / "pki-ca")
 
 
 @pytest.fixture(scope="module")

@@ -242,3 +242,69 @@ def test_malformed_requests_get_malformed_request(responder):
     for request in (b"garbage", b"", None, request_from_get_path("%%%not-base64!")):
         answer = ocsp.load_der_ocsp_response(responder.respond(request, utcnow()))
         assert answer.response_status == ocsp.OCSPResponseStatus.MALFORMED_REQUEST
+
+
+@pytest.fixture
+def responder_over_http(responder):
+    """The responder behind a loopback HTTP server: POST (DER body) and GET (base64 in the path)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from services.signatures.ocsp import RESPONSE_MEDIA_TYPE
+
+    class Handler(BaseHTTPRequestHandler):
+        def _answer(self, request):
+            body = responder.respond(request, utcnow())
+            self.send_response(200)
+            self.send_header("Content-Type", RESPONSE_MEDIA_TYPE)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_POST(self):  # noqa: N802
+            self._answer(self.rfile.read(int(self.headers["Content-Length"])))
+
+        def do_GET(self):  # noqa: N802
+            self._answer(request_from_get_path(self.path.removeprefix("/ocsp/")))
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/ocsp"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+@needs_openssl
+def test_openssl_asks_the_responder_over_http(ca, register, files, responder_over_http, tmp_path):
+    _, issued = new_holder(ca)
+    register.issued.add(int(issued.serial, 16))
+    holder = write(tmp_path / "holder.pem", issued.pem)
+    asked = openssl("ocsp", "-url", responder_over_http, "-issuer", files["issuing"], "-cert", holder,
+                    "-CAfile", files["cas"])  # POST, with a nonce openssl checks
+    assert asked.returncode == 0 and "Response verify OK" in asked.stderr, asked.stderr
+    assert f"{holder}: good" in asked.stdout
+
+
+def test_the_get_form_is_answered_over_http(ca, register, responder_over_http):
+    import base64
+    from urllib.parse import quote
+    from urllib.request import urlopen
+
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.x509 import ocsp
+
+    _, issued = new_holder(ca)
+    leaf = x509.load_pem_x509_certificate(issued.pem.encode())
+    register.revoked[leaf.serial_number] = (utcnow().replace(microsecond=0), "superseded")
+    request = ocsp.OCSPRequestBuilder().add_certificate(leaf, ca.issuing_certificate, hashes.SHA256()).build()
+    path = quote(base64.b64encode(request.public_bytes(serialization.Encoding.DER)).decode(), safe="")
+    with urlopen(f"{responder_over_http}/{path}", timeout=10) as reply:
+        answer = ocsp.load_der_ocsp_response(reply.read())
+    assert answer.certificate_status == ocsp.OCSPCertStatus.REVOKED
+    assert answer.revocation_reason == x509.ReasonFlags.superseded
+    assert answer.responder_key_hash is not None  # responder named by key hash

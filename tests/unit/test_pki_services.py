@@ -232,9 +232,21 @@ def test_openssl_accepts_good_then_revoked_answers(ca, responder, register, file
 
 
 @needs_openssl
-def test_unknown_serials_and_other_issuers_are_unknown(ca, responder, files, tmp_path):
+def test_unknown_serials_are_unknown(ca, responder, files, tmp_path):
     _, issued = new_holder(ca)  # never entered in the register
     assert ": unknown" in _ask(responder, files, issued.pem, tmp_path)
+
+
+def test_a_question_about_another_issuer_is_unknown_whatever_the_register_says(ca, responder, register):
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.x509 import ocsp
+
+    root = x509.load_pem_x509_certificate(ca.ca_certificates()[0].encode())
+    register.issued.add(ca.issuing_certificate.serial_number)  # a serial the register would call good
+    request = ocsp.OCSPRequestBuilder().add_certificate(ca.issuing_certificate, root, hashes.SHA1()).build()
+    answer = ocsp.load_der_ocsp_response(responder.respond(request.public_bytes(serialization.Encoding.DER),
+                                                           utcnow()))
+    assert answer.certificate_status == ocsp.OCSPCertStatus.UNKNOWN
 
 
 def test_malformed_requests_get_malformed_request(responder):

@@ -17,7 +17,9 @@ HOLDER_POLICY = "2.999.15.2025.1"
 TSA_POLICY = "2.999.15.2025.2"
 PROFILE = CertificateProfile(policy_oid=HOLDER_POLICY, crl_url="http://127.0.0.1:9/api/v1/ca/crl",
                              ocsp_url="http://127.0.0.1:9/api/v1/ca/ocsp",
-                             ca_issuers_url="http://127.0.0.1:9/api/v1/ca/certificates")
+                             ca_issuers_url="http://127.0.0.1:9/api/v1/ca/issuing.cer",
+                             arl_url="http://127.0.0.1:9/api/v1/ca/root.crl",
+                             root_certificate_url="http://127.0.0.1:9/api/v1/ca/root.cer")
 
 
 def utcnow() -> datetime:

@@ -22,7 +22,8 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from services.signatures.authority import (CertificateAuthorityError, CertificateSubject,
                                            IssuedCertificate, RevokedEntry, ServiceKeyPair)
-from services.signatures.profile import SIGNING_KEY_USAGE, CertificateProfile, end_entity_extensions
+from services.signatures.profile import (SIGNING_KEY_USAGE, CertificateProfile, end_entity_extensions,
+                                         issuing_ca_extensions)
 
 FILES = ("root.crt.pem", "issuing.key.pem", "issuing.crt.pem")
 ROOT_ARL = "root.crl.der"  # the offline root's CRL of CA certificates, signed once at creation
@@ -55,7 +56,8 @@ def _name(common_name: str) -> x509.Name:
 
 def _ca_certificate(subject: x509.Name, issuer: x509.Name, public_key, signing_key, *,
                     path_length: int, now: datetime, lifetime: timedelta,
-                    issuer_key=None) -> x509.Certificate:
+                    issuer_key=None, extensions: Sequence[tuple[x509.ExtensionType, bool]] = ()
+                    ) -> x509.Certificate:
     builder = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer)
                .public_key(public_key).serial_number(x509.random_serial_number())
                .not_valid_before(now - CLOCK_SKEW).not_valid_after(now + lifetime)
@@ -66,6 +68,8 @@ def _ca_certificate(subject: x509.Name, issuer: x509.Name, public_key, signing_k
     if issuer_key is not None:
         builder = builder.add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key), critical=False)
+    for extension, critical in extensions:
+        builder = builder.add_extension(extension, critical=critical)
     return builder.sign(signing_key, hashes.SHA256())
 
 
@@ -95,7 +99,7 @@ def _write_atomically(directory: str, files: dict[str, bytes]) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def create_city_ca(directory: str, now: datetime) -> None:
+def create_city_ca(directory: str, now: datetime, profile: CertificateProfile = CertificateProfile()) -> None:
     """Write a new root and issuing CA into `directory` (atomically: all files or none).
 
     The root's private key is not kept: it signs the issuing CA once and is discarded, as
@@ -108,7 +112,7 @@ def create_city_ca(directory: str, now: datetime) -> None:
                            path_length=1, now=now, lifetime=ROOT_LIFETIME)
     issuing = _ca_certificate(issuing_name, root_name, issuing_key.public_key(), root_key,
                               path_length=0, now=now, lifetime=ISSUING_LIFETIME,
-                              issuer_key=root_key.public_key())
+                              issuer_key=root_key.public_key(), extensions=issuing_ca_extensions(profile))
     files = dict(zip(FILES, (_pem(root), _key_pem(issuing_key), _pem(issuing))))
     _write_atomically(directory, {**files, ROOT_ARL: _authority_revocation_list(root, root_key, issuing, now)})
 
@@ -225,7 +229,7 @@ class LocalCertificateAuthority:
         profile = profile or CertificateProfile(crl_url=crl_url)
         if create_if_missing and not os.path.exists(os.path.join(directory, FILES[-1])):
             os.makedirs(os.path.dirname(os.path.abspath(directory)), exist_ok=True)
-            create_city_ca(directory, now)
+            create_city_ca(directory, now, profile)
         if create_if_missing and not os.path.exists(os.path.join(directory, SERVICES_DIR, SERVICE_FILES[-1])):
             create_service_certificates(directory, now, profile)
         return cls(directory, validity=validity, profile=profile)

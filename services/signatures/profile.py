@@ -38,12 +38,19 @@ def signs_with_pss(key: HolderKey) -> bool:
 
 @dataclass(frozen=True)
 class CertificateProfile:
-    """URLs and the policy the settings give; None leaves the extension out."""
+    """URLs and the policy the settings give; None leaves the extension out.
+
+    `crl_url`, `ocsp_url` and `ca_issuers_url` (the issuing CA's certificate) go into end-entity
+    certificates; `arl_url` (the root's CRL) and `root_certificate_url` into the issuing CA
+    certificate, written once when the CA directory is created.
+    """
 
     policy_oid: str | None = None
     crl_url: str | None = None
     ocsp_url: str | None = None
     ca_issuers_url: str | None = None
+    arl_url: str | None = None
+    root_certificate_url: str | None = None
 
 
 SIGNING_KEY_USAGE = x509.KeyUsage(
@@ -55,6 +62,19 @@ def _access(profile: CertificateProfile, *, with_ocsp: bool) -> list[x509.Access
     pairs = [(AuthorityInformationAccessOID.OCSP, profile.ocsp_url if with_ocsp else None),
              (AuthorityInformationAccessOID.CA_ISSUERS, profile.ca_issuers_url)]
     return [x509.AccessDescription(oid, x509.UniformResourceIdentifier(url)) for oid, url in pairs if url]
+
+
+def issuing_ca_extensions(profile: CertificateProfile) -> list[tuple[x509.ExtensionType, bool]]:
+    """Where the root's CRL and certificate are published, for the issuing CA certificate."""
+    extensions: list[tuple[x509.ExtensionType, bool]] = []
+    if profile.arl_url:
+        extensions.append((x509.CRLDistributionPoints([x509.DistributionPoint(
+            [x509.UniformResourceIdentifier(profile.arl_url)], None, None, None)]), False))
+    if profile.root_certificate_url:
+        extensions.append((x509.AuthorityInformationAccess([x509.AccessDescription(
+            AuthorityInformationAccessOID.CA_ISSUERS, x509.UniformResourceIdentifier(profile.root_certificate_url))]),
+            False))
+    return extensions
 
 
 def end_entity_extensions(profile: CertificateProfile, *, revocable: bool = True

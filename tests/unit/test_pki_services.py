@@ -61,6 +61,39 @@ def test_the_ca_publishes_root_then_issuing(ca):
     assert issuing == ca.issuing_certificate
 
 
+def test_the_issuing_ca_names_the_roots_crl_and_certificate(ca):
+    issuing = ca.issuing_certificate
+    assert _extension(issuing, x509.CRLDistributionPoints).value[0].full_name[0].value == PROFILE.arl_url
+    assert [(a.access_method, a.access_location.value) for a in _extension(issuing, x509.AuthorityInformationAccess).value] \
+        == [(AuthorityInformationAccessOID.CA_ISSUERS, PROFILE.root_certificate_url)]
+    arl = x509.load_der_x509_crl(ca.authority_revocation_list())
+    root = x509.load_pem_x509_certificate(ca.trust_roots_pem()[0].encode())
+    assert arl.issuer == root.subject and arl.is_signature_valid(root.public_key()) and len(arl) == 0
+    assert arl.next_update_utc == issuing.not_valid_after_utc
+
+
+@needs_openssl
+def test_openssl_checks_the_whole_chain_against_both_crls(ca, files, tmp_path):
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    from services.signatures.authority import RevokedEntry
+
+    def crl_file(name, der):
+        return write(tmp_path / name, x509.load_der_x509_crl(der).public_bytes(Encoding.PEM))
+
+    _, kept = new_holder(ca)
+    _, lost = new_holder(ca)
+    crl = crl_file("issuing.crl", ca.crl([RevokedEntry(lost.serial, utcnow().replace(microsecond=0), "key_compromise")],
+                                         now=utcnow()))
+    arl = crl_file("root.crl", ca.authority_revocation_list())
+    for issued, expected in ((kept, 0), (lost, 2)):
+        holder = write(tmp_path / "holder.pem", issued.pem)
+        checked = openssl("verify", "-crl_check_all", "-CAfile", files["cas"], "-CRLfile", crl, "-CRLfile", arl, holder)
+        assert checked.returncode == expected, checked.stdout + checked.stderr
+        assert ("OK" in checked.stdout) == (expected == 0)
+    assert "certificate revoked" in checked.stdout + checked.stderr
+
+
 def test_service_certificates_have_their_own_keys_and_narrow_usage(ca):
     tsa, responder = ca.tsa_key_pair(), ca.ocsp_key_pair()
     eku = _extension(tsa.certificate, x509.ExtendedKeyUsage)

@@ -4,7 +4,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
+
+from cryptography import x509
 
 # RFC 5280 CRLReason values a holder or an officer may give for an end-entity certificate
 # (certificateHold / removeFromCRL are reversible and CA-compromise reasons do not apply).
@@ -34,6 +36,14 @@ class IssuedCertificate:
 
 
 @dataclass(frozen=True)
+class ServiceKeyPair:
+    """A CA service's own certificate and private key (the TSA's, the OCSP responder's)."""
+
+    certificate: x509.Certificate
+    key: Any  # a cryptography private key (EC or RSA)
+
+
+@dataclass(frozen=True)
 class RevokedEntry:
     serial: str
     revoked_at: datetime
@@ -52,8 +62,17 @@ class CertificateAuthority(Protocol):
         """The issuing CA's signed CRL (DER) listing `revoked`."""
         ...
 
+    def issue_seal(self, agency_code: str, agency_name: str, public_key_pem: bytes, *,
+                   not_before: datetime) -> IssuedCertificate:
+        """An organisation (seal) certificate for an agency; raises CertificateAuthorityError."""
+        ...
+
     def chain_pem(self) -> list[str]:
         """The issuing CA certificate, then the root, in PEM."""
+        ...
+
+    def ca_certificates(self) -> list[str]:
+        """The root, then the issuing CA certificate, in PEM (published for chain building)."""
         ...
 
     def trust_roots_pem(self) -> list[str]:

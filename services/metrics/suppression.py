@@ -14,15 +14,17 @@ The rule
 3. Its known limit: it guards each relation on its own. Combined relations (a year minus
    three quarters of one unit, then the city minus the other units of that quarter) can
    in rare cases still pin a cell. So the attacker (`attack`) runs on what would be
-   published, and while it pins a cell, one more partner of that cell is hidden and the
-   rule runs again. The result is checked, not assumed.
+   published, and while it pins cells, one more partner per pinned cell (the smallest
+   published cell sharing a relation with it) is hidden and the rule runs again. The
+   result is checked, not assumed.
 
 The attacker
 ------------
 `attack` sees only the published values and the relations. Per measure it writes every
 relation as a linear equation over the hidden cells (published values moved to the right
-side) and brings the system to reduced row echelon form with exact `Fraction`s (sparse
-Gauss-Jordan). A hidden cell is pinned exactly when the unit vector of its column lies in
+side) and brings the system to reduced row echelon form, exactly (sparse Gauss-Jordan over
+the rationals: Python ints while the pivots divide, `Fraction`s otherwise; measures with
+the same relations share one elimination). A hidden cell is pinned exactly when the unit vector of its column lies in
 the row space, i.e. when a reduced row has that cell as its only unknown: then its value is
 the row's right side. A reduced row whose unknowns all have the same sign and whose right
 side is 0 pins them all to 0 (counts are never negative). Bounds beyond that (numerator <=
@@ -54,6 +56,9 @@ Output: `protect(table, threshold)` -> `Protection` with `primary`, `complementa
 `hidden` (their union; show a cell iff `key not in protection.hidden`) and `pinned` (what
 the attacker still pins - empty unless the relations force a value; the tests assert it).
 `cost(table, protection)` -> `Cost` counts for the README.
+Speed: one indicator, 126 units + city, a year with its 4 quarters and 12 months (2,159
+cells, 42% of them small) takes about 4 s with periods="sum", 0.1 s with "last" (one core):
+decide once per indicator and year and keep the hidden set, not per request.
 
 - Indicator export: per indicator, ALL its published periods and levels together:
   `protect(indicator_table({(unit, period): (n, d), ...}, city=CITY_CODE, periods="sum" or
@@ -271,57 +276,79 @@ def usage_table(rows: Mapping[Key, tuple[int, int]], *, city: str, any_feature: 
 
 # --- the attacker -------------------------------------------------------------------------
 
-def _reduce(basis: dict[Hashable, tuple[dict, Fraction]], row: dict, rhs: Fraction) -> None:
-    """Add one equation to a fully reduced (Gauss-Jordan) basis: pivot -> (row, rhs)."""
-    for col in [c for c in row if c in basis]:
-        factor = row.get(col, 0)
-        if factor:
-            pivot_row, pivot_rhs = basis[col]
-            for c, v in pivot_row.items():
-                row[c] = row.get(c, 0) - factor * v
-            rhs -= factor * pivot_rhs
-    row = {c: v for c, v in row.items() if v}
+Number = int | Fraction
+Equation = tuple[dict, list]  # unknown -> coefficient; right side per measure
+
+
+def _divided(value: Number, by: Number) -> Number:
+    """Exact division that stays an int when it can (the relations' pivots are mostly +-1)."""
+    if isinstance(value, int) and isinstance(by, int) and value % by == 0:
+        return value // by
+    return Fraction(value) / by
+
+
+def _minus(equation: Equation, factor: Number, pivot: Equation) -> Equation:
+    """equation - factor * pivot, dropping zero coefficients."""
+    row, rhs = dict(equation[0]), list(equation[1])
+    for col, value in pivot[0].items():
+        row[col] = row.get(col, 0) - factor * value
+    return {c: v for c, v in row.items() if v}, [a - factor * b for a, b in zip(rhs, pivot[1])]
+
+
+def _reduce(basis: dict[Hashable, Equation], equation: Equation) -> None:
+    """Add one equation to a fully reduced (Gauss-Jordan) basis: pivot column -> equation."""
+    for col in [c for c in equation[0] if c in basis]:
+        equation = _minus(equation, equation[0][col], basis[col])
+    row, rhs = equation
     if not row:
         return
     pivot = min(row, key=repr)
     scale = row[pivot]
-    row, rhs = {c: Fraction(v) / scale for c, v in row.items()}, Fraction(rhs) / scale
-    for col, (other, other_rhs) in list(basis.items()):
-        factor = other.get(pivot, 0)
-        if factor:
-            updated = dict(other)
-            for c, v in row.items():
-                updated[c] = updated.get(c, 0) - factor * v
-            basis[col] = ({c: v for c, v in updated.items() if v}, other_rhs - factor * rhs)
-    basis[pivot] = (row, rhs)
+    equation = ({c: _divided(v, scale) for c, v in row.items()}, [_divided(v, scale) for v in rhs])
+    for col, other in list(basis.items()):
+        if pivot in other[0]:
+            basis[col] = _minus(other, other[0][pivot], equation)
+    basis[pivot] = equation
 
 
-def _solve(shown: Mapping[Key, Values], measure: str, found: Iterable[Relation]) -> dict[Key, Fraction]:
-    basis: dict[Hashable, tuple[dict, Fraction]] = {}
+def _solve(shown: Mapping[Key, Values], measures: list[str], found: Iterable[Relation]
+           ) -> dict[Key, list[Number]]:
+    """Hidden cells pinned by `found` (shared by `measures`): key -> value per measure."""
+    basis: dict[Hashable, Equation] = {}
     for relation in found:
         row: dict = {}
-        rhs = Fraction(0)
+        rhs = [0] * len(measures)
         for key, sign in ((relation.total, 1), *((part, -1) for part in relation.parts)):
             if key in shown:
-                rhs -= sign * shown[key][measure]
+                rhs = [r - sign * shown[key][m] for r, m in zip(rhs, measures)]
             else:
                 row[key] = row.get(key, 0) + sign
         if any(row.values()):
-            _reduce(basis, row, rhs)
-    pinned: dict[Key, Fraction] = {}
+            _reduce(basis, ({c: v for c, v in row.items() if v}, rhs))
+    pinned: dict[Key, list[Number]] = {}
     for row, rhs in basis.values():
-        if len(row) == 1 or (rhs == 0 and len({v > 0 for v in row.values()}) == 1):
-            pinned.update({key: rhs / v if len(row) == 1 else Fraction(0) for key, v in row.items()})
-    return pinned
+        if len(row) == 1:
+            (key, coefficient), = row.items()
+            pinned[key] = [_divided(value, coefficient) for value in rhs]
+        elif len({v > 0 for v in row.values()}) == 1:  # same signs: a zero right side pins all
+            for key in row:
+                pinned.setdefault(key, [0 if value == 0 else None for value in rhs])
+    return {key: values for key, values in pinned.items() if any(v is not None for v in values)}
 
 
 def attack(shown: Mapping[Key, Values], table_relations: Mapping[str, Sequence[Relation]]
            ) -> dict[Key, dict[str, Fraction]]:
-    """The hidden cells (in a relation, not in `shown`) pinned to one value, per measure."""
-    pinned: dict[Key, dict[str, Fraction]] = defaultdict(dict)
+    """The hidden cells (in a relation, not in `shown`) pinned to one value, per measure.
+
+    Measures with the same relations share one elimination (the pinning depends on which
+    cells are hidden, not on the values)."""
+    by_relations: dict[tuple[Relation, ...], list[str]] = defaultdict(list)
     for measure, found in table_relations.items():
-        for key, value in _solve(shown, measure, found).items():
-            pinned[key][measure] = value
+        by_relations[tuple(found)].append(measure)
+    pinned: dict[Key, dict[str, Fraction]] = defaultdict(dict)
+    for found, measures in by_relations.items():
+        for key, values in _solve(shown, measures, found).items():
+            pinned[key].update({m: Fraction(v) for m, v in zip(measures, values) if v is not None})
     return dict(pinned)
 
 
@@ -339,14 +366,19 @@ def _close(table: Table, hidden: set, found: list[Relation]) -> None:
                 changed = True
 
 
-def _partner(table: Table, hidden: set, pinned: Mapping[Key, object], found: list[Relation]) -> Key | None:
-    """The smallest published cell sharing a relation with the first pinned cell (or any hidden one)."""
-    for targets in ([min(pinned)], hidden):
-        near = {key for r in found if any(t in r.members for t in targets) for key in r.members}
-        candidates = near - hidden
-        if candidates:
-            return min(candidates, key=table.rank)
-    return None
+def _partners(table: Table, hidden: set, pinned: Iterable[Key], found: list[Relation]) -> set:
+    """For each pinned cell, the smallest published cell sharing a relation with it.
+
+    When none is left next to any pinned cell, the smallest one next to any hidden cell."""
+    touching: dict[Hashable, set] = defaultdict(set)
+    for relation in found:
+        for key in relation.members:
+            touching[key].update(relation.members)
+    partners = {min(near, key=table.rank) for near in (touching[k] - hidden for k in sorted(pinned)) if near}
+    if not partners:
+        near = set().union(*(touching[k] for k in hidden)) - hidden if hidden else set()
+        partners = {min(near, key=table.rank)} if near else set()
+    return partners
 
 
 def published(table: Table, hidden: Iterable) -> dict[Key, Values]:
@@ -361,10 +393,10 @@ def protect(table: Table, threshold: int) -> Protection:
     while True:
         _close(table, hidden, found)
         pinned = attack(published(table, hidden), table.relations)
-        partner = _partner(table, hidden, pinned, found) if pinned else None
-        if partner is None:
+        partners = _partners(table, hidden, pinned, found) if pinned else set()
+        if not partners:
             return Protection(first, frozenset(hidden - first), pinned)
-        hidden.add(partner)
+        hidden |= partners
 
 
 def cost(table: Table, protection: Protection) -> Cost:

@@ -203,3 +203,16 @@ def test_two_hidden_cells_per_relation_is_not_enough_and_the_attacker_loop_close
     protection = protect(table, 10)
     assert protection.primary == small and protection.complementary
     assert attack(published(table, protection.hidden), table.relations) == {}
+
+
+@PROPERTY
+@given(st.lists(st.integers(1, 40).flatmap(lambda d: st.tuples(st.integers(1, d), st.just(d))),
+                min_size=2, max_size=10), st.integers(2, 20))
+def test_one_period_one_level_is_todays_rule(pairs, threshold):
+    units = [f"u{i}" for i in range(len(pairs))]
+    counts = {(u, "2024"): pair for u, pair in zip(units, pairs)}
+    counts[(CITY, "2024")] = tuple(map(sum, zip(*pairs)))
+    protection = protect(indicator_table(counts, city=CITY, periods="sum"), threshold)
+    today = {(c.key, "2024") for c in suppress([Cell(u, *p) for u, p in zip(units, pairs)], threshold) if c.suppressed}
+    if min(counts[(CITY, "2024")]) >= threshold:
+        assert protection.hidden == today

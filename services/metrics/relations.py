@@ -41,36 +41,43 @@ def sub_periods(label: str) -> list[str]:
     return []
 
 
-def _expanded(label: str, published: set[str]) -> list[str] | None:
+def _within(label: str, empty: frozenset[str]) -> list[str]:
+    """The sub-periods of `label` that can hold counts (not in `empty`, e.g. not yet begun)."""
+    return [child for child in sub_periods(label) if child not in empty]
+
+
+def _expanded(label: str, published: set[str], empty: frozenset[str]) -> list[str] | None:
     """`label` as published periods: itself, or its parts expanded; None when a gap remains."""
     if label in published:
         return [label]
-    parts = [_expanded(child, published) for child in sub_periods(label)]
+    if label in empty:
+        return []
+    parts = [_expanded(child, published, empty) for child in _within(label, empty)]
     if not parts or any(part is None for part in parts):
         return None
     return [period for part in parts for period in part]
 
 
-def _last_published(label: str, published: set[str]) -> str | None:
+def _last_published(label: str, published: set[str], empty: frozenset[str]) -> str | None:
     """The published period that ends where `label` ends, `label` itself first (Q4, then December)."""
     while label not in published:
-        children = sub_periods(label)
+        children = _within(label, empty)
         if not children:
             return None
         label = children[-1]
     return label
 
 
-def _period_parts(label: str, published: set[str], along: Along) -> list[list[str]]:
-    children = sub_periods(label)
+def _period_parts(label: str, published: set[str], along: Along, empty: frozenset[str]) -> list[list[str]]:
+    children = _within(label, empty)
     if not children:
         return []
     if along == "last":
-        return [[end] for end in [_last_published(children[-1], published)] if end]
+        return [[end] for end in [_last_published(children[-1], published, empty)] if end]
     direct = children if all(child in published for child in children) else None
-    mixed = [p for child in children for p in (_expanded(child, published) or [None])]
+    mixed = [p for child in children for p in (_expanded(child, published, empty) or [None])]
     found = [direct] if direct else []
-    if None not in mixed and mixed != direct:
+    if mixed and None not in mixed and mixed != direct:
         found.append(mixed)
     return found
 
@@ -101,19 +108,23 @@ def _tree_relations(keys: Iterable[Key], dim: int, tree: Mapping[str, Sequence[s
 
 def relations(keys: Iterable[Key], *, city: str, periods: Along, units: bool = True,
               unit_tree: Mapping[str, Sequence[str]] | None = None,
-              feature_tree: Mapping[str, Sequence[str]] | None = None) -> tuple[Relation, ...]:
+              feature_tree: Mapping[str, Sequence[str]] | None = None,
+              empty: Iterable[str] = ()) -> tuple[Relation, ...]:
     """Every `total = sum of parts` among `keys` (unit, period, *rest) that holds for a measure.
 
     units: city = the units present in that period (or `unit_tree` parent -> children);
     periods: "sum" (year = quarters = months = days), "last" (year = Q4 = December) or None;
-    feature_tree: parent -> children on the third coordinate (usage: any -> features).
+    feature_tree: parent -> children on the third coordinate (usage: any -> features);
+    empty: periods known to hold nothing (not begun yet: December while the year runs), so
+    that a running year still equals its published quarters and months.
     """
+    empty = frozenset(empty)
     keys = sorted(set(keys))
     found = _tree_relations(keys, 0, unit_tree, city) if units else []
     if periods:
         for rest, present in sorted(_grouped(keys, 1).items()):
             for label in sorted(present):
-                for parts in _period_parts(label, present, periods):
+                for parts in _period_parts(label, present, periods, empty):
                     found.append(Relation(_at(rest, 1, label), tuple(_at(rest, 1, p) for p in parts)))
     if feature_tree:
         found += _tree_relations(keys, 2, feature_tree, "")

@@ -61,6 +61,9 @@ decide once per indicator and year and keep the hidden set, not per request.
   `protect(indicator_table({(unit, period): (n, d), ...}, city=CITY_CODE, periods="sum" or
   "last"), threshold)`; the city rows are cells like any other. Decide once over the
   whole table, then filter by period / unit for an answer (same hidden set for every query).
+- A running period: pass `empty=` the sub-periods that have not begun (e.g. "2026-12" on
+  30 November 2026), else the running year has no relation to its quarters and months.
+  Stocks then relate the running year to its last begun month (`Period.last_month`).
 - Usage (`GET /metrics/usage`): `protect(usage_table({(unit, period, feature): (requests,
   active_users), ...}, city=CITY_CODE), threshold)` over every day and month that can be
   asked for together (a month and its days), then filter.
@@ -151,17 +154,18 @@ class Cost:
 
 
 def indicator_table(counts: Mapping[Key, tuple[int, int]], *, city: str, periods: Along = "sum",
-                    unit_tree: Mapping[str, Sequence[str]] | None = None) -> Table:
+                    unit_tree: Mapping[str, Sequence[str]] | None = None, empty: Iterable[str] = ()) -> Table:
     """One indicator, all its published periods and levels: (unit, period) -> (n, d)."""
-    found = relations(counts, city=city, periods=periods, unit_tree=unit_tree)
+    found = relations(counts, city=city, periods=periods, unit_tree=unit_tree, empty=empty)
     return Table({key: {"numerator": n, "denominator": d} for key, (n, d) in counts.items()},
                  {"numerator": found, "denominator": found}, ("denominator", "numerator"))
 
 
-def usage_table(rows: Mapping[Key, tuple[int, int]], *, city: str, any_feature: str = "any") -> Table:
+def usage_table(rows: Mapping[Key, tuple[int, int]], *, city: str, any_feature: str = "any",
+                empty: Iterable[str] = ()) -> Table:
     """Usage: (unit, period, feature) -> (requests, active users); see the module docstring."""
     features = sorted({key[2] for key in rows} - {any_feature})
-    requests = relations(rows, city=city, periods="sum", feature_tree={any_feature: features})
+    requests = relations(rows, city=city, periods="sum", feature_tree={any_feature: features}, empty=empty)
     active = relations(rows, city=city, periods=None)
     return Table({key: {"requests": r, "active_users": a} for key, (r, a) in rows.items()},
                  {"requests": requests, "active_users": active}, ("active_users", "requests"))

@@ -216,3 +216,18 @@ def test_one_period_one_level_is_todays_rule(pairs, threshold):
     today = {(c.key, "2024") for c in suppress([Cell(u, *p) for u, p in zip(units, pairs)], threshold) if c.suppressed}
     if min(counts[(CITY, "2024")]) >= threshold:
         assert protection.hidden == today
+
+
+def test_a_running_year_relates_to_the_months_that_have_begun():
+    counts = {("u", "2026"): (300, 500), ("u", "2026-Q1"): (80, 120), ("u", "2026-Q2"): (90, 140),
+              ("u", "2026-Q3"): (100, 150), ("u", "2026-Q4"): (30, 90), ("u", "2026-10"): (26, 60),
+              ("u", "2026-11"): (4, 30)}
+    running = indicator_table(counts, city=CITY, periods="sum", empty=["2026-12"])
+    assert Relation(("u", "2026-Q4"), (("u", "2026-10"), ("u", "2026-11"))) in running.relations["numerator"]
+    assert attack(published(running, {("u", "2026-11")}), running.relations) == {
+        ("u", "2026-11"): {"numerator": 4, "denominator": 30}}  # Q4 minus October
+    protection = protect(running, 10)
+    assert protection.hidden >= {("u", "2026-11"), ("u", "2026-10")}
+    assert attack(published(running, protection.hidden), running.relations) == {}
+    stock = relations(counts, city=CITY, periods="last", units=False, empty=["2026-12"])
+    assert Relation(("u", "2026-Q4"), (("u", "2026-11"),)) in stock

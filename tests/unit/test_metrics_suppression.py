@@ -231,3 +231,14 @@ def test_a_running_year_relates_to_the_months_that_have_begun():
     assert attack(published(running, protection.hidden), running.relations) == {}
     stock = relations(counts, city=CITY, periods="last", units=False, empty=["2026-12"])
     assert Relation(("u", "2026-Q4"), (("u", "2026-11"),)) in stock
+
+
+def test_across_the_2025_reform_only_the_city_links_district_and_commune_periods():
+    keys = [(CITY, p) for p in ["2025", "2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"]]
+    keys += [(d, p) for d in ("001", "002") for p in ["2025-Q1", "2025-Q2"]]
+    keys += [(c, p) for c in ("00004", "00008", "00011") for p in ["2025", "2025-Q3", "2025-Q4"]]
+    found = set(relations(keys, city=CITY, periods="sum"))
+    assert Relation((CITY, "2025"), tuple((CITY, f"2025-Q{q}") for q in range(1, 5))) in found
+    assert Relation((CITY, "2025-Q1"), (("001", "2025-Q1"), ("002", "2025-Q1"))) in found
+    assert Relation((CITY, "2025"), (("00004", "2025"), ("00008", "2025"), ("00011", "2025"))) in found
+    assert not any(r.total == ("00004", "2025") for r in found)  # its Q1 and Q2 are not published

@@ -64,6 +64,11 @@ decide once per indicator and year and keep the hidden set, not per request.
 - A running period: pass `empty=` the sub-periods that have not begun (e.g. "2026-12" on
   30 November 2026), else the running year has no relation to its quarters and months.
   Stocks then relate the running year to its last begun month (`Period.last_month`).
+- `?units=2025` (a past period re-expressed on the 2025 units) is a second table of the
+  same counts: give its keys a third coordinate (unit, period, "units-2025") so that the
+  default city = units relation does not mix the two unit sets; the two city cells hold
+  the same value, so hide both or neither. A nested level (districts inside the city,
+  communes inside districts) goes in `unit_tree` (parent -> children).
 - Usage (`GET /metrics/usage`): `protect(usage_table({(unit, period, feature): (requests,
   active_users), ...}, city=CITY_CODE), threshold)` over every day and month that can be
   asked for together (a month and its days), then filter.

@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 
 from babel import dates, numbers
 
+from services.messages.catalogue import translate_plural
+
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 
 # CLDR's short Vietnamese date has a two-digit year; people here write the year in full.
@@ -29,3 +31,8 @@ def format_datetime(moment: datetime, language: str) -> str:
 def format_amount(vnd: int | Decimal, language: str) -> str:
     """Dong, which has no minor unit: `1.250.000 ₫` in Vietnamese, `₫1,250,000` in English."""
     return numbers.format_currency(vnd, "VND", locale=language)
+
+
+def format_working_days(count: int, language: str) -> str:
+    """`3 ngày làm việc`, `1 working day`, `3 working days` (a plural from the catalogue)."""
+    return translate_plural(language, "time.working_days", "time.working_days.plural", count)

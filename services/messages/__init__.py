@@ -9,6 +9,9 @@ a missing English entry falls back to; but the id is neither language, because:
 - fixing a Vietnamese typo or tone does not change the id, so the English entry is not
   orphaned (gettext's fuzzy matching would otherwise silently pair it with the wrong text);
 - clients and logs never see the id; an id that leaks (missing in both) is obviously a bug.
+Ids must be literal strings at the call (`translate(language, "dossier.state.received")`,
+or `lazy_text("...")` per entry of a table keyed by an enum value), never built at run time
+(`f"dossier.state.{status}"`): extraction, and so the catalogue test, only sees literals.
 Placeholders are `%(name)s` (the form Flask-Babel and Jinja's i18n use), and the catalogue
 test requires the same set of placeholders in both languages.
 

@@ -16,13 +16,16 @@ character outside the BMP costs 2 and is never split).
 """
 from __future__ import annotations
 
+import logging
 import unicodedata
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Protocol
 
 import gsm0338  # noqa: F401 (registers the "gsm03.38" codec)
 
 from services.messages.catalogue import LazyText, lazy_text
+
+log = logging.getLogger("sms")
 
 GSM7 = "gsm03.38"
 
@@ -104,3 +107,16 @@ SMS_TEMPLATES: dict[str, SmsTemplate] = {
 
 def render_sms(template_id: str, language: str, **values: str) -> SmsText:
     return SMS_TEMPLATES[template_id].render(language, **values)
+
+
+class SendsSms(Protocol):
+    def send(self, phone: str, text: str) -> None: ...
+
+
+def send_sms(sender: SendsSms, phone: str, template_id: str, language: str, **values: str) -> SmsText:
+    """Render a template in the account's language, send it, and log its encoding and segment
+    count (never the text: it holds a one-time code)."""
+    sms = render_sms(template_id, language, **values)
+    sender.send(phone, sms.text)
+    log.info("sms %s (%s) sent as %s in %d segment(s)", template_id, language, sms.encoding, sms.segments)
+    return sms

@@ -1,6 +1,8 @@
 """SMS texts arrive whole: the GSM-7 / UCS-2 rule, segment counts, and every template's budget."""
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from services.messages import LANGUAGES
@@ -67,3 +69,16 @@ def test_every_template_fits_its_budget_with_the_longest_values(template_id, lan
     sent = template.render(language, **template.longest_values)
     assert all(value in sent.text for value in template.longest_values.values())
     assert sent.segments <= template.budget, f"{template_id} in {language}: {sent}"
+
+
+def test_sending_logs_the_segment_count_and_never_the_text(caplog):
+    from services.identity.sms import LogSmsSender
+    from services.messages.sms import send_sms
+
+    sender = LogSmsSender()
+    with caplog.at_level(logging.INFO, logger="sms"):
+        sms = send_sms(sender, "0912345678", "signing_code", "vi", code="493817")
+    assert sender.sent == [("0912345678", "Ma ky so iHanoi: 493817. Hieu luc 5 phut. Khong chia se ma nay.")]
+    ours = [record.getMessage() for record in caplog.records if "signing_code" in record.getMessage()]
+    assert ours == ["sms signing_code (vi) sent as gsm7 in 1 segment(s)"]
+    assert sms.segments == 1

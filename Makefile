@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 FLASK := $(BIN)/flask --app wsgi
 PORT ?= 8000
 
-.PHONY: run test faults install migrate seed bench load clean
+.PHONY: run test faults install migrate seed bench load clean i18n
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -51,3 +51,21 @@ bench: install
 
 clean:
 	rm -rf $(VENV) instance
+
+# The message catalogue (issue 17): extract every id the code and templates use, add the new
+# ones to both catalogues (write the Vietnamese first, then the English), drop ids nothing
+# uses, and check both compile. Run it after adding or removing a translate()/lazy_text() id.
+# The .pot and .mo files are scratch: the app compiles the .po files into memory at start.
+I18N_DIR := services/messages/locale
+I18N_KEYWORDS := -k translate:2 -k translate_plural:2,3 -k lazy_text
+I18N_SCRATCH := $(VENV)
+
+i18n: install
+	$(BIN)/pybabel --quiet extract -F babel.cfg $(I18N_KEYWORDS) --add-location=file --sort-output \
+		--omit-header -o $(I18N_SCRATCH)/messages.pot .
+	$(BIN)/pybabel --quiet update -i $(I18N_SCRATCH)/messages.pot -d $(I18N_DIR) --ignore-obsolete --no-fuzzy-matching \
+		--ignore-pot-creation-date
+	@for lang in vi en; do \
+		$(BIN)/pybabel compile --statistics -l $$lang -i $(I18N_DIR)/$$lang/LC_MESSAGES/messages.po \
+			-o $(I18N_SCRATCH)/messages-$$lang.mo || exit 1; \
+	done

@@ -1,0 +1,38 @@
+"""Dates, times and amounts as each language writes them (Babel's CLDR data), in Hanoi's time zone."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from babel import dates, numbers
+
+from services.messages.catalogue import translate_plural
+
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+
+# CLDR's short Vietnamese date has a two-digit year; people here write the year in full.
+DATE_PATTERN = {"vi": "dd/MM/yyyy", "en": "d MMM yyyy"}
+DATETIME_PATTERN = {"vi": "HH:mm dd/MM/yyyy", "en": "d MMM yyyy, HH:mm"}
+
+
+def format_date(day: date, language: str) -> str:
+    """`30/11/2026` in Vietnamese, `30 Nov 2026` in English."""
+    return dates.format_date(day, DATE_PATTERN[language], locale=language)
+
+
+def format_datetime(moment: datetime, language: str) -> str:
+    """An aware instant shown on Hanoi's clock: `10:05 30/11/2026`, `30 Nov 2026, 10:05`."""
+    if moment.tzinfo is None:
+        raise ValueError("format_datetime needs an aware datetime (the app stores UTC)")
+    return dates.format_datetime(moment, DATETIME_PATTERN[language], tzinfo=HANOI, locale=language)
+
+
+def format_amount(vnd: int | Decimal, language: str) -> str:
+    """Dong, which has no minor unit: `1.250.000 ₫` in Vietnamese, `₫1,250,000` in English."""
+    return numbers.format_currency(vnd, "VND", locale=language)
+
+
+def format_working_days(count: int, language: str) -> str:
+    """`3 ngày làm việc`, `1 working day`, `3 working days` (a plural from the catalogue)."""
+    return translate_plural(language, "time.working_days", "time.working_days.plural", count)

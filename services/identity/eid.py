@@ -27,7 +27,7 @@ from joserfc import jws, jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import Key, KeySet, import_key
 
-from services.clock import utcnow
+from services.clock import clock
 from services.errors import EidStateInvalid, EidTokenInvalid, EidUnavailable, ValidationFailed
 
 log = logging.getLogger(__name__)
@@ -106,7 +106,7 @@ class EidRelyingParty:
         ttl = self.settings.state_ttl_seconds
         record = {"nonce": nonce, "verifier": verifier, "redirect_uri": redirect_uri}
         self._store.set(STATE_KEY + state, json.dumps(record), ex=ttl)
-        return EidAuthorization(url, state, utcnow() + timedelta(seconds=ttl))
+        return EidAuthorization(url, state, clock.now() + timedelta(seconds=ttl))
 
     def complete(self, code: str, state: str, redirect_uri: str | None = None) -> EidClaims:
         """Exchange `code` for a checked ID token; `state` is spent whatever happens next."""

@@ -35,7 +35,7 @@ def _decode(cursor: str, columns: Sequence[InstrumentedAttribute]) -> list[Any]:
         if not isinstance(raw, list) or len(raw) != len(columns):
             raise ValueError("wrong length")
         return [_coerce(value, column) for value, column in zip(raw, columns)]
-    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+    except (ValueError, TypeError, AttributeError, OverflowError, RecursionError) as exc:
         raise ValidationFailed.on_field("cursor", "Not a cursor this list gave out.", "invalid_cursor") from exc
 
 

@@ -56,6 +56,13 @@ def test_a_forged_cursor_with_a_huge_number_or_a_naive_time_is_invalid_cursor(va
     assert caught.value.code == "invalid_cursor"
 
 
+@pytest.mark.parametrize("token", [10**30, 1e400, ["x"]])
+def test_a_forged_cursor_with_a_number_where_a_uuid_belongs_is_invalid_cursor(token):
+    with pytest.raises(ValidationFailed) as caught:
+        _decode(_forged(["2026-11-22T01:02:03+00:00", token]), [CursorProbe.at, CursorProbe.token])
+    assert caught.value.code == "invalid_cursor"
+
+
 def test_a_deeply_nested_cursor_is_invalid_cursor():
     import base64
 

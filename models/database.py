@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 # SQLite: how long a writer waits for another writer's transaction to end before giving up.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+SQLITE_BEGIN = "sqlite_begin"  # execution option: how a transaction begins (DEFERRED or IMMEDIATE)
 
 
 def make_engine(url: str, pool_size: int = 5) -> Engine:
@@ -22,11 +23,12 @@ def make_engine(url: str, pool_size: int = 5) -> Engine:
 def _make_sqlite_transactional(engine: Engine) -> None:
     """pysqlite's own transaction handling breaks SAVEPOINT; take it over (SQLAlchemy recipe).
 
-    Every transaction begins IMMEDIATE: it takes the write lock up front, so a second writer
-    waits (busy timeout) and then reads the first one's result, as a row lock makes it on
-    PostgreSQL. A deferred BEGIN that reads and then writes fails at once with "database is
-    locked" when another writer got in between (SQLite cannot wait for a stale snapshot).
-    WAL keeps readers outside a transaction from blocking on the writer."""
+    A session's transaction begins IMMEDIATE (see make_session_factory): it takes the write
+    lock up front, so a second writer waits (busy timeout) and then reads the first one's
+    result, as a row lock makes it on PostgreSQL. A deferred BEGIN that reads and then writes
+    fails at once with "database is locked" when another writer got in between (SQLite cannot
+    wait for a stale snapshot). Plain connections (the readiness probe) begin DEFERRED and,
+    with WAL, read beside a writer without waiting."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):  # pragma: no cover - driver hook
@@ -39,8 +41,10 @@ def _make_sqlite_transactional(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):  # pragma: no cover - driver hook
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql(f"BEGIN {connection.get_execution_options().get(SQLITE_BEGIN, 'DEFERRED')}")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    if engine.dialect.name == "sqlite":  # sessions write: one writer at a time, the next one waits
+        engine = engine.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
     return sessionmaker(bind=engine, expire_on_commit=False)

@@ -9,7 +9,7 @@ from flask import Flask, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
-from api import database, metrics, problems, request_log
+from api import body_depth, database, metrics, problems, request_log
 from api.docs import docs_assets
 from api.openapi import make_api
 from api.runtime import RUNTIME, build_runtime, flask_secret_key
@@ -73,6 +73,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     request_log.init_app(app)  # before database: its line shows the status after the commit
     database.init_app(app)
     app.before_request(_reject_unknown_body_types)
+    app.before_request(body_depth.reject_deep_json)  # before webargs' json.loads can recurse
 
     # Redis away: the limits hold per process in memory until it answers again (one warning,
     # not a traceback per request); see SECURITY.md, "When Redis is away".

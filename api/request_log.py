@@ -22,11 +22,36 @@ def masked_path(path: str) -> str:
     return _TWELVE_DIGITS.sub(lambda m: last4_mask(m.group()), path)
 
 
+class MaskNationalIds(logging.Filter):
+    """Every 12-digit number in a log line (message, arguments, traceback) as its last four."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = masked_path(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        if record.exc_info:  # formatted here, masked, and handed on as text
+            record.exc_text = masked_path(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        elif record.exc_text:
+            record.exc_text = masked_path(record.exc_text)
+        return True
+
+
+MASK = MaskNationalIds()
+
+
 def configure_logging(level: str) -> None:
+    # The development server's access lines (werkzeug) reach whichever handler is installed:
+    # masked on the logger, before any handler sees them.
+    werkzeug = logging.getLogger("werkzeug")
+    if MASK not in werkzeug.filters:
+        werkzeug.addFilter(MASK)
     root = logging.getLogger()
     if any(getattr(h, "_ihanoi", False) for h in root.handlers):
         return
     handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(MASK)  # every project logger propagates to this handler
     # "timestamp": ISO 8601 in UTC with its offset, whatever the host's time zone.
     handler.setFormatter(JsonFormatter("%(levelname)s %(name)s %(message)s", timestamp=True))
     handler._ihanoi = True  # type: ignore[attr-defined]

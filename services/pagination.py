@@ -13,6 +13,8 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from services.errors import ValidationFailed
 
 T = TypeVar("T")
+# Integer keys are 64-bit signed on every backend: a larger number in a cursor was not given out.
+INTEGER_KEY_RANGE = range(-(2**63), 2**63)
 
 
 @dataclass
@@ -33,7 +35,7 @@ def _decode(cursor: str, columns: Sequence[InstrumentedAttribute]) -> list[Any]:
         if not isinstance(raw, list) or len(raw) != len(columns):
             raise ValueError("wrong length")
         return [_coerce(value, column) for value, column in zip(raw, columns)]
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, AttributeError, OverflowError, RecursionError) as exc:
         raise ValidationFailed.on_field("cursor", "Not a cursor this list gave out.", "invalid_cursor") from exc
 
 
@@ -41,8 +43,14 @@ def _coerce(value: Any, column: InstrumentedAttribute) -> Any:
     column_type = column.type
     python_type = getattr(column_type, "impl_instance", column_type).python_type
     if python_type in (datetime, date):
-        return python_type.fromisoformat(value)
-    return python_type(value)
+        moment = python_type.fromisoformat(value)
+        if python_type is datetime and moment.tzinfo is None:
+            raise ValueError("a cursor's time carries its offset")
+        return moment
+    coerced = python_type(value)
+    if python_type is int and coerced not in INTEGER_KEY_RANGE:
+        raise ValueError("integer key out of range")
+    return coerced
 
 
 def paginate(

@@ -238,3 +238,91 @@ def errors_are_problem_json(ctx: Any, response: schemathesis.Response, case: sch
     assert body.get("status") == response.status_code, body
     assert isinstance(body.get("code"), str) and body["code"], body
     return None
+
+
+# -- hostile payloads: a fixed set sent to every operation (issue 12, point 2) -----------------
+
+HUGE = "1" + "0" * 30  # beyond 64 bits
+DEEP = 5_000
+
+
+def _cursor(text: str) -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+ODD_CURSORS = [_cursor(f'["2026-01-01T00:00:00+00:00", {HUGE}]'), _cursor('["2026-01-01T00:00:00", 1]'),
+               _cursor('["2026-01-01T00:00:00+00:00", 1e999]'), _cursor("[" * DEEP + "]" * DEEP),
+               _cursor('"x"'), "%%%not-base64", "A" * 500]
+# Raw JSON text for a field's value: numbers no column holds, JSON's non-numbers, nesting.
+ODD_VALUES = [HUGE, f"-{HUGE}", "1e999", "NaN", "Infinity", "[" * 20 + "]" * 20, f'"{HUGE}"']
+ODD_BODIES = ["[" * DEEP + "]" * DEEP, '{"a":' * DEEP + "1" + "}" * DEEP, "1e999", HUGE, '"' + "\\u0000" * 10 + '"']
+
+
+@dataclass
+class HostileRequest:
+    method: str
+    path: str
+    query: dict[str, str] = field(default_factory=dict)
+    body: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} {self.query} {(self.body or '')[:60]}"
+
+
+def _resolve(document: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        node_path = node["$ref"].removeprefix("#/").split("/")
+        node = document
+        for part in node_path:
+            node = node[part]
+    return node
+
+
+def _parameters(document, item, operation) -> list[dict[str, Any]]:
+    return [_resolve(document, p) for p in item.get("parameters", []) + operation.get("parameters", [])]
+
+
+def _fill(path: str, parameters: list[dict[str, Any]], value: str) -> str:
+    for parameter in parameters:
+        if parameter["in"] == "path":
+            path = path.replace("{" + parameter["name"] + "}", value)
+    return path
+
+
+def hostile_requests(document: dict[str, Any]) -> Iterator[HostileRequest]:
+    """For every operation: odd path values, odd query values and cursors, hostile JSON bodies."""
+    for template, item in document["paths"].items():
+        for method, operation in item.items():
+            if method == "parameters" or not isinstance(operation, dict):
+                continue
+            parameters = _parameters(document, item, operation)
+            path = _fill(template, parameters, "1")
+            for value in (HUGE, "18446744073709551616", "-1", "%00"):
+                if "{" in template:
+                    yield HostileRequest(method.upper(), _fill(template, parameters, value))
+            names = [p["name"] for p in parameters if p["in"] == "query"]
+            for cursor in ODD_CURSORS if "cursor" in names else []:
+                yield HostileRequest(method.upper(), path, {"cursor": cursor})
+            if names:
+                yield HostileRequest(method.upper(), path, {name: HUGE for name in names})
+                yield HostileRequest(method.upper(), path, {name: "1e999" for name in names})
+            content = operation.get("requestBody", {}).get("content", {})
+            if "application/json" not in content:
+                continue
+            schema = _resolve(document, content["application/json"].get("schema", {}))
+            properties = list(schema.get("properties", {}))
+            for body in ODD_BODIES:
+                yield HostileRequest(method.upper(), path, body=body)
+            for value in ODD_VALUES if properties else []:
+                yield HostileRequest(method.upper(), path,
+                                     body="{" + ", ".join(f'"{name}": {value}' for name in properties) + "}")
+
+
+def no_server_error(answer: Any, sent: HostileRequest) -> None:
+    """The bar for a hostile request: no 5xx, and every refusal is problem+json with a code."""
+    assert answer.status_code < 500, (str(sent), answer.status_code, answer.data[:300])
+    if answer.status_code >= 400:
+        assert answer.mimetype == PROBLEM_JSON, (str(sent), answer.status_code, answer.mimetype)
+        assert answer.json["status"] == answer.status_code and answer.json["code"], (str(sent), answer.json)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import marshmallow as ma
+from flask import has_request_context, request
 from marshmallow import validate
 
 from api.pagination import PageQuery
@@ -13,11 +14,23 @@ from services.health.entries import RESOURCE_TYPES
 
 NATIONAL_ID = validate.Regexp(r"^\d{12}$", error="12 digits.")
 PURPOSES = ("treatment", "care_coordination", "referral")
+SUBJECT_HEADER = "X-Subject"  # the subject out of the URL (and so out of access and proxy logs)
 
 
 class SubjectQuery(ma.Schema):
     subject = ma.fields.String(load_default=None, validate=NATIONAL_ID, metadata={
-        "description": "ID number of a child under 14 in your care (guardian access); omit for your own record"})
+        "description": "ID number of a child under 14 in your care (guardian access); omit for your own "
+                       f"record. May be sent in the `{SUBJECT_HEADER}` header instead, to keep it out of "
+                       "URLs and proxy logs"})
+
+    @ma.pre_load
+    def _subject_from_header(self, data, **_kwargs):
+        header = request.headers.get(SUBJECT_HEADER) if has_request_context() else None
+        if header is None:
+            return data
+        if data.get("subject") not in (None, ma.missing, header):  # webargs gives `missing` when absent
+            raise ma.ValidationError(f"Give the subject once: ?subject= or {SUBJECT_HEADER}.", "subject")
+        return {**data, "subject": header}
 
 
 class SubjectPageQuery(PageQuery, SubjectQuery):

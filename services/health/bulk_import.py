@@ -26,6 +26,9 @@ from services.health.facilities import facility_codes
 from services.reference.file_import import ImportReport, RowError, RowRejected
 
 CHUNK_LINES = 2_000
+# What a line of the wrong shape (an object where a code belongs, nesting a thousand deep) makes
+# the rules raise: that line is reported and skipped, the import goes on.
+MALFORMED_LINE = (TypeError, ValueError, KeyError, AttributeError, RecursionError, OverflowError)
 
 
 @dataclass
@@ -118,6 +121,8 @@ class HealthImport:
                 parsed.append((line, resident_id, born, parse_batch(line.raw, Context(now=now, born=born))))
             except ValidationFailed as error:
                 self._reject(line.number, _reason(error))
+            except MALFORMED_LINE as error:  # a value of the wrong shape the rules did not expect
+                self._reject(line.number, f"cannot be read: {error.__class__.__name__}")
         record_ids = records.ensure_records(self.session, [rid for _, rid, _, _ in parsed])
         heights = records.latest_heights(self.session, [record_ids[rid] for _, rid, _, batch in parsed
                                                         if _needs_stored_height(batch)])

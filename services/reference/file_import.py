@@ -55,6 +55,8 @@ def numbered_ndjson_rows(stream: IO[str]) -> Iterator[tuple[int, Any]]:
             yield line_number, json.loads(line)
         except json.JSONDecodeError as exc:
             yield line_number, RowRejected(f"not JSON: {exc.msg}")
+        except RecursionError:
+            yield line_number, RowRejected("nested too deeply to read")
 
 
 def numbered_json_list(stream: IO[str]) -> Iterator[tuple[int, Any]]:

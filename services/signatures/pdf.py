@@ -8,6 +8,10 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 
 from services.errors import PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 
+# What a malformed file makes the parser raise (a deeply nested array recurses; a huge
+# number overflows). Signing and verifying catch the same on the parts they read later.
+UNREADABLE_PDF = (PdfError, ValueError, KeyError, IndexError, TypeError, AttributeError,
+                  RecursionError, OverflowError)
 HEADER_WINDOW = 1024  # readers accept the %PDF- header anywhere in the first kilobyte
 
 
@@ -20,7 +24,7 @@ def read_pdf(data: bytes, max_bytes: int) -> PdfFileReader:
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         reader.root  # noqa: B018  (forces the cross-reference table and catalogue to be read)
-    except (PdfError, ValueError, KeyError, IndexError) as exc:
+    except UNREADABLE_PDF as exc:
         raise ValidationFailed.on_field("file", "The PDF cannot be read.", "unreadable_pdf") from exc
     if reader.encrypted:
         raise ValidationFailed.on_field("file", "Encrypted PDFs cannot be signed or checked here.",

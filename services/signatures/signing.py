@@ -11,7 +11,6 @@ from asn1crypto import keys as asn1_keys
 from asn1crypto import pem as asn1_pem
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.general import SigningError
@@ -28,7 +27,7 @@ from services.identity.sms import SmsSender
 from services.signatures import certificates
 from services.signatures.authority import CertificateAuthority
 from services.signatures.key_vault import HolderKey, KeyUnavailable, KeyVault
-from services.signatures.pdf import read_pdf
+from services.signatures.pdf import UNREADABLE_PDF, read_pdf
 
 OTP_PURPOSE = "signing"
 SIGNING_REASON = "Ký số qua ứng dụng iHanoi"
@@ -94,7 +93,7 @@ def pades_sign(data: bytes, certificate_pem: str, chain_pem: list[str], key: Hol
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
     try:
         return signers.PdfSigner(metadata, signer).sign_pdf(writer).getvalue()
-    except (SigningError, PdfError) as exc:
+    except (SigningError, *UNREADABLE_PDF) as exc:  # UNREADABLE_PDF: parts of the file read only now
         raise ValidationFailed.on_field("file", f"This PDF cannot be signed: {exc}", "cannot_sign_pdf") from exc
 
 

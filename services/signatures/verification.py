@@ -26,7 +26,7 @@ from services.errors import ValidationFailed
 from services.identity import national_id as cccd
 from services.signatures import certificates
 from services.signatures.authority import CertificateAuthority, CertificateAuthorityError
-from services.signatures.pdf import read_pdf
+from services.signatures.pdf import UNREADABLE_PDF, read_pdf
 from services.signatures.signing import asn1_certificate
 
 log = logging.getLogger(__name__)
@@ -140,8 +140,11 @@ def _report(session: Session, authority: CertificateAuthority, embedded: Embedde
 def verify(ctx: Context, authority: CertificateAuthority, data: bytes, *, max_bytes: int) -> VerificationReport:
     session = ctx.session
     reader = read_pdf(data, max_bytes)
-    embedded = reader.embedded_signatures
-    if not embedded:
-        raise ValidationFailed.on_field("file", "This PDF carries no signature.", "not_signed")
-    now = ctx.clock.now()
-    return VerificationReport([_report(session, authority, signature, now) for signature in embedded])
+    try:
+        embedded = reader.embedded_signatures
+        if not embedded:
+            raise ValidationFailed.on_field("file", "This PDF carries no signature.", "not_signed")
+        now = ctx.clock.now()
+        return VerificationReport([_report(session, authority, signature, now) for signature in embedded])
+    except UNREADABLE_PDF as exc:  # a corrupted /ByteRange, a nested field tree, read only now
+        raise ValidationFailed.on_field("file", "The PDF cannot be read.", "unreadable_pdf") from exc

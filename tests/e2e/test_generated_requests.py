@@ -13,7 +13,7 @@ import pytest
 import schemathesis
 
 from tests.generated_requests_support import (
-    CALLERS, build_world, errors_are_problem_json, load_schema,
+    CALLERS, build_world, errors_are_problem_json, hostile_requests, load_schema, no_server_error,
     schema_valid_input_is_parsed, served_document, strict_document)
 
 pytestmark = pytest.mark.generated_requests
@@ -50,6 +50,28 @@ def test_generated_requests(case, caller, world):
     with world.fresh_state():
         case.call_and_validate(headers=world.headers[caller],
                                additional_checks=[errors_are_problem_json, schema_valid_input_is_parsed])
+
+
+HOSTILE = list(hostile_requests(SCHEMA.raw_schema))
+
+
+@pytest.mark.parametrize("caller", list(CALLERS))
+def test_hostile_payloads_on_every_operation_make_no_5xx(caller, world):
+    """A fixed set of cheap hostile inputs (deep nesting, numbers no column holds, JSON's
+    non-numbers, forged cursors) sent to every operation, each on the seeded state."""
+    client = world.app.test_client()
+    world.count.caller = f"hostile:{caller}"  # shown per caller, not counted in the generated budget
+    failures = []
+    for sent in HOSTILE:
+        with world.fresh_state():
+            answer = client.open(sent.path, method=sent.method, query_string=sent.query,
+                                 data=sent.body, headers={**world.headers[caller],
+                                                          "Content-Type": "application/json"})
+        try:
+            no_server_error(answer, sent)
+        except AssertionError as failure:
+            failures.append(str(failure))
+    assert not failures, "\n".join(failures)
 
 
 def test_generated_request_budget(world, capsys):

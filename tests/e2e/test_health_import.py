@@ -77,3 +77,21 @@ def test_the_import_takes_exactly_the_batch_fields_the_openapi_document_lists(cl
     documented = {kind: set(schemas[prop["items"]["$ref"].rsplit("/", 1)[-1]]["properties"])
                   for kind, prop in schemas["ProviderBatch"]["properties"].items()}
     assert documented == {kind: set(fields) for kind, fields in ITEM_FIELDS.items()}
+
+
+def test_deeply_nested_lines_are_reported_by_number_and_skipped(runner, db_session, people, tmp_path, facilities):
+    patient = people.resident()
+    head = {"national_id": patient.national_id, "facility_code": "TTYT-CAUGIAY"}
+    deep_for_the_parser = '{"observations": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    deep_for_the_rules = json.dumps({**head, "observations": [{"code": {"x": None}}]}).replace(
+        '{"x": null}', '{"x": ' * 900 + "null" + "}" * 900)
+    lines = [deep_for_the_parser, deep_for_the_rules,
+             json.dumps({**head, **check_up("deep-ok", days_ago(3))})]
+    path = tmp_path / "deep.ndjson"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = count(db_session, Encounter)
+    result = runner.invoke(args=["health", "import", str(path)])
+    assert result.exit_code == 1, result.output
+    assert ":1: " in result.output and ":2: " in result.output, result.output
+    assert "1 lines loaded" in result.output
+    assert count(db_session, Encounter) - before == 1

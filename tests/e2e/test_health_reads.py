@@ -119,3 +119,33 @@ def test_a_guardian_reads_a_child_record_and_nobody_else_can(client, people, cli
     assert too_old.status_code == 403
     unknown = client.get(f"{API}/summary?subject=001215999999", headers=parent.headers)
     assert unknown.status_code == 403 and unknown.get_json() == refused.get_json() | {"code": "not_guardian"}
+
+
+def test_a_guardian_may_name_the_child_in_the_x_subject_header_instead_of_the_url(client, people,
+                                                                                  clinic_doctor):
+    parent, stranger = people.citizen(), people.citizen()
+    child = people.resident(born=born_years_ago(8), sex="male", guardian=parent.national_id)
+    written(client, clinic_doctor, child.national_id, check_up("kid-h", days_ago(3), weight=25, height=125,
+                                                               systolic=100, diastolic=60))
+    in_header = {**parent.headers, "X-Subject": child.national_id}
+    for path in ("summary", "observations", "encounters", "immunizations", "fhir", "access-log",
+                 "correction-requests"):
+        by_header = client.get(f"{API}/{path}", headers=in_header)
+        by_query = client.get(f"{API}/{path}?subject={child.national_id}", headers=parent.headers)
+        assert by_header.status_code == by_query.status_code == 200, path
+        if path not in ("fhir", "access-log"):  # a bundle is stamped per read; each read is logged
+            assert by_header.json == by_query.json, path
+        refused = client.get(f"{API}/{path}", headers={**stranger.headers, "X-Subject": child.national_id})
+        assert refused.status_code == 403 and refused.json["code"] == "not_guardian", path
+    bundle = client.get(f"{API}/fhir", headers=in_header).json
+    assert [e["resource"]["resourceType"] for e in bundle["entry"]].count("Patient") == 1
+    mine = client.get(f"{API}/observations", headers=parent.headers).json["items"]
+    assert mine == [] and client.get(f"{API}/observations", headers=in_header).json["items"] != []
+    summary = client.get(f"{API}/summary", headers=in_header).json
+    assert summary["subject"]["full_name"] == child.full_name
+    both = client.get(f"{API}/summary?subject={child.national_id}", headers=in_header)
+    assert both.status_code == 200
+    clash = client.get(f"{API}/summary?subject=001215999999", headers=in_header)
+    assert clash.status_code == 422 and "subject" in clash.json["errors"]
+    malformed = client.get(f"{API}/summary", headers={**parent.headers, "X-Subject": "12345"})
+    assert malformed.status_code == 422 and "subject" in malformed.json["errors"]

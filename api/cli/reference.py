@@ -6,6 +6,9 @@ from flask.cli import with_appcontext
 
 from api.cli.file_imports import run_file_import
 from api.cli.group import CommandGroup
+from api.context import context_of
+from api.runtime import runtime
+from services.reference.unit_sync import sync_hanoi
 
 units = CommandGroup("units", help="Administrative units.")
 registry = CommandGroup("registry", help="The population registry stand-in.")
@@ -34,3 +37,17 @@ def import_registry(path: str) -> None:
 def import_agencies(path: str) -> None:
     """CSV code,name,level,district_code."""
     run_file_import(path, "agencies")
+
+
+@units.command("sync")
+@with_appcontext
+def sync_units() -> None:
+    """Hanoi's units (2024 districts and wards, the 2025 city and its 126 units) and the crosswalk,
+    from the pinned packages; safe to run again."""
+    rt = runtime()
+    with rt.sessions() as session, session.begin():
+        report = sync_hanoi(context_of(rt, session))
+    for table, changes in (("units", report.units), ("crosswalk", report.crosswalk)):
+        click.echo(f"{table}: {changes.added} added, {changes.changed} changed, {changes.unchanged} unchanged")
+        if changes.changed_codes:
+            click.echo(f"  {' '.join(changes.changed_codes)}")

@@ -19,7 +19,7 @@ agencies = CommandGroup("agencies", help="Deciding agencies.")
 @click.argument("path", type=click.Path(dir_okay=False))
 @with_appcontext
 def import_units(path: str) -> None:
-    """CSV code,name,level,valid_from,valid_to."""
+    """CSV code,name,level,valid_from,valid_to[,kind,parent_code] (other cities; Hanoi: units sync)."""
     run_file_import(path, "units")
 
 
@@ -27,7 +27,8 @@ def import_units(path: str) -> None:
 @click.argument("path", type=click.Path(dir_okay=False))
 @with_appcontext
 def import_registry(path: str) -> None:
-    """CSV national_id,full_name,date_of_birth,sex,district_code[,guardian_national_id]."""
+    """CSV national_id,full_name,date_of_birth,sex and unit_code and/or district_code
+    [,guardian_national_id,address]; a pre-2025 ward code is converted through the crosswalk."""
     run_file_import(path, "residents")
 
 

@@ -103,6 +103,10 @@ def upgrade() -> None:
     with op.batch_alter_table("resident_addresses") as batch:
         batch.create_index(batch.f("ix_resident_addresses_resident_id"), ["resident_id"], unique=False)
         batch.create_index(batch.f("ix_resident_addresses_unit_id"), ["unit_id"], unique=False)
+    # Each resident so far lived in their district, for as long as it existed.
+    op.execute("INSERT INTO resident_addresses (resident_id, unit_id, valid_from, valid_to)"
+               " SELECT r.id, u.id, u.valid_from, u.valid_to FROM residents r"
+               " JOIN administrative_units u ON u.code = r.district_code AND u.level = 'district'")
 
 
 def downgrade() -> None:

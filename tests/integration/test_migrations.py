@@ -72,6 +72,8 @@ def test_0009_keeps_the_2024_districts_and_their_residents_and_back(tmp_path):
         assert connection.execute(text("SELECT code, level, kind, valid_from, valid_to FROM administrative_units"
                                        )).all() == [("001", "district", "district", "2008-08-01", "2025-06-30")]
         assert connection.execute(text("SELECT district_code, unit_code FROM residents")).all() == [("001", None)]
+        assert connection.execute(text("SELECT u.code, a.valid_to FROM resident_addresses a JOIN administrative_units u"
+                                       " ON u.id = a.unit_id")).all() == [("001", "2025-06-30")]
     command.downgrade(alembic_config(url), "0008_event_columns")
     with engine.connect() as connection:
         assert connection.execute(text("SELECT code, name FROM administrative_units")).all() == [("001", "Ba Đình")]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, insert, select
 from sqlalchemy.orm import Session, aliased, object_session
 
 from models.reference import AdministrativeUnit, Resident, ResidentAddress, UnitSuccession
@@ -99,16 +99,19 @@ def record_addresses(session: Session, residents: Iterable[tuple[int, dict[str, 
             ResidentAddress.resident_id.in_([rid for rid, _ in residents])).order_by(ResidentAddress.id)):
         have.setdefault(row.resident_id, []).append(row)
     today = local_today(clock.now())
+    new_rows: list[dict[str, Any]] = []
     for resident_id, placed in residents:
         wanted = _places(catalogue, placed)
         if wanted:
-            _merge(session, resident_id, have.get(resident_id, []), wanted, placed.get("address"), today)
+            new_rows += _merge(session, resident_id, have.get(resident_id, []), wanted, placed.get("address"), today)
     session.flush()
+    if new_rows:
+        session.execute(insert(ResidentAddress), new_rows)
 
 
 def _places(catalogue: UnitCatalogue, placed: dict[str, Any]) -> list[AdministrativeUnit]:
     places = []
-    if placed.get("old_ward_code"):
+    if placed.get("old_ward_code") in catalogue.old_wards:
         places.append(catalogue.old_wards[placed["old_ward_code"]].unit)
     elif placed.get("district_code") in catalogue.districts and not placed.get("district_derived"):
         places.append(catalogue.districts[placed["district_code"]])
@@ -118,7 +121,8 @@ def _places(catalogue: UnitCatalogue, placed: dict[str, Any]) -> list[Administra
 
 
 def _merge(session: Session, resident_id: int, have: list[ResidentAddress], wanted: list[AdministrativeUnit],
-           address: str | None, today: date) -> None:
+           address: str | None, today: date) -> list[dict[str, Any]]:
+    """Update the rows `have` in place; return the rows to add."""
     current = wanted[-1]
     open_row = next((row for row in have if row.valid_to is None), None)
     if open_row is not None and open_row.unit_id != current.id and current.valid_to is None:
@@ -126,17 +130,13 @@ def _merge(session: Session, resident_id: int, have: list[ResidentAddress], want
         open_row.valid_to = start - timedelta(days=1)
         if open_row.valid_from and open_row.valid_to < open_row.valid_from:
             session.delete(open_row)  # they moved on the day they came: that row never held
-        session.add(ResidentAddress(resident_id=resident_id, unit_id=current.id, address=address,
-                                    valid_from=start, valid_to=None))
-        return
+        return [{"resident_id": resident_id, "unit_id": current.id, "address": address,
+                 "valid_from": start, "valid_to": None}]
     held = {row.unit_id: row for row in have}
-    for unit in wanted:
-        if unit.id not in held:
-            session.add(ResidentAddress(resident_id=resident_id, unit_id=unit.id,
-                                        address=address if unit is current else None,
-                                        valid_from=unit.valid_from, valid_to=unit.valid_to))
     if current.id in held and address and held[current.id].address != address:
         held[current.id].address = address
+    return [{"resident_id": resident_id, "unit_id": unit.id, "address": address if unit is current else None,
+             "valid_from": unit.valid_from, "valid_to": unit.valid_to} for unit in wanted if unit.id not in held]
 
 
 def unit_of(resident: Resident, *, on: date) -> AdministrativeUnit | None:

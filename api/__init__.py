@@ -31,10 +31,11 @@ def _blueprints() -> list[Any]:
     from api.metrics import routes as metrics_routes
     from api.notifications import routes as notification_routes
     from api.signatures import routes as signature_routes
+    from api.units import routes as unit_routes
 
     return [probes.blp, auth_routes.blp, account_routes.blp, notification_routes.blp,
             health_routes.blp, signature_routes.blp, dossier_routes.blp, agency_dossier_routes.blp,
-            metrics_routes.blp]
+            metrics_routes.blp, unit_routes.blp]
 
 
 def _reject_unknown_body_types() -> None:

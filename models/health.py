@@ -68,7 +68,7 @@ class Facility(Base):
 
     code: Mapped[str] = mapped_column(String(40), primary_key=True)
     name: Mapped[str] = mapped_column(String(300))
-    district_code: Mapped[str] = mapped_column(String(10), ForeignKey("administrative_units.code"), index=True)
+    district_code: Mapped[str] = mapped_column(String(10), index=True)
 
 
 class HealthRecord(Base):

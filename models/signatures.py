@@ -60,8 +60,7 @@ class ServiceCounter(Base):
     code: Mapped[str] = mapped_column(String(40), primary_key=True)
     name: Mapped[str] = mapped_column(String(300))
     agency_code: Mapped[str] = mapped_column(String(40), ForeignKey("agencies.code"), index=True)
-    district_code: Mapped[str | None] = mapped_column(
-        String(10), ForeignKey("administrative_units.code"))
+    district_code: Mapped[str | None] = mapped_column(String(10))
 
 
 class SignatureRequest(Base):

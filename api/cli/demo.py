@@ -13,19 +13,23 @@ from api.runtime import Runtime, runtime
 from services.demo import dossiers as demo_dossiers
 from services.demo import health as demo_health
 from services.demo import people, usage
-from services.demo.population import generate_residents
+from services.demo.population import generate_residents, settle_in_hanoi
 from services.demo.reference import DATA, seed_reference_data
 from services.reference import residents, units
+from services.reference.unit_sync import sync_hanoi
 
 DEMO_RESIDENTS = 300
 
 seed = CommandGroup("seed", help="Demo data.")
 
 
-def seed_reference(session: Session, _rt: Runtime) -> None:
+def seed_reference(session: Session, rt: Runtime) -> None:
+    """The 2024 districts and agencies, Hanoi's unit timeline and crosswalk, and residents with
+    pre-2025 addresses converted to the 126 units of 2025."""
     seed_reference_data(session)
+    sync_hanoi(context_of(rt, session))
     codes = units.unit_codes(session)
-    residents.load_residents(session, list(generate_residents(DEMO_RESIDENTS, sorted(codes))))
+    residents.load_residents(session, list(settle_in_hanoi(generate_residents(DEMO_RESIDENTS, sorted(codes)))))
 
 
 def seed_people(session: Session, rt: Runtime) -> None:

@@ -6,6 +6,9 @@ from flask.cli import with_appcontext
 
 from api.cli.file_imports import run_file_import
 from api.cli.group import CommandGroup
+from api.context import context_of
+from api.runtime import runtime
+from services.reference.unit_sync import sync_hanoi
 
 units = CommandGroup("units", help="Administrative units.")
 registry = CommandGroup("registry", help="The population registry stand-in.")
@@ -16,7 +19,7 @@ agencies = CommandGroup("agencies", help="Deciding agencies.")
 @click.argument("path", type=click.Path(dir_okay=False))
 @with_appcontext
 def import_units(path: str) -> None:
-    """CSV code,name,level,valid_from,valid_to."""
+    """CSV code,name,level,valid_from,valid_to[,kind,parent_code] (other cities; Hanoi: units sync)."""
     run_file_import(path, "units")
 
 
@@ -24,7 +27,8 @@ def import_units(path: str) -> None:
 @click.argument("path", type=click.Path(dir_okay=False))
 @with_appcontext
 def import_registry(path: str) -> None:
-    """CSV national_id,full_name,date_of_birth,sex,district_code[,guardian_national_id]."""
+    """CSV national_id,full_name,date_of_birth,sex and unit_code and/or district_code
+    [,guardian_national_id,address]; a pre-2025 ward code is converted through the crosswalk."""
     run_file_import(path, "residents")
 
 
@@ -34,3 +38,17 @@ def import_registry(path: str) -> None:
 def import_agencies(path: str) -> None:
     """CSV code,name,level,district_code."""
     run_file_import(path, "agencies")
+
+
+@units.command("sync")
+@with_appcontext
+def sync_units() -> None:
+    """Hanoi's units (2024 districts and wards, the 2025 city and its 126 units) and the crosswalk,
+    from the pinned packages; safe to run again."""
+    rt = runtime()
+    with rt.sessions() as session, session.begin():
+        report = sync_hanoi(context_of(rt, session))
+    for table, changes in (("units", report.units), ("crosswalk", report.crosswalk)):
+        click.echo(f"{table}: {changes.added} added, {changes.changed} changed, {changes.unchanged} unchanged")
+        if changes.changed_codes:
+            click.echo(f"  {' '.join(changes.changed_codes)}")

@@ -20,10 +20,10 @@ blp = Blueprint("accounts", __name__, url_prefix="/api/v1", description="The sig
 class Me(MethodView):
     @blp.auth()
     @blp.etag
-    @blp.response(200, schemas.AccountSchema)
+    @blp.response(200, schemas.ProfileSchema)
     def get(self):
-        """The signed-in account."""
-        return accounts.current_account(request_context())
+        """The signed-in account, with the ward or commune (2025 code) the registry has the person in."""
+        return accounts.profile(request_context())
 
 
 @blp.route("/me/sessions")

@@ -45,6 +45,10 @@ class AccountSchema(ma.Schema):
     facility_code = ma.fields.String(allow_none=True)
 
 
+class ProfileSchema(AccountSchema):
+    unit_code = ma.fields.String(allow_none=True, metadata={"description": "The current ward or commune (2025 code)"})
+
+
 class TokenPairSchema(ma.Schema):
     access_token = ma.fields.String(required=True)
     refresh_token = ma.fields.String(required=True)

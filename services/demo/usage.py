@@ -19,7 +19,7 @@ from models.metrics import UsageDaily, UsageMonthlyActive
 from models.reference import Resident
 from services.bulk import upsert
 from services.demo import adoption
-from services.demo.population import generate_residents
+from services.demo.population import generate_residents, settle_in_hanoi
 from services.identity.national_id import NationalIdHasher
 from services.metrics.periods import years_before
 from services.metrics.units import CITY_CODE
@@ -94,7 +94,8 @@ def seed_usage(session: Session, hasher: NationalIdHasher, district_codes: list[
     """The synthetic population, its usage, and what the other indicators count for it
     (certificates only when a CA is given)."""
     rng = random.Random(DEMO_YEAR)
-    residents = list(generate_residents(RESIDENTS, sorted(district_codes), seed=2406, first_tail=200_000))
+    residents = list(settle_in_hanoi(generate_residents(RESIDENTS, sorted(district_codes), seed=2406,
+                                                        first_tail=200_000), seed=2407))
     load_residents(session, residents)
     accounts = _accounts(hasher, residents, rng)
     upsert(session, Account.__table__, accounts, key=["national_id_hash"], compare=["district_code"])

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.identity import Account, AccountStatus, IdentityVerification, Role
+from models.reference import Resident
 from services.clock import clock
 from services.context import Context
 from services.errors import Conflict, NotFound, Unauthenticated, ValidationFailed
@@ -25,6 +28,24 @@ def current_account(ctx: Context) -> Account:
     if account is None or account.status != AccountStatus.ACTIVE:
         raise Unauthenticated("This account is not active.", code="account_inactive")
     return account
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The signed-in account as /me shows it: the account, and the ward or commune (2025 code)
+    the registry has the person in today."""
+
+    account: Account
+    unit_code: str | None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.account, name)
+
+
+def profile(ctx: Context) -> Profile:
+    account = current_account(ctx)
+    unit_code = ctx.session.scalar(select(Resident.unit_code).where(Resident.national_id == account.national_id))
+    return Profile(account, unit_code)
 
 
 def find_account(session: Session, id_hasher: cccd.NationalIdHasher, national_id: str) -> Account | None:

@@ -44,7 +44,9 @@ def resolve_level(session: Session, level: str | None, unit_code: str | None) ->
         if unit_code == CITY_CODE and level not in (None, "city"):
             raise ValidationFailed.on_field("level", "The city is reported at level city.", "level_mismatch")
         return "city" if unit_code == CITY_CODE else (level or "district")
-    unit = session.get(AdministrativeUnit, unit_code)
+    # A code names a unit per period (issue 11): the latest period's unit.
+    unit = session.scalars(select(AdministrativeUnit).where(AdministrativeUnit.code == unit_code)
+                           .order_by(AdministrativeUnit.valid_from.desc().nulls_last())).first()
     if unit is None:
         raise ValidationFailed.on_field("unit_code", "No such administrative unit.", "unknown_unit")
     if level not in (None, unit.level):

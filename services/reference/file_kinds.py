@@ -17,6 +17,7 @@ from models.reference import Agency
 from services.dossiers import procedures
 from services.health import facilities
 from services.reference import agencies, residents, units
+from services.reference.addresses import UnitCatalogue
 from services.reference.file_import import (ImportReport, LoadBatch, ParseRow, RowRejected, numbered_csv_rows,
                                             numbered_json_list, run_import)
 from services.signatures import catalogues
@@ -36,7 +37,7 @@ def _csv(columns: Iterable[str]) -> Callable[[IO[str]], Iterable[tuple[int, Any]
 KINDS: dict[str, FileKind] = {
     "units": FileKind(_csv(units.UNIT_COLUMNS), lambda _session: units.parse_unit, units.load_units),
     "residents": FileKind(_csv(residents.RESIDENT_COLUMNS),
-                          lambda session: residents.resident_parser(units.unit_codes(session)),
+                          lambda session: residents.resident_parser(UnitCatalogue(session)),
                           residents.load_residents),
     "agencies": FileKind(_csv(agencies.AGENCY_COLUMNS),
                          lambda session: agencies.agency_parser(units.unit_codes(session)), agencies.load_agencies),

@@ -34,7 +34,7 @@ def test_units_import_upserts(runner, db_session, tmp_path):
                         "00007,Phường Ngọc Hà,ward,2025-07-01,\n", encoding="utf-8")
     result = runner.invoke(args=["units", "import", str(csv_file)])
     assert result.exit_code == 1 and ":3:" in result.output
-    assert db_session.get(AdministrativeUnit, "00004").level == "commune"
+    assert db_session.scalar(select(AdministrativeUnit.kind).where(AdministrativeUnit.code == "00004")) == "commune"
 
 
 def test_staff_create_makes_a_staff_account(runner, db_session):

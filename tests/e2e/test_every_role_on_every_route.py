@@ -81,6 +81,8 @@ POST   /api/v1/providers/correction-requests/{request_id}/acknowledge 401  401  
 POST   /api/v1/providers/correction-requests/{request_id}/resolve     401  401     403   403   403     403      200*   404     403     403   403  403
 GET    /api/v1/signature-providers                                    200  200     200   200   200     200      200    200     200     200   200  200
 GET    /api/v1/service-counters                                       200  200     200   200   200     200      200    200     200     200   200  200
+GET    /api/v1/units                                                  200  200     200   200   200     200      200    200     200     200   200  200
+GET    /api/v1/units/{code}                                           200  200     200   200   200     200      200    200     200     200   200  200
 POST   /api/v1/signature-requests                                     401  401     409   201   403     403      403    403     403     403   403  403
 GET    /api/v1/me/signature-requests                                  401  401     200*  200   403     403      403    403     403     403   403  403
 GET    /api/v1/signature-requests/{request_id}                        401  401     200*  404   200*    403      403    403     403     403   403  403
@@ -210,6 +212,8 @@ CALLS = {
         json={"outcome": "refused", "note": "Đã đối chiếu sổ khám: số đo đúng."}),
     "GET /api/v1/signature-providers": lambda w: Call(f"{API}/signature-providers"),
     "GET /api/v1/service-counters": lambda w: Call(f"{API}/service-counters"),
+    "GET /api/v1/units": lambda w: Call(f"{API}/units", query={"at": "2024-06-01", "kind": "district"}),
+    "GET /api/v1/units/{code}": lambda w: Call(f"{API}/units/001", query={"at": "2024-06-01"}),
     "POST /api/v1/signature-requests": lambda w: Call(f"{API}/signature-requests", json={
         "provider_code": "VNPT-CA", "counter_code": COUNTER, "appointment_date": business_day().isoformat()}),
     "GET /api/v1/me/signature-requests": lambda w: Call(f"{API}/me/signature-requests"),

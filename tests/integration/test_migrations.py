@@ -53,3 +53,29 @@ def test_0008_keeps_every_request_history_row_under_the_shared_event_column_name
     command.downgrade(alembic_config(url), "0007_metrics_indexes")
     assert _history(engine, list(HISTORY)) == HISTORY
     engine.dispose()
+
+
+def test_0009_keeps_the_2024_districts_and_their_residents_and_back(tmp_path):
+    """Units and residents written before 0009 read the same after it (a district is now kind
+    district from an id of its own), and after its downgrade."""
+    url = f"sqlite:///{tmp_path}/units.sqlite3"
+    upgrade(url, "0008_event_columns")
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO administrative_units (code, name, level, valid_from, valid_to)"
+                                " VALUES ('001', 'Ba Đình', 'district', '2008-08-01', '2025-06-30')"))
+        connection.execute(text("INSERT INTO residents (national_id, full_name, date_of_birth, sex,"
+                                " district_code, updated_at) VALUES ('001185004321', 'N', '1985-01-01',"
+                                " 'male', '001', '2026-11-20 03:04:05')"))
+    upgrade(url)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT code, level, kind, valid_from, valid_to FROM administrative_units"
+                                       )).all() == [("001", "district", "district", "2008-08-01", "2025-06-30")]
+        assert connection.execute(text("SELECT district_code, unit_code FROM residents")).all() == [("001", None)]
+        assert connection.execute(text("SELECT u.code, a.valid_to FROM resident_addresses a JOIN administrative_units u"
+                                       " ON u.id = a.unit_id")).all() == [("001", "2025-06-30")]
+    command.downgrade(alembic_config(url), "0008_event_columns")
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT code, name FROM administrative_units")).all() == [("001", "Ba Đình")]
+        assert connection.execute(text("SELECT district_code FROM residents")).all() == [("001",)]
+    engine.dispose()

@@ -1,0 +1,1 @@
+"""Administrative units as a timeline, with the 2025 crosswalk."""

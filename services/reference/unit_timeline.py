@@ -1,0 +1,94 @@
+"""Reading the unit timeline: the units valid on a day, and one unit with its predecessors and
+successors through the crosswalk (a district's successors are its wards' successors)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
+
+from models.reference import AdministrativeUnit, UnitSuccession
+from services.context import Context
+from services.errors import NotFound, ValidationFailed
+from services.pagination import Page, paginate
+from services.signatures.appointments import local_today
+from services.reference.units import unit_on, valid_on
+from services.reference.ward_conversion import UnknownUnitCode
+
+
+@dataclass(frozen=True)
+class Link:
+    """A predecessor or successor: the other unit, and the old unit's share in the new one
+    (none when the link goes through a district's wards)."""
+
+    unit: AdministrativeUnit
+    share: Decimal | None
+    basis: str
+    is_default: bool | None
+
+
+@dataclass(frozen=True)
+class UnitView:
+    unit: AdministrativeUnit
+    predecessors: list[Link]
+    successors: list[Link]
+
+
+def list_units(ctx: Context, *, at: date | None = None, kind: str | None = None, parent: str | None = None,
+               limit: int, cursor: str | None) -> Page[AdministrativeUnit]:
+    """The units valid on `at` (today by default), of `kind` and under `parent` when given, by code."""
+    day = at or local_today(ctx.clock.now())
+    kinds = _kinds_on(ctx, day)
+    if not kinds:
+        raise ValidationFailed.on_field("at", f"No unit is known on {day.isoformat()}.", "no_units_on_date")
+    if kind and kind not in kinds:
+        raise ValidationFailed.on_field(
+            "kind", f"No unit of kind {kind} on {day.isoformat()}; the kinds then were: {', '.join(kinds)}.",
+            "kind_not_in_period")
+    stmt = select(AdministrativeUnit).where(valid_on(day))
+    if kind:
+        stmt = stmt.where(AdministrativeUnit.kind == kind)
+    if parent:
+        if unit_on(ctx.session, parent, day) is None:
+            raise UnknownUnitCode(f"{parent!r} names no unit on {day.isoformat()}.",
+                                  errors={"parent": [f"{parent!r} names no unit on {day.isoformat()}."]})
+        stmt = stmt.where(AdministrativeUnit.parent_code == parent)
+    return paginate(ctx.session, stmt, [AdministrativeUnit.code, AdministrativeUnit.id],
+                    limit=limit, cursor=cursor, descending=False)
+
+
+def show_unit(ctx: Context, code: str, *, at: date | None = None) -> UnitView:
+    """The unit `code` names on `at` (today by default) with its predecessors and successors."""
+    day = at or local_today(ctx.clock.now())
+    unit = unit_on(ctx.session, code, day)
+    if unit is None:
+        raise NotFound(f"No unit has code {code} on {day.isoformat()}.", code="unknown_unit_code")
+    return UnitView(unit, _links(ctx, unit, backwards=True), _links(ctx, unit, backwards=False))
+
+
+def _kinds_on(ctx: Context, day: date) -> list[str]:
+    return sorted(ctx.session.scalars(select(AdministrativeUnit.kind).where(valid_on(day)).distinct()))
+
+
+def _links(ctx: Context, unit: AdministrativeUnit, *, backwards: bool) -> list[Link]:
+    here, there = ((UnitSuccession.new_unit_id, UnitSuccession.old_unit_id) if backwards
+                   else (UnitSuccession.old_unit_id, UnitSuccession.new_unit_id))
+    rows = ctx.session.execute(
+        select(AdministrativeUnit, UnitSuccession).join(UnitSuccession, there == AdministrativeUnit.id)
+        .where(here == unit.id).order_by(AdministrativeUnit.code)).all()
+    links = [Link(other, piece.share, piece.basis, piece.is_default) for other, piece in rows]
+    if not links and unit.level == "district" and not backwards:
+        links = _district_successors(ctx, unit)
+    return links
+
+
+def _district_successors(ctx: Context, district: AdministrativeUnit) -> list[Link]:
+    """The new units any ward of `district` went to (wards valid when the district ended)."""
+    ward, new = aliased(AdministrativeUnit), aliased(AdministrativeUnit)
+    ids = (select(UnitSuccession.new_unit_id).join(ward, ward.id == UnitSuccession.old_unit_id)
+           .where(ward.parent_code == district.code, ward.level == "commune",
+                  func.coalesce(ward.valid_to, district.valid_to) == district.valid_to))
+    units = ctx.session.scalars(select(new).where(new.id.in_(ids)).order_by(new.code))
+    return [Link(other, None, "through_wards", None) for other in units]

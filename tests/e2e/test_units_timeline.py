@@ -1,0 +1,101 @@
+"""Units as a timeline: `flask units sync` loads Hanoi before and after 1 July 2025 and the
+crosswalk between them; GET /units lists the units of a day, GET /units/{code} one unit with
+its predecessors and successors."""
+import pytest
+from sqlalchemy import func, select, update
+
+from models.reference import AdministrativeUnit, UnitSuccession
+
+UNITS = "/api/v1/units"
+
+
+@pytest.fixture
+def synced(runner):
+    result = runner.invoke(args=["units", "sync"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _all(client, **query):
+    items, cursor = [], None
+    while True:
+        answer = client.get(UNITS, query_string={**query, "limit": 100, **({"cursor": cursor} if cursor else {})})
+        assert answer.status_code == 200, answer.get_json()
+        items += answer.get_json()["items"]
+        cursor = answer.get_json()["next_cursor"]
+        if not cursor:
+            return items
+
+
+def test_sync_loads_the_city_its_126_units_the_526_old_wards_and_the_crosswalk_once(synced, runner, db_session):
+    assert "units: 653 added, 0 changed, 30 unchanged" in synced      # the 30 districts were seeded
+    assert "crosswalk: 794 added, 0 changed, 0 unchanged" in synced
+    again = runner.invoke(args=["units", "sync"])
+    assert again.exit_code == 0
+    assert "units: 0 added, 0 changed, 683 unchanged" in again.output
+    assert "crosswalk: 0 added, 0 changed, 794 unchanged" in again.output
+    assert db_session.scalar(select(func.count()).select_from(UnitSuccession)) == 794
+
+    db_session.execute(update(AdministrativeUnit).where(AdministrativeUnit.code == "00070",
+                                                        AdministrativeUnit.valid_from.is_not(None))
+                       .values(name="Phường Sai Tên"))
+    db_session.commit()
+    repaired = runner.invoke(args=["units", "sync"])
+    assert "units: 0 added, 1 changed, 682 unchanged" in repaired.output and "00070" in repaired.output
+    assert db_session.scalar(select(AdministrativeUnit.name).where(
+        AdministrativeUnit.code == "00070", AdministrativeUnit.valid_from.is_not(None))) == "Phường Hoàn Kiếm"
+
+
+def test_the_city_as_it_is_has_51_wards_and_75_communes_and_no_district(synced, client):
+    assert len(_all(client, at="2025-08-01", kind="ward")) == 51
+    assert len(_all(client, at="2025-08-01", kind="commune")) == 75
+    assert [u["name"] for u in _all(client, at="2025-08-01", kind="city")] == ["Thành phố Hà Nội"]
+    under_city = _all(client, at="2025-08-01", parent="01")
+    assert len(under_city) == 126 and {u["valid_from"] for u in under_city} == {"2025-07-01"}
+    assert {u["code"]: u["name"] for u in under_city}["00166"] == "Phường Cầu Giấy"
+
+
+def test_before_july_2025_the_same_code_names_the_old_ward(synced, client):
+    districts = _all(client, at="2024-06-01", kind="district")
+    assert len(districts) == 30 and {u["valid_to"] for u in districts} == {"2025-06-30"}
+    ba_dinh_2024 = {u["code"]: u["name"] for u in _all(client, at="2024-06-01", parent="001")}
+    assert ba_dinh_2024["00004"] == "Phường Trúc Bạch" and "00008" in ba_dinh_2024
+    old = client.get(f"{UNITS}/00004", query_string={"at": "2024-06-01"}).get_json()
+    new = client.get(f"{UNITS}/00004", query_string={"at": "2025-07-01"}).get_json()
+    assert old["unit"]["name"] == "Phường Trúc Bạch" and old["unit"]["kind"] == "ward"
+    assert [(s["unit"]["name"], s["share"], s["basis"]) for s in old["successors"]] == [
+        ("Phường Ba Đình", "1.000000", "whole")]
+    assert new["unit"]["name"] == "Phường Ba Đình" and new["unit"]["parent_code"] == "01"
+    assert "Phường Trúc Bạch" in [p["unit"]["name"] for p in new["predecessors"]]
+
+
+def test_a_split_old_ward_shows_each_new_unit_with_its_share_and_the_default(synced, client):
+    cong_vi = client.get(f"{UNITS}/00007", query_string={"at": "2025-06-30"}).get_json()
+    assert [(s["unit"]["code"], s["share"], s["basis"], s["is_default"]) for s in cong_vi["successors"]] == [
+        ("00008", "0.500000", "equal_split", True), ("00025", "0.500000", "equal_split", False)]
+    district = client.get(f"{UNITS}/001", query_string={"at": "2025-01-01"}).get_json()
+    assert district["unit"]["kind"] == "district"
+    assert {"00004", "00008", "00025"} <= {s["unit"]["code"] for s in district["successors"]}
+    assert {s["basis"] for s in district["successors"]} == {"through_wards"}
+
+
+def test_bad_unit_questions_are_problems_naming_the_field(synced, client):
+    gone = client.get(UNITS, query_string={"at": "2025-08-01", "kind": "district"})
+    assert gone.status_code == 422 and gone.get_json()["code"] == "kind_not_in_period"
+    assert "city, commune, ward" in gone.get_json()["errors"]["kind"][0]
+    unknown_parent = client.get(UNITS, query_string={"at": "2025-08-01", "parent": "999"})
+    assert unknown_parent.status_code == 422 and "parent" in unknown_parent.get_json()["errors"]
+    assert unknown_parent.get_json()["code"] == "unknown_unit_code"
+    assert client.get(UNITS, query_string={"kind": "province"}).status_code == 422
+    missing = client.get(f"{UNITS}/99999")
+    assert missing.status_code == 404 and missing.get_json()["code"] == "unknown_unit_code"
+    assert missing.headers["Content-Type"] == "application/problem+json"
+    assert client.get(f"{UNITS}/00004", query_string={"at": "2025-13-01"}).status_code == 422
+
+
+def test_a_date_before_any_unit_says_so(client):
+    """Without the sync only the 30 districts (from 2008-08-01) are known."""
+    early = client.get(UNITS, query_string={"at": "2000-01-01"})
+    assert early.status_code == 422 and early.get_json()["code"] == "no_units_on_date"
+    assert "at" in early.get_json()["errors"]
+    assert len(_all(client, at="2024-01-01")) == 30

@@ -1,4 +1,12 @@
-"""The indicator engine: catalogue x formulas x units for one period, then suppression."""
+"""The indicator engine: catalogue x formulas x units for every period of a year, then suppression.
+
+Suppression is decided once per indicator over everything published for it in the year of
+the period asked for: the year, its four quarters and twelve months, each with the city and
+the units of the level that existed then (services/metrics/protection.py). An answer then
+filters that one table by period, level and unit, so every query hides the same cells and no
+hidden cell can be solved from the others (a year minus three quarters, the city minus the
+other units).
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,9 +17,9 @@ from sqlalchemy.orm import Session
 from services.metrics import sources
 from services.metrics.catalogue import catalogue_for
 from services.metrics.periods import Period, parse_period
-from services.metrics.suppression import Cell, primary, suppress
-from services.metrics.units import CITY, CITY_CODE, ReportUnit, resolve_level, units_at
-
+from services.metrics.protection import hidden
+from services.metrics.suppression import indicator_table
+from services.metrics.units import CITY, CITY_CODE, ReportUnit, check_level, sub_city_level, units_at
 
 @dataclass(frozen=True)
 class IndicatorValue:
@@ -37,63 +45,94 @@ class IndicatorQuery:
     unit_code: str | None = None
 
 
-def _value(cell: Cell) -> float | None:
-    if cell.suppressed or not cell.denominator:
-        return None
-    return round(min(cell.numerator / cell.denominator, 1.0), 6)
+Key = tuple[str, str]  # (unit code, period label)
+
+
+def _value(numerator: int, denominator: int) -> float | None:
+    return round(min(numerator / denominator, 1.0), 6) if denominator else None
 
 
 class _Counter:
-    """Runs each grouped query once per computation (its counts are shared by indicators)."""
+    """Runs each grouped query once per period (its counts are shared by indicators)."""
 
-    def __init__(self, session: Session, period: Period, today: date) -> None:
-        self._session, self._period, self._today = session, period, today
-        self._done: dict[sources.QueryFn, sources.Rows] = {}
+    def __init__(self, session: Session, today: date) -> None:
+        self._session, self._today = session, today
+        self._done: dict[tuple[sources.QueryFn, str], sources.Rows] = {}
 
-    def __call__(self, count: sources.Count) -> sources.Counts:
-        if count.query not in self._done:
-            self._done[count.query] = count.query(self._session, self._period, self._today)
-        return {unit: counts[count.column] for unit, counts in self._done[count.query].items()}
+    def __call__(self, count: sources.Count, period: Period) -> sources.Counts:
+        if (count.query, period.label) not in self._done:
+            self._done[(count.query, period.label)] = count.query(self._session, period, self._today)
+        return {unit: counts[count.column] for unit, counts in self._done[(count.query, period.label)].items()}
 
 
 def _city_total(counts: sources.Counts) -> int:
     return counts[CITY_CODE] if CITY_CODE in counts else sum(counts.values())
 
 
-def _cells(counter: _Counter, formula: sources.Formula, units: list[ReportUnit],
-           threshold: int) -> list[Cell]:
-    numerators, denominators = counter(formula.numerator), counter(formula.denominator)
-    if units == [CITY]:
-        return [primary(Cell(CITY_CODE, _city_total(numerators), _city_total(denominators)), threshold)]
-    return suppress([Cell(unit.code, numerators.get(unit.code, 0), denominators.get(unit.code, 0))
-                     for unit in units], threshold)
+def year_of(period: Period) -> list[Period]:
+    """The year of `period`, its quarters and its months: what is published together."""
+    year = period.label[:4]
+    labels = [year, *(f"{year}-Q{q}" for q in range(1, 5)), *(f"{year}-{m:02d}" for m in range(1, 13))]
+    return [parse_period(label) for label in labels]
+
+
+@dataclass(frozen=True)
+class _Published:
+    """Everything published for a year: per period its units, per indicator its counts."""
+    units: dict[str, list[ReportUnit]]  # period label -> the city, then the units of its level
+    counts: dict[str, dict[Key, tuple[int, int]]]  # indicator code -> (unit, period) -> (n, d)
+
+
+def _counts(counter: _Counter, formula: sources.Formula, period: Period,
+            units: list[ReportUnit]) -> dict[Key, tuple[int, int]]:
+    numerators, denominators = counter(formula.numerator, period), counter(formula.denominator, period)
+    cells = {(CITY_CODE, period.label): (_city_total(numerators), _city_total(denominators))}
+    for unit in units[1:]:
+        cells[(unit.code, period.label)] = (numerators.get(unit.code, 0), denominators.get(unit.code, 0))
+    return cells
+
+
+def _published(session: Session, periods: list[Period], codes: list[str], today: date) -> _Published:
+    counter = _Counter(session, today)
+    units = {p.label: [CITY, *units_at(session, sub_city_level(session, p), p.last_day)] for p in periods}
+    counts: dict[str, dict[Key, tuple[int, int]]] = {code: {} for code in codes}
+    for period in periods:
+        for code in codes:
+            counts[code].update(_counts(counter, sources.FORMULAS[code], period, units[period.label]))
+    return _Published(units, counts)
+
+
+def _hidden(code: str, counts: dict[Key, tuple[int, int]], threshold: int) -> frozenset:
+    table = indicator_table(counts, city=CITY_CODE, periods=sources.FORMULAS[code].periods)
+    return hidden(table, threshold)
 
 
 def compute_indicators(session: Session, query: IndicatorQuery, *, threshold: int,
                        today: date) -> list[IndicatorValue]:
     """One value per available indicator and unit of the level (or the one unit asked for).
 
-    Suppression is decided over all units of the level before `unit_code` filters, so a
-    single-unit answer hides exactly what the full table hides.
+    Suppression is decided over the whole year and every level before the answer filters,
+    so a single-unit or single-period answer hides exactly what every other answer hides.
     """
     period = parse_period(query.period)
-    level = resolve_level(session, query.level, query.unit_code)
+    level = check_level(session, period, query.level, query.unit_code)
     catalogue = catalogue_for(period.last_day)
-    units = units_at(session, level, period.last_day)
-    names = {unit.code: unit.name for unit in units}
-    counter = _Counter(session, period, today)
+    codes = [definition.code for definition in catalogue.indicators]
+    published = _published(session, year_of(period), codes, today)
+    units = [u for u in published.units[period.label] if u.level == level]
     values = []
     for definition in catalogue.indicators:
-        formula = sources.FORMULAS[definition.code]
-        for cell in _cells(counter, formula, units, threshold):
-            if query.unit_code not in (None, cell.key):
+        counts = published.counts[definition.code]
+        secret = _hidden(definition.code, counts, threshold)
+        for unit in units:
+            if query.unit_code not in (None, unit.code):
                 continue
-            shown = not cell.suppressed
+            key = (unit.code, period.label)
+            (n, d), shown = counts[key], key not in secret
             values.append(IndicatorValue(
                 definition.code, definition.name_vi, definition.name_en, definition.pillar,
-                cell.key, names[cell.key], level, period.label,
-                cell.numerator if shown else None, cell.denominator if shown else None,
-                _value(cell), cell.suppressed, catalogue.version))
+                unit.code, unit.name, level, period.label, n if shown else None, d if shown else None,
+                _value(n, d) if shown else None, not shown, catalogue.version))
     return values
 
 

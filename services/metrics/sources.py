@@ -41,6 +41,7 @@ from models.metrics import UsageMonthlyActive
 from models.reference import Resident
 from models.signatures import Certificate
 from services.metrics.periods import Period, years_before
+from services.metrics.relations import Along
 from services.metrics.usage import ANY_FEATURE
 
 ADULT_AGE = 14
@@ -132,8 +133,12 @@ MONTHLY_ACTIVE = Count(monthly_active, 0)
 
 @dataclass(frozen=True)
 class Formula:
+    """How an indicator is counted; `periods` is how its counts relate along periods (see
+    services/metrics/suppression.py): "sum" for flows (dossiers in the period), "last" for
+    stocks (as they stand at the period's end, or its last month's active users)."""
     numerator: Count
     denominator: Count
+    periods: Along = "last"
 
 
 # Indicator code -> how it is counted.
@@ -141,8 +146,8 @@ FORMULAS: dict[str, Formula] = {
     "eid_verified_share": Formula(EID_ACCOUNTS, ADULT_RESIDENTS),
     "signature_holder_share": Formula(SIGNATURE_HOLDERS, ADULT_RESIDENTS),
     "ehr_share": Formula(RESIDENTS_WITH_RECORD, RESIDENTS),
-    "online_dossier_share": Formula(RECEIVED_ONLINE, RECEIVED),
-    "full_online_dossier_share": Formula(RECEIVED_FULL_ONLINE, RECEIVED),
-    "on_time_share": Formula(FINISHED_ON_TIME, FINISHED),
+    "online_dossier_share": Formula(RECEIVED_ONLINE, RECEIVED, "sum"),
+    "full_online_dossier_share": Formula(RECEIVED_FULL_ONLINE, RECEIVED, "sum"),
+    "on_time_share": Formula(FINISHED_ON_TIME, FINISHED, "sum"),
     "mau_share": Formula(MONTHLY_ACTIVE, ADULT_RESIDENTS),
 }

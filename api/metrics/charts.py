@@ -45,12 +45,12 @@ def indicator_bars(code: str, title: str, values: list[IndicatorValue]) -> str:
     return _svg(figure, f"bars-{code}")
 
 
-def active_users_trend(trend: list[tuple[date, int]]) -> str:
-    """Distinct active citizens per month, city-wide."""
+def active_users_trend(trend: list[tuple[date, int | None]]) -> str:
+    """Distinct active citizens per month, city-wide; a hidden month (None) is a gap."""
     figure = Figure(figsize=(7.5, 2.8))
     axes = figure.subplots()
     labels = [month.strftime("%m/%Y") for month, _ in trend]
-    counts = [count for _, count in trend]
+    counts = [float("nan") if count is None else count for _, count in trend]
     axes.plot(labels, counts, marker="o", color=BAR_COLOUR)
     axes.fill_between(labels, counts, alpha=0.12, color=BAR_COLOUR)
     axes.set_ylim(bottom=0)

@@ -51,8 +51,10 @@ class UsageItemSchema(ma.Schema):
     date = ma.fields.Date(metadata={"description": "The day, or the first day of the month"})
     unit_code = ma.fields.String()
     feature = ma.fields.String()
-    requests = ma.fields.Integer()
+    requests = ma.fields.Integer(allow_none=True)
     active_users = ma.fields.Integer(allow_none=True)
+    suppressed = ma.fields.Boolean(metadata={
+        "description": "a count is below the threshold, or the row hides another one; counts are null"})
 
 
 class UsageListSchema(ma.Schema):

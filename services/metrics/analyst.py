@@ -30,7 +30,7 @@ def city_table(ctx: Context, period: str, level: str) -> list[IndicatorValue]:
 
 
 def usage(ctx: Context, query: UsageQuery) -> list[UsageItem]:
-    return usage_items(ctx.session, query, today=_today(ctx))
+    return usage_items(ctx.session, query, today=_today(ctx), threshold=ctx.settings.metrics_suppression_threshold)
 
 
 def dashboard(ctx: Context, period: str | None, level: str) -> dashboards.Dashboard:

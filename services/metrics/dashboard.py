@@ -29,7 +29,7 @@ class Dashboard:
     columns: list[IndicatorColumn]
     city: list[IndicatorValue]
     units: list[IndicatorValue]
-    trend: list[tuple[date, int]]
+    trend: list[tuple[date, int | None]]  # None: hidden (small count)
 
     def rows(self) -> list[tuple[str, str, dict[str, IndicatorValue]]]:
         """(unit_code, unit_name, {indicator code: value}), the city first."""
@@ -62,5 +62,5 @@ def dashboard(session: Session, period: str, level: str, *, threshold: int, toda
     city = [value for value in values if value.level == "city"]
     units = [value for value in values if value.level != "city"]
     columns = [IndicatorColumn(v.code, v.name, v.name_en) for v in city]
-    trend = monthly_active_trend(session, _trend_months(parse_period(period).last_month(today)))
+    trend = monthly_active_trend(session, _trend_months(parse_period(period).last_month(today)), threshold)
     return Dashboard(period, level, columns, city, units, trend)

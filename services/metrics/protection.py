@@ -24,7 +24,7 @@ _decided: OrderedDict[Hashable, frozenset] = OrderedDict()
 def _fingerprint(table: Table, threshold: int) -> Hashable:
     values = tuple(sorted((key, tuple(sorted(v.items()))) for key, v in table.values.items()))
     links = tuple(sorted((measure, found) for measure, found in table.relations.items()))
-    return threshold, table.order, values, links
+    return threshold, table.order, values, links, tuple(sorted(table.public))
 
 
 def hidden(table: Table, threshold: int) -> frozenset:

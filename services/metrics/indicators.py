@@ -18,7 +18,7 @@ from services.metrics import sources
 from services.metrics.catalogue import catalogue_for
 from services.metrics.periods import Period, parse_period
 from services.metrics.protection import hidden
-from services.metrics.suppression import indicator_table
+from services.metrics.suppression import Table, indicator_table
 from services.metrics.units import CITY, CITY_CODE, ReportUnit, check_level, sub_city_level, units_at
 
 @dataclass(frozen=True)
@@ -102,9 +102,17 @@ def _published(session: Session, periods: list[Period], codes: list[str], today:
     return _Published(units, counts)
 
 
-def _hidden(code: str, counts: dict[Key, tuple[int, int]], threshold: int) -> frozenset:
-    table = indicator_table(counts, city=CITY_CODE, periods=sources.FORMULAS[code].periods)
-    return hidden(table, threshold)
+def year_table(code: str, counts: dict[Key, tuple[int, int]]) -> Table:
+    """Everything published for one indicator in a year, with the sums an attacker can use."""
+    return indicator_table(counts, city=CITY_CODE, periods=sources.FORMULAS[code].periods)
+
+
+def year_tables(session: Session, year: str, today: date) -> dict[str, Table]:
+    """Indicator code -> its year table, for the catalogue of `year` (the README's cost figures)."""
+    periods = year_of(parse_period(year))
+    codes = [definition.code for definition in catalogue_for(periods[0].last_day).indicators]
+    published = _published(session, periods, codes, today)
+    return {code: year_table(code, published.counts[code]) for code in codes}
 
 
 def compute_indicators(session: Session, query: IndicatorQuery, *, threshold: int,
@@ -123,7 +131,7 @@ def compute_indicators(session: Session, query: IndicatorQuery, *, threshold: in
     values = []
     for definition in catalogue.indicators:
         counts = published.counts[definition.code]
-        secret = _hidden(definition.code, counts, threshold)
+        secret = hidden(year_table(definition.code, counts), threshold)
         for unit in units:
             if query.unit_code not in (None, unit.code):
                 continue

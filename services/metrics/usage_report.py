@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from models.metrics import UsageDaily, UsageMonthlyActive
 from services.errors import ValidationFailed
 from services.metrics.protection import hidden
-from services.metrics.suppression import usage_table
+from services.metrics.suppression import Table, usage_table
 from services.metrics.usage import ANY_FEATURE
 from services.metrics.units import CITY_CODE
 
@@ -100,12 +100,16 @@ def _zeros(month: date, daily: dict[Key, tuple[int, int]]) -> dict[Key, tuple[in
             if (unit, day, feature) not in daily}
 
 
-def month_table(session: Session, month: date, threshold: int) -> tuple[dict[Key, tuple[int, int]], frozenset]:
-    """A month's published usage cells (its days and itself) and the ones it hides."""
+def month_table(session: Session, month: date) -> tuple[dict[Key, tuple[int, int]], Table]:
+    """A month's published usage cells (its days and itself), and their table with the zeros."""
     daily = _daily(session, month)
     cells = {**daily, **_monthly(session, month, daily)}
     zeros = _zeros(month, daily)
-    table = usage_table({**cells, **zeros}, city=CITY_CODE, any_feature=ANY_FEATURE, public=zeros)
+    return cells, usage_table({**cells, **zeros}, city=CITY_CODE, any_feature=ANY_FEATURE, public=zeros)
+
+
+def _protected(session: Session, month: date, threshold: int) -> tuple[dict[Key, tuple[int, int]], frozenset]:
+    cells, table = month_table(session, month)
     return cells, hidden(table, threshold)
 
 
@@ -122,7 +126,7 @@ def usage_items(session: Session, query: UsageQuery, *, today: date, threshold: 
     label_length = 10 if query.granularity == "day" else 7
     items = []
     for month in _months_with_use(session, first.replace(day=1), last):
-        cells, secret = month_table(session, month, threshold)
+        cells, secret = _protected(session, month, threshold)
         for key, counts in sorted(cells.items(), key=lambda kv: (kv[0][1], kv[0][0], kv[0][2])):
             unit, label, feature = key
             if (len(label) != label_length or query.feature not in (None, feature)
@@ -144,7 +148,7 @@ def monthly_active_trend(session: Session, months: list[date], threshold: int,
                UsageMonthlyActive.feature == ANY_FEATURE)).all())
     trend = []
     for month in months:
-        secret = month_table(session, month, threshold)[1] if month in found else frozenset()
+        secret = _protected(session, month, threshold)[1] if month in found else frozenset()
         shown = (unit_code, month.isoformat()[:7], ANY_FEATURE) not in secret
         trend.append((month, found.get(month, 0) if shown else None))
     return trend

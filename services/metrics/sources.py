@@ -42,6 +42,7 @@ from models.reference import Resident
 from models.signatures import Certificate
 from services.metrics.periods import Period, years_before
 from services.metrics.relations import Along
+from services.metrics.residence import unit_column
 from services.metrics.usage import ANY_FEATURE
 
 ADULT_AGE = 14
@@ -70,12 +71,13 @@ def _adult_born_by(period: Period) -> date:
 
 def resident_counts(session: Session, period: Period, _today: date) -> Rows:
     """Residents born by the last day; adults among them; those with a health record by the end."""
+    unit = unit_column(period.last_day)
     return _by_unit(session, select(
-        Resident.district_code, func.count(),
+        unit, func.count(),
         func.count().filter(Resident.date_of_birth <= _adult_born_by(period)),
         func.count(HealthRecord.id).filter(HealthRecord.created_at < period.ends_at))
         .outerjoin(HealthRecord, HealthRecord.resident_id == Resident.id)
-        .where(Resident.date_of_birth <= period.last_day).group_by(Resident.district_code))
+        .where(Resident.date_of_birth <= period.last_day).group_by(unit))
 
 
 def _adult_citizen_accounts(period: Period):

@@ -1,0 +1,81 @@
+"""Indicators on Hanoi as it is from 1 July 2025 (issue 11.6): 126 wards and communes after the
+reform, districts before it, a straddling period on the new units, 422 for a level that did not
+exist, the 2025 catalogue, and one person counted once even when their old ward was split."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import update
+
+from models.reference import AdministrativeUnit
+from services.metrics.indicators import IndicatorQuery, compute_indicators
+from services.metrics.units import CITY_CODE
+from services.reference.crosswalk_2025 import hanoi_crosswalk
+from services.reference.units_2025 import hanoi_units_2025
+from tests.metrics_support import cells, seed_people, utc
+
+TODAY = date(2026, 1, 15)
+REFORM = date(2025, 7, 1)
+
+
+@pytest.fixture
+def analyst(people):
+    return people.staff("analyst")
+
+
+@pytest.fixture
+def units_2025(db_session):
+    """The 126 units from the package, and the districts closed on 30 June 2025."""
+    db_session.execute(update(AdministrativeUnit).where(AdministrativeUnit.level == "district")
+                       .values(valid_to=date(2025, 6, 30)))
+    units = [u for u in hanoi_units_2025() if u["code"] != CITY_CODE]
+    db_session.add_all(AdministrativeUnit(code=u["code"], name=u["name"], level=u["kind"],
+                                          valid_from=u["valid_from"], valid_to=None) for u in units)
+    db_session.flush()
+    return units
+
+
+def test_periods_from_the_reform_are_on_the_126_units_and_earlier_ones_on_districts(client, analyst, units_2025):
+    get = lambda query: client.get(f"/api/v1/metrics/indicators?{query}", headers=analyst.headers)  # noqa: E731
+    q3 = get("period=2025-Q3&level=commune")
+    assert q3.status_code == 200
+    eid = [i for i in q3.json["items"] if i["code"] == "eid_verified_share"]
+    assert len(eid) == 126 and {i["unit_code"] for i in eid} == {u["code"] for u in units_2025}
+    assert all(i["catalogue_version"] == "2025" and i["counted_by"] == "home_unit" for i in q3.json["items"])
+    assert {i["unit_code"] for i in get("period=2025-Q3").json["items"]} == {u["code"] for u in units_2025}
+    assert len([i for i in get("period=2025&level=city").json["items"] if i["code"] == "eid_verified_share"]) == 1
+    straddling = get("period=2025").json["items"]  # the year straddles the change: on the new units
+    assert {i["unit_code"] for i in straddling} == {u["code"] for u in units_2025}
+    june = get("period=2025-06").json["items"]
+    assert {i["level"] for i in june} == {"district"} and len({i["unit_code"] for i in june}) == 30
+    assert {i["catalogue_version"] for i in get("period=2024-Q3").json["items"]} == {"2024"}
+
+
+@pytest.mark.parametrize("query,existed", [("period=2025-Q3&level=district", "city, commune"),
+                                           ("period=2025&level=district", "city, commune"),
+                                           ("period=2024&level=commune", "city, district"),
+                                           ("period=2025-06&level=commune", "city, district")])
+def test_a_level_that_did_not_exist_then_is_422_naming_the_levels_that_did(client, analyst, units_2025,
+                                                                          query, existed):
+    answer = client.get(f"/api/v1/metrics/indicators?{query}", headers=analyst.headers)
+    assert answer.status_code == 422 and answer.json["code"] == "level_not_in_period"
+    assert existed in answer.json["errors"]["level"][0]
+
+
+def test_one_person_is_counted_once_even_when_their_old_ward_was_split(db_session, units_2025):
+    split = next(row for row in hanoi_crosswalk() if row["basis"] == "equal_split" and row["is_default"])
+    parts = [r["new_unit_code"] for r in hanoi_crosswalk() if r["old_ward_code"] == split["old_ward_code"]]
+    assert len(parts) >= 2
+    people = [{"district_code": split["new_unit_code"], "born": date(1980, 1, 1), "created_at": utc(2025, 1, 1)}]
+    people += [{"district_code": code, "born": date(1980, 1, 1), "created_at": utc(2025, 1, 1)}
+               for code in parts for _ in range(3)]
+    seed_people(db_session, people)
+
+    values = compute_indicators(db_session, IndicatorQuery("2025-Q3", "commune"), threshold=0, today=TODAY)
+    eid = cells(values, "eid_verified_share")
+    city = cells(compute_indicators(db_session, IndicatorQuery("2025-Q3", "city"), threshold=0, today=TODAY),
+                 "eid_verified_share")[CITY_CODE]
+    assert city.denominator == len(people) == sum(v.denominator for v in eid.values())
+    assert eid[split["new_unit_code"]].denominator == 4
+    assert all(eid[code].denominator == 3 for code in parts if code != split["new_unit_code"])

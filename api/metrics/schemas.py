@@ -15,6 +15,8 @@ class IndicatorQuerySchema(ma.Schema):
     level = ma.fields.String(validate=validate.OneOf(LEVELS),
                              metadata={"description": "Default district (or the level of unit_code)"})
     unit_code = ma.fields.String(validate=validate.Length(max=10))
+    units = ma.fields.String(validate=validate.OneOf(["2025"]), metadata={
+        "description": "2025: a past period re-expressed on the 126 wards and communes of 2025"})
     format = ma.fields.String(validate=validate.OneOf(["json", "csv"]),
                               metadata={"description": "csv: the same as Accept: text/csv"})
 

@@ -9,7 +9,8 @@ other units).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -18,7 +19,8 @@ from services.metrics import sources
 from services.metrics.catalogue import catalogue_for
 from services.metrics.periods import Period, parse_period
 from services.metrics.protection import hidden
-from services.metrics.suppression import Table, indicator_table
+from services.metrics.reexpression import REFORM_DAY, VIEW, placer, regrouped
+from services.metrics.suppression import Relation, Table, indicator_table
 from services.metrics.units import CITY, CITY_CODE, ReportUnit, check_level, sub_city_level, units_at
 
 @dataclass(frozen=True)
@@ -44,9 +46,10 @@ class IndicatorQuery:
     period: str
     level: str | None = None
     unit_code: str | None = None
+    units: str | None = None  # "2025": the period re-expressed on the 2025 units
 
 
-Key = tuple[str, str]  # (unit code, period label)
+Key = tuple[str, ...]  # (unit code, period label), or (unit, period, VIEW) re-expressed
 
 
 def _value(numerator: int, denominator: int) -> float | None:
@@ -81,31 +84,44 @@ def year_of(period: Period) -> list[Period]:
 class _Published:
     """Everything published for a year: per period its units, per indicator its counts."""
     units: dict[str, list[ReportUnit]]  # period label -> the city, then the units of its level
-    counts: dict[str, dict[Key, tuple[int, int]]]  # indicator code -> (unit, period) -> (n, d)
+    units_2025: list[ReportUnit]  # the 2025 units periods on districts are re-expressed on
+    counts: dict[str, dict[Key, tuple[int, int]]]  # indicator code -> key -> (n, d)
 
 
-def _counts(counter: _Counter, formula: sources.Formula, period: Period,
-            units: list[ReportUnit]) -> dict[Key, tuple[int, int]]:
+def _counts(counter: _Counter, formula: sources.Formula, period: Period, units: list[ReportUnit],
+            view: tuple[str, ...] = (), place: Callable[[str], str | None] | None = None
+            ) -> dict[Key, tuple[int, int]]:
     numerators, denominators = counter(formula.numerator, period), counter(formula.denominator, period)
-    cells = {(CITY_CODE, period.label): (_city_total(numerators), _city_total(denominators))}
+    cells = {(CITY_CODE, period.label, *view): (_city_total(numerators), _city_total(denominators))}
+    if place:
+        numerators, denominators = regrouped(numerators, place), regrouped(denominators, place)
     for unit in units[1:]:
-        cells[(unit.code, period.label)] = (numerators.get(unit.code, 0), denominators.get(unit.code, 0))
+        cells[(unit.code, period.label, *view)] = (numerators.get(unit.code, 0), denominators.get(unit.code, 0))
     return cells
 
 
 def _published(session: Session, periods: list[Period], codes: list[str], today: date) -> _Published:
     counter = _Counter(session, today)
     units = {p.label: [CITY, *units_at(session, sub_city_level(session, p), p.last_day)] for p in periods}
+    units_2025 = [CITY, *units_at(session, "commune", REFORM_DAY)]
+    place = placer([unit.code for unit in units_2025])
     counts: dict[str, dict[Key, tuple[int, int]]] = {code: {} for code in codes}
     for period in periods:
         for code in codes:
-            counts[code].update(_counts(counter, sources.FORMULAS[code], period, units[period.label]))
-    return _Published(units, counts)
+            formula = sources.FORMULAS[code]
+            counts[code].update(_counts(counter, formula, period, units[period.label]))
+            if units[period.label][1:2] and units[period.label][1].level == "district" and units_2025[1:]:
+                counts[code].update(_counts(counter, formula, period, units_2025, (VIEW,), place))
+    return _Published(units, units_2025, counts)
 
 
 def year_table(code: str, counts: dict[Key, tuple[int, int]]) -> Table:
-    """Everything published for one indicator in a year, with the sums an attacker can use."""
-    return indicator_table(counts, city=CITY_CODE, periods=sources.FORMULAS[code].periods)
+    """Everything published for one indicator in a year, with the sums an attacker can use:
+    those along units and periods, and the city of a re-expressed period = the city itself."""
+    table = indicator_table(counts, city=CITY_CODE, periods=sources.FORMULAS[code].periods)
+    same_city = tuple(Relation(key[:2], (key,)) for key in counts if key[0] == CITY_CODE and key[2:] == (VIEW,))
+    found = table.relations["numerator"] + same_city
+    return replace(table, relations={"numerator": found, "denominator": found})
 
 
 def year_tables(session: Session, year: str, today: date) -> dict[str, Table]:
@@ -124,11 +140,15 @@ def compute_indicators(session: Session, query: IndicatorQuery, *, threshold: in
     so a single-unit or single-period answer hides exactly what every other answer hides.
     """
     period = parse_period(query.period)
-    level = check_level(session, period, query.level, query.unit_code)
+    level = check_level(session, period, query.level, query.unit_code, query.units)
     catalogue = catalogue_for(period.last_day)
     codes = [definition.code for definition in catalogue.indicators]
     published = _published(session, year_of(period), codes, today)
-    units = [u for u in published.units[period.label] if u.level == level]
+    view: tuple[str, ...] = ()
+    units = published.units[period.label]
+    if query.units == "2025" and (CITY_CODE, period.label, VIEW) in published.counts[codes[0]]:
+        units, view = published.units_2025, (VIEW,)
+    units = [u for u in units if u.level == level]
     values = []
     for definition in catalogue.indicators:
         counts = published.counts[definition.code]
@@ -136,7 +156,7 @@ def compute_indicators(session: Session, query: IndicatorQuery, *, threshold: in
         for unit in units:
             if query.unit_code not in (None, unit.code):
                 continue
-            key = (unit.code, period.label)
+            key = (unit.code, period.label, *view)
             (n, d), shown = counts[key], key not in secret
             values.append(IndicatorValue(
                 definition.code, definition.name_vi, definition.name_en, definition.pillar,

@@ -52,9 +52,11 @@ def sub_city_level(session: Session, period: Period) -> str:
     return "commune" if units_at(session, "commune", period.last_day) else "district"
 
 
-def check_level(session: Session, period: Period, level: str | None, unit_code: str | None) -> str:
-    """The level asked for (or that of `unit_code`, or the period's own), if it existed then."""
-    existed = ("city", sub_city_level(session, period))
+def check_level(session: Session, period: Period, level: str | None, unit_code: str | None,
+                units: str | None = None) -> str:
+    """The level asked for (or that of `unit_code`, or the period's own), if it existed then
+    (with `units="2025"`, on the 2025 units: city and commune)."""
+    existed = ("city", "commune" if units == "2025" else sub_city_level(session, period))
     asked = _level_of_unit(session, level, unit_code) if unit_code else (level or existed[1])
     if asked not in existed:
         raise ValidationFailed.on_field(

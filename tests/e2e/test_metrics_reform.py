@@ -79,3 +79,44 @@ def test_one_person_is_counted_once_even_when_their_old_ward_was_split(db_sessio
     assert city.denominator == len(people) == sum(v.denominator for v in eid.values())
     assert eid[split["new_unit_code"]].denominator == 4
     assert all(eid[code].denominator == 3 for code in parts if code != split["new_unit_code"])
+
+
+def test_a_past_period_re_expressed_on_the_2025_units(client, analyst, db_session, units_2025):
+    ba_dinh, cau_giay = "00004", "00166"
+    seed_people(db_session, [{"district_code": code, "born": date(1980, 1, 1), "created_at": utc(2024, 2, 1)}
+                             for code, size in ((ba_dinh, 12), (cau_giay, 15)) for _ in range(size)])
+    seed_people(db_session, [{"district_code": "001", "born": date(1980, 1, 1), "created_at": utc(2024, 2, 1)}
+                             for _ in range(5)])  # only their 2024 district is known
+
+    values = compute_indicators(db_session, IndicatorQuery("2024-Q3", units="2025"), threshold=0, today=TODAY)
+    eid = cells(values, "eid_verified_share")
+    assert len(eid) == 126 and {v.level for v in values} == {"commune"}
+    assert (eid[ba_dinh].numerator, eid[cau_giay].numerator) == (12, 15)
+    assert sum(v.numerator for v in eid.values()) == 27  # the five placed by district only: the city row alone
+    city = cells(compute_indicators(db_session, IndicatorQuery("2024-Q3", "city", units="2025"), threshold=0,
+                                    today=TODAY), "eid_verified_share")[CITY_CODE]
+    assert city.numerator == 32
+    default = cells(compute_indicators(db_session, IndicatorQuery("2024-Q3", "district"), threshold=0,
+                                       today=TODAY), "eid_verified_share")
+    assert default["001"].numerator == 5 and len(default) == 30  # the default table is unchanged
+
+    answer = client.get("/api/v1/metrics/indicators?period=2024-Q3&units=2025", headers=analyst.headers)
+    assert answer.status_code == 200
+    items = [i for i in answer.json["items"] if i["code"] == "eid_verified_share"]
+    assert len(items) == 126 and {i["catalogue_version"] for i in items} == {"2024"}
+    shown = {i["unit_code"]: i["numerator"] for i in items if not i["suppressed"]}
+    assert all(shown[code] == eid[code].numerator for code in shown)
+    wrong = client.get("/api/v1/metrics/indicators?period=2024-Q3&units=2025&level=district", headers=analyst.headers)
+    assert wrong.status_code == 422 and wrong.json["code"] == "level_not_in_period"
+
+
+def test_an_old_ward_split_between_new_units_places_a_person_in_one_of_them():
+    from services.metrics.reexpression import placer
+    split = [row for row in hanoi_crosswalk() if row["basis"] == "equal_split"]
+    new_codes = {u["code"] for u in hanoi_units_2025()}
+    place = placer(new_codes)
+    for row in split:
+        if row["old_ward_code"] in new_codes:
+            continue  # that code is also a 2025 unit's: read as the 2025 unit
+        assert place(row["old_ward_code"]) == next(
+            r["new_unit_code"] for r in split if r["old_ward_code"] == row["old_ward_code"] and r["is_default"])

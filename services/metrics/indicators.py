@@ -165,9 +165,9 @@ def compute_indicators(session: Session, query: IndicatorQuery, *, threshold: in
     return values
 
 
-def city_and_units(session: Session, period: str, level: str, *, threshold: int,
+def city_and_units(session: Session, period: str, level: str | None, *, threshold: int,
                    today: date) -> list[IndicatorValue]:
-    """The city row of each indicator, then the units of `level` (the yearly file's layout)."""
+    """The city row of each indicator, then the units of `level` (default: the period's own)."""
     values = compute_indicators(session, IndicatorQuery(period, "city"), threshold=threshold, today=today)
     if level != "city":
         values += compute_indicators(session, IndicatorQuery(period, level), threshold=threshold, today=today)

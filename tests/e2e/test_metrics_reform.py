@@ -120,3 +120,32 @@ def test_an_old_ward_split_between_new_units_places_a_person_in_one_of_them():
             continue  # that code is also a 2025 unit's: read as the 2025 unit
         assert place(row["old_ward_code"]) == next(
             r["new_unit_code"] for r in split if r["old_ward_code"] == row["old_ward_code"] and r["is_default"])
+
+
+def test_the_dashboard_shows_126_units_sortable_with_the_city_marked_on_each_chart(client, people, db_session,
+                                                                                  units_2025):
+    import re
+
+    from tests.e2e.test_metrics_dashboard import _sign_in
+    sizes = {u["code"]: 10 + n % 7 for n, u in enumerate(units_2025)}
+    seed_people(db_session, [{"district_code": code, "born": date(1980, 1, 1),
+                              "created_at": utc(2025, 1, 1) if i < size - n % 5 else utc(2026, 1, 1)}
+                             for n, (code, size) in enumerate(sizes.items()) for i in range(size)])
+    assert _sign_in(client, people.staff("analyst").national_id).status_code == 303
+
+    page = client.get("/dashboard?period=2025-Q3&sort=eid_verified_share&order=desc")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "(cấp commune)" in html
+    rows = re.findall(r'<tr data-unit="(\d+)"', html)
+    assert len(rows) == 127 and rows[0] == CITY_CODE and set(rows[1:]) == set(sizes)
+    values = [float(v) for v in re.findall(
+        r'data-code="eid_verified_share" data-unit="\d+" data-suppressed="false"\s+data-numerator="\d+" '
+        r'data-denominator="\d+" data-value="([\d.]+)"', html)][1:]  # the city first
+    assert len(values) > 60 and values == sorted(values, reverse=True) and len(set(values)) > 3
+    ascending = client.get("/dashboard?period=2025-Q3&sort=eid_verified_share&order=asc").get_data(as_text=True)
+    upward = [float(v) for v in re.findall(r'data-code="eid_verified_share" data-unit="\d+" data-suppressed="false"'
+                                           r'\s+data-numerator="\d+" data-denominator="\d+" data-value="([\d.]+)"',
+                                           ascending)][1:]
+    assert upward == sorted(values)
+    eid_chart = html.split('data-code="eid_verified_share">')[1].split("</figure>")[0]
+    assert "Toàn thành phố" in eid_chart  # the city value marked on the chart (hidden city values are not)

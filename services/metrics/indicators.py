@@ -57,16 +57,34 @@ def _value(numerator: int, denominator: int) -> float | None:
 
 
 class _Counter:
-    """Runs each grouped query once per period (its counts are shared by indicators)."""
+    """Runs each grouped query once per distinct answer (its counts are shared by indicators
+    and by periods that ask the same: services/metrics/sources.SAME_ANSWER); a flow over
+    several months is the sum of its months."""
 
     def __init__(self, session: Session, today: date) -> None:
         self._session, self._today = session, today
-        self._done: dict[tuple[sources.QueryFn, str], sources.Rows] = {}
+        self._done: dict[tuple[sources.QueryFn, object], sources.Rows] = {}
+
+    def rows(self, query: sources.QueryFn, period: Period) -> sources.Rows:
+        key = (query, sources.SAME_ANSWER[query](period, self._today))
+        if key not in self._done:
+            months = period.months()
+            if query in sources.ADDITIVE and len(months) > 1:
+                self._done[key] = _summed([self.rows(query, parse_period(m.isoformat()[:7])) for m in months])
+            else:
+                self._done[key] = query(self._session, period, self._today)
+        return self._done[key]
 
     def __call__(self, count: sources.Count, period: Period) -> sources.Counts:
-        if (count.query, period.label) not in self._done:
-            self._done[(count.query, period.label)] = count.query(self._session, period, self._today)
-        return {unit: counts[count.column] for unit, counts in self._done[(count.query, period.label)].items()}
+        return {unit: counts[count.column] for unit, counts in self.rows(count.query, period).items()}
+
+
+def _summed(parts: list[sources.Rows]) -> sources.Rows:
+    total: dict[str, list[int]] = {}
+    for rows in parts:
+        for unit, counts in rows.items():
+            total[unit] = [a + b for a, b in zip(total.get(unit, [0] * len(counts)), counts)]
+    return {unit: tuple(counts) for unit, counts in total.items()}
 
 
 def _city_total(counts: sources.Counts) -> int:

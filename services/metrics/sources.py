@@ -126,6 +126,17 @@ def monthly_active(session: Session, period: Period, today: date) -> Rows:
                            UsageMonthlyActive.feature == ANY_FEATURE))
 
 
+# What each query's answer depends on, so that periods asking the same share one run: stocks
+# depend on the period's last day only (a year, its Q4 and December are one run), monthly
+# active users on the month read; dossiers are flows, summed from the months (`ADDITIVE`).
+SAME_ANSWER: dict[QueryFn, Callable[[Period, date], object]] = {
+    resident_counts: lambda period, _today: period.last_day,
+    account_counts: lambda period, _today: period.last_day,
+    dossier_counts: lambda period, _today: (period.first_day, period.last_day),
+    monthly_active: lambda period, today: period.last_month(today),
+}
+ADDITIVE = frozenset({dossier_counts})
+
 RESIDENTS, ADULT_RESIDENTS, RESIDENTS_WITH_RECORD = (Count(resident_counts, i) for i in range(3))
 EID_ACCOUNTS, SIGNATURE_HOLDERS = (Count(account_counts, i) for i in range(2))
 RECEIVED, RECEIVED_ONLINE, RECEIVED_FULL_ONLINE, FINISHED, FINISHED_ON_TIME = (

@@ -35,7 +35,7 @@ class IndicatorSchema(ma.Schema):
     value = ma.fields.Float(allow_none=True, metadata={"description": "numerator / denominator, 0..1"})
     suppressed = ma.fields.Boolean(metadata={"description": "a count is below the threshold; numbers are null"})
     catalogue_version = ma.fields.String()
-    counted_by = ma.fields.String(metadata={
+    counting_unit = ma.fields.String(metadata={
         "description": "home_unit (where the person lives; a dossier by its owner's home unit) or receiving_unit"})
 
 

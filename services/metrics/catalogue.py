@@ -17,7 +17,7 @@ from services.errors import ValidationFailed
 
 CATALOGUE_FILE = os.path.join(os.path.dirname(__file__), "..", "..", "data", "indicator_catalogue.json")
 PILLARS = ("digital_society", "digital_government")
-COUNTED_BY = ("home_unit", "receiving_unit")
+COUNTING_UNITS = ("home_unit", "receiving_unit")
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class IndicatorDefinition:
     # Which unit a person or dossier is counted in: "home_unit" (where the person lives; a
     # dossier by its owner's home unit as copied onto it when filed), or "receiving_unit"
     # (the service centre that received a dossier, wherever its owner lives).
-    counted_by: str = "home_unit"
+    counting_unit: str = "home_unit"
 
 
 @dataclass(frozen=True)
@@ -51,8 +51,8 @@ def _parse(raw: dict) -> Catalogue:
     for indicator in indicators:
         if indicator.pillar not in PILLARS:
             raise ValueError(f"{indicator.code}: unknown pillar {indicator.pillar}")
-        if indicator.counted_by not in COUNTED_BY:
-            raise ValueError(f"{indicator.code}: unknown counted_by {indicator.counted_by}")
+        if indicator.counting_unit not in COUNTING_UNITS:
+            raise ValueError(f"{indicator.code}: unknown counting_unit {indicator.counting_unit}")
     return Catalogue(raw["version"], raw["title"], date.fromisoformat(raw["valid_from"]),
                      date.fromisoformat(raw["valid_to"]) if raw["valid_to"] else None, indicators)
 

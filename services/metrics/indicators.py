@@ -38,7 +38,7 @@ class IndicatorValue:
     value: float | None
     suppressed: bool
     catalogue_version: str
-    counted_by: str = "home_unit"
+    counting_unit: str = "home_unit"
 
 
 @dataclass(frozen=True)
@@ -179,7 +179,7 @@ def compute_indicators(session: Session, query: IndicatorQuery, *, threshold: in
             values.append(IndicatorValue(
                 definition.code, definition.name_vi, definition.name_en, definition.pillar,
                 unit.code, unit.name, level, period.label, n if shown else None, d if shown else None,
-                _value(n, d) if shown else None, not shown, catalogue.version, definition.counted_by))
+                _value(n, d) if shown else None, not shown, catalogue.version, definition.counting_unit))
     return values
 
 

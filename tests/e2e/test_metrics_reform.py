@@ -42,7 +42,7 @@ def test_periods_from_the_reform_are_on_the_126_units_and_earlier_ones_on_distri
     assert q3.status_code == 200
     eid = [i for i in q3.json["items"] if i["code"] == "eid_verified_share"]
     assert len(eid) == 126 and {i["unit_code"] for i in eid} == {u["code"] for u in units_2025}
-    assert all(i["catalogue_version"] == "2025" and i["counted_by"] == "home_unit" for i in q3.json["items"])
+    assert all(i["catalogue_version"] == "2025" and i["counting_unit"] == "home_unit" for i in q3.json["items"])
     assert {i["unit_code"] for i in get("period=2025-Q3").json["items"]} == {u["code"] for u in units_2025}
     assert len([i for i in get("period=2025&level=city").json["items"] if i["code"] == "eid_verified_share"]) == 1
     straddling = get("period=2025").json["items"]  # the year straddles the change: on the new units

@@ -234,6 +234,30 @@ def _latency(client, url: str, headers: dict, runs: int) -> dict:
     return {"median_ms": round(statistics.median(times) * 1e3, 1), "max_ms": round(max(times) * 1e3, 1)}
 
 
+def _indicator_latencies(client, headers: dict, runs: int) -> dict:
+    base = "/api/v1/metrics/indicators?period=2024"
+    q3 = "/api/v1/metrics/indicators?period=2025-Q3&level=commune"
+    found = {"indicators_district_first_ms": _latency(client, base + "&level=district", headers, 1)}
+    found["indicators_district_ms"] = _latency(client, base + "&level=district", headers, runs)
+    found["indicators_commune_first_ms"] = _latency(client, q3, headers, 1)  # suppression decided
+    found["indicators_commune_ms"] = _latency(client, q3, headers, runs)
+    found["indicators_2024_on_2025_units_ms"] = _latency(client, base + "&units=2025", headers, runs)
+    return found
+
+
+def _indicators_only(app, rt, runs: int, report: dict) -> None:
+    from api.context import context_of
+    from services.demo.people import ANALYST
+
+    with rt.sessions() as session, session.begin():
+        analyst = rt.sign_in.sign_in(context_of(rt, session), ANALYST.national_id, ANALYST.password, "bench")
+    client, headers = app.test_client(), {"Authorization": f"Bearer {analyst.access_token}"}
+    report.update(_indicator_latencies(client, headers, runs))
+    with rt.sessions() as session:
+        report["count_ms"] = _count_timings(session)
+    print(json.dumps(report, indent=2), flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--accounts", type=int, default=1_000_000)
@@ -242,6 +266,8 @@ def main() -> None:
     parser.add_argument("--redis-events", type=int, default=300_000)
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--keep", action="store_true", help="leave the seeded rows in place")
+    parser.add_argument("--indicators-only", action="store_true",
+                        help="on rows kept by an earlier --keep run: time only the indicator answers")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgresql"):
@@ -270,6 +296,8 @@ def main() -> None:
     report: dict = {"benchmark": "metrics", "database": "postgresql", "accounts": args.accounts,
                     "events": args.events, "dossiers": args.dossiers, "redis_events": args.redis_events}
     started = time.perf_counter()
+    if args.indicators_only:
+        return _indicators_only(app, rt, args.runs, report)
     with rt.sessions() as session, session.begin():
         seed_reference_data(session)
         seed_people(context_of(rt, session), rt.passwords)
@@ -301,12 +329,7 @@ def main() -> None:
 
         client, headers = app.test_client(), {"Authorization": f"Bearer {analyst.access_token}"}
         base = "/api/v1/metrics/indicators?period=2024"
-        _latency(client, base + "&level=district", headers, 1)  # warm-up
-        report["indicators_district_ms"] = _latency(client, base + "&level=district", headers, args.runs)
-        q3 = "/api/v1/metrics/indicators?period=2025-Q3&level=commune"
-        report["indicators_commune_first_ms"] = _latency(client, q3, headers, 1)  # suppression decided
-        report["indicators_commune_ms"] = _latency(client, q3, headers, args.runs)
-        report["indicators_2024_on_2025_units_ms"] = _latency(client, base + "&units=2025", headers, args.runs)
+        report.update(_indicator_latencies(client, headers, args.runs))
         with rt.sessions() as session:
             _count_timings(session)  # warm-up
             report["count_ms"] = _count_timings(session)

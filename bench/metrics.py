@@ -10,9 +10,11 @@ What it seeds (rows it adds are removed at the end unless --keep):
   issued 2023-2025 for a year), a health record for four residents in five, and
   `--dossiers` dossiers (default one million) received from 2023 to mid-2025 over the 13
   procedures of the catalogue, online / counter / post, nine in ten decided, some late;
-- usage: 10 million events of a year over the 30 units, folded - straight into
-  usage_daily / usage_monthly_active as the rollup leaves them (30 units x 366 days x 5
-  features = 54,900 rows whose requests add up to the events). The tables hold counts, not
+- units: Hanoi's 126 wards and communes of 2025 (from `vietnam-provinces`, valid from
+  2025-07-01; the districts closed on 2025-06-30), every bench resident living in one of them;
+- usage: 10 million events of a year over the 126 units, folded - straight into
+  usage_daily / usage_monthly_active as the rollup leaves them (126 units x 366 days x 5
+  features = 230,580 rows whose requests add up to the events). The tables hold counts, not
   events, so what reads them costs the same for 10 thousand or 10 billion events; pushing
   10 million events through Redis would only time Redis. The counting path itself is timed
   per request below, and `--redis-events` events go through the same Redis keys (in large
@@ -24,8 +26,9 @@ What it measures:
   rounds, in-process Flask client, medians), and the hook's own Redis round trip
   (UsageCounter.count) alone - the steadier figure on a noisy machine;
 - rollup_s: one `metrics rollup` over the retention window;
-- indicators_ms: GET /api/v1/metrics/indicators?period=2024&level=district, and the yearly
-  export (city + districts as CSV);
+- indicators_ms: GET /api/v1/metrics/indicators for 2025-Q3 on the 126 units (the whole
+  year 2025 is counted and protected for it: 48 grouped queries, then suppression), 2024 on
+  the districts, 2024 re-expressed on the 2025 units, and the yearly export as CSV;
 - count_ms: each grouped count query of 2024 alone (where the time goes).
 The Redis database given is flushed at the start and the end: give it a spare one. The
 JSON is printed before the clean-up; deleting a million accounts row by row (foreign-key
@@ -57,7 +60,8 @@ def _seed_people(connection, accounts: int) -> None:
         INSERT INTO residents (national_id, full_name, date_of_birth, sex, district_code, updated_at)
         SELECT '9' || lpad(i::text, 11, '0'), 'Bench ' || i, date '1940-01-01' + (i::bigint * 7919 % 30000)::int,
                CASE WHEN i % 2 = 0 THEN 'male' ELSE 'female' END,
-               (SELECT array_agg(code ORDER BY code) FROM administrative_units WHERE level = 'district')[1 + i % 30],
+               (SELECT array_agg(code ORDER BY code) FROM administrative_units
+                WHERE level IN ('ward', 'commune'))[1 + i % 126],
                now()
         FROM generate_series(1, :n) AS i ON CONFLICT (national_id) DO NOTHING"""), {"n": residents})
     connection.execute(text("""
@@ -109,6 +113,19 @@ def _seed_capabilities(connection, dossiers: int) -> None:
         JOIN residents r ON r.id = :low + (n::bigint * 104729 % :count)
         LEFT JOIN accounts a ON a.national_id = r.national_id
         ON CONFLICT (code) DO NOTHING"""), {"n": dossiers, "low": low, "count": count})
+
+
+def _seed_units_2025(session) -> None:
+    """The 126 units of 2025 (if absent) and the districts closed on 30 June 2025."""
+    from models.reference import AdministrativeUnit
+    from services.reference.units_2025 import hanoi_units_2025
+
+    session.execute(text("UPDATE administrative_units SET valid_to = date '2025-06-30' WHERE level = 'district'"))
+    present = set(session.scalars(text("SELECT code FROM administrative_units")))
+    session.add_all(AdministrativeUnit(code=u["code"], name=u["name"], level=u["kind"], valid_from=u["valid_from"],
+                                       valid_to=None)
+                    for u in hanoi_units_2025() if u["code"] != "01" and u["code"] not in present)
+    session.flush()
 
 
 def _count_timings(session) -> dict:
@@ -217,6 +234,30 @@ def _latency(client, url: str, headers: dict, runs: int) -> dict:
     return {"median_ms": round(statistics.median(times) * 1e3, 1), "max_ms": round(max(times) * 1e3, 1)}
 
 
+def _indicator_latencies(client, headers: dict, runs: int) -> dict:
+    base = "/api/v1/metrics/indicators?period=2024"
+    q3 = "/api/v1/metrics/indicators?period=2025-Q3&level=commune"
+    found = {"indicators_district_first_ms": _latency(client, base + "&level=district", headers, 1)}
+    found["indicators_district_ms"] = _latency(client, base + "&level=district", headers, runs)
+    found["indicators_commune_first_ms"] = _latency(client, q3, headers, 1)  # suppression decided
+    found["indicators_commune_ms"] = _latency(client, q3, headers, runs)
+    found["indicators_2024_on_2025_units_ms"] = _latency(client, base + "&units=2025", headers, runs)
+    return found
+
+
+def _indicators_only(app, rt, runs: int, report: dict) -> None:
+    from api.context import context_of
+    from services.demo.people import ANALYST
+
+    with rt.sessions() as session, session.begin():
+        analyst = rt.sign_in.sign_in(context_of(rt, session), ANALYST.national_id, ANALYST.password, "bench")
+    client, headers = app.test_client(), {"Authorization": f"Bearer {analyst.access_token}"}
+    report.update(_indicator_latencies(client, headers, runs))
+    with rt.sessions() as session:
+        report["count_ms"] = _count_timings(session)
+    print(json.dumps(report, indent=2), flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--accounts", type=int, default=1_000_000)
@@ -225,6 +266,8 @@ def main() -> None:
     parser.add_argument("--redis-events", type=int, default=300_000)
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--keep", action="store_true", help="leave the seeded rows in place")
+    parser.add_argument("--indicators-only", action="store_true",
+                        help="on rows kept by an earlier --keep run: time only the indicator answers")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgresql"):
@@ -253,14 +296,17 @@ def main() -> None:
     report: dict = {"benchmark": "metrics", "database": "postgresql", "accounts": args.accounts,
                     "events": args.events, "dossiers": args.dossiers, "redis_events": args.redis_events}
     started = time.perf_counter()
+    if args.indicators_only:
+        return _indicators_only(app, rt, args.runs, report)
     with rt.sessions() as session, session.begin():
         seed_reference_data(session)
         seed_people(context_of(rt, session), rt.passwords)
         load_signature_catalogues(session, os.path.join(ROOT, "data"))
         load_procedures(session)
+        _seed_units_2025(session)
         _seed_people(session.connection(), args.accounts)
         _seed_capabilities(session.connection(), args.dossiers)
-        units = [u.code for u in units_at(session, "district", date(2024, 12, 31))]
+        units = [u.code for u in units_at(session, "commune", date(2025, 7, 1))]
         _seed_usage(session, units, args.events, rng)
     with rt.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text(
@@ -283,8 +329,7 @@ def main() -> None:
 
         client, headers = app.test_client(), {"Authorization": f"Bearer {analyst.access_token}"}
         base = "/api/v1/metrics/indicators?period=2024"
-        _latency(client, base + "&level=district", headers, 1)  # warm-up
-        report["indicators_district_ms"] = _latency(client, base + "&level=district", headers, args.runs)
+        report.update(_indicator_latencies(client, headers, args.runs))
         with rt.sessions() as session:
             _count_timings(session)  # warm-up
             report["count_ms"] = _count_timings(session)

@@ -134,7 +134,7 @@ def csv():
     if not isinstance(principal, Principal):
         return principal
     period = request.args.get("period", "")
-    level = request.args.get("level") if request.args.get("level") in LEVELS else "district"
+    level = request.args.get("level") if request.args.get("level") in LEVELS else None
     try:
         values = analyst.city_table(request_context(), period, level)
     except ValidationFailed as error:
@@ -148,7 +148,8 @@ def page():
     if not isinstance(principal, Principal):
         return principal
     period = request.args.get("period")
-    level = request.args.get("level") if request.args.get("level") in LEVELS else "district"
+    level = request.args.get("level") if request.args.get("level") in LEVELS else None
+    sort, descending = request.args.get("sort"), request.args.get("order") != "asc"
     try:
         view = analyst.dashboard(request_context(), period, level)
     except ValidationFailed as error:
@@ -156,8 +157,10 @@ def page():
                                level=level, levels=LEVELS, csrf_token=csrf_token()), 400
     from api.metrics import charts  # matplotlib loads only when a page is drawn
 
-    bars = [(column, charts.indicator_bars(column.code, column.name, view.by_indicator(column.code)))
+    bars = [(column, charts.indicator_bars(column.code, column.name, view.by_indicator(column.code),
+                                           view.city_value(column.code)))
             for column in view.columns] if view.units else []
-    return render_template("dashboard/page.html", view=view, error=None, period=view.period, level=level,
+    return render_template("dashboard/page.html", view=view, error=None, period=view.period, level=view.level,
                            levels=LEVELS, bars=bars, trend=charts.active_users_trend(view.trend),
+                           rows=view.rows(sort, descending), sort=sort, descending=descending,
                            csrf_token=csrf_token())

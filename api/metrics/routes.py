@@ -44,7 +44,7 @@ class Indicators(MethodView):
         `Accept: text/csv` or `?format=csv` gives the same rows as CSV (UTF-8 with BOM).
         """
         values = analyst.indicators(
-            request_context(), IndicatorQuery(query["period"], query.get("level"), query.get("unit_code")))
+            request_context(), IndicatorQuery(query["period"], query.get("level"), query.get("unit_code"), query.get("units")))
         if _wants_csv(query):
             return csv_attachment(indicators_csv(values), f"indicators-{query['period']}.csv")
         return {"items": values}

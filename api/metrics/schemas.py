@@ -15,6 +15,8 @@ class IndicatorQuerySchema(ma.Schema):
     level = ma.fields.String(validate=validate.OneOf(LEVELS),
                              metadata={"description": "Default district (or the level of unit_code)"})
     unit_code = ma.fields.String(validate=validate.Length(max=10))
+    units = ma.fields.String(validate=validate.OneOf(["2025"]), metadata={
+        "description": "2025: a past period re-expressed on the 126 wards and communes of 2025"})
     format = ma.fields.String(validate=validate.OneOf(["json", "csv"]),
                               metadata={"description": "csv: the same as Accept: text/csv"})
 
@@ -33,6 +35,8 @@ class IndicatorSchema(ma.Schema):
     value = ma.fields.Float(allow_none=True, metadata={"description": "numerator / denominator, 0..1"})
     suppressed = ma.fields.Boolean(metadata={"description": "a count is below the threshold; numbers are null"})
     catalogue_version = ma.fields.String()
+    counting_unit = ma.fields.String(metadata={
+        "description": "home_unit (where the person lives; a dossier by its owner's home unit) or receiving_unit"})
 
 
 class IndicatorListSchema(ma.Schema):
@@ -51,8 +55,10 @@ class UsageItemSchema(ma.Schema):
     date = ma.fields.Date(metadata={"description": "The day, or the first day of the month"})
     unit_code = ma.fields.String()
     feature = ma.fields.String()
-    requests = ma.fields.Integer()
+    requests = ma.fields.Integer(allow_none=True)
     active_users = ma.fields.Integer(allow_none=True)
+    suppressed = ma.fields.Boolean(metadata={
+        "description": "a count is below the threshold, or the row hides another one; counts are null"})
 
 
 class UsageListSchema(ma.Schema):

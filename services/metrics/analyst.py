@@ -23,17 +23,17 @@ def indicators(ctx: Context, query: IndicatorQuery) -> list[IndicatorValue]:
                               today=_today(ctx))
 
 
-def city_table(ctx: Context, period: str, level: str) -> list[IndicatorValue]:
+def city_table(ctx: Context, period: str, level: str | None) -> list[IndicatorValue]:
     """The city row of each indicator, then the units of `level` (the CSV export's layout)."""
     return city_and_units(ctx.session, period, level, threshold=ctx.settings.metrics_suppression_threshold,
                           today=_today(ctx))
 
 
 def usage(ctx: Context, query: UsageQuery) -> list[UsageItem]:
-    return usage_items(ctx.session, query, today=_today(ctx))
+    return usage_items(ctx.session, query, today=_today(ctx), threshold=ctx.settings.metrics_suppression_threshold)
 
 
-def dashboard(ctx: Context, period: str | None, level: str) -> dashboards.Dashboard:
+def dashboard(ctx: Context, period: str | None, level: str | None) -> dashboards.Dashboard:
     """The dashboard of `period`, or of the newest period with data."""
     today = _today(ctx)
     return dashboards.dashboard(ctx.session, period or dashboards.default_period(ctx.session, today), level,

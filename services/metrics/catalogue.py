@@ -17,6 +17,7 @@ from services.errors import ValidationFailed
 
 CATALOGUE_FILE = os.path.join(os.path.dirname(__file__), "..", "..", "data", "indicator_catalogue.json")
 PILLARS = ("digital_society", "digital_government")
+COUNTING_UNITS = ("home_unit", "receiving_unit")
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,10 @@ class IndicatorDefinition:
     pillar: str
     numerator: str
     denominator: str
+    # Which unit a person or dossier is counted in: "home_unit" (where the person lives; a
+    # dossier by its owner's home unit as copied onto it when filed), or "receiving_unit"
+    # (the service centre that received a dossier, wherever its owner lives).
+    counting_unit: str = "home_unit"
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,8 @@ def _parse(raw: dict) -> Catalogue:
     for indicator in indicators:
         if indicator.pillar not in PILLARS:
             raise ValueError(f"{indicator.code}: unknown pillar {indicator.pillar}")
+        if indicator.counting_unit not in COUNTING_UNITS:
+            raise ValueError(f"{indicator.code}: unknown counting_unit {indicator.counting_unit}")
     return Catalogue(raw["version"], raw["title"], date.fromisoformat(raw["valid_from"]),
                      date.fromisoformat(raw["valid_to"]) if raw["valid_to"] else None, indicators)
 

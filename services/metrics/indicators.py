@@ -1,7 +1,16 @@
-"""The indicator engine: catalogue x formulas x units for one period, then suppression."""
+"""The indicator engine: catalogue x formulas x units for every period of a year, then suppression.
+
+Suppression is decided once per indicator over everything published for it in the year of
+the period asked for: the year, its four quarters and twelve months, each with the city and
+the units of the level that existed then (services/metrics/protection.py). An answer then
+filters that one table by period, level and unit, so every query hides the same cells and no
+hidden cell can be solved from the others (a year minus three quarters, the city minus the
+other units).
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -9,9 +18,10 @@ from sqlalchemy.orm import Session
 from services.metrics import sources
 from services.metrics.catalogue import catalogue_for
 from services.metrics.periods import Period, parse_period
-from services.metrics.suppression import Cell, primary, suppress
-from services.metrics.units import CITY, CITY_CODE, ReportUnit, resolve_level, units_at
-
+from services.metrics.protection import hidden
+from services.metrics.reexpression import REFORM_DAY, VIEW, placer, regrouped
+from services.metrics.suppression import Relation, Table, indicator_table
+from services.metrics.units import CITY, CITY_CODE, ReportUnit, check_level, sub_city_level, units_at
 
 @dataclass(frozen=True)
 class IndicatorValue:
@@ -28,6 +38,7 @@ class IndicatorValue:
     value: float | None
     suppressed: bool
     catalogue_version: str
+    counting_unit: str = "home_unit"
 
 
 @dataclass(frozen=True)
@@ -35,71 +46,146 @@ class IndicatorQuery:
     period: str
     level: str | None = None
     unit_code: str | None = None
+    units: str | None = None  # "2025": the period re-expressed on the 2025 units
 
 
-def _value(cell: Cell) -> float | None:
-    if cell.suppressed or not cell.denominator:
-        return None
-    return round(min(cell.numerator / cell.denominator, 1.0), 6)
+Key = tuple[str, ...]  # (unit code, period label), or (unit, period, VIEW) re-expressed
+
+
+def _value(numerator: int, denominator: int) -> float | None:
+    return round(min(numerator / denominator, 1.0), 6) if denominator else None
 
 
 class _Counter:
-    """Runs each grouped query once per computation (its counts are shared by indicators)."""
+    """Runs each grouped query once per distinct answer (its counts are shared by indicators
+    and by periods that ask the same: services/metrics/sources.SAME_ANSWER); a flow over
+    several months is the sum of its months."""
 
-    def __init__(self, session: Session, period: Period, today: date) -> None:
-        self._session, self._period, self._today = session, period, today
-        self._done: dict[sources.QueryFn, sources.Rows] = {}
+    def __init__(self, session: Session, today: date) -> None:
+        self._session, self._today = session, today
+        self._done: dict[tuple[sources.QueryFn, object], sources.Rows] = {}
 
-    def __call__(self, count: sources.Count) -> sources.Counts:
-        if count.query not in self._done:
-            self._done[count.query] = count.query(self._session, self._period, self._today)
-        return {unit: counts[count.column] for unit, counts in self._done[count.query].items()}
+    def rows(self, query: sources.QueryFn, period: Period) -> sources.Rows:
+        key = (query, sources.SAME_ANSWER[query](period, self._today))
+        if key not in self._done:
+            months = period.months()
+            if query in sources.ADDITIVE and len(months) > 1:
+                self._done[key] = _summed([self.rows(query, parse_period(m.isoformat()[:7])) for m in months])
+            else:
+                self._done[key] = query(self._session, period, self._today)
+        return self._done[key]
+
+    def __call__(self, count: sources.Count, period: Period) -> sources.Counts:
+        return {unit: counts[count.column] for unit, counts in self.rows(count.query, period).items()}
+
+
+def _summed(parts: list[sources.Rows]) -> sources.Rows:
+    total: dict[str, list[int]] = {}
+    for rows in parts:
+        for unit, counts in rows.items():
+            total[unit] = [a + b for a, b in zip(total.get(unit, [0] * len(counts)), counts)]
+    return {unit: tuple(counts) for unit, counts in total.items()}
 
 
 def _city_total(counts: sources.Counts) -> int:
     return counts[CITY_CODE] if CITY_CODE in counts else sum(counts.values())
 
 
-def _cells(counter: _Counter, formula: sources.Formula, units: list[ReportUnit],
-           threshold: int) -> list[Cell]:
-    numerators, denominators = counter(formula.numerator), counter(formula.denominator)
-    if units == [CITY]:
-        return [primary(Cell(CITY_CODE, _city_total(numerators), _city_total(denominators)), threshold)]
-    return suppress([Cell(unit.code, numerators.get(unit.code, 0), denominators.get(unit.code, 0))
-                     for unit in units], threshold)
+def year_of(period: Period) -> list[Period]:
+    """The year of `period`, its quarters and its months: what is published together."""
+    year = period.label[:4]
+    labels = [year, *(f"{year}-Q{q}" for q in range(1, 5)), *(f"{year}-{m:02d}" for m in range(1, 13))]
+    return [parse_period(label) for label in labels]
+
+
+@dataclass(frozen=True)
+class _Published:
+    """Everything published for a year: per period its units, per indicator its counts."""
+    units: dict[str, list[ReportUnit]]  # period label -> the city, then the units of its level
+    units_2025: list[ReportUnit]  # the 2025 units periods on districts are re-expressed on
+    counts: dict[str, dict[Key, tuple[int, int]]]  # indicator code -> key -> (n, d)
+
+
+def _counts(counter: _Counter, formula: sources.Formula, period: Period, units: list[ReportUnit],
+            view: tuple[str, ...] = (), place: Callable[[str], str | None] | None = None
+            ) -> dict[Key, tuple[int, int]]:
+    numerators, denominators = counter(formula.numerator, period), counter(formula.denominator, period)
+    cells = {(CITY_CODE, period.label, *view): (_city_total(numerators), _city_total(denominators))}
+    if place:
+        numerators, denominators = regrouped(numerators, place), regrouped(denominators, place)
+    for unit in units[1:]:
+        cells[(unit.code, period.label, *view)] = (numerators.get(unit.code, 0), denominators.get(unit.code, 0))
+    return cells
+
+
+def _published(session: Session, periods: list[Period], codes: list[str], today: date) -> _Published:
+    counter = _Counter(session, today)
+    units = {p.label: [CITY, *units_at(session, sub_city_level(session, p), p.last_day)] for p in periods}
+    units_2025 = [CITY, *units_at(session, "commune", REFORM_DAY)]
+    place = placer([unit.code for unit in units_2025])
+    counts: dict[str, dict[Key, tuple[int, int]]] = {code: {} for code in codes}
+    for period in periods:
+        for code in codes:
+            formula = sources.FORMULAS[code]
+            counts[code].update(_counts(counter, formula, period, units[period.label]))
+            if units[period.label][1:2] and units[period.label][1].level == "district" and units_2025[1:]:
+                counts[code].update(_counts(counter, formula, period, units_2025, (VIEW,), place))
+    return _Published(units, units_2025, counts)
+
+
+def year_table(code: str, counts: dict[Key, tuple[int, int]]) -> Table:
+    """Everything published for one indicator in a year, with the sums an attacker can use:
+    those along units and periods, and the city of a re-expressed period = the city itself."""
+    table = indicator_table(counts, city=CITY_CODE, periods=sources.FORMULAS[code].periods)
+    same_city = tuple(Relation(key[:2], (key,)) for key in counts if key[0] == CITY_CODE and key[2:] == (VIEW,))
+    found = table.relations["numerator"] + same_city
+    return replace(table, relations={"numerator": found, "denominator": found})
+
+
+def year_tables(session: Session, year: str, today: date) -> dict[str, Table]:
+    """Indicator code -> its year table, for the catalogue of `year` (the README's cost figures)."""
+    periods = year_of(parse_period(year))
+    codes = [definition.code for definition in catalogue_for(periods[0].last_day).indicators]
+    published = _published(session, periods, codes, today)
+    return {code: year_table(code, published.counts[code]) for code in codes}
 
 
 def compute_indicators(session: Session, query: IndicatorQuery, *, threshold: int,
                        today: date) -> list[IndicatorValue]:
     """One value per available indicator and unit of the level (or the one unit asked for).
 
-    Suppression is decided over all units of the level before `unit_code` filters, so a
-    single-unit answer hides exactly what the full table hides.
+    Suppression is decided over the whole year and every level before the answer filters,
+    so a single-unit or single-period answer hides exactly what every other answer hides.
     """
     period = parse_period(query.period)
-    level = resolve_level(session, query.level, query.unit_code)
+    level = check_level(session, period, query.level, query.unit_code, query.units)
     catalogue = catalogue_for(period.last_day)
-    units = units_at(session, level, period.last_day)
-    names = {unit.code: unit.name for unit in units}
-    counter = _Counter(session, period, today)
+    codes = [definition.code for definition in catalogue.indicators]
+    published = _published(session, year_of(period), codes, today)
+    view: tuple[str, ...] = ()
+    units = published.units[period.label]
+    if query.units == "2025" and (CITY_CODE, period.label, VIEW) in published.counts[codes[0]]:
+        units, view = published.units_2025, (VIEW,)
+    units = [u for u in units if u.level == level]
     values = []
     for definition in catalogue.indicators:
-        formula = sources.FORMULAS[definition.code]
-        for cell in _cells(counter, formula, units, threshold):
-            if query.unit_code not in (None, cell.key):
+        counts = published.counts[definition.code]
+        secret = hidden(year_table(definition.code, counts), threshold)
+        for unit in units:
+            if query.unit_code not in (None, unit.code):
                 continue
-            shown = not cell.suppressed
+            key = (unit.code, period.label, *view)
+            (n, d), shown = counts[key], key not in secret
             values.append(IndicatorValue(
                 definition.code, definition.name_vi, definition.name_en, definition.pillar,
-                cell.key, names[cell.key], level, period.label,
-                cell.numerator if shown else None, cell.denominator if shown else None,
-                _value(cell), cell.suppressed, catalogue.version))
+                unit.code, unit.name, level, period.label, n if shown else None, d if shown else None,
+                _value(n, d) if shown else None, not shown, catalogue.version, definition.counting_unit))
     return values
 
 
-def city_and_units(session: Session, period: str, level: str, *, threshold: int,
+def city_and_units(session: Session, period: str, level: str | None, *, threshold: int,
                    today: date) -> list[IndicatorValue]:
-    """The city row of each indicator, then the units of `level` (the yearly file's layout)."""
+    """The city row of each indicator, then the units of `level` (default: the period's own)."""
     values = compute_indicators(session, IndicatorQuery(period, "city"), threshold=threshold, today=today)
     if level != "city":
         values += compute_indicators(session, IndicatorQuery(period, level), threshold=threshold, today=today)

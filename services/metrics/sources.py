@@ -41,6 +41,8 @@ from models.metrics import UsageMonthlyActive
 from models.reference import Resident
 from models.signatures import Certificate
 from services.metrics.periods import Period, years_before
+from services.metrics.relations import Along
+from services.metrics.residence import unit_column
 from services.metrics.usage import ANY_FEATURE
 
 ADULT_AGE = 14
@@ -69,12 +71,13 @@ def _adult_born_by(period: Period) -> date:
 
 def resident_counts(session: Session, period: Period, _today: date) -> Rows:
     """Residents born by the last day; adults among them; those with a health record by the end."""
+    unit = unit_column(period.last_day)
     return _by_unit(session, select(
-        Resident.district_code, func.count(),
+        unit, func.count(),
         func.count().filter(Resident.date_of_birth <= _adult_born_by(period)),
         func.count(HealthRecord.id).filter(HealthRecord.created_at < period.ends_at))
         .outerjoin(HealthRecord, HealthRecord.resident_id == Resident.id)
-        .where(Resident.date_of_birth <= period.last_day).group_by(Resident.district_code))
+        .where(Resident.date_of_birth <= period.last_day).group_by(unit))
 
 
 def _adult_citizen_accounts(period: Period):
@@ -123,6 +126,17 @@ def monthly_active(session: Session, period: Period, today: date) -> Rows:
                            UsageMonthlyActive.feature == ANY_FEATURE))
 
 
+# What each query's answer depends on, so that periods asking the same share one run: stocks
+# depend on the period's last day only (a year, its Q4 and December are one run), monthly
+# active users on the month read; dossiers are flows, summed from the months (`ADDITIVE`).
+SAME_ANSWER: dict[QueryFn, Callable[[Period, date], object]] = {
+    resident_counts: lambda period, _today: period.last_day,
+    account_counts: lambda period, _today: period.last_day,
+    dossier_counts: lambda period, _today: (period.first_day, period.last_day),
+    monthly_active: lambda period, today: period.last_month(today),
+}
+ADDITIVE = frozenset({dossier_counts})
+
 RESIDENTS, ADULT_RESIDENTS, RESIDENTS_WITH_RECORD = (Count(resident_counts, i) for i in range(3))
 EID_ACCOUNTS, SIGNATURE_HOLDERS = (Count(account_counts, i) for i in range(2))
 RECEIVED, RECEIVED_ONLINE, RECEIVED_FULL_ONLINE, FINISHED, FINISHED_ON_TIME = (
@@ -132,8 +146,12 @@ MONTHLY_ACTIVE = Count(monthly_active, 0)
 
 @dataclass(frozen=True)
 class Formula:
+    """How an indicator is counted; `periods` is how its counts relate along periods (see
+    services/metrics/suppression.py): "sum" for flows (dossiers in the period), "last" for
+    stocks (as they stand at the period's end, or its last month's active users)."""
     numerator: Count
     denominator: Count
+    periods: Along = "last"
 
 
 # Indicator code -> how it is counted.
@@ -141,8 +159,8 @@ FORMULAS: dict[str, Formula] = {
     "eid_verified_share": Formula(EID_ACCOUNTS, ADULT_RESIDENTS),
     "signature_holder_share": Formula(SIGNATURE_HOLDERS, ADULT_RESIDENTS),
     "ehr_share": Formula(RESIDENTS_WITH_RECORD, RESIDENTS),
-    "online_dossier_share": Formula(RECEIVED_ONLINE, RECEIVED),
-    "full_online_dossier_share": Formula(RECEIVED_FULL_ONLINE, RECEIVED),
-    "on_time_share": Formula(FINISHED_ON_TIME, FINISHED),
+    "online_dossier_share": Formula(RECEIVED_ONLINE, RECEIVED, "sum"),
+    "full_online_dossier_share": Formula(RECEIVED_FULL_ONLINE, RECEIVED, "sum"),
+    "on_time_share": Formula(FINISHED_ON_TIME, FINISHED, "sum"),
     "mau_share": Formula(MONTHLY_ACTIVE, ADULT_RESIDENTS),
 }

@@ -128,6 +128,9 @@ class Table:
     values: Mapping[Key, Values]
     relations: Mapping[str, tuple[Relation, ...]]
     order: tuple[str, ...]
+    # Cells everyone knows whatever their size (usage: the zeros of days with no use, which
+    # an answer shows by leaving the row out): never hidden, never a partner, seen by the attacker.
+    public: frozenset = frozenset()
 
     def rank(self, key: Key) -> tuple:
         return (*(self.values[key][measure] for measure in self.order), key)
@@ -167,13 +170,16 @@ def indicator_table(counts: Mapping[Key, tuple[int, int]], *, city: str, periods
 
 
 def usage_table(rows: Mapping[Key, tuple[int, int]], *, city: str, any_feature: str = "any",
-                empty: Iterable[str] = ()) -> Table:
-    """Usage: (unit, period, feature) -> (requests, active users); see the module docstring."""
+                empty: Iterable[str] = (), public: Iterable[Key] = ()) -> Table:
+    """Usage: (unit, period, feature) -> (requests, active users); see the module docstring.
+
+    public: cells known whatever their size (zeros an answer shows by leaving them out)."""
     features = sorted({key[2] for key in rows} - {any_feature})
     requests = relations(rows, city=city, periods="sum", feature_tree={any_feature: features}, empty=empty)
     active = relations(rows, city=city, periods=None)
     return Table({key: {"requests": r, "active_users": a} for key, (r, a) in rows.items()},
-                 {"requests": requests, "active_users": active}, ("active_users", "requests"))
+                 {"requests": requests, "active_users": active}, ("active_users", "requests"),
+                 frozenset(public))
 
 
 def _close(table: Table, hidden: set, found: list[Relation]) -> None:
@@ -183,8 +189,9 @@ def _close(table: Table, hidden: set, found: list[Relation]) -> None:
         changed = False
         for relation in found:
             shown = [key for key in relation.members if key not in hidden]
-            if len(shown) == len(relation.members) - 1:
-                hidden.add(min(shown, key=table.rank))
+            candidates = [key for key in shown if key not in table.public]
+            if len(shown) == len(relation.members) - 1 and candidates:
+                hidden.add(min(candidates, key=table.rank))
                 changed = True
 
 
@@ -196,9 +203,10 @@ def _partners(table: Table, hidden: set, pinned: Iterable[Key], found: list[Rela
     for relation in found:
         for key in relation.members:
             touching[key].update(relation.members)
-    partners = {min(near, key=table.rank) for near in (touching[k] - hidden for k in sorted(pinned)) if near}
+    out = hidden | table.public
+    partners = {min(near, key=table.rank) for near in (touching[k] - out for k in sorted(pinned)) if near}
     if not partners:
-        near = set().union(*(touching[k] for k in hidden)) - hidden if hidden else set()
+        near = set().union(*(touching[k] for k in hidden)) - out if hidden else set()
         partners = {min(near, key=table.rank)} if near else set()
     return partners
 
@@ -210,7 +218,8 @@ def published(table: Table, hidden: Iterable) -> dict[Key, Values]:
 
 def protect(table: Table, threshold: int) -> Protection:
     """Primary threshold, then complementary cells until the attacker pins nothing."""
-    first = frozenset(k for k, values in table.values.items() if min(values.values()) < threshold)
+    first = frozenset(k for k, values in table.values.items()
+                      if min(values.values()) < threshold and k not in table.public)
     hidden, found = set(first), table.all_relations()
     while True:
         _close(table, hidden, found)

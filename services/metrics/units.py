@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from models.reference import AdministrativeUnit
 from services.errors import ValidationFailed
+from services.metrics.periods import Period
 
 # Hanoi's statistical province code; the city row of every report. Units below it are data.
 CITY_CODE = "01"
@@ -26,29 +27,55 @@ class ReportUnit:
 CITY = ReportUnit(CITY_CODE, CITY_NAME, "city")
 
 
+# The stored unit levels each reported level reads: from 1 July 2025 Hanoi's 126 commune-level
+# units are 51 wards and 75 communes, reported together as level `commune`.
+STORED_LEVELS = {"district": ("district",), "commune": ("commune", "ward")}
+
+
 def units_at(session: Session, level: str, day: date) -> list[ReportUnit]:
     """The units of `level` valid on `day` (the city alone for level `city`), by code."""
     if level == "city":
         return [CITY]
     rows = session.execute(
         select(AdministrativeUnit.code, AdministrativeUnit.name)
-        .where(AdministrativeUnit.level == level, AdministrativeUnit.valid_from <= day,
+        .where(AdministrativeUnit.level.in_(STORED_LEVELS[level]), AdministrativeUnit.valid_from <= day,
                or_(AdministrativeUnit.valid_to.is_(None), AdministrativeUnit.valid_to >= day))
         .order_by(AdministrativeUnit.code))
     return [ReportUnit(code, name, level) for code, name in rows]
 
 
-def resolve_level(session: Session, level: str | None, unit_code: str | None) -> str:
-    """The level asked for; with only `unit_code`, that unit's own level."""
-    if unit_code is None or unit_code == CITY_CODE:
-        if unit_code == CITY_CODE and level not in (None, "city"):
+def sub_city_level(session: Session, period: Period) -> str:
+    """The level a period is computed on: the units valid on its last day, communes first.
+
+    So periods from 1 July 2025, and a year or quarter straddling that day (2025, 2025-Q3),
+    are on the 2025 wards and communes; earlier periods on the districts."""
+    return "commune" if units_at(session, "commune", period.last_day) else "district"
+
+
+def check_level(session: Session, period: Period, level: str | None, unit_code: str | None,
+                units: str | None = None) -> str:
+    """The level asked for (or that of `unit_code`, or the period's own), if it existed then
+    (with `units="2025"`, on the 2025 units: city and commune)."""
+    existed = ("city", "commune" if units == "2025" else sub_city_level(session, period))
+    asked = _level_of_unit(session, level, unit_code) if unit_code else (level or existed[1])
+    if asked not in existed:
+        raise ValidationFailed.on_field(
+            "level", f"Cấp {asked} không có trong kỳ {period.label}; các cấp khi đó: {', '.join(existed)}.",
+            "level_not_in_period")
+    return asked
+
+
+def _level_of_unit(session: Session, level: str | None, unit_code: str) -> str:
+    if unit_code == CITY_CODE:
+        if level not in (None, "city"):
             raise ValidationFailed.on_field("level", "The city is reported at level city.", "level_mismatch")
-        return "city" if unit_code == CITY_CODE else (level or "district")
+        return "city"
     # A code names a unit per period (issue 11): the latest period's unit.
     unit = session.scalars(select(AdministrativeUnit).where(AdministrativeUnit.code == unit_code)
                            .order_by(AdministrativeUnit.valid_from.desc().nulls_last())).first()
     if unit is None:
         raise ValidationFailed.on_field("unit_code", "No such administrative unit.", "unknown_unit")
-    if level not in (None, unit.level):
+    own = next((name for name, stored in STORED_LEVELS.items() if unit.level in stored), unit.level)
+    if level not in (None, own):
         raise ValidationFailed.on_field("level", f"Unit {unit_code} is a {unit.level}.", "level_mismatch")
-    return unit.level
+    return own

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from services.metrics.periods import local_today
+from services.metrics.usage_report import UsageQuery, usage_items
 from tests.metrics_support import seed_people, utc
 
 
@@ -87,7 +88,7 @@ def test_bad_indicator_queries_are_422_on_the_field(client, analyst, query, fiel
     assert answer.status_code == 422 and field in answer.json["errors"] and answer.json["code"] == code
 
 
-def test_citizen_requests_are_counted_per_feature_and_unit(client, runner, people, analyst):
+def test_citizen_requests_are_counted_per_feature_and_unit(client, runner, people, analyst, db_session):
     hoa = people.citizen(district_code="005")
     lan = people.citizen(district_code="005")
     for _ in range(3):
@@ -106,13 +107,21 @@ def test_citizen_requests_are_counted_per_feature_and_unit(client, runner, peopl
 
     today = local_today().isoformat()
     items = client.get(f"/api/v1/metrics/usage?from={today}&to={today}", headers=analyst.headers).json["items"]
-    assert {(i["unit_code"], i["feature"]): (i["requests"], i["active_users"]) for i in items} == {
-        ("005", "identity"): (5, 2), ("005", "notification"): (1, 1)}
+    assert {(i["unit_code"], i["feature"]): (i["requests"], i["active_users"], i["suppressed"]) for i in items} == {
+        ("005", "identity"): (None, None, True), ("005", "notification"): (None, None, True)}  # 2 and 1 users
     monthly = client.get(f"/api/v1/metrics/usage?from={today}&to={today}&granularity=month&unit_code=005",
                          headers=analyst.headers).json["items"]
-    assert {i["feature"]: (i["requests"], i["active_users"]) for i in monthly} == {
-        "identity": (5, 2), "notification": (1, 1), "any": (6, 2)}
+    assert {i["feature"] for i in monthly} == {"identity", "notification", "any"}
+    assert all(i["suppressed"] and i["requests"] is None for i in monthly)
     assert all(i["date"] == local_today().replace(day=1).isoformat() for i in monthly)
+
+    counted = usage_items(db_session, UsageQuery(local_today(), local_today()), today=local_today(), threshold=1)
+    assert {(i.unit_code, i.feature): (i.requests, i.active_users) for i in counted} == {
+        ("005", "identity"): (5, 2), ("005", "notification"): (1, 1)}
+    month = usage_items(db_session, UsageQuery(local_today(), local_today(), unit_code="005", granularity="month"),
+                        today=local_today(), threshold=1)
+    assert {i.feature: (i.requests, i.active_users) for i in month} == {
+        "identity": (5, 2), "notification": (1, 1), "any": (6, 2)}
 
 
 def test_a_citizen_request_succeeds_when_the_counters_are_down(client, people, app, monkeypatch):

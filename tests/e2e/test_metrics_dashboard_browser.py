@@ -104,8 +104,9 @@ def test_dashboard_table_matches_the_api(live):
         driver.find_element(By.ID, "national_id").send_keys(analyst_id)
         driver.find_element(By.ID, "password").send_keys(PASSWORD)
         driver.find_element(By.ID, "submit").click()
-        driver.get(base + "/dashboard?period=2024&level=district")
+        driver.get(base + "/dashboard?period=2024&level=district&sort=eid_verified_share&order=desc")
         assert driver.find_element(By.ID, "shown-period").text == "2024"
+        assert "▼" in driver.find_element(By.CSS_SELECTOR, 'th[data-code="eid_verified_share"]').text
         cells = {(c.get_attribute("data-code"), c.get_attribute("data-unit")): {
             "suppressed": c.get_attribute("data-suppressed"), "numerator": c.get_attribute("data-numerator"),
             "denominator": c.get_attribute("data-denominator"), "text": c.text}

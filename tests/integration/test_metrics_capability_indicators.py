@@ -38,7 +38,7 @@ def people_2024(db_session):
 
 
 def _indicators(session, period: str = "2024"):
-    return compute_indicators(session, IndicatorQuery(period, "district"), threshold=1, today=TODAY)
+    return compute_indicators(session, IndicatorQuery(period, "district"), threshold=0, today=TODAY)
 
 
 def _freeze(monkeypatch, moment: datetime) -> None:

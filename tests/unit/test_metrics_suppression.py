@@ -242,3 +242,15 @@ def test_across_the_2025_reform_only_the_city_links_district_and_commune_periods
     assert Relation((CITY, "2025-Q1"), (("001", "2025-Q1"), ("002", "2025-Q1"))) in found
     assert Relation((CITY, "2025"), (("00004", "2025"), ("00008", "2025"), ("00011", "2025"))) in found
     assert not any(r.total == ("00004", "2025") for r in found)  # its Q1 and Q2 are not published
+
+
+def test_public_zeros_are_never_hidden_yet_the_attacker_uses_them():
+    month, first, second = ("u", "2024-11", "identity"), ("u", "2024-11-01", "identity"), ("u", "2024-11-02", "identity")
+    zeros = {("u", f"2024-11-{day:02d}", "identity"): (0, 0) for day in range(3, 31)}
+    table = usage_table({month: (25, 12), first: (5, 3), second: (20, 11), **zeros}, city=CITY, public=zeros)
+    unguarded = attack(published(table, {first}), table.relations)
+    assert unguarded[first]["requests"] == 5  # the month minus the other day minus the known zeros
+    protection = protect(table, 10)
+    assert first in protection.primary and not protection.hidden & zeros.keys()
+    assert protection.hidden & {month, second}
+    assert attack(published(table, protection.hidden), table.relations) == {}

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models.database import make_engine, make_session_factory
 from services.clock import Clock, clock
+from services.documents.storage import DocumentStore, open_store
 from services.identity.national_id import NationalIdHasher
 from services.identity.otp import OtpChallenges
 from services.identity.passwords import Passwords
@@ -61,6 +62,7 @@ class Runtime:
     signing_challenges: OtpChallenges
     push: PushSender
     usage: UsageCounter
+    documents: DocumentStore
 
 
 def secret(settings: Settings, configured: str | None, name: str, file_name: str, size: int) -> bytes:
@@ -124,6 +126,16 @@ def push_sender(settings: Settings) -> PushSender:
     return LogPushSender()
 
 
+def document_store(settings: Settings) -> DocumentStore:
+    """DOCUMENT_STORE_URL, or the directory instance/documents (a mounted volume is fine in production)."""
+    try:
+        return open_store(settings.document_store_url or os.path.join(settings.instance_path, "documents"),
+                          endpoint_url=settings.document_store_endpoint_url,
+                          region=settings.document_store_region)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
+
+
 def build_runtime(settings: Settings) -> Runtime:
     id_hasher = NationalIdHasher(secret(settings, settings.national_id_hash_key, "NATIONAL_ID_HASH_KEY",
                                         "national_id_hash.key", 32))
@@ -145,7 +157,8 @@ def build_runtime(settings: Settings) -> Runtime:
                                 passwords, id_hasher, sign_in)
     built = Runtime(settings, clock, engine, make_session_factory(engine), kv, sms, id_hasher, passwords,
                     tokens, sign_in, registration, authority, vault, OtpChallenges(kv, OTP_PURPOSE),
-                    push_sender(settings), UsageCounter(kv, settings.metrics_redis_retention_days))
+                    push_sender(settings), UsageCounter(kv, settings.metrics_redis_retention_days),
+                    document_store(settings))
     tokens.revoked_sessions = _revoked_sessions(built)
     return built
 

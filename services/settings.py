@@ -96,6 +96,11 @@ class Settings:
     metrics_redis_retention_days: int = setting(3, integer(1))
     metrics_rollup_interval_seconds: int = setting(300, integer(1))
     metrics_usage_counting: bool = setting(True, switch)
+    document_store_url: str = setting("")  # empty: the directory instance/documents
+    document_store_endpoint_url: str | None = setting(None)
+    document_store_region: str | None = setting(None)
+    document_max_bytes: int = setting(10 * MIB, integer(1024))
+    document_retention_days: int = setting(365, integer(1))
 
     @property
     def production(self) -> bool:
@@ -144,6 +149,9 @@ def _checked(settings: Settings) -> Settings:
     if settings.signature_max_pdf_bytes > settings.max_upload_bytes:
         raise ConfigError(f"SIGNATURE_MAX_PDF_BYTES must be between 1024 and {settings.max_upload_bytes}"
                           f" (MAX_UPLOAD_BYTES), got {settings.signature_max_pdf_bytes}")
+    if settings.document_max_bytes > settings.max_upload_bytes:
+        raise ConfigError(f"DOCUMENT_MAX_BYTES must be between 1024 and {settings.max_upload_bytes}"
+                          f" (MAX_UPLOAD_BYTES), got {settings.document_max_bytes}")
     return settings
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import marshmallow as ma
+from flask_smorest.fields import Upload
 from marshmallow import validate
 
 from api.pagination import PageQuery
@@ -18,6 +19,15 @@ class ProcedureQuery(PageQuery):
     agency_code = ma.fields.String(load_default=None, validate=validate.Length(max=40))
 
 
+class ComponentSchema(ma.Schema):
+    code = ma.fields.String()
+    name = ma.fields.String()
+    required = ma.fields.Boolean()
+    types = ma.fields.List(ma.fields.String(), metadata={"description": "Accepted media types"})
+    max_bytes = ma.fields.Integer(allow_none=True, metadata={"description": "null: DOCUMENT_MAX_BYTES"})
+    copies = ma.fields.Integer()
+
+
 class ProcedureSchema(ma.Schema):
     code = ma.fields.String()
     name = ma.fields.String()
@@ -26,6 +36,8 @@ class ProcedureSchema(ma.Schema):
     processing_days = ma.fields.Integer(metadata={"description": "Business days from receipt"})
     fee = ma.fields.Integer(metadata={"description": "VND"})
     form_schema = ma.fields.Dict(metadata={"description": "JSON Schema of the dossier's form"})
+    components = ma.fields.List(ma.fields.Nested(ComponentSchema),
+                                metadata={"description": "The documents a dossier hands in"})
 
 
 class SubmitSchema(ma.Schema):
@@ -125,3 +137,20 @@ class DossierSchema(DossierSummarySchema):
     supplement_request = ma.fields.Nested(SupplementRequestSchema, allow_none=True)
     timeline = ma.fields.List(ma.fields.Nested(EventSchema))
     extensions = ma.fields.List(ma.fields.Nested(ExtensionViewSchema))
+
+
+class DocumentUploadSchema(ma.Schema):
+    component_code = ma.fields.String(required=True, validate=validate.Length(min=1, max=40))
+    file = Upload(required=True, metadata={"description": "PDF, JPEG or PNG (the type is read from the bytes)"})
+
+
+class DocumentSchema(ma.Schema):
+    id = ma.fields.Integer()
+    component_code = ma.fields.String()
+    file_name = ma.fields.String()
+    media_type = ma.fields.String()
+    size = ma.fields.Integer()
+    pages = ma.fields.Integer(allow_none=True)
+    sha256 = ma.fields.String()
+    uploader = ma.fields.String(attribute="uploaded_by", metadata={"description": "owner, officer or agency_key"})
+    created_at = ma.fields.DateTime()

@@ -8,6 +8,7 @@ from models.dossiers import DossierExtension, DossierStatus
 from services.context import Context
 from services.dossiers import notices, views
 from services.dossiers.actors import agency_actor, check_agency, owner_actor
+from services.dossiers.documents import check_supplied
 from services.dossiers.forms import check_form
 from services.dossiers.states import CLOSED
 from services.dossiers.transitions import lock_dossier, move, require_move
@@ -26,6 +27,7 @@ def supplement(ctx: Context, code: str, *, documents: list[str], note: str | Non
     dossier = lock_dossier(ctx.session, code)
     actor = owner_actor(ctx, dossier)
     require_move(dossier, DossierStatus.PROCESSING, actor)
+    check_supplied(ctx, dossier)
     if form is not None:
         check_form(dossier.procedure.form_schema, form)
         dossier.form = form

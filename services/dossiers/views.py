@@ -81,6 +81,15 @@ def _extensions(session: Session, dossier: Dossier) -> list[dict[str, Any]]:
              "at": x.created_at} for x in rows]
 
 
+def last_supplement_request(session: Session, dossier: Dossier) -> DossierEvent | None:
+    """The event of the dossier's current request for more documents, if it waits on one."""
+    if dossier.status != DossierStatus.SUPPLEMENT_REQUESTED:
+        return None
+    return session.scalar(select(DossierEvent).where(
+        DossierEvent.dossier_id == dossier.id, DossierEvent.to_status == DossierStatus.SUPPLEMENT_REQUESTED)
+        .order_by(DossierEvent.id.desc()).limit(1))
+
+
 def detail(session: Session, dossier: Dossier, *, staff: bool) -> DossierDetail:
     """The whole dossier; staff see the owner's ID number only by its last four digits."""
     owner = session.get(Resident, dossier.owner_resident_id)

@@ -41,6 +41,7 @@ FEATURE_OF_BLUEPRINT: dict[str, str] = {
     "health": "health",
     "signatures": "signature",
     "dossiers": "dossier",
+    "dossier_documents": "dossier",
 }
 
 UNKNOWN_UNIT = "unknown"  # a citizen whose token carries no district

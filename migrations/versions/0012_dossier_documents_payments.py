@@ -1,0 +1,52 @@
+"""dossier documents: the procedure's components and the files handed in for them
+
+Procedures list the documents a dossier hands in (`components`, empty for older rows);
+`dossier_documents` holds one row per uploaded file, its bytes in the document store under
+their SHA-256.
+
+Revision ID: 0012_dossier_documents_payments
+Revises: 0008_event_columns
+Create Date: 2026-11-30
+"""
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import postgresql
+
+revision = "0012_dossier_documents_payments"
+down_revision = "0008_event_columns"
+branch_labels = None
+depends_on = None
+
+JSON_DOCUMENT = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql")
+BIG_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("procedures") as batch:
+        batch.add_column(sa.Column("components", JSON_DOCUMENT, server_default=sa.text("'[]'"), nullable=False))
+    op.create_table(
+        "dossier_documents",
+        sa.Column("id", BIG_ID, nullable=False),
+        sa.Column("dossier_id", sa.BigInteger(), nullable=False),
+        sa.Column("component_code", sa.String(length=40), nullable=False),
+        sa.Column("file_name", sa.String(length=200), nullable=False),
+        sa.Column("media_type", sa.String(length=40), nullable=False),
+        sa.Column("size", sa.BigInteger(), nullable=False),
+        sa.Column("pages", sa.Integer(), nullable=True),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("storage_key", sa.String(length=200), nullable=False),
+        sa.Column("uploaded_by", sa.String(length=12), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["dossier_id"], ["dossiers.id"], ondelete="CASCADE",
+                                name=op.f("fk_dossier_documents_dossier_id_dossiers")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_dossier_documents")),
+    )
+    with op.batch_alter_table("dossier_documents") as batch:
+        batch.create_index("ix_dossier_documents_dossier", ["dossier_id", "id"], unique=False)
+        batch.create_index("ix_dossier_documents_storage_key", ["storage_key"], unique=False)
+
+
+def downgrade() -> None:
+    op.drop_table("dossier_documents")
+    with op.batch_alter_table("procedures") as batch:
+        batch.drop_column("components")

@@ -124,6 +124,10 @@ call 201 "$B/dossiers" -H "Authorization: Bearer $T" -H "Idempotency-Key: k-$RUN
   -d '{"procedure_code":"2.000720","form":{"business_name":"Quán phở Hoa","address":"12 Phúc Xá",
        "lines_of_business":["Ăn uống"],"capital_vnd":50000000}}'           # {code, status, due_at}
 CODE=$(val 'd["code"]')
+call 201 "$B/dossiers/$CODE/documents" -H "Authorization: Bearer $T" \
+  -F component_code=HD-THUE -F "file=@$SAMPLE_PDF;filename=hợp đồng thuê nhà.pdf"   # type read from the bytes
+DOC=$(val 'd["id"]')
+OUT=$WORK/lease.pdf call 200 "$B/dossiers/$CODE/documents/$DOC" -H "Authorization: Bearer $T"
 call 200 "$B/me/dossiers?status=submitted" -H "Authorization: Bearer $T"
 call 200 "$B/agency/dossiers/$CODE/transitions" -H "Authorization: ApiKey $KEY" -H "Idempotency-Key: t-$RUN" \
   -H "$JSON" -d '{"to":"received"}'                                        # due_at counted in business days

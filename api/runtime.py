@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from models.database import make_engine, make_session_factory
 from services.clock import Clock, clock
 from services.documents.storage import DocumentStore, open_store
+from services.payments.gateway import HttpPaymentGateway, PaymentGateway
 from services.identity.national_id import NationalIdHasher
 from services.identity.otp import OtpChallenges
 from services.identity.passwords import Passwords
@@ -63,6 +64,7 @@ class Runtime:
     push: PushSender
     usage: UsageCounter
     documents: DocumentStore
+    payments: PaymentGateway | None
 
 
 def secret(settings: Settings, configured: str | None, name: str, file_name: str, size: int) -> bytes:
@@ -136,6 +138,15 @@ def document_store(settings: Settings) -> DocumentStore:
         raise ConfigError(str(exc)) from exc
 
 
+def payment_gateway(settings: Settings) -> PaymentGateway | None:
+    """The gateway fees are paid through; none configured: fees are paid at the counter."""
+    if not settings.payment_gateway_url:
+        return None
+    return HttpPaymentGateway(settings.payment_gateway_name, settings.payment_gateway_url,
+                              secret=settings.payment_gateway_secret or "",
+                              api_key=settings.payment_gateway_api_key or "")
+
+
 def build_runtime(settings: Settings) -> Runtime:
     id_hasher = NationalIdHasher(secret(settings, settings.national_id_hash_key, "NATIONAL_ID_HASH_KEY",
                                         "national_id_hash.key", 32))
@@ -158,7 +169,7 @@ def build_runtime(settings: Settings) -> Runtime:
     built = Runtime(settings, clock, engine, make_session_factory(engine), kv, sms, id_hasher, passwords,
                     tokens, sign_in, registration, authority, vault, OtpChallenges(kv, OTP_PURPOSE),
                     push_sender(settings), UsageCounter(kv, settings.metrics_redis_retention_days),
-                    document_store(settings))
+                    document_store(settings), payment_gateway(settings))
     tokens.revoked_sessions = _revoked_sessions(built)
     return built
 

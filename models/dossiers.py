@@ -40,6 +40,7 @@ class DossierStatus(StrEnum):
     REJECTED = "rejected"
     RETURNED = "returned"
     WITHDRAWN = "withdrawn"
+    PAYMENT_REQUESTED = "payment_requested"  # a fee is due: filed unpaid, or asked for by the agency
 
 
 class DossierActorKind(StrEnum):
@@ -109,6 +110,8 @@ class Dossier(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     on_time: Mapped[bool | None] = mapped_column(Boolean)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # What the owner has to pay now (VND) while payment_requested; None when nothing is owed.
+    amount_due_vnd: Mapped[int | None] = mapped_column(BigInteger)
 
     procedure: Mapped[Procedure] = relationship(viewonly=True)
 

@@ -101,6 +101,13 @@ class Settings:
     document_store_region: str | None = setting(None)
     document_max_bytes: int = setting(10 * MIB, integer(1024))
     document_retention_days: int = setting(365, integer(1))
+    payment_gateway_url: str | None = setting(None)  # unset: fees are paid at the counter
+    payment_gateway_name: str = setting("dev")
+    payment_gateway_secret: str | None = setting(None)
+    payment_gateway_api_key: str | None = setting(None)
+    payment_callback_url: str | None = setting(None)
+    payment_bank_bin: str = setting("970415")
+    payment_bank_account: str = setting("113000006100")
 
     @property
     def production(self) -> bool:
@@ -149,6 +156,8 @@ def _checked(settings: Settings) -> Settings:
     if settings.signature_max_pdf_bytes > settings.max_upload_bytes:
         raise ConfigError(f"SIGNATURE_MAX_PDF_BYTES must be between 1024 and {settings.max_upload_bytes}"
                           f" (MAX_UPLOAD_BYTES), got {settings.signature_max_pdf_bytes}")
+    if settings.payment_gateway_url and not settings.payment_gateway_secret:
+        raise ConfigError("PAYMENT_GATEWAY_URL needs PAYMENT_GATEWAY_SECRET (the callbacks' HMAC key)")
     if settings.document_max_bytes > settings.max_upload_bytes:
         raise ConfigError(f"DOCUMENT_MAX_BYTES must be between 1024 and {settings.max_upload_bytes}"
                           f" (MAX_UPLOAD_BYTES), got {settings.document_max_bytes}")

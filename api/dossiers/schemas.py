@@ -77,6 +77,8 @@ class TransitionSchema(ma.Schema):
     note = ma.fields.String(load_default=None, validate=NOTE)
     missing_documents = ma.fields.List(ma.fields.String(validate=validate.Length(min=1, max=300)),
                                        load_default=None, validate=validate.Length(max=50))
+    amount_vnd = ma.fields.Integer(load_default=None, strict=True, validate=validate.Range(min=1, max=1_000_000_000),
+                                   metadata={"description": "With `to: payment_requested`: the fee asked for"})
 
 
 class ExtensionSchema(ma.Schema):
@@ -99,6 +101,7 @@ class DossierSummarySchema(ma.Schema):
     finished_at = ma.fields.DateTime(allow_none=True)
     on_time = ma.fields.Boolean(allow_none=True)
     is_overdue = ma.fields.Boolean()
+    amount_due_vnd = ma.fields.Integer(allow_none=True, metadata={"description": "Owed now (payment_requested)"})
 
 
 class EventSchema(ma.Schema):
@@ -154,3 +157,18 @@ class DocumentSchema(ma.Schema):
     sha256 = ma.fields.String()
     uploader = ma.fields.String(attribute="uploaded_by", metadata={"description": "owner, officer or agency_key"})
     created_at = ma.fields.DateTime()
+
+
+class PaymentSchema(ma.Schema):
+    id = ma.fields.Integer()
+    amount_vnd = ma.fields.Integer()
+    status = ma.fields.String(metadata={"enum": ["pending", "paid", "failed", "expired"]})
+    qr_payload = ma.fields.String(metadata={"description": "VietQR (EMVCo merchant-presented, with CRC)"})
+    pay_url = ma.fields.String()
+    expires_at = ma.fields.DateTime()
+    paid_at = ma.fields.DateTime(allow_none=True)
+    receipt_number = ma.fields.String(allow_none=True)
+
+
+class CallbackAnswerSchema(ma.Schema):
+    status = ma.fields.String()

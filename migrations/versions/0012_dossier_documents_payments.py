@@ -1,8 +1,9 @@
-"""dossier documents: the procedure's components and the files handed in for them
+"""dossier documents and payments: components, uploaded files, fees paid online
 
 Procedures list the documents a dossier hands in (`components`, empty for older rows);
 `dossier_documents` holds one row per uploaded file, its bytes in the document store under
-their SHA-256.
+their SHA-256. Dossiers say what they owe (`amount_due_vnd`); `payments` holds each payment
+created at a gateway, its status and its receipt number.
 
 Revision ID: 0012_dossier_documents_payments
 Revises: 0008_event_columns
@@ -46,7 +47,43 @@ def upgrade() -> None:
         batch.create_index("ix_dossier_documents_storage_key", ["storage_key"], unique=False)
 
 
+    _payments()
+
+
+def _payments() -> None:
+    with op.batch_alter_table("dossiers") as batch:
+        batch.add_column(sa.Column("amount_due_vnd", sa.BigInteger(), nullable=True))
+    op.create_table(
+        "payments",
+        sa.Column("id", BIG_ID, nullable=False),
+        sa.Column("dossier_id", sa.BigInteger(), nullable=False),
+        sa.Column("gateway", sa.String(length=40), nullable=False),
+        sa.Column("gateway_ref", sa.String(length=64), nullable=False),
+        sa.Column("reference", sa.String(length=25), nullable=False),
+        sa.Column("amount_vnd", sa.BigInteger(), nullable=False),
+        sa.Column("status", sa.String(length=10), nullable=False),
+        sa.Column("qr_payload", sa.Text(), nullable=False),
+        sa.Column("pay_url", sa.String(length=500), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("paid_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("receipt_number", sa.String(length=40), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["dossier_id"], ["dossiers.id"], ondelete="CASCADE",
+                                name=op.f("fk_payments_dossier_id_dossiers")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_payments")),
+        sa.UniqueConstraint("gateway_ref", name=op.f("uq_payments_gateway_ref")),
+        sa.UniqueConstraint("receipt_number", name=op.f("uq_payments_receipt_number")),
+    )
+    with op.batch_alter_table("payments") as batch:
+        batch.create_index("ix_payments_dossier", ["dossier_id", "id"], unique=False)
+        batch.create_index("ix_payments_paid_at", ["paid_at"], unique=False)
+
+
 def downgrade() -> None:
+    op.drop_table("payments")
+    with op.batch_alter_table("dossiers") as batch:
+        batch.drop_column("amount_due_vnd")
     op.drop_table("dossier_documents")
     with op.batch_alter_table("procedures") as batch:
         batch.drop_column("components")

@@ -38,10 +38,16 @@ def supplement(ctx: Context, code: str, *, documents: list[str], note: str | Non
 
 
 def transition(ctx: Context, code: str, *, to: str, note: str | None = None,
-               missing_documents: list[str] | None = None) -> views.DossierDetail:
+               missing_documents: list[str] | None = None, amount_vnd: int | None = None) -> views.DossierDetail:
     actor = agency_actor(ctx.principal)
     dossier = lock_dossier(ctx.session, code)
     check_agency(dossier, actor)
+    require_move(dossier, to, actor)
+    if (to == DossierStatus.PAYMENT_REQUESTED) != (amount_vnd is not None):
+        raise ValidationFailed.on_field("amount_vnd", "The amount (VND) goes with payment_requested, and only there.",
+                                        "amount_required")
+    if amount_vnd is not None:
+        dossier.amount_due_vnd = amount_vnd
     move(ctx, dossier, to, actor, note=note, missing_documents=missing_documents)
     return views.detail(ctx.session, dossier, staff=True)
 

@@ -120,7 +120,7 @@ def check_supplied(ctx: Context, dossier: Dossier) -> None:
                        missing=missing)
 
 
-def _readable_dossier(ctx: Context, code: str) -> Dossier:
+def readable_dossier(ctx: Context, code: str) -> Dossier:
     """The owner or an officer of the dossier's agency; anyone else: 404."""
     principal = ctx.principal
     dossier = ctx.session.scalar(select(Dossier).where(Dossier.code == code))
@@ -134,13 +134,13 @@ def _readable_dossier(ctx: Context, code: str) -> Dossier:
 
 
 def list_documents(ctx: Context, code: str, *, limit: int, cursor: str | None) -> Page[DossierDocument]:
-    dossier = _readable_dossier(ctx, code)
+    dossier = readable_dossier(ctx, code)
     return paginate(ctx.session, select(DossierDocument).where(DossierDocument.dossier_id == dossier.id),
                     [DossierDocument.id], limit=limit, cursor=cursor, descending=False)
 
 
 def download(ctx: Context, store: storage.DocumentStore, code: str, document_id: int) -> Download:
-    dossier = _readable_dossier(ctx, code)
+    dossier = readable_dossier(ctx, code)
     row = ctx.session.get(DossierDocument, document_id)
     if row is None or row.dossier_id != dossier.id:
         raise NotFound("No such document in this dossier.", code="document_not_found")

@@ -43,6 +43,7 @@ class DossierSummary:
     finished_at: datetime | None
     on_time: bool | None
     is_overdue: bool
+    amount_due_vnd: int | None
 
 
 @dataclass
@@ -62,7 +63,7 @@ def summary(dossier: Dossier, now: datetime | None = None) -> DossierSummary:
         status_label=STATE_LABELS[dossier.status], portal_status=PORTAL_STATUS[dossier.status],
         submitted_at=dossier.submitted_at, received_at=dossier.received_at, due_at=dossier.due_at,
         finished_at=dossier.finished_at, on_time=dossier.on_time,
-        is_overdue=deadlines.is_overdue(dossier, now or clock.now()))
+        is_overdue=deadlines.is_overdue(dossier, now or clock.now()), amount_due_vnd=dossier.amount_due_vnd)
 
 
 def _timeline(session: Session, dossier: Dossier) -> list[dict[str, Any]]:

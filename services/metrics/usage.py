@@ -42,6 +42,7 @@ FEATURE_OF_BLUEPRINT: dict[str, str] = {
     "signatures": "signature",
     "dossiers": "dossier",
     "dossier_documents": "dossier",
+    "dossier_payments": "dossier",
 }
 
 UNKNOWN_UNIT = "unknown"  # a citizen whose token carries no district

@@ -35,7 +35,7 @@ from services.keyvalue import connect
 from services.metrics.usage import UsageCounter
 from services.notifications.fcm import FcmPushSender
 from services.notifications.push import LogPushSender, PushSender
-from services.settings import ConfigError, Settings
+from services.settings import DEV_GATEWAY, ConfigError, Settings
 from services.signatures.authority import CertificateAuthority, CertificateAuthorityError
 from services.signatures.key_vault import KeyVault
 from services.signatures.local_ca import LocalCertificateAuthority
@@ -139,11 +139,20 @@ def document_store(settings: Settings) -> DocumentStore:
 
 
 def payment_gateway(settings: Settings) -> PaymentGateway | None:
-    """The gateway fees are paid through; none configured: fees are paid at the counter."""
-    if not settings.payment_gateway_url:
+    """The gateway fees are paid through; none configured: fees are paid at the counter.
+
+    PAYMENT_GATEWAY_URL=dev (development only, as `make run` sets it) starts the development
+    gateway (devservers/payment_gateway.py) on a free loopback port in this process."""
+    url, secret_key = settings.payment_gateway_url, settings.payment_gateway_secret
+    if not url:
         return None
-    return HttpPaymentGateway(settings.payment_gateway_name, settings.payment_gateway_url,
-                              secret=settings.payment_gateway_secret or "",
+    if url == DEV_GATEWAY:
+        from devservers.payment_gateway import DevPaymentGateway
+
+        secret_key = secret_key or os.urandom(16).hex()
+        url = DevPaymentGateway(secret=secret_key, callback_url=settings.payment_callback_url).start().base_url
+        log.warning("development payment gateway on %s (drive it: POST %s/payments/REF/paid)", url, url)
+    return HttpPaymentGateway(settings.payment_gateway_name, url, secret=secret_key or "",
                               api_key=settings.payment_gateway_api_key or "")
 
 

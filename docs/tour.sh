@@ -128,6 +128,11 @@ call 201 "$B/dossiers/$CODE/documents" -H "Authorization: Bearer $T" \
   -F component_code=HD-THUE -F "file=@$SAMPLE_PDF;filename=hợp đồng thuê nhà.pdf"   # type read from the bytes
 DOC=$(val 'd["id"]')
 OUT=$WORK/lease.pdf call 200 "$B/dossiers/$CODE/documents/$DOC" -H "Authorization: Bearer $T"
+call 201 -X POST "$B/dossiers/$CODE/payments" -H "Authorization: Bearer $T" -H "Idempotency-Key: p-$RUN"
+# -> the fee (the dossier was filed payment_requested): {amount_vnd, qr_payload (VietQR), pay_url, expires_at}
+PAY=$(val 'd["id"]'); PAY_URL=$(val 'd["pay_url"]')
+call 200 -X POST "${PAY_URL%/pay/*}/payments/${PAY_URL##*/}/paid"   # development gateway: paid; it calls back
+OUT=$WORK/receipt.pdf call 200 "$B/dossiers/$CODE/payments/$PAY/receipt" -H "Authorization: Bearer $T"
 call 200 "$B/me/dossiers?status=submitted" -H "Authorization: Bearer $T"
 call 200 "$B/agency/dossiers/$CODE/transitions" -H "Authorization: ApiKey $KEY" -H "Idempotency-Key: t-$RUN" \
   -H "$JSON" -d '{"to":"received"}'                                        # due_at counted in business days

@@ -21,6 +21,7 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 MAX_VALIDITY_DAYS = 5 * 365 + 1
 MIB = 1024 * 1024
 FALSE_WORDS = ("off", "0", "false", "no")
+DEV_GATEWAY = "dev"  # PAYMENT_GATEWAY_URL: the development gateway, started in-process
 
 
 class ConfigError(RuntimeError):
@@ -156,7 +157,9 @@ def _checked(settings: Settings) -> Settings:
     if settings.signature_max_pdf_bytes > settings.max_upload_bytes:
         raise ConfigError(f"SIGNATURE_MAX_PDF_BYTES must be between 1024 and {settings.max_upload_bytes}"
                           f" (MAX_UPLOAD_BYTES), got {settings.signature_max_pdf_bytes}")
-    if settings.payment_gateway_url and not settings.payment_gateway_secret:
+    if settings.payment_gateway_url == DEV_GATEWAY and settings.production:
+        raise ConfigError("PAYMENT_GATEWAY_URL=dev is the development gateway: never in production")
+    if settings.payment_gateway_url not in (None, DEV_GATEWAY) and not settings.payment_gateway_secret:
         raise ConfigError("PAYMENT_GATEWAY_URL needs PAYMENT_GATEWAY_SECRET (the callbacks' HMAC key)")
     if settings.document_max_bytes > settings.max_upload_bytes:
         raise ConfigError(f"DOCUMENT_MAX_BYTES must be between 1024 and {settings.max_upload_bytes}"

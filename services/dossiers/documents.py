@@ -29,6 +29,12 @@ from services.pagination import Page, paginate
 ACCEPTING = frozenset({DossierStatus.SUBMITTED, DossierStatus.SUPPLEMENT_REQUESTED})
 
 
+def accepts_documents(dossier: Dossier) -> bool:
+    """Filed (paid or not yet paid, not received) or asked for more documents."""
+    filed_unpaid = dossier.status == DossierStatus.PAYMENT_REQUESTED and dossier.received_at is None
+    return dossier.status in ACCEPTING or filed_unpaid
+
+
 @dataclass(frozen=True)
 class Download:
     file_name: str
@@ -69,7 +75,7 @@ def upload(ctx: Context, store: storage.DocumentStore, code: str, *, component_c
     session = ctx.session
     dossier = lock_dossier(session, code)
     actor = owner_actor(ctx, dossier)
-    if dossier.status not in ACCEPTING:
+    if not accepts_documents(dossier):
         raise Conflict(f"A dossier in '{dossier.status}' takes no documents.", code="documents_not_accepted",
                        current=str(dossier.status))
     component = _component(dossier, component_code)

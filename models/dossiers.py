@@ -71,6 +71,8 @@ class Procedure(Base):
     form_schema: Mapped[dict[str, Any]] = mapped_column(Document)
     # The documents a dossier hands in: [{code, name, required, types, max_bytes, copies}].
     components: Mapped[list[dict[str, Any]]] = mapped_column(Document, server_default=text("'[]'"))
+    # The decision is a document (a certificate, a licence): approving needs the sealed result.
+    yields_result: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     # Code and name lower-cased without Vietnamese diacritics: "dang ky" finds "Đăng ký".
     search_text: Mapped[str] = mapped_column(String(400))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -179,4 +181,21 @@ class DossierDocument(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     storage_key: Mapped[str] = mapped_column(String(200))
     uploaded_by: Mapped[DossierActorKind] = mapped_column(enum_column(DossierActorKind, 12))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class DossierResult(Base):
+    """The agency's result document (PDF), sealed with an organisation certificate of the agency
+    issued by the city CA; its bytes sit in the document store like the dossier's documents."""
+
+    __tablename__ = "dossier_results"
+
+    dossier_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("dossiers.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(200))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(200))
+    agency_code: Mapped[str] = mapped_column(String(40))
+    certificate_serial: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

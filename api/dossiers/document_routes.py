@@ -13,13 +13,13 @@ from api.runtime import runtime
 from api.signatures.multipart import MultipartBlueprint
 from models.identity import Role
 from services.documents.inspection import ascii_file_name
-from services.dossiers import documents
+from services.dossiers import documents, results
 
-blp = MultipartBlueprint("dossier_documents", __name__, url_prefix="/api/v1/dossiers",
-                         description="Documents handed in with dossiers")
+blp = MultipartBlueprint("dossier_documents", __name__, url_prefix="/api/v1",
+                         description="Documents handed in with dossiers, and sealed results")
 
 
-@blp.route("/<code>/documents")
+@blp.route("/dossiers/<code>/documents")
 class Documents(MethodView):
     @blp.auth(Role.CITIZEN)
     @blp.arguments(schemas.DocumentUploadSchema, location="multipart")
@@ -44,7 +44,7 @@ class Documents(MethodView):
         return documents.list_documents(request_context(), code, **query)
 
 
-@blp.route("/<code>/documents/<int:document_id>")
+@blp.route("/dossiers/<code>/documents/<int:document_id>")
 class DocumentFile(MethodView):
     @blp.auth(Role.CITIZEN, Role.OFFICER)
     @blp.response(200, {"type": "string", "format": "binary"}, content_type="application/octet-stream")
@@ -52,12 +52,43 @@ class DocumentFile(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, code: str, document_id: int):
         """The file as uploaded; its ETag is its SHA-256."""
-        found = documents.download(request_context(), runtime().documents, code, document_id)
-        answer = Response(found.chunks, mimetype=found.media_type, headers={
-            "Content-Length": str(found.size), "Cache-Control": "private, no-cache",
-            "Content-Disposition": _disposition(found.file_name)})
-        answer.set_etag(found.sha256)
-        return answer.make_conditional(request)
+        return _file(documents.download(request_context(), runtime().documents, code, document_id))
+
+
+@blp.route("/agency/dossiers/<code>/result")
+class AgencyResult(MethodView):
+    @blp.auth(Role.OFFICER, agency_key=True)
+    @blp.arguments(schemas.ResultUploadSchema, location="multipart")
+    @blp.response(201, schemas.ResultSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
+    @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    def post(self, form, code: str):
+        """The result PDF of a dossier this agency decides, sealed in the agency's name (PAdES)."""
+        rt, upload = runtime(), form["file"]
+        return results.upload(request_context(), rt.authority, rt.documents, code, file_name=upload.filename,
+                              stream=upload.stream)
+
+
+@blp.route("/dossiers/<code>/result")
+class Result(MethodView):
+    @blp.auth(Role.CITIZEN, Role.OFFICER)
+    @blp.response(200, {"type": "string", "format": "binary"}, content_type="application/pdf")
+    @blp.alt_response(304, description="Not modified (If-None-Match)")
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, code: str):
+        """The sealed result document; check it with POST /signatures/verify."""
+        return _file(results.download(request_context(), runtime().documents, code))
+
+
+def _file(found: documents.Download) -> Response:
+    answer = Response(found.chunks, mimetype=found.media_type, headers={
+        "Content-Length": str(found.size), "Cache-Control": "private, no-cache",
+        "Content-Disposition": _disposition(found.file_name)})
+    answer.set_etag(found.sha256)
+    return answer.make_conditional(request)
 
 
 def _disposition(name: str) -> str:

@@ -172,3 +172,16 @@ class PaymentSchema(ma.Schema):
 
 class CallbackAnswerSchema(ma.Schema):
     status = ma.fields.String()
+
+
+class ResultUploadSchema(ma.Schema):
+    file = Upload(required=True, metadata={"description": "The result, a PDF"})
+
+
+class ResultSchema(ma.Schema):
+    file_name = ma.fields.String()
+    size = ma.fields.Integer()
+    sha256 = ma.fields.String(metadata={"description": "Of the sealed PDF"})
+    agency_code = ma.fields.String()
+    certificate_serial = ma.fields.String(metadata={"description": "The seal's organisation certificate"})
+    created_at = ma.fields.DateTime()

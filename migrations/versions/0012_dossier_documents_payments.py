@@ -48,6 +48,26 @@ def upgrade() -> None:
 
 
     _payments()
+    _results()
+
+
+def _results() -> None:
+    with op.batch_alter_table("procedures") as batch:
+        batch.add_column(sa.Column("yields_result", sa.Boolean(), server_default=sa.text("false"), nullable=False))
+    op.create_table(
+        "dossier_results",
+        sa.Column("dossier_id", sa.BigInteger(), nullable=False),
+        sa.Column("file_name", sa.String(length=200), nullable=False),
+        sa.Column("size", sa.BigInteger(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("storage_key", sa.String(length=200), nullable=False),
+        sa.Column("agency_code", sa.String(length=40), nullable=False),
+        sa.Column("certificate_serial", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["dossier_id"], ["dossiers.id"], ondelete="CASCADE",
+                                name=op.f("fk_dossier_results_dossier_id_dossiers")),
+        sa.PrimaryKeyConstraint("dossier_id", name=op.f("pk_dossier_results")),
+    )
 
 
 def _payments() -> None:
@@ -81,6 +101,9 @@ def _payments() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("dossier_results")
+    with op.batch_alter_table("procedures") as batch:
+        batch.drop_column("yields_result")
     op.drop_table("payments")
     with op.batch_alter_table("dossiers") as batch:
         batch.drop_column("amount_due_vnd")

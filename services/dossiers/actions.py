@@ -10,6 +10,7 @@ from services.dossiers import notices, views
 from services.dossiers.actors import agency_actor, check_agency, owner_actor
 from services.dossiers.documents import check_supplied
 from services.dossiers.forms import check_form
+from services.dossiers.results import require_result
 from services.dossiers.states import CLOSED
 from services.dossiers.transitions import lock_dossier, move, require_move
 from services.errors import Conflict, ValidationFailed
@@ -48,6 +49,7 @@ def transition(ctx: Context, code: str, *, to: str, note: str | None = None,
                                         "amount_required")
     if amount_vnd is not None:
         dossier.amount_due_vnd = amount_vnd
+    require_result(ctx.session, dossier, to)
     move(ctx, dossier, to, actor, note=note, missing_documents=missing_documents)
     return views.detail(ctx.session, dossier, staff=True)
 

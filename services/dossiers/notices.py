@@ -13,6 +13,7 @@ from services.notifications.inbox import notify
 KIND_STATUS = "dossier_status"
 KIND_EXTENSION = "dossier_extension"
 KIND_PAYMENT = "dossier_payment"
+KIND_RESULT = "dossier_result"
 
 
 def local_time(moment: datetime) -> str:
@@ -45,3 +46,8 @@ def payment_received(ctx: Context, dossier: Dossier, payment) -> None:
     _send(ctx, dossier, kind=KIND_PAYMENT, title=f"Hồ sơ {dossier.code}: đã nhận phí, lệ phí",
           lines=[dossier.procedure.name, f"Số tiền: {payment.amount_vnd} VND",
                  f"Biên lai điện tử số {payment.receipt_number}"])
+
+
+def result_available(ctx: Context, dossier: Dossier) -> None:
+    _send(ctx, dossier, kind=KIND_RESULT, title=f"Hồ sơ {dossier.code}: đã có kết quả điện tử",
+          lines=[dossier.procedure.name, "Kết quả điện tử có chữ ký số của cơ quan đã sẵn sàng để tải về."])

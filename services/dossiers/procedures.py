@@ -83,6 +83,13 @@ def _components(raw: dict[str, Any]) -> list[dict[str, Any]]:
     return [_component(item, seen) for item in items]
 
 
+def _flag(raw: dict[str, Any], name: str) -> bool:
+    value = raw.get(name, False)
+    if not isinstance(value, bool):
+        raise RowRejected(f"{name} must be true or false, got {value!r}")
+    return value
+
+
 def procedure_parser(agency_codes: set[str]) -> Callable[[Any], dict[str, Any]]:
     def parse(raw: Any) -> dict[str, Any]:
         if not isinstance(raw, dict):
@@ -97,6 +104,7 @@ def procedure_parser(agency_codes: set[str]) -> Callable[[Any], dict[str, Any]]:
             "fee": _whole_number(raw, "fee", 0, 1_000_000_000),
             "form_schema": _form_schema(raw),
             "components": _components(raw),
+            "yields_result": _flag(raw, "yields_result"),
         }
 
     return parse
@@ -107,7 +115,7 @@ def load_procedures(session: Session, procedures: list[dict[str, Any]]) -> None:
     rows = [{**p, "search_text": fold(f"{p['code']} {p['name']}"), "updated_at": now} for p in procedures]
     upsert(session, Procedure.__table__, rows, key=["code"],
            compare=["name", "agency_code", "online_level", "processing_days", "fee", "form_schema",
-                    "components"])
+                    "components", "yields_result"])
 
 
 def search(ctx: Context, *, q: str | None, agency_code: str | None, limit: int,

@@ -113,6 +113,8 @@ POST   /api/v1/dossiers/{code}/payments                               401  401  
 GET    /api/v1/dossiers/{code}/payments                               401  401     200   404   200     404      403    403     403     403   403  403
 GET    /api/v1/dossiers/{code}/payments/{payment_id}/receipt          401  401     404   404   404     404      403    403     403     403   403  403
 POST   /api/v1/payments/callbacks/{gateway}                           404  404     404   404   404     404      404    404     404     404   404  404
+POST   /api/v1/agency/dossiers/{code}/result                          401  401     403   403   201     403      403    403     403     403   201  403
+GET    /api/v1/dossiers/{code}/result                                 401  401     200   404   200     404      403    403     403     403   403  403
 GET    /api/v1/metrics/indicators                                     401  401     403   403   403     403      403    403     200     200   403  403
 GET    /api/v1/metrics/usage                                          401  401     403   403   403     403      403    403     200     200   403  403
 GET    /dashboard/sign-in                                             200  200     200   200   200     200      200    200     200     200   200  200
@@ -272,6 +274,9 @@ CALLS = {
         f"{API}/dossiers/{w.ids['dossier']}/payments/1/receipt"),
     "POST /api/v1/payments/callbacks/{gateway}": lambda w: Call(f"{API}/payments/callbacks/dev", json={
         "gateway_ref": "DEV0000", "amount_vnd": 100000, "status": "paid"}),
+    "POST /api/v1/agency/dossiers/{code}/result": lambda w: Call(
+        f"{API}/agency/dossiers/{w.ids['dossier_processing']}/result", form={"file": pdf_upload(minimal_pdf("Ket qua"))}),
+    "GET /api/v1/dossiers/{code}/result": lambda w: Call(f"{API}/dossiers/{w.ids['dossier_processing']}/result"),
     "GET /api/v1/metrics/indicators": lambda w: Call(f"{API}/metrics/indicators", query={"period": "2024"}),
     "GET /api/v1/metrics/usage": lambda w: Call(f"{API}/metrics/usage", query={
         "from": "2024-01-01", "to": "2024-12-31", "granularity": "month"}),

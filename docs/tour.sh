@@ -141,6 +141,11 @@ call 409 "$B/agency/dossiers/$CODE/transitions" -H "Authorization: ApiKey $KEY" 
   -d '{"to":"returned"}'   # {"code":"invalid_transition","current":"received","allowed":["processing","rejected","withdrawn"]}
 call 201 "$B/agency/dossiers/$CODE/extensions" -H "Authorization: ApiKey $KEY" -H "$JSON" \
   -d "{\"new_due_at\":\"$NEW_DUE\",\"apology\":\"Thành thật xin lỗi ông/bà...\"}"
+call 200 "$B/agency/dossiers/$CODE/transitions" -H "Authorization: ApiKey $KEY" -H "$JSON" -d '{"to":"processing"}'
+call 201 "$B/agency/dossiers/$CODE/result" -H "Authorization: ApiKey $KEY" \
+  -F "file=@$SAMPLE_PDF;filename=giấy chứng nhận hộ kinh doanh.pdf"    # sealed in the agency's name (PAdES)
+OUT=$WORK/result.pdf call 200 "$B/dossiers/$CODE/result" -H "Authorization: Bearer $T"
+call 200 "$B/signatures/verify" -F "file=@$WORK/result.pdf"   # signer_name: the agency; intact: true
 call 200 "$B/public/dossiers/$CODE?id_last4=4321"                       # status only, nothing personal
 call 200 "$B/me/notifications" -H "Authorization: Bearer $T"             # one entry per change, unread_count
 

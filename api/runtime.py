@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models.database import make_engine, make_session_factory
 from services.clock import Clock, clock
+from services.documents.storage import DocumentStore, open_store
+from services.payments.gateway import HttpPaymentGateway, PaymentGateway
 from services.identity.national_id import NationalIdHasher
 from services.identity.otp import OtpChallenges
 from services.identity.passwords import Passwords
@@ -33,7 +35,7 @@ from services.keyvalue import connect
 from services.metrics.usage import UsageCounter
 from services.notifications.fcm import FcmPushSender
 from services.notifications.push import LogPushSender, PushSender
-from services.settings import ConfigError, Settings
+from services.settings import DEV_GATEWAY, ConfigError, Settings
 from services.signatures.authority import CertificateAuthority, CertificateAuthorityError
 from services.signatures.key_vault import KeyVault
 from services.signatures.local_ca import LocalCertificateAuthority
@@ -61,6 +63,8 @@ class Runtime:
     signing_challenges: OtpChallenges
     push: PushSender
     usage: UsageCounter
+    documents: DocumentStore
+    payments: PaymentGateway | None
 
 
 def secret(settings: Settings, configured: str | None, name: str, file_name: str, size: int) -> bytes:
@@ -124,6 +128,34 @@ def push_sender(settings: Settings) -> PushSender:
     return LogPushSender()
 
 
+def document_store(settings: Settings) -> DocumentStore:
+    """DOCUMENT_STORE_URL, or the directory instance/documents (a mounted volume is fine in production)."""
+    try:
+        return open_store(settings.document_store_url or os.path.join(settings.instance_path, "documents"),
+                          endpoint_url=settings.document_store_endpoint_url,
+                          region=settings.document_store_region)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
+
+
+def payment_gateway(settings: Settings) -> PaymentGateway | None:
+    """The gateway fees are paid through; none configured: fees are paid at the counter.
+
+    PAYMENT_GATEWAY_URL=dev (development only, as `make run` sets it) starts the development
+    gateway (devservers/payment_gateway.py) on a free loopback port in this process."""
+    url, secret_key = settings.payment_gateway_url, settings.payment_gateway_secret
+    if not url:
+        return None
+    if url == DEV_GATEWAY:
+        from devservers.payment_gateway import DevPaymentGateway
+
+        secret_key = secret_key or os.urandom(16).hex()
+        url = DevPaymentGateway(secret=secret_key, callback_url=settings.payment_callback_url).start().base_url
+        log.warning("development payment gateway on %s (drive it: POST %s/payments/REF/paid)", url, url)
+    return HttpPaymentGateway(settings.payment_gateway_name, url, secret=secret_key or "",
+                              api_key=settings.payment_gateway_api_key or "")
+
+
 def build_runtime(settings: Settings) -> Runtime:
     id_hasher = NationalIdHasher(secret(settings, settings.national_id_hash_key, "NATIONAL_ID_HASH_KEY",
                                         "national_id_hash.key", 32))
@@ -145,7 +177,8 @@ def build_runtime(settings: Settings) -> Runtime:
                                 passwords, id_hasher, sign_in)
     built = Runtime(settings, clock, engine, make_session_factory(engine), kv, sms, id_hasher, passwords,
                     tokens, sign_in, registration, authority, vault, OtpChallenges(kv, OTP_PURPOSE),
-                    push_sender(settings), UsageCounter(kv, settings.metrics_redis_retention_days))
+                    push_sender(settings), UsageCounter(kv, settings.metrics_redis_retention_days),
+                    document_store(settings), payment_gateway(settings))
     tokens.revoked_sessions = _revoked_sessions(built)
     return built
 

@@ -81,7 +81,7 @@ def load_million(app, total: int) -> float:
         ids = list(session.execute(select(Resident.id, Resident.district_code).where(
             Resident.national_id.like(f"{PROVINCE}%")).order_by(Resident.id)))
     states = [state.value for state in DossierStatus]
-    weights = [30, 25, 20, 5, 8, 4, 6, 2]  # per state in DossierStatus order: most dossiers are active or done
+    weights = [30, 25, 20, 5, 8, 4, 6, 2, 3]  # per state in DossierStatus order: most dossiers are active or done
 
     def rows():
         for n in range(have, total):  # a smaller earlier run is topped up

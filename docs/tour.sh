@@ -124,6 +124,15 @@ call 201 "$B/dossiers" -H "Authorization: Bearer $T" -H "Idempotency-Key: k-$RUN
   -d '{"procedure_code":"2.000720","form":{"business_name":"Quán phở Hoa","address":"12 Phúc Xá",
        "lines_of_business":["Ăn uống"],"capital_vnd":50000000}}'           # {code, status, due_at}
 CODE=$(val 'd["code"]')
+call 201 "$B/dossiers/$CODE/documents" -H "Authorization: Bearer $T" \
+  -F component_code=HD-THUE -F "file=@$SAMPLE_PDF;filename=hợp đồng thuê nhà.pdf"   # type read from the bytes
+DOC=$(val 'd["id"]')
+OUT=$WORK/lease.pdf call 200 "$B/dossiers/$CODE/documents/$DOC" -H "Authorization: Bearer $T"
+call 201 -X POST "$B/dossiers/$CODE/payments" -H "Authorization: Bearer $T" -H "Idempotency-Key: p-$RUN"
+# -> the fee (the dossier was filed payment_requested): {amount_vnd, qr_payload (VietQR), pay_url, expires_at}
+PAY=$(val 'd["id"]'); PAY_URL=$(val 'd["pay_url"]')
+call 200 -X POST "${PAY_URL%/pay/*}/payments/${PAY_URL##*/}/paid"   # development gateway: paid; it calls back
+OUT=$WORK/receipt.pdf call 200 "$B/dossiers/$CODE/payments/$PAY/receipt" -H "Authorization: Bearer $T"
 call 200 "$B/me/dossiers?status=submitted" -H "Authorization: Bearer $T"
 call 200 "$B/agency/dossiers/$CODE/transitions" -H "Authorization: ApiKey $KEY" -H "Idempotency-Key: t-$RUN" \
   -H "$JSON" -d '{"to":"received"}'                                        # due_at counted in business days
@@ -132,6 +141,11 @@ call 409 "$B/agency/dossiers/$CODE/transitions" -H "Authorization: ApiKey $KEY" 
   -d '{"to":"returned"}'   # {"code":"invalid_transition","current":"received","allowed":["processing","rejected","withdrawn"]}
 call 201 "$B/agency/dossiers/$CODE/extensions" -H "Authorization: ApiKey $KEY" -H "$JSON" \
   -d "{\"new_due_at\":\"$NEW_DUE\",\"apology\":\"Thành thật xin lỗi ông/bà...\"}"
+call 200 "$B/agency/dossiers/$CODE/transitions" -H "Authorization: ApiKey $KEY" -H "$JSON" -d '{"to":"processing"}'
+call 201 "$B/agency/dossiers/$CODE/result" -H "Authorization: ApiKey $KEY" \
+  -F "file=@$SAMPLE_PDF;filename=giấy chứng nhận hộ kinh doanh.pdf"    # sealed in the agency's name (PAdES)
+OUT=$WORK/result.pdf call 200 "$B/dossiers/$CODE/result" -H "Authorization: Bearer $T"
+call 200 "$B/signatures/verify" -F "file=@$WORK/result.pdf"   # signer_name: the agency; intact: true
 call 200 "$B/public/dossiers/$CODE?id_last4=4321"                       # status only, nothing personal
 call 200 "$B/me/notifications" -H "Authorization: Bearer $T"             # one entry per change, unread_count
 

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -40,6 +40,7 @@ class DossierStatus(StrEnum):
     REJECTED = "rejected"
     RETURNED = "returned"
     WITHDRAWN = "withdrawn"
+    PAYMENT_REQUESTED = "payment_requested"  # a fee is due: filed unpaid, or asked for by the agency
 
 
 class DossierActorKind(StrEnum):
@@ -68,6 +69,10 @@ class Procedure(Base):
     processing_days: Mapped[int] = mapped_column(Integer)  # business days
     fee: Mapped[int] = mapped_column(Integer)  # VND
     form_schema: Mapped[dict[str, Any]] = mapped_column(Document)
+    # The documents a dossier hands in: [{code, name, required, types, max_bytes, copies}].
+    components: Mapped[list[dict[str, Any]]] = mapped_column(Document, server_default=text("'[]'"))
+    # The decision is a document (a certificate, a licence): approving needs the sealed result.
+    yields_result: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     # Code and name lower-cased without Vietnamese diacritics: "dang ky" finds "Đăng ký".
     search_text: Mapped[str] = mapped_column(String(400))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -107,6 +112,8 @@ class Dossier(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     on_time: Mapped[bool | None] = mapped_column(Boolean)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # What the owner has to pay now (VND) while payment_requested; None when nothing is owed.
+    amount_due_vnd: Mapped[int | None] = mapped_column(BigInteger)
 
     procedure: Mapped[Procedure] = relationship(viewonly=True)
 
@@ -154,3 +161,41 @@ class DossierCodeCounter(Base):
     agency_code: Mapped[str] = mapped_column(String(40), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     last: Mapped[int] = mapped_column(Integer)
+
+
+class DossierDocument(Base):
+    """A file handed in for one component of a dossier; the bytes sit in the document store
+    under their SHA-256 (`storage_key`), so the same file uploaded twice is stored once."""
+
+    __tablename__ = "dossier_documents"
+    __table_args__ = (Index("ix_dossier_documents_dossier", "dossier_id", "id"),
+                      Index("ix_dossier_documents_storage_key", "storage_key"))
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("dossiers.id", ondelete="CASCADE"))
+    component_code: Mapped[str] = mapped_column(String(40))
+    file_name: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(BigInteger)
+    pages: Mapped[int | None] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(200))
+    uploaded_by: Mapped[DossierActorKind] = mapped_column(enum_column(DossierActorKind, 12))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class DossierResult(Base):
+    """The agency's result document (PDF), sealed with an organisation certificate of the agency
+    issued by the city CA; its bytes sit in the document store like the dossier's documents."""
+
+    __tablename__ = "dossier_results"
+
+    dossier_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("dossiers.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(200))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(200))
+    agency_code: Mapped[str] = mapped_column(String(40))
+    certificate_serial: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -21,6 +21,7 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 MAX_VALIDITY_DAYS = 5 * 365 + 1
 MIB = 1024 * 1024
 FALSE_WORDS = ("off", "0", "false", "no")
+DEV_GATEWAY = "dev"  # PAYMENT_GATEWAY_URL: the development gateway, started in-process
 
 
 class ConfigError(RuntimeError):
@@ -96,6 +97,18 @@ class Settings:
     metrics_redis_retention_days: int = setting(3, integer(1))
     metrics_rollup_interval_seconds: int = setting(300, integer(1))
     metrics_usage_counting: bool = setting(True, switch)
+    document_store_url: str = setting("")  # empty: the directory instance/documents
+    document_store_endpoint_url: str | None = setting(None)
+    document_store_region: str | None = setting(None)
+    document_max_bytes: int = setting(10 * MIB, integer(1024))
+    document_retention_days: int = setting(365, integer(1))
+    payment_gateway_url: str | None = setting(None)  # unset: fees are paid at the counter
+    payment_gateway_name: str = setting("dev")
+    payment_gateway_secret: str | None = setting(None)
+    payment_gateway_api_key: str | None = setting(None)
+    payment_callback_url: str | None = setting(None)
+    payment_bank_bin: str = setting("970415")
+    payment_bank_account: str = setting("113000006100")
 
     @property
     def production(self) -> bool:
@@ -144,6 +157,13 @@ def _checked(settings: Settings) -> Settings:
     if settings.signature_max_pdf_bytes > settings.max_upload_bytes:
         raise ConfigError(f"SIGNATURE_MAX_PDF_BYTES must be between 1024 and {settings.max_upload_bytes}"
                           f" (MAX_UPLOAD_BYTES), got {settings.signature_max_pdf_bytes}")
+    if settings.payment_gateway_url == DEV_GATEWAY and settings.production:
+        raise ConfigError("PAYMENT_GATEWAY_URL=dev is the development gateway: never in production")
+    if settings.payment_gateway_url not in (None, DEV_GATEWAY) and not settings.payment_gateway_secret:
+        raise ConfigError("PAYMENT_GATEWAY_URL needs PAYMENT_GATEWAY_SECRET (the callbacks' HMAC key)")
+    if settings.document_max_bytes > settings.max_upload_bytes:
+        raise ConfigError(f"DOCUMENT_MAX_BYTES must be between 1024 and {settings.max_upload_bytes}"
+                          f" (MAX_UPLOAD_BYTES), got {settings.document_max_bytes}")
     return settings
 
 

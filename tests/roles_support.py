@@ -182,8 +182,15 @@ def _arrange_dossiers(world: World) -> None:
                                json={"procedure_code": BUSINESS, "form": BUSINESS_FORM}), 201)["code"]
 
     world.ids["dossier"] = filed()
+    world.ids["document"] = _ok(client.post(f"{API}/dossiers/{world.ids['dossier']}/documents", headers=owner.headers,
+                                            data={"component_code": "CCCD", "file": pdf_upload(minimal_pdf("CCCD"))},
+                                            content_type="multipart/form-data"), 201)["id"]
     world.ids["dossier_waiting"] = filed()
     walk(client, officer, world.ids["dossier_waiting"], "received", "processing", "supplement_requested")
+    world.ids["dossier_processing"] = filed()
+    walk(client, officer, world.ids["dossier_processing"], "received", "processing")
+    _ok(client.post(f"{API}/agency/dossiers/{world.ids['dossier_processing']}/result", headers=officer,
+                    data={"file": pdf_upload(minimal_pdf("Ket qua"))}, content_type="multipart/form-data"), 201)
     world.ids["dossier_received"] = _ok(client.post(f"{API}/agency/dossiers", headers=officer, json={
         "national_id": owner.national_id, "procedure_code": BUSINESS, "channel": "counter"}), 201)["code"]
 

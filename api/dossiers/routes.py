@@ -22,6 +22,15 @@ class Procedures(MethodView):
         return procedures.search(request_context(), **query)
 
 
+@blp.route("/procedures/<code>")
+class ProcedureDetail(MethodView):
+    @blp.response(200, schemas.ProcedureSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, code: str):
+        """One procedure with its form and the documents (`components`) a dossier hands in."""
+        return procedures.procedure_by_code(request_context(), code)
+
+
 @blp.route("/dossiers")
 class Dossiers(MethodView):
     @blp.auth(Role.CITIZEN)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import marshmallow as ma
+from flask_smorest.fields import Upload
 from marshmallow import validate
 
 from api.pagination import PageQuery
@@ -18,6 +19,15 @@ class ProcedureQuery(PageQuery):
     agency_code = ma.fields.String(load_default=None, validate=validate.Length(max=40))
 
 
+class ComponentSchema(ma.Schema):
+    code = ma.fields.String()
+    name = ma.fields.String()
+    required = ma.fields.Boolean()
+    types = ma.fields.List(ma.fields.String(), metadata={"description": "Accepted media types"})
+    max_bytes = ma.fields.Integer(allow_none=True, metadata={"description": "null: DOCUMENT_MAX_BYTES"})
+    copies = ma.fields.Integer()
+
+
 class ProcedureSchema(ma.Schema):
     code = ma.fields.String()
     name = ma.fields.String()
@@ -26,6 +36,8 @@ class ProcedureSchema(ma.Schema):
     processing_days = ma.fields.Integer(metadata={"description": "Business days from receipt"})
     fee = ma.fields.Integer(metadata={"description": "VND"})
     form_schema = ma.fields.Dict(metadata={"description": "JSON Schema of the dossier's form"})
+    components = ma.fields.List(ma.fields.Nested(ComponentSchema),
+                                metadata={"description": "The documents a dossier hands in"})
 
 
 class SubmitSchema(ma.Schema):
@@ -65,6 +77,8 @@ class TransitionSchema(ma.Schema):
     note = ma.fields.String(load_default=None, validate=NOTE)
     missing_documents = ma.fields.List(ma.fields.String(validate=validate.Length(min=1, max=300)),
                                        load_default=None, validate=validate.Length(max=50))
+    amount_vnd = ma.fields.Integer(load_default=None, strict=True, validate=validate.Range(min=1, max=1_000_000_000),
+                                   metadata={"description": "With `to: payment_requested`: the fee asked for"})
 
 
 class ExtensionSchema(ma.Schema):
@@ -87,6 +101,7 @@ class DossierSummarySchema(ma.Schema):
     finished_at = ma.fields.DateTime(allow_none=True)
     on_time = ma.fields.Boolean(allow_none=True)
     is_overdue = ma.fields.Boolean()
+    amount_due_vnd = ma.fields.Integer(allow_none=True, metadata={"description": "Owed now (payment_requested)"})
 
 
 class EventSchema(ma.Schema):
@@ -125,3 +140,48 @@ class DossierSchema(DossierSummarySchema):
     supplement_request = ma.fields.Nested(SupplementRequestSchema, allow_none=True)
     timeline = ma.fields.List(ma.fields.Nested(EventSchema))
     extensions = ma.fields.List(ma.fields.Nested(ExtensionViewSchema))
+
+
+class DocumentUploadSchema(ma.Schema):
+    component_code = ma.fields.String(required=True, validate=validate.Length(min=1, max=40))
+    file = Upload(required=True, metadata={"description": "PDF, JPEG or PNG (the type is read from the bytes)"})
+
+
+class DocumentSchema(ma.Schema):
+    id = ma.fields.Integer()
+    component_code = ma.fields.String()
+    file_name = ma.fields.String()
+    media_type = ma.fields.String()
+    size = ma.fields.Integer()
+    pages = ma.fields.Integer(allow_none=True)
+    sha256 = ma.fields.String()
+    uploader = ma.fields.String(attribute="uploaded_by", metadata={"description": "owner, officer or agency_key"})
+    created_at = ma.fields.DateTime()
+
+
+class PaymentSchema(ma.Schema):
+    id = ma.fields.Integer()
+    amount_vnd = ma.fields.Integer()
+    status = ma.fields.String(metadata={"enum": ["pending", "paid", "failed", "expired"]})
+    qr_payload = ma.fields.String(metadata={"description": "VietQR (EMVCo merchant-presented, with CRC)"})
+    pay_url = ma.fields.String()
+    expires_at = ma.fields.DateTime()
+    paid_at = ma.fields.DateTime(allow_none=True)
+    receipt_number = ma.fields.String(allow_none=True)
+
+
+class CallbackAnswerSchema(ma.Schema):
+    status = ma.fields.String()
+
+
+class ResultUploadSchema(ma.Schema):
+    file = Upload(required=True, metadata={"description": "The result, a PDF"})
+
+
+class ResultSchema(ma.Schema):
+    file_name = ma.fields.String()
+    size = ma.fields.Integer()
+    sha256 = ma.fields.String(metadata={"description": "Of the sealed PDF"})
+    agency_code = ma.fields.String()
+    certificate_serial = ma.fields.String(metadata={"description": "The seal's organisation certificate"})
+    created_at = ma.fields.DateTime()

@@ -94,6 +94,8 @@ def seed_dossiers(ctx: Context) -> None:
         return
     owner = Principal(kind=PrincipalKind.ACCOUNT, account_id=account.id, roles=(Role.CITIZEN,), assurance_level=1)
     now = ctx.clock.now()
+    # The demo's history is from before fees were paid online: they were paid at the counter.
+    ctx = replace(ctx, settings=replace(ctx.settings, payment_gateway_url=None))
     codes = {code: _tell(ctx, owner, code, session.get(Procedure, code).agency_code,
                          story, now) for code, story in STORIES}
     procedure, days_ago, apology = EXTENDED

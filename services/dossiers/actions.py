@@ -8,7 +8,9 @@ from models.dossiers import DossierExtension, DossierStatus
 from services.context import Context
 from services.dossiers import notices, views
 from services.dossiers.actors import agency_actor, check_agency, owner_actor
+from services.dossiers.documents import check_supplied
 from services.dossiers.forms import check_form
+from services.dossiers.results import require_result
 from services.dossiers.states import CLOSED
 from services.dossiers.transitions import lock_dossier, move, require_move
 from services.errors import Conflict, ValidationFailed
@@ -26,6 +28,7 @@ def supplement(ctx: Context, code: str, *, documents: list[str], note: str | Non
     dossier = lock_dossier(ctx.session, code)
     actor = owner_actor(ctx, dossier)
     require_move(dossier, DossierStatus.PROCESSING, actor)
+    check_supplied(ctx, dossier)
     if form is not None:
         check_form(dossier.procedure.form_schema, form)
         dossier.form = form
@@ -36,10 +39,17 @@ def supplement(ctx: Context, code: str, *, documents: list[str], note: str | Non
 
 
 def transition(ctx: Context, code: str, *, to: str, note: str | None = None,
-               missing_documents: list[str] | None = None) -> views.DossierDetail:
+               missing_documents: list[str] | None = None, amount_vnd: int | None = None) -> views.DossierDetail:
     actor = agency_actor(ctx.principal)
     dossier = lock_dossier(ctx.session, code)
     check_agency(dossier, actor)
+    require_move(dossier, to, actor)
+    if (to == DossierStatus.PAYMENT_REQUESTED) != (amount_vnd is not None):
+        raise ValidationFailed.on_field("amount_vnd", "The amount (VND) goes with payment_requested, and only there.",
+                                        "amount_required")
+    if amount_vnd is not None:
+        dossier.amount_due_vnd = amount_vnd
+    require_result(ctx.session, dossier, to)
     move(ctx, dossier, to, actor, note=note, missing_documents=missing_documents)
     return views.detail(ctx.session, dossier, staff=True)
 

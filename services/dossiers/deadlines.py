@@ -47,5 +47,5 @@ def finish(dossier: Dossier, now: datetime) -> None:
 
 def is_overdue(dossier: Dossier, now: datetime) -> bool:
     """Past its due date, not decided, and not waiting on the citizen."""
-    waiting = dossier.status == DossierStatus.SUPPLEMENT_REQUESTED
+    waiting = dossier.status in (DossierStatus.SUPPLEMENT_REQUESTED, DossierStatus.PAYMENT_REQUESTED)
     return dossier.status not in CLOSED and not waiting and now > dossier.due_at

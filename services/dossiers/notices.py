@@ -12,6 +12,8 @@ from services.notifications.inbox import notify
 
 KIND_STATUS = "dossier_status"
 KIND_EXTENSION = "dossier_extension"
+KIND_PAYMENT = "dossier_payment"
+KIND_RESULT = "dossier_result"
 
 
 def local_time(moment: datetime) -> str:
@@ -38,3 +40,14 @@ def due_date_extended(ctx: Context, dossier: Dossier, *, apology: str) -> None:
     _send(ctx, dossier, kind=KIND_EXTENSION,
           title=f"Hồ sơ {dossier.code}: hẹn trả kết quả mới",
           lines=[apology, f"Hẹn trả kết quả mới: {local_time(dossier.due_at)}"])
+
+
+def payment_received(ctx: Context, dossier: Dossier, payment) -> None:
+    _send(ctx, dossier, kind=KIND_PAYMENT, title=f"Hồ sơ {dossier.code}: đã nhận phí, lệ phí",
+          lines=[dossier.procedure.name, f"Số tiền: {payment.amount_vnd} VND",
+                 f"Biên lai điện tử số {payment.receipt_number}"])
+
+
+def result_available(ctx: Context, dossier: Dossier) -> None:
+    _send(ctx, dossier, kind=KIND_RESULT, title=f"Hồ sơ {dossier.code}: đã có kết quả điện tử",
+          lines=[dossier.procedure.name, "Kết quả điện tử có chữ ký số của cơ quan đã sẵn sàng để tải về."])

@@ -1,6 +1,7 @@
 """The procedure catalogue: import (`procedures import`), search and lookup."""
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 from typing import Any
@@ -13,13 +14,18 @@ from models.dossiers import OnlineLevel, Procedure
 from services.bulk import upsert
 from services.clock import clock
 from services.context import Context
-from services.errors import ValidationFailed
+from services.documents.inspection import EXTENSION_OF_TYPE
+from services.errors import NotFound, ValidationFailed
 from services.reference import fields
 from services.reference.file_import import RowRejected
 from services.pagination import Page, paginate
 
 ONLINE_LEVELS = tuple(level.value for level in OnlineLevel)
 MAX_PROCESSING_DAYS = 365
+MAX_COMPONENTS = 50
+MAX_COMPONENT_BYTES = 1024 * 1024 * 1024
+DOCUMENT_TYPES = tuple(EXTENSION_OF_TYPE)
+_COMPONENT_CODE = re.compile(r"^[A-Za-z0-9._-]{1,40}$")
 
 
 def fold(text: str) -> str:
@@ -47,6 +53,43 @@ def _form_schema(raw: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
+def _component(raw: Any, seen: set[str]) -> dict[str, Any]:
+    """One document a dossier hands in: {code, name, required, types, max_bytes, copies}."""
+    if not isinstance(raw, dict):
+        raise RowRejected("each component must be a JSON object")
+    code, name = str(raw.get("code") or "").strip(), " ".join(str(raw.get("name") or "").split())
+    if not _COMPONENT_CODE.match(code) or code in seen:
+        raise RowRejected(f"component code {code!r} must be 1-40 letters, digits, '.', '_' or '-', once")
+    if not name:
+        raise RowRejected(f"component {code} needs a name")
+    types = raw.get("types", list(DOCUMENT_TYPES))
+    if not isinstance(types, list) or not types or not set(types) <= set(DOCUMENT_TYPES):
+        raise RowRejected(f"component {code}: types must be some of {', '.join(DOCUMENT_TYPES)}")
+    required = raw.get("required", True)
+    if not isinstance(required, bool):
+        raise RowRejected(f"component {code}: required must be true or false")
+    seen.add(code)
+    return {"code": code, "name": name, "required": required, "types": sorted(set(types)),
+            "max_bytes": _whole_number(raw, "max_bytes", 1024, MAX_COMPONENT_BYTES) if "max_bytes" in raw else None,
+            "copies": _whole_number({"copies": 1, **raw}, "copies", 1, 10)}
+
+
+def _components(raw: dict[str, Any]) -> list[dict[str, Any]]:
+    """The procedure's components; a file from before components existed has none."""
+    items = raw.get("components", [])
+    if not isinstance(items, list) or len(items) > MAX_COMPONENTS:
+        raise RowRejected(f"components must be a list of at most {MAX_COMPONENTS} objects")
+    seen: set[str] = set()
+    return [_component(item, seen) for item in items]
+
+
+def _flag(raw: dict[str, Any], name: str) -> bool:
+    value = raw.get(name, False)
+    if not isinstance(value, bool):
+        raise RowRejected(f"{name} must be true or false, got {value!r}")
+    return value
+
+
 def procedure_parser(agency_codes: set[str]) -> Callable[[Any], dict[str, Any]]:
     def parse(raw: Any) -> dict[str, Any]:
         if not isinstance(raw, dict):
@@ -60,6 +103,8 @@ def procedure_parser(agency_codes: set[str]) -> Callable[[Any], dict[str, Any]]:
             "processing_days": _whole_number(raw, "processing_days", 1, MAX_PROCESSING_DAYS),
             "fee": _whole_number(raw, "fee", 0, 1_000_000_000),
             "form_schema": _form_schema(raw),
+            "components": _components(raw),
+            "yields_result": _flag(raw, "yields_result"),
         }
 
     return parse
@@ -69,7 +114,8 @@ def load_procedures(session: Session, procedures: list[dict[str, Any]]) -> None:
     now = clock.now()
     rows = [{**p, "search_text": fold(f"{p['code']} {p['name']}"), "updated_at": now} for p in procedures]
     upsert(session, Procedure.__table__, rows, key=["code"],
-           compare=["name", "agency_code", "online_level", "processing_days", "fee", "form_schema"])
+           compare=["name", "agency_code", "online_level", "processing_days", "fee", "form_schema",
+                    "components", "yields_result"])
 
 
 def search(ctx: Context, *, q: str | None, agency_code: str | None, limit: int,
@@ -81,6 +127,14 @@ def search(ctx: Context, *, q: str | None, agency_code: str | None, limit: int,
         escaped = fold(q).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         stmt = stmt.where(Procedure.search_text.like(f"%{escaped}%", escape="\\"))
     return paginate(ctx.session, stmt, [Procedure.code], limit=limit, cursor=cursor, descending=False)
+
+
+def procedure_by_code(ctx: Context, code: str) -> Procedure:
+    """One procedure of the catalogue, with its components (GET /procedures/{code})."""
+    procedure = ctx.session.get(Procedure, code)
+    if procedure is None:
+        raise NotFound("No such procedure in the catalogue.", code="procedure_not_found")
+    return procedure
 
 
 def get_procedure(session: Session, code: str) -> Procedure:

@@ -19,6 +19,14 @@ MOVES: Moves = {
     # the owner supplements (online or at the counter)
     (S.SUPPLEMENT_REQUESTED, S.PROCESSING): AGENCY | {Actor.OWNER},
     (S.APPROVED, S.RETURNED): AGENCY,
+    # fees (issue 16): the agency asks for a payment later; paying (the owner, through the
+    # gateway's callback) takes the dossier back to where it was asked from
+    (S.RECEIVED, S.PAYMENT_REQUESTED): AGENCY,
+    (S.PROCESSING, S.PAYMENT_REQUESTED): AGENCY,
+    (S.PAYMENT_REQUESTED, S.SUBMITTED): frozenset({Actor.OWNER}),
+    (S.PAYMENT_REQUESTED, S.RECEIVED): frozenset({Actor.OWNER}),
+    (S.PAYMENT_REQUESTED, S.PROCESSING): frozenset({Actor.OWNER}),
+    (S.PAYMENT_REQUESTED, S.WITHDRAWN): AGENCY | {Actor.OWNER},
 }
 
 # Callers are offered only their own moves; any other move is 409.
@@ -33,7 +41,7 @@ CLOSED = frozenset({S.APPROVED, S.REJECTED, S.RETURNED, S.WITHDRAWN})
 NOTE_REQUIRED = frozenset({S.SUPPLEMENT_REQUESTED, S.REJECTED})
 
 # The national public-service portal's status codes, for agency systems to translate.
-# 3 (not received), 6 (payment requested) and 8 (processing stopped) have no state here;
+# 3 (not received) and 8 (processing stopped) have no state here;
 # a rejection is reported as processed (9) with a refusal result. Check against the
 # portal's integration spec before wiring a real exchange.
 PORTAL_STATUS: dict[S, int] = {
@@ -45,6 +53,7 @@ PORTAL_STATUS: dict[S, int] = {
     S.APPROVED: 9,
     S.REJECTED: 9,
     S.RETURNED: 10,
+    S.PAYMENT_REQUESTED: 6,
 }
 
 # What the citizen reads in the inbox, per state (the app is in Vietnamese).
@@ -57,5 +66,8 @@ STATE_LABELS: dict[S, str] = {
     S.REJECTED: "Bị từ chối",
     S.RETURNED: "Đã trả kết quả",
     S.WITHDRAWN: "Đã rút hồ sơ",
+    S.PAYMENT_REQUESTED: "Chờ nộp phí, lệ phí",
 }
+# The dossier waits on the citizen in these states: its processing clock is paused.
+WAITING_ON_CITIZEN = frozenset({S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUESTED})
 

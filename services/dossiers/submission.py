@@ -38,7 +38,11 @@ def _new_dossier(ctx: Context, procedure: Procedure, resident: Resident, *, chan
 
 
 def submit_online(ctx: Context, *, procedure_code: str, form: dict[str, Any]) -> views.DossierDetail:
-    """A citizen files a dossier; `due_at` is an estimate until the agency receives it."""
+    """A citizen files a dossier; `due_at` is an estimate until the agency receives it.
+
+    With a payment gateway configured, a procedure with a fee is filed `payment_requested`
+    and becomes `submitted` when paid (services/dossiers/payments.py); without one, the fee
+    is paid at the counter as before."""
     session = ctx.session
     account = current_account(ctx)
     resident = resident_of(session, account)
@@ -46,8 +50,11 @@ def submit_online(ctx: Context, *, procedure_code: str, form: dict[str, Any]) ->
         raise Conflict("Your account is not in the population registry.", code="not_in_registry")
     procedure = get_procedure(session, procedure_code)
     check_form(procedure.form_schema, form)
+    owes = procedure.fee if procedure.fee > 0 and ctx.settings.payment_gateway_url else None
     dossier = _new_dossier(ctx, procedure, resident, channel=DossierChannel.ONLINE, form=form,
-                           account_id=account.id, status=DossierStatus.SUBMITTED)
+                           account_id=account.id,
+                           status=DossierStatus.PAYMENT_REQUESTED if owes else DossierStatus.SUBMITTED)
+    dossier.amount_due_vnd = owes
     record(session, dossier, None, Actor(DossierActorKind.OWNER, account.id))
     notices.status_changed(ctx, dossier, note=None, missing_documents=None)
     return views.detail(session, dossier, staff=False)

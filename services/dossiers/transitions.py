@@ -16,7 +16,7 @@ from services.clock import clock
 from services.context import Context
 from services.dossiers import deadlines, notices
 from services.dossiers.actors import Actor
-from services.dossiers.states import DECIDED, DOSSIERS, NOTE_REQUIRED
+from services.dossiers.states import DECIDED, DOSSIERS, NOTE_REQUIRED, WAITING_ON_CITIZEN
 from services.errors import NotFound, ValidationFailed
 
 
@@ -46,12 +46,12 @@ def _check_reasons(to: DossierStatus, note: str | None, missing_documents: list[
 
 
 def _apply_deadlines(dossier: Dossier, previous: DossierStatus, to: DossierStatus, now) -> None:
-    if to == DossierStatus.RECEIVED:
+    if previous in WAITING_ON_CITIZEN:
+        deadlines.resume_clock(dossier, now)  # nothing to resume when the clock never started
+    elif to == DossierStatus.RECEIVED:
         deadlines.start_clock(dossier, dossier.procedure.processing_days, now)
-    elif to == DossierStatus.SUPPLEMENT_REQUESTED:
+    if to in WAITING_ON_CITIZEN and dossier.received_at is not None:
         deadlines.pause_clock(dossier, now)
-    elif previous == DossierStatus.SUPPLEMENT_REQUESTED:
-        deadlines.resume_clock(dossier, now)
     if to in DECIDED:
         deadlines.finish(dossier, now)
 

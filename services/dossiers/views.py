@@ -43,6 +43,7 @@ class DossierSummary:
     finished_at: datetime | None
     on_time: bool | None
     is_overdue: bool
+    amount_due_vnd: int | None
 
 
 @dataclass
@@ -62,7 +63,7 @@ def summary(dossier: Dossier, now: datetime | None = None) -> DossierSummary:
         status_label=STATE_LABELS[dossier.status], portal_status=PORTAL_STATUS[dossier.status],
         submitted_at=dossier.submitted_at, received_at=dossier.received_at, due_at=dossier.due_at,
         finished_at=dossier.finished_at, on_time=dossier.on_time,
-        is_overdue=deadlines.is_overdue(dossier, now or clock.now()))
+        is_overdue=deadlines.is_overdue(dossier, now or clock.now()), amount_due_vnd=dossier.amount_due_vnd)
 
 
 def _timeline(session: Session, dossier: Dossier) -> list[dict[str, Any]]:
@@ -79,6 +80,15 @@ def _extensions(session: Session, dossier: Dossier) -> list[dict[str, Any]]:
                            .order_by(DossierExtension.id))
     return [{"previous_due_at": x.previous_due_at, "new_due_at": x.new_due_at, "apology": x.apology,
              "at": x.created_at} for x in rows]
+
+
+def last_supplement_request(session: Session, dossier: Dossier) -> DossierEvent | None:
+    """The event of the dossier's current request for more documents, if it waits on one."""
+    if dossier.status != DossierStatus.SUPPLEMENT_REQUESTED:
+        return None
+    return session.scalar(select(DossierEvent).where(
+        DossierEvent.dossier_id == dossier.id, DossierEvent.to_status == DossierStatus.SUPPLEMENT_REQUESTED)
+        .order_by(DossierEvent.id.desc()).limit(1))
 
 
 def detail(session: Session, dossier: Dossier, *, staff: bool) -> DossierDetail:

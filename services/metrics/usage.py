@@ -41,6 +41,8 @@ FEATURE_OF_BLUEPRINT: dict[str, str] = {
     "health": "health",
     "signatures": "signature",
     "dossiers": "dossier",
+    "dossier_documents": "dossier",
+    "dossier_payments": "dossier",
 }
 
 UNKNOWN_UNIT = "unknown"  # a citizen whose token carries no district

@@ -7,15 +7,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from models.payments import PaymentStatus
 from services.errors import ValidationFailed
 from services.payments.gateway import Callback, SettledStatus
-
-
-class PaymentStatus(StrEnum):
-    PENDING = "pending"
-    PAID = "paid"
-    FAILED = "failed"
-    EXPIRED = "expired"
 
 
 class Outcome(StrEnum):

@@ -107,6 +107,16 @@ POST   /api/v1/dossiers/{code}/supplement                             401  401  
 POST   /api/v1/agency/dossiers                                        401  401     403   403   201*    403      403    403     403     403   201* 403
 POST   /api/v1/agency/dossiers/{code}/transitions                     401  401     403   403   200*    403      403    403     403     403   200* 403
 POST   /api/v1/agency/dossiers/{code}/extensions                      401  401     403   403   201*    403      403    403     403     403   201* 403
+GET    /api/v1/procedures/{code}                                      200  200     200   200   200     200      200    200     200     200   200  200
+POST   /api/v1/dossiers/{code}/documents                              401  401     201   404   403     403      403    403     403     403   403  403
+GET    /api/v1/dossiers/{code}/documents                              401  401     200   404   200     404      403    403     403     403   403  403
+GET    /api/v1/dossiers/{code}/documents/{document_id}                401  401     200   404   200     404      403    403     403     403   403  403
+POST   /api/v1/dossiers/{code}/payments                               401  401     409   404   403     403      403    403     403     403   403  403
+GET    /api/v1/dossiers/{code}/payments                               401  401     200   404   200     404      403    403     403     403   403  403
+GET    /api/v1/dossiers/{code}/payments/{payment_id}/receipt          401  401     404   404   404     404      403    403     403     403   403  403
+POST   /api/v1/payments/callbacks/{gateway}                           404  404     404   404   404     404      404    404     404     404   404  404
+POST   /api/v1/agency/dossiers/{code}/result                          401  401     403   403   201     403      403    403     403     403   201  403
+GET    /api/v1/dossiers/{code}/result                                 401  401     200   404   200     404      403    403     403     403   403  403
 GET    /api/v1/metrics/indicators                                     401  401     403   403   403     403      403    403     200     200   403  403
 GET    /api/v1/metrics/usage                                          401  401     403   403   403     403      403    403     200     200   403  403
 GET    /dashboard/sign-in                                             200  200     200   200   200     200      200    200     200     200   200  200
@@ -254,6 +264,23 @@ CALLS = {
     "POST /api/v1/agency/dossiers/{code}/extensions": lambda w: Call(
         f"{API}/agency/dossiers/{w.ids['dossier_received']}/extensions",
         json={"new_due_at": later(days_ago(0), days=40), "apology": "Xin lỗi ông/bà vì cần thêm thời gian."}),
+    "GET /api/v1/procedures/{code}": lambda w: Call(f"{API}/procedures/{BUSINESS}"),
+    "POST /api/v1/dossiers/{code}/documents": lambda w: Call(f"{API}/dossiers/{w.ids['dossier']}/documents", form={
+        "component_code": "HD-THUE", "file": pdf_upload(minimal_pdf("Hop dong thue nha"), "hợp đồng.pdf")}),
+    "GET /api/v1/dossiers/{code}/documents": lambda w: Call(f"{API}/dossiers/{w.ids['dossier']}/documents"),
+    "GET /api/v1/dossiers/{code}/documents/{document_id}": lambda w: Call(
+        f"{API}/dossiers/{w.ids['dossier']}/documents/{w.ids['document']}"),
+    # No gateway is configured in the walk: fees are paid at the counter, so the owner's payment
+    # is 409 nothing_owed, there is no receipt, and no gateway answers to a callback.
+    "POST /api/v1/dossiers/{code}/payments": lambda w: Call(f"{API}/dossiers/{w.ids['dossier']}/payments"),
+    "GET /api/v1/dossiers/{code}/payments": lambda w: Call(f"{API}/dossiers/{w.ids['dossier']}/payments"),
+    "GET /api/v1/dossiers/{code}/payments/{payment_id}/receipt": lambda w: Call(
+        f"{API}/dossiers/{w.ids['dossier']}/payments/1/receipt"),
+    "POST /api/v1/payments/callbacks/{gateway}": lambda w: Call(f"{API}/payments/callbacks/dev", json={
+        "gateway_ref": "DEV0000", "amount_vnd": 100000, "status": "paid"}),
+    "POST /api/v1/agency/dossiers/{code}/result": lambda w: Call(
+        f"{API}/agency/dossiers/{w.ids['dossier_processing']}/result", form={"file": pdf_upload(minimal_pdf("Ket qua"))}),
+    "GET /api/v1/dossiers/{code}/result": lambda w: Call(f"{API}/dossiers/{w.ids['dossier_processing']}/result"),
     "GET /api/v1/metrics/indicators": lambda w: Call(f"{API}/metrics/indicators", query={"period": "2024"}),
     "GET /api/v1/metrics/usage": lambda w: Call(f"{API}/metrics/usage", query={
         "from": "2024-01-01", "to": "2024-12-31", "granularity": "month"}),

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from werkzeug.serving import make_server
@@ -31,14 +32,18 @@ def demo(tmp_path, monkeypatch):
            "PASSWORD_HASH_PROFILE": "fast", "LOG_LEVEL": "WARNING",
            # not "city-ca": a unit test finds the suite's CA by that folder name under the tmp root
            "SIGNATURE_CA_DIR": str(tmp_path / "demo-ca")}
+    served: dict[str, Any] = {}  # the server's port is known first, so callbacks can name it
+    server = make_server("127.0.0.1", 0, lambda environ, respond: served["app"](environ, respond), threaded=True)
+    # as `make run`: the development payment gateway, calling this server back
+    env.update(PAYMENT_GATEWAY_URL="dev",
+               PAYMENT_CALLBACK_URL=f"http://127.0.0.1:{server.server_port}/api/v1/payments/callbacks/dev")
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("REDIS_URL", raising=False)
     upgrade(env["DATABASE_URL"])
-    app = create_app()
+    app = served["app"] = create_app()
     seeded = app.test_cli_runner().invoke(args=["seed", "demo"])
     assert seeded.exit_code == 0, seeded.output
-    server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -21,6 +21,7 @@ def test_every_state_has_a_portal_code_and_is_reachable():
     assert set(PORTAL_STATUS) == set(STATES)
     assert PORTAL_STATUS["submitted"] == 1 and PORTAL_STATUS["supplement_requested"] == 5
     assert PORTAL_STATUS["withdrawn"] == 7 and PORTAL_STATUS["returned"] == 10
+    assert PORTAL_STATUS["payment_requested"] == 6
     reached, frontier = {"submitted"}, ["submitted"]
     while frontier:
         state = frontier.pop()
@@ -34,9 +35,13 @@ def test_every_state_has_a_portal_code_and_is_reachable():
 def test_the_documented_moves_and_who_makes_them():
     assert allowed_moves("submitted", OWNER) == ["withdrawn"]
     assert allowed_moves("submitted", OFFICER) == ["received", "withdrawn"]
-    assert allowed_moves("received", AGENCY_KEY) == ["processing", "rejected", "withdrawn"]
+    assert allowed_moves("received", AGENCY_KEY) == ["processing", "rejected", "withdrawn", "payment_requested"]
     assert allowed_moves("processing", OWNER) == []
-    assert allowed_moves("processing", OFFICER) == ["supplement_requested", "approved", "rejected"]
+    assert allowed_moves("processing", OFFICER) == ["supplement_requested", "approved", "rejected",
+                                                    "payment_requested"]
+    # paid (the owner, through the gateway's callback): back to where the payment was asked from
+    assert allowed_moves("payment_requested", OWNER) == ["submitted", "received", "processing", "withdrawn"]
+    assert allowed_moves("payment_requested", OFFICER) == ["withdrawn"]
     assert allowed_moves("supplement_requested", OWNER) == ["processing"]
     assert allowed_moves("approved", OFFICER) == ["returned"]
     for state in CLOSED - {"approved"}:

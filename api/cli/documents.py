@@ -1,0 +1,38 @@
+"""`documents purge [--dry-run]`: the retention period of dossier documents, and stray objects."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import with_appcontext
+
+from api.cli.group import CommandGroup
+from api.context import context_of
+from api.runtime import runtime
+from services.dossiers import retention
+
+documents = CommandGroup("documents", help="Documents handed in with dossiers.")
+
+
+@documents.command("purge")
+@click.option("--dry-run", is_flag=True, help="Say what would be deleted; delete nothing.")
+@with_appcontext
+def purge(dry_run: bool) -> None:
+    """Delete documents of dossiers withdrawn or rejected longer ago than DOCUMENT_RETENTION_DAYS,
+    and stored objects no document names (older than a day)."""
+    rt = runtime()
+    with rt.sessions() as session:
+        with session.begin():
+            ctx = context_of(rt, session)
+            plan = retention.plan_purge(ctx, rt.documents)
+            click.echo(f"{len(plan.document_ids)} document(s) past retention, "
+                       f"{len(plan.objects)} object(s) to delete")
+            if dry_run:
+                click.echo("dry run: nothing deleted")
+                return
+            bar = click.progressbar(length=plan.steps, label="purging", file=sys.stderr)
+            retention.purge_rows(ctx, plan, lambda: bar.update(1))
+        # the rows are committed: no object a row names is ever deleted
+        with bar:
+            retention.purge_objects(rt.documents, plan, lambda: bar.update(1))
+    click.echo(f"deleted {len(plan.document_ids)} document(s) and {len(plan.objects)} object(s)")

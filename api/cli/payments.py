@@ -1,0 +1,31 @@
+"""`payments reconcile --date D`: the gateway's statement of a day against what was recorded."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import click
+from flask.cli import with_appcontext
+
+from api.cli.group import CommandGroup
+from api.context import context_of
+from api.runtime import runtime
+from services.dossiers import payments as payment_rules
+
+payments = CommandGroup("payments", help="Fees paid online.")
+
+
+@payments.command("reconcile")
+@click.option("--date", "day", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="The statement's day (Hanoi time), YYYY-MM-DD.")
+@with_appcontext
+def reconcile(day: datetime) -> None:
+    """List every difference between the gateway's statement and the recorded payments;
+    exit 1 when there is any."""
+    rt = runtime()
+    with rt.sessions() as session, session.begin():
+        differences = payment_rules.reconcile(context_of(rt, session), rt.payments, day.date())
+    for gap in differences:
+        click.echo(f"{gap.gap} {gap.gateway_ref} recorded={gap.recorded_vnd} statement={gap.statement_vnd}")
+    if differences:
+        raise click.exceptions.Exit(1)
+    click.echo(f"{day.date().isoformat()}: no differences")

@@ -1,0 +1,153 @@
+"""Documents handed in with a dossier: upload for a component of the procedure, list, download.
+
+The bytes go to the document store under their SHA-256 (the same file twice is stored once);
+the row goes to the database in the caller's transaction. An upload that fails after its
+bytes were stored removes the object it created; one whose transaction is rolled back later
+leaves an object no row names, which `documents purge` sweeps (services/dossiers/retention.py).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, BinaryIO
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.dossiers import Dossier, DossierDocument, DossierStatus
+from models.identity import Role
+from services.context import Context
+from services.documents import storage
+from services.documents.inspection import EXTENSION_OF_TYPE, inspect, read_capped
+from services.dossiers.actors import Actor, is_owner, owner_actor
+from services.dossiers.transitions import lock_dossier, move
+from services.dossiers.views import last_supplement_request
+from services.errors import Conflict, NotFound, ValidationFailed
+from services.pagination import Page, paginate
+
+# A citizen hands documents in while the dossier waits for them (filed, or asked for more).
+ACCEPTING = frozenset({DossierStatus.SUBMITTED, DossierStatus.SUPPLEMENT_REQUESTED})
+
+
+def accepts_documents(dossier: Dossier) -> bool:
+    """Filed (paid or not yet paid, not received) or asked for more documents."""
+    filed_unpaid = dossier.status == DossierStatus.PAYMENT_REQUESTED and dossier.received_at is None
+    return dossier.status in ACCEPTING or filed_unpaid
+
+
+@dataclass(frozen=True)
+class Download:
+    file_name: str
+    media_type: str
+    size: int
+    sha256: str
+    chunks: Iterator[bytes]
+
+
+def components_of(dossier: Dossier) -> dict[str, dict[str, Any]]:
+    return {c["code"]: c for c in dossier.procedure.components or []}
+
+
+def _component(dossier: Dossier, code: str) -> dict[str, Any]:
+    component = components_of(dossier).get(code)
+    if component is None:
+        raise ValidationFailed.on_field("component_code", "This procedure has no such component.",
+                                        "unknown_component")
+    return component
+
+
+def _store(store: storage.DocumentStore, session: Session, row: DossierDocument, content: bytes) -> None:
+    """Bytes then row; if the row cannot be written, the object this upload created goes too."""
+    stored = storage.save(store, content, row.media_type)
+    row.storage_key = stored.key
+    try:
+        session.add(row)
+        session.flush()
+    except BaseException:
+        if stored.created:
+            store.delete(stored.key)
+        raise
+
+
+def upload(ctx: Context, store: storage.DocumentStore, code: str, *, component_code: str,
+           file_name: str | None, stream: BinaryIO) -> DossierDocument:
+    """The owner hands in one file for one component of the procedure."""
+    session = ctx.session
+    dossier = lock_dossier(session, code)
+    actor = owner_actor(ctx, dossier)
+    if not accepts_documents(dossier):
+        raise Conflict(f"A dossier in '{dossier.status}' takes no documents.", code="documents_not_accepted",
+                       current=str(dossier.status))
+    component = _component(dossier, component_code)
+    limit = min(component.get("max_bytes") or ctx.settings.document_max_bytes, ctx.settings.document_max_bytes)
+    content = read_capped(stream, limit)
+    found = inspect(content, file_name=file_name or component["name"], max_bytes=limit,
+                    accepted=component.get("types") or tuple(EXTENSION_OF_TYPE))
+    row = DossierDocument(dossier_id=dossier.id, component_code=component_code, file_name=found.file_name,
+                          media_type=found.media_type, size=found.size, pages=found.pages, sha256=found.sha256,
+                          uploaded_by=actor.kind, created_at=ctx.clock.now())
+    _store(store, session, row, content)
+    _resume_when_supplied(ctx, dossier, actor)
+    return row
+
+
+def named_components(ctx: Context, dossier: Dossier) -> list[str]:
+    """The component codes the agency's last request for more documents named."""
+    asked = last_supplement_request(ctx.session, dossier)
+    known = components_of(dossier)
+    return [c for c in (asked.missing_documents or []) if c in known] if asked else []
+
+
+def still_missing(ctx: Context, dossier: Dossier) -> list[str]:
+    """Named components with no document uploaded since the request named them."""
+    asked = last_supplement_request(ctx.session, dossier)
+    if asked is None:
+        return []
+    named = named_components(ctx, dossier)
+    supplied = set(ctx.session.scalars(
+        select(DossierDocument.component_code).where(DossierDocument.dossier_id == dossier.id,
+                                                     DossierDocument.created_at >= asked.created_at)))
+    return [c for c in named if c not in supplied]
+
+
+def _resume_when_supplied(ctx: Context, dossier: Dossier, actor: Actor) -> None:
+    """Uploading the last named component is the supplement: processing resumes."""
+    if dossier.status != DossierStatus.SUPPLEMENT_REQUESTED or not named_components(ctx, dossier):
+        return
+    if not still_missing(ctx, dossier):
+        move(ctx, dossier, DossierStatus.PROCESSING, actor, note="Đã bổ sung giấy tờ trực tuyến")
+
+
+def check_supplied(ctx: Context, dossier: Dossier) -> None:
+    """A supplement is refused while a named component has no new document (409)."""
+    missing = still_missing(ctx, dossier)
+    if missing:
+        raise Conflict("Upload the documents the agency named first.", code="documents_missing",
+                       missing=missing)
+
+
+def readable_dossier(ctx: Context, code: str) -> Dossier:
+    """The owner or an officer of the dossier's agency; anyone else: 404."""
+    principal = ctx.principal
+    dossier = ctx.session.scalar(select(Dossier).where(Dossier.code == code))
+    if dossier is not None:
+        if principal.has_role(Role.OFFICER):
+            if principal.agency_code == dossier.agency_code:
+                return dossier
+        elif is_owner(ctx, dossier, principal.account_id):
+            return dossier
+    raise NotFound("No such dossier.", code="dossier_not_found")
+
+
+def list_documents(ctx: Context, code: str, *, limit: int, cursor: str | None) -> Page[DossierDocument]:
+    dossier = readable_dossier(ctx, code)
+    return paginate(ctx.session, select(DossierDocument).where(DossierDocument.dossier_id == dossier.id),
+                    [DossierDocument.id], limit=limit, cursor=cursor, descending=False)
+
+
+def download(ctx: Context, store: storage.DocumentStore, code: str, document_id: int) -> Download:
+    dossier = readable_dossier(ctx, code)
+    row = ctx.session.get(DossierDocument, document_id)
+    if row is None or row.dossier_id != dossier.id:
+        raise NotFound("No such document in this dossier.", code="document_not_found")
+    return Download(row.file_name, row.media_type, row.size, row.sha256, store.stream(row.storage_key))

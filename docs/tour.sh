@@ -118,7 +118,7 @@ call 201 -X POST "$B/signature-requests" -H "Authorization: Bearer $T" -H "Idemp
 # -> Trang asks again (the certificate is revoked): the demo has its pending request back
 
 echo "== Public-service dossiers"
-T=$(tok 001185004321 Hanoi@2024); KEY=$("$FLASK" --app wsgi agency-keys create 000.01.01.H26)
+T=$(tok 001185004321 Hanoi@2024); KEY=$("$FLASK" --app wsgi agency-keys create UBND-00004)
 call 200 "$B/procedures?q=ho%20kinh%20doanh"
 call 201 "$B/dossiers" -H "Authorization: Bearer $T" -H "Idempotency-Key: k-$RUN" -H "$JSON" \
   -d '{"procedure_code":"2.000720","form":{"business_name":"Quán phở Hoa","address":"12 Phúc Xá",

@@ -5,6 +5,7 @@ from flask import Flask
 
 
 def register_commands(app: Flask) -> None:
+    from api.cli import agency_transfer  # noqa: F401  (adds `agencies transfer` to its group)
     from api.cli import database, demo, dossiers, health, identity, metrics, push, reference, signatures
 
     for group in (database.db, demo.seed, reference.units, reference.registry, reference.agencies,

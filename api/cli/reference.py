@@ -34,3 +34,11 @@ def import_registry(path: str) -> None:
 def import_agencies(path: str) -> None:
     """CSV code,name,level,district_code."""
     run_file_import(path, "agencies")
+
+
+@agencies.command("successors")
+@click.argument("path", type=click.Path(dir_okay=False))
+@with_appcontext
+def import_successors(path: str) -> None:
+    """CSV agency_code,successor_code,is_default (true/false)."""
+    run_file_import(path, "agency_successors")

@@ -7,7 +7,7 @@ from typing import Any
 from models.dossiers import DossierExtension, DossierStatus
 from services.context import Context
 from services.dossiers import notices, views
-from services.dossiers.actors import agency_actor, check_agency, owner_actor
+from services.dossiers.actors import acting_agency, check_agency, owner_actor
 from services.dossiers.forms import check_form
 from services.dossiers.states import CLOSED
 from services.dossiers.transitions import lock_dossier, move, require_move
@@ -37,16 +37,16 @@ def supplement(ctx: Context, code: str, *, documents: list[str], note: str | Non
 
 def transition(ctx: Context, code: str, *, to: str, note: str | None = None,
                missing_documents: list[str] | None = None) -> views.DossierDetail:
-    actor = agency_actor(ctx.principal)
+    actor = acting_agency(ctx)
     dossier = lock_dossier(ctx.session, code)
-    check_agency(dossier, actor)
+    check_agency(dossier, actor, (dossier.status, to))
     move(ctx, dossier, to, actor, note=note, missing_documents=missing_documents)
     return views.detail(ctx.session, dossier, staff=True)
 
 
 def extend(ctx: Context, code: str, *, new_due_at: datetime, apology: str) -> views.DossierDetail:
     """A later due date, only with an apology letter to the citizen; on_time is unaffected."""
-    session, now, actor = ctx.session, ctx.clock.now(), agency_actor(ctx.principal)
+    session, now, actor = ctx.session, ctx.clock.now(), acting_agency(ctx)
     dossier = lock_dossier(session, code)
     check_agency(dossier, actor)
     if dossier.status in CLOSED:

@@ -1,11 +1,12 @@
 """Agencies since July 2025: ended agencies hand their open dossiers to their successors
 (`agencies transfer`), and an ended agency's officers and systems can no longer act."""
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from models.dossiers import Dossier, DossierEvent
+from models.reference import Agency, AgencySuccessor
 from tests.dossiers_support import BA_DINH, BA_DINH_DISTRICT, freeze, key_headers, move, submit, walk
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -100,3 +101,21 @@ def test_officers_of_an_ended_agency_cannot_act(client, people, db_session, cata
     assert refused.status_code == 403 and refused.json["code"] == "agency_ended"
     assert len(refused.json["successors"]) == 8  # the commune committees Ba Đình's old wards went to
     assert move(client, people.staff("officer", agency_code=BA_DINH).headers, code, "received").status_code == 200
+
+
+def test_a_transfer_that_fails_moves_nothing(client, people, db_session, catalogue, runner, monkeypatch):
+    freeze(monkeypatch, datetime(2025, 6, 20, 10, 0, tzinfo=HANOI))
+    first, second = submit(client, people.citizen()).json["code"], submit(client, people.citizen()).json["code"]
+    # Bad successor data met after the district's dossier was handled: two agencies taking each other over.
+    db_session.add_all([Agency(code=code, name=code, level="department", valid_to=date(2025, 1, 31))
+                        for code in ("ZZ-A", "ZZ-B")])
+    db_session.flush()
+    db_session.add_all([AgencySuccessor(agency_code="ZZ-A", successor_code="ZZ-B", is_default=True),
+                        AgencySuccessor(agency_code="ZZ-B", successor_code="ZZ-A", is_default=True)])
+    db_session.scalar(select(Dossier).where(Dossier.code == second)).agency_code = "ZZ-A"
+    db_session.commit()
+    failed = runner.invoke(args=["agencies", "transfer", "--at", "2025-07-01"])
+    assert failed.exit_code != 0
+    db_session.expire_all()
+    assert db_session.scalar(select(Dossier.agency_code).where(Dossier.code == first)) == BA_DINH_DISTRICT
+    assert len(_history(db_session, first)) == 1

@@ -65,6 +65,8 @@ class ProblemSchema(ma.Schema):
     current = ma.fields.String(metadata={"description": "State the object is in (409 invalid_transition)"})
     allowed = ma.fields.List(ma.fields.String(),
                              metadata={"description": "Moves allowed from `current` (409 invalid_transition)"})
+    successors = ma.fields.List(ma.fields.Dict(),
+                                metadata={"description": "Who took over an agency that ended: {code, name} (403 agency_ended)"})
 
 
 def problem(status: int, code: str, detail: str | None = None, *,

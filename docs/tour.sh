@@ -92,11 +92,11 @@ call 204 -X DELETE "$B/me/health/consents/TTYT-CAUGIAY" -H "Authorization: Beare
 
 echo "== Free digital signatures"
 T=$(tok 001192007777 Trang@2024); O=$(tok 001080001111 Officer@2024)
-call 200 "$B/service-counters?agency_code=000.01.01.H26"
+call 200 "$B/service-counters?agency_code=UBND-00004"
 call 200 "$B/me/signature-requests" -H "Authorization: Bearer $T"       # Trang's pending demo request
 DAY=$(val 'next(r["appointment_date"] for r in d["items"] if r["status"] == "submitted")')   # a business day ahead
 call 409 -X POST "$B/signature-requests" -H "Authorization: Bearer $T" -H "Idempotency-Key: r-$RUN" \
-  -H "$JSON" -d "{\"provider_code\":\"VNPT-CA\",\"counter_code\":\"MC-BADINH\",\"appointment_date\":\"$DAY\"}"
+  -H "$JSON" -d "{\"provider_code\":\"VNPT-CA\",\"counter_code\":\"MC-P-BADINH\",\"appointment_date\":\"$DAY\"}"
 # -> open_request_exists: Trang already has the demo pending request
 call 200 "$B/officer/signature-requests?status=submitted" -H "Authorization: Bearer $O"
 REQUEST=$(val 'next(r["id"] for r in d["items"] if r["applicant_id_masked"].endswith("7777"))')
@@ -114,11 +114,11 @@ call 200 -X POST "$B/certificates/$SERIAL/revoke" -H "Authorization: Bearer $T" 
 OUT=$WORK/city.crl call 200 "$B/ca/crl"
 if command -v openssl >/dev/null; then openssl crl -inform DER -noout -in "$WORK/city.crl" -lastupdate -nextupdate; fi
 call 201 -X POST "$B/signature-requests" -H "Authorization: Bearer $T" -H "Idempotency-Key: r2-$RUN" \
-  -H "$JSON" -d "{\"provider_code\":\"VNPT-CA\",\"counter_code\":\"MC-BADINH\",\"appointment_date\":\"$DAY\"}"
+  -H "$JSON" -d "{\"provider_code\":\"VNPT-CA\",\"counter_code\":\"MC-P-BADINH\",\"appointment_date\":\"$DAY\"}"
 # -> Trang asks again (the certificate is revoked): the demo has its pending request back
 
 echo "== Public-service dossiers"
-T=$(tok 001185004321 Hanoi@2024); KEY=$("$FLASK" --app wsgi agency-keys create 000.01.01.H26)
+T=$(tok 001185004321 Hanoi@2024); KEY=$("$FLASK" --app wsgi agency-keys create UBND-00004)
 call 200 "$B/procedures?q=ho%20kinh%20doanh"
 call 201 "$B/dossiers" -H "Authorization: Bearer $T" -H "Idempotency-Key: k-$RUN" -H "$JSON" \
   -d '{"procedure_code":"2.000720","form":{"business_name":"Quán phở Hoa","address":"12 Phúc Xá",

@@ -44,11 +44,13 @@ class DossierStatus(StrEnum):
 
 
 class DossierActorKind(StrEnum):
-    """Who moves a dossier: its owner, an agency officer, or the agency's own system."""
+    """Who moves a dossier: its owner, an agency officer, or the agency's own system; or the
+    operator's `agencies transfer`, handing it from an agency that ended to its successor."""
 
     OWNER = "owner"
     OFFICER = "officer"
     AGENCY_KEY = "agency_key"
+    TRANSFER = "transfer"
 
 
 class DossierChannel(StrEnum):
@@ -114,6 +116,10 @@ class Dossier(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # What the owner has to pay now (VND) while payment_requested; None when nothing is owed.
     amount_due_vnd: Mapped[int | None] = mapped_column(BigInteger)
+    # Filed anywhere in the city (Decree 118/2025): the service centre that received it and its unit.
+    receiving_unit_code: Mapped[str | None] = mapped_column(String(10))
+    # A plain code like agency_code's siblings in the events (SQLite adds no key to a table in place).
+    receiving_centre_code: Mapped[str | None] = mapped_column(String(40), index=True)
 
     procedure: Mapped[Procedure] = relationship(viewonly=True)
 

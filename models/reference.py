@@ -82,7 +82,8 @@ class ResidentAddress(Base):
 
 
 class Agency(Base):
-    """A deciding agency (department, district or commune people's committee)."""
+    """A deciding agency (department, district or commune people's committee, ward police) or a
+    public-administration service centre that receives dossiers."""
 
     __tablename__ = "agencies"
 
@@ -90,3 +91,19 @@ class Agency(Base):
     name: Mapped[str] = mapped_column(String(300))
     level: Mapped[str] = mapped_column(String(16))
     district_code: Mapped[str | None] = mapped_column(String(10))
+    # The 2025 unit a commune committee or service centre serves ("01": the city), a plain code.
+    unit_code: Mapped[str | None] = mapped_column(String(10), index=True)
+    # Agencies end and are merged: open-ended on either side when unknown.
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+
+
+class AgencySuccessor(Base):
+    """Who took over an agency that ended: one successor, or many (a district's commune committees)
+    with one default, where a dossier goes when nothing says which."""
+
+    __tablename__ = "agency_successors"
+
+    agency_code: Mapped[str] = mapped_column(String(40), ForeignKey("agencies.code"), primary_key=True)
+    successor_code: Mapped[str] = mapped_column(String(40), ForeignKey("agencies.code"), primary_key=True)
+    is_default: Mapped[bool] = mapped_column(Boolean)

@@ -13,8 +13,9 @@ from services.demo.dossiers import load_catalogue
 from services.identity.agency_keys import create_agency_key
 
 DATA = os.path.join(os.path.dirname(__file__), "..", "data")
-BA_DINH = "000.01.01.H26"        # the default officer's agency
-BUSINESS = "2.000720"            # business household registration, decided by Ba Đình (3 days)
+BA_DINH = "UBND-00004"           # UBND phường Ba Đình (from 2025-07-01): the dossier officers' agency
+BA_DINH_DISTRICT = "000.01.01.H26"  # UBND quận Ba Đình, ended 2025-06-30 (BA_DINH is its default successor)
+BUSINESS = "2.000720"            # business household registration: UBND quận Ba Đình's, now Ba Đình's (3 days)
 CRIMINAL_RECORD = "2.000488"     # decided by the Department of Justice (10 days)
 BUSINESS_FORM = {"business_name": "Quán phở Hoa", "address": "12 Phúc Xá, Ba Đình",
                  "lines_of_business": ["Dịch vụ ăn uống"], "capital_vnd": 50_000_000}

@@ -26,10 +26,11 @@ from services.clock import clock
 from services.signatures.demo import load_catalogues
 from tests.dossiers_support import BA_DINH, BUSINESS, BUSINESS_FORM, key_headers, load_catalogue, walk
 from tests.health_support import CLINIC, HOSPITAL, check_up, days_ago, load_facilities, written
-from tests.signatures_support import COUNTER, DATA, business_day, minimal_pdf, sign
+from tests.signatures_support import DATA, business_day, minimal_pdf, sign
 from tests.support import PASSWORD, Person, bearer
 
-CAU_GIAY = "000.05.01.H26"  # another district's people's committee (counter MC-CAUGIAY)
+CAU_GIAY = "UBND-00166"  # another commune-level people's committee, since 2025-07-01 (counter MC-P-CAUGIAY)
+COUNTER = "MC-P-BADINH"  # the one-stop counter of BA_DINH (UBND phường Ba Đình), where "officer" works
 API = "/api/v1"
 
 # The columns of the table, in order. "owner" owns every resource the calls name (the

@@ -52,3 +52,11 @@ def sync_units() -> None:
         click.echo(f"{table}: {changes.added} added, {changes.changed} changed, {changes.unchanged} unchanged")
         if changes.changed_codes:
             click.echo(f"  {' '.join(changes.changed_codes)}")
+
+
+@agencies.command("successors")
+@click.argument("path", type=click.Path(dir_okay=False))
+@with_appcontext
+def import_successors(path: str) -> None:
+    """CSV agency_code,successor_code,is_default (true/false)."""
+    run_file_import(path, "agency_successors")

@@ -43,6 +43,11 @@ class ProcedureSchema(ma.Schema):
 class SubmitSchema(ma.Schema):
     procedure_code = ma.fields.String(required=True, validate=validate.Length(min=1, max=40))
     form = ma.fields.Dict(required=True)
+    # File anywhere in the city (Decree 118/2025): the service centre, by its unit or its code.
+    receiving_unit_code = ma.fields.String(load_default=None, validate=validate.Length(min=1, max=10),
+                                           metadata={"description": "2025 unit whose service centre receives it"})
+    receiving_centre_code = ma.fields.String(load_default=None, validate=validate.Length(min=1, max=40),
+                                             metadata={"description": "The receiving service centre's agency code"})
 
 
 class MyDossiersQuery(PageQuery):
@@ -140,6 +145,9 @@ class DossierSchema(DossierSummarySchema):
     supplement_request = ma.fields.Nested(SupplementRequestSchema, allow_none=True)
     timeline = ma.fields.List(ma.fields.Nested(EventSchema))
     extensions = ma.fields.List(ma.fields.Nested(ExtensionViewSchema))
+    home_unit_code = ma.fields.String(allow_none=True, metadata={"description": "The owner's home unit when filed"})
+    receiving_unit_code = ma.fields.String(allow_none=True)
+    receiving_centre_code = ma.fields.String(allow_none=True)
 
 
 class DocumentUploadSchema(ma.Schema):

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.dossiers import Dossier, DossierChannel, DossierStatus as S, Procedure
+from models.dossiers import Dossier, DossierChannel, DossierStatus as S
 from models.identity import PrincipalKind, Role
 from models.reference import Resident
 from services.clock import clock
@@ -66,16 +66,18 @@ def load_catalogue(session: Session) -> None:
     import_clean_file(session, CATALOGUE, "procedures")
 
 
-def _tell(ctx: Context, owner: Principal, code: str, agency: str,
+def _tell(ctx: Context, owner: Principal, code: str,
           story: list[tuple[float, S, str | None, list[str] | None]], now: datetime) -> str | None:
-    as_owner = replace(ctx, caller=owner)
-    as_agency = replace(ctx, caller=Principal(kind=PrincipalKind.AGENCY_KEY, roles=(AGENCY_SYSTEM,),
-                                              agency_code=agency))
+    """One dossier's story, moved by the agency that decides it when filed (the 2025 one)."""
+    as_owner, as_agency = replace(ctx, caller=owner), ctx
     dossier_code = None
     for days_ago, state, note, missing in story:
         with _clock_at(now - timedelta(days=days_ago)):
             if state == S.SUBMITTED:
-                dossier_code = submission.submit_online(as_owner, procedure_code=code, form=FORMS[code]).code
+                filed = submission.submit_online(as_owner, procedure_code=code, form=FORMS[code])
+                dossier_code = filed.code
+                as_agency = replace(ctx, caller=Principal(kind=PrincipalKind.AGENCY_KEY, roles=(AGENCY_SYSTEM,),
+                                                          agency_code=filed.agency_code))
             elif state == S.WITHDRAWN:
                 actions.withdraw(as_owner, dossier_code, reason=note)
             else:
@@ -96,8 +98,7 @@ def seed_dossiers(ctx: Context) -> None:
     now = ctx.clock.now()
     # The demo's history is from before fees were paid online: they were paid at the counter.
     ctx = replace(ctx, settings=replace(ctx.settings, payment_gateway_url=None))
-    codes = {code: _tell(ctx, owner, code, session.get(Procedure, code).agency_code,
-                         story, now) for code, story in STORIES}
+    codes = {code: _tell(ctx, owner, code, story, now) for code, story in STORIES}
     procedure, days_ago, apology = EXTENDED
     dossier = session.scalar(select(Dossier).where(Dossier.code == codes[procedure]))
     with _clock_at(now - timedelta(days=days_ago)):
@@ -106,6 +107,6 @@ def seed_dossiers(ctx: Context) -> None:
     # A dossier handed in at the ward's police counter on paper.
     with _clock_at(now - timedelta(days=3)):
         submission.register_received(
-            replace(ctx, caller=Principal(kind=PrincipalKind.AGENCY_KEY, agency_code="002.05.01.H26")),
+            replace(ctx, caller=Principal(kind=PrincipalKind.AGENCY_KEY, agency_code="CA-00166")),
             national_id=CITIZEN.national_id, procedure_code="1.004194", channel=DossierChannel.COUNTER,
-            note="Tiếp nhận tại bộ phận một cửa Công an phường Dịch Vọng.")
+            note="Tiếp nhận tại bộ phận một cửa Công an phường Cầu Giấy.")

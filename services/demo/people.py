@@ -32,7 +32,7 @@ CITIZEN = DemoPerson("001185004321", "Nguyễn Thị Hoa", date(1985, 3, 14), "f
 CHILD = DemoPerson("001215006789", "Trần Minh Khôi", date(2015, 6, 1), "male", "005",
                    guardian_national_id=CITIZEN.national_id)
 OFFICER = DemoPerson("001080001111", "Trần Văn Bình", date(1980, 7, 2), "male", "001",
-                     password="Officer@2024", role=Role.OFFICER, agency_code="000.01.01.H26")
+                     password="Officer@2024", role=Role.OFFICER, agency_code="UBND-00004")  # UBND phường Ba Đình
 ANALYST = DemoPerson("001190002222", "Lê Minh Châu", date(1990, 11, 20), "female", "006",
                      password="Analyst@2024", role=Role.ANALYST)
 ADMIN = DemoPerson("001075003333", "Phạm Quốc Hùng", date(1975, 1, 9), "male", "002",

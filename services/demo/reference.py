@@ -17,9 +17,10 @@ def shipped(name: str) -> str:
 
 
 def seed_reference_data(session: Session) -> None:
-    """Administrative units (2024) and deciding agencies."""
+    """Administrative units (2024), deciding agencies (2024 and 2025) and their successors."""
     import_clean_file(session, shipped("units_2024.csv"), "units")
     import_clean_file(session, shipped("agencies.csv"), "agencies")
+    import_clean_file(session, shipped("agency_successors.csv"), "agency_successors")
 
 
 def seed_facilities(session: Session) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 from models.dossiers import DossierExtension, DossierStatus
 from services.context import Context
 from services.dossiers import notices, views
-from services.dossiers.actors import agency_actor, check_agency, owner_actor
+from services.dossiers.actors import acting_agency, check_agency, owner_actor
 from services.dossiers.documents import check_supplied
 from services.dossiers.forms import check_form
 from services.dossiers.results import require_result
@@ -40,9 +40,9 @@ def supplement(ctx: Context, code: str, *, documents: list[str], note: str | Non
 
 def transition(ctx: Context, code: str, *, to: str, note: str | None = None,
                missing_documents: list[str] | None = None, amount_vnd: int | None = None) -> views.DossierDetail:
-    actor = agency_actor(ctx.principal)
+    actor = acting_agency(ctx)
     dossier = lock_dossier(ctx.session, code)
-    check_agency(dossier, actor)
+    check_agency(dossier, actor, (dossier.status, to))
     require_move(dossier, to, actor)
     if (to == DossierStatus.PAYMENT_REQUESTED) != (amount_vnd is not None):
         raise ValidationFailed.on_field("amount_vnd", "The amount (VND) goes with payment_requested, and only there.",
@@ -56,7 +56,7 @@ def transition(ctx: Context, code: str, *, to: str, note: str | None = None,
 
 def extend(ctx: Context, code: str, *, new_due_at: datetime, apology: str) -> views.DossierDetail:
     """A later due date, only with an apology letter to the citizen; on_time is unaffected."""
-    session, now, actor = ctx.session, ctx.clock.now(), agency_actor(ctx.principal)
+    session, now, actor = ctx.session, ctx.clock.now(), acting_agency(ctx)
     dossier = lock_dossier(session, code)
     check_agency(dossier, actor)
     if dossier.status in CLOSED:

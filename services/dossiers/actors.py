@@ -7,13 +7,15 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.dossiers import Dossier, DossierActorKind
+from models.dossiers import Dossier, DossierActorKind, DossierStatus
 from models.identity import Account, PrincipalKind, Role
 from models.reference import Resident
 from services.context import Context
+from services.dossiers.states import RECEIVING_CENTRE_MOVES
 from services.errors import Forbidden, NotFound
 from services.identity.accounts import find_account
 from services.identity.principal import Principal
+from services.reference.agency_timeline import check_not_ended, hanoi_day
 
 
 @dataclass(frozen=True)
@@ -32,9 +34,22 @@ def agency_actor(principal: Principal) -> Actor:
     return Actor(kind, principal.account_id, principal.agency_code)
 
 
-def check_agency(dossier: Dossier, actor: Actor) -> None:
-    if actor.agency_code != dossier.agency_code:
-        raise Forbidden("This dossier belongs to another agency.", code="other_agency")
+def acting_agency(ctx: Context) -> Actor:
+    """The calling officer or agency system, refused (403 agency_ended) once its agency ended."""
+    actor = agency_actor(ctx.principal)
+    check_not_ended(ctx.session, actor.agency_code, hanoi_day(ctx.clock.now()))
+    return actor
+
+
+def check_agency(dossier: Dossier, actor: Actor, move: tuple[DossierStatus, DossierStatus] | None = None) -> None:
+    """The deciding agency does everything; the receiving centre only its moves (states.RECEIVING_CENTRE_MOVES)."""
+    if actor.agency_code == dossier.agency_code:
+        return
+    if actor.agency_code == dossier.receiving_centre_code and move in RECEIVING_CENTRE_MOVES:
+        return
+    if actor.agency_code == dossier.receiving_centre_code:
+        raise Forbidden("The deciding agency makes this move, not the receiving centre.", code="other_agency")
+    raise Forbidden("This dossier belongs to another agency.", code="other_agency")
 
 
 def resident_of(session: Session, account: Account) -> Resident | None:

@@ -127,12 +127,12 @@ def check_supplied(ctx: Context, dossier: Dossier) -> None:
 
 
 def readable_dossier(ctx: Context, code: str) -> Dossier:
-    """The owner or an officer of the dossier's agency; anyone else: 404."""
+    """The owner, or an officer of the deciding agency or the receiving centre; anyone else: 404."""
     principal = ctx.principal
     dossier = ctx.session.scalar(select(Dossier).where(Dossier.code == code))
     if dossier is not None:
         if principal.has_role(Role.OFFICER):
-            if principal.agency_code == dossier.agency_code:
+            if principal.agency_code in (dossier.agency_code, dossier.receiving_centre_code):
                 return dossier
         elif is_owner(ctx, dossier, principal.account_id):
             return dossier

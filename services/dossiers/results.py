@@ -23,7 +23,7 @@ from services.context import Context
 from services.documents import storage
 from services.documents.inspection import inspect, read_capped
 from services.dossiers import notices
-from services.dossiers.actors import agency_actor, check_agency
+from services.dossiers.actors import acting_agency, check_agency
 from services.dossiers.documents import Download, readable_dossier
 from services.dossiers.transitions import lock_dossier
 from services.errors import Conflict, NotFound, ValidationFailed
@@ -54,7 +54,7 @@ def seal_pdf(ctx: Context, authority: CertificateAuthority, agency_code: str, pd
 def upload(ctx: Context, authority: CertificateAuthority, store: storage.DocumentStore, code: str, *,
            file_name: str | None, stream) -> DossierResult:
     """The agency's result for a dossier it decides, sealed; a new upload replaces the last one."""
-    session, actor = ctx.session, agency_actor(ctx.principal)
+    session, actor = ctx.session, acting_agency(ctx)
     dossier = lock_dossier(session, code)
     check_agency(dossier, actor)
     if dossier.status not in TAKES_RESULT:

@@ -29,6 +29,18 @@ MOVES: Moves = {
     (S.PAYMENT_REQUESTED, S.WITHDRAWN): AGENCY | {Actor.OWNER},
 }
 
+# Filed anywhere in the city (Decree 118/2025): the agency moves the receiving service centre
+# makes (it takes the dossier in, turns it away at reception, takes the citizen's supplement and
+# hands the result over). The deciding agency makes every agency move of MOVES.
+RECEIVING_CENTRE_MOVES = frozenset({
+    (S.SUBMITTED, S.RECEIVED),
+    (S.SUBMITTED, S.WITHDRAWN),
+    (S.RECEIVED, S.REJECTED),
+    (S.RECEIVED, S.WITHDRAWN),
+    (S.SUPPLEMENT_REQUESTED, S.PROCESSING),
+    (S.APPROVED, S.RETURNED),
+})
+
 # Callers are offered only their own moves; any other move is 409.
 DOSSIERS = StateMachine("dossier", tuple(S), MOVES, refusal="A dossier in '{current}' cannot move to '{to}'.",
                         event=DossierEvent, subject_column="dossier_id")

@@ -8,26 +8,30 @@ from sqlalchemy.orm import Session
 
 from models.dossiers import Dossier, DossierActorKind, DossierChannel, DossierStatus, Procedure
 from models.identity import Role
-from models.reference import Resident
+from models.reference import Agency, Resident
 from services.context import Context
-from services.dossiers import codes, deadlines, notices, views
-from services.dossiers.actors import Actor, agency_actor, resident_of
+from services.dossiers import codes, deadlines, filing_place, notices, views
+from services.dossiers.actors import Actor, acting_agency, resident_of
 from services.dossiers.forms import check_form
 from services.dossiers.procedures import get_procedure
 from services.dossiers.transitions import record
 from services.errors import Conflict, Forbidden, ValidationFailed
 from services.identity import national_id as cccd
 from services.identity.accounts import current_account, find_account
+from services.reference.agency_timeline import hanoi_day
 
 AGENCY_CHANNELS = (DossierChannel.COUNTER, DossierChannel.POST)
 
 
 def _new_dossier(ctx: Context, procedure: Procedure, resident: Resident, *, channel: DossierChannel,
-                 form: dict[str, Any], account_id, status: DossierStatus) -> Dossier:
+                 form: dict[str, Any], account_id, status: DossierStatus, deciding: Agency,
+                 centre: Agency | None = None) -> Dossier:
     session, now = ctx.session, ctx.clock.now()
     due = deadlines.expected_due(now, procedure.processing_days)
-    dossier = Dossier(code=codes.next_code(session, procedure.agency_code, now),
-                      procedure_code=procedure.code, agency_code=procedure.agency_code,
+    dossier = Dossier(code=codes.next_code(session, deciding.code, now),
+                      procedure_code=procedure.code, agency_code=deciding.code,
+                      receiving_centre_code=centre.code if centre else None,
+                      receiving_unit_code=centre.unit_code if centre else None,
                       owner_account_id=account_id, owner_resident_id=resident.id,
                       district_code=resident.district_code, channel=channel, status=status,
                       form=form, submitted_at=now, received_at=now if status == DossierStatus.RECEIVED else None,
@@ -37,23 +41,29 @@ def _new_dossier(ctx: Context, procedure: Procedure, resident: Resident, *, chan
     return dossier
 
 
-def submit_online(ctx: Context, *, procedure_code: str, form: dict[str, Any]) -> views.DossierDetail:
-    """A citizen files a dossier; `due_at` is an estimate until the agency receives it.
+def submit_online(ctx: Context, *, procedure_code: str, form: dict[str, Any],
+                  receiving_unit_code: str | None = None,
+                  receiving_centre_code: str | None = None) -> views.DossierDetail:
+    """A citizen files a dossier, at the service centre they pick anywhere in the city (or
+    straight with the deciding agency); `due_at` is an estimate until it is received.
 
     With a payment gateway configured, a procedure with a fee is filed `payment_requested`
     and becomes `submitted` when paid (services/dossiers/payments.py); without one, the fee
     is paid at the counter as before."""
-    session = ctx.session
+    session, day = ctx.session, hanoi_day(ctx.clock.now())
     account = current_account(ctx)
     resident = resident_of(session, account)
     if resident is None:
         raise Conflict("Your account is not in the population registry.", code="not_in_registry")
     procedure = get_procedure(session, procedure_code)
     check_form(procedure.form_schema, form)
+    centre = filing_place.receiving_centre(session, day, receiving_unit_code, receiving_centre_code)
+    deciding = filing_place.deciding_agency(session, procedure, day, centre.unit_code if centre else None)
     owes = procedure.fee if procedure.fee > 0 and ctx.settings.payment_gateway_url else None
     dossier = _new_dossier(ctx, procedure, resident, channel=DossierChannel.ONLINE, form=form,
                            account_id=account.id,
-                           status=DossierStatus.PAYMENT_REQUESTED if owes else DossierStatus.SUBMITTED)
+                           status=DossierStatus.PAYMENT_REQUESTED if owes else DossierStatus.SUBMITTED,
+                           deciding=deciding, centre=centre)
     dossier.amount_due_vnd = owes
     record(session, dossier, None, Actor(DossierActorKind.OWNER, account.id))
     notices.status_changed(ctx, dossier, note=None, missing_documents=None)
@@ -71,19 +81,22 @@ def _registry_resident(session: Session, national_id: str) -> Resident:
 def register_received(ctx: Context, *, national_id: str, procedure_code: str, channel: str,
                       form: dict[str, Any] | None = None, note: str | None = None) -> views.DossierDetail:
     """An agency registers a dossier handed in at its counter or sent by post: received now."""
-    session, actor = ctx.session, agency_actor(ctx.principal)
+    session, actor, day = ctx.session, acting_agency(ctx), hanoi_day(ctx.clock.now())
     if channel not in AGENCY_CHANNELS:
         raise ValidationFailed.on_field("channel", f"One of {', '.join(AGENCY_CHANNELS)}.")
     resident = _registry_resident(session, national_id)
     procedure = get_procedure(session, procedure_code)
-    if procedure.agency_code != actor.agency_code:
+    here = session.get(Agency, actor.agency_code)
+    centre = here if here is not None and here.level == "centre" else None
+    deciding = filing_place.deciding_agency(session, procedure, day, centre.unit_code if centre else None)
+    if actor.agency_code not in (deciding.code, centre and centre.code):
         raise Forbidden("Another agency decides this procedure.", code="other_agency")
     if form:
         check_form(procedure.form_schema, form)
     account = find_account(session, ctx.id_hasher, national_id)
     dossier = _new_dossier(ctx, procedure, resident, channel=DossierChannel(channel), form=form or {},
                            account_id=account.id if account and account.role == Role.CITIZEN else None,
-                           status=DossierStatus.RECEIVED)
+                           status=DossierStatus.RECEIVED, deciding=deciding, centre=centre)
     note = (note or "").strip() or None
     record(session, dossier, None, actor, note=note)
     notices.status_changed(ctx, dossier, note=note, missing_documents=None)

@@ -54,6 +54,9 @@ class DossierDetail(DossierSummary):
     supplement_request: dict[str, Any] | None = None
     timeline: list[dict[str, Any]] = field(default_factory=list)
     extensions: list[dict[str, Any]] = field(default_factory=list)
+    home_unit_code: str | None = None
+    receiving_unit_code: str | None = None
+    receiving_centre_code: str | None = None
 
 
 def summary(dossier: Dossier, now: datetime | None = None) -> DossierSummary:
@@ -103,7 +106,8 @@ def detail(session: Session, dossier: Dossier, *, staff: bool) -> DossierDetail:
         supplement_request=({"note": asked["note"], "missing_documents": asked["missing_documents"],
                              "requested_at": asked["at"]}
                             if asked and dossier.status == DossierStatus.SUPPLEMENT_REQUESTED else None),
-        timeline=timeline, extensions=_extensions(session, dossier))
+        timeline=timeline, extensions=_extensions(session, dossier), home_unit_code=dossier.district_code,
+        receiving_unit_code=dossier.receiving_unit_code, receiving_centre_code=dossier.receiving_centre_code)
 
 
 def for_viewer(ctx: Context, code: str) -> DossierDetail:
@@ -112,7 +116,7 @@ def for_viewer(ctx: Context, code: str) -> DossierDetail:
     dossier = session.scalar(select(Dossier).where(Dossier.code == code))
     if dossier is not None:
         if principal.has_role(Role.OFFICER):
-            if principal.agency_code == dossier.agency_code:
+            if principal.agency_code in (dossier.agency_code, dossier.receiving_centre_code):
                 return detail(session, dossier, staff=True)
         elif is_owner(ctx, dossier, principal.account_id):
             return detail(session, dossier, staff=False)

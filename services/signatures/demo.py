@@ -22,7 +22,7 @@ from services.signatures.appointments import local_today, next_business_day
 from services.signatures.authority import CertificateAuthority
 from services.signatures.key_vault import KeyVault
 
-DEMO_COUNTER = "MC-BADINH"  # a counter of agency 000.01.01.H26, where the demo OFFICER works
+DEMO_COUNTER = "MC-P-BADINH"  # a counter of UBND phường Ba Đình (UBND-00004), where the demo OFFICER works
 DEMO_PROVIDER = "VNPT-CA"
 APPLICANT = people.DemoPerson("001192007777", "Vũ Thu Trang", date(1992, 9, 5), "female", "001",
                               password="Trang@2024", phone="+84987654321")

@@ -9,7 +9,7 @@ from models.identity import Account
 from models.notifications import Notification
 from services.clock import clock
 from services.identity import national_id as cccd
-from tests.dossiers_support import BA_DINH, CRIMINAL_RECORD, freeze, inbox, key_headers, move, submit, walk
+from tests.dossiers_support import BA_DINH, BA_DINH_DISTRICT, CRIMINAL_RECORD, freeze, inbox, key_headers, move, submit, walk
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 JUSTICE = "000.00.17.H26"
@@ -22,7 +22,7 @@ def _history(db_session, code):
 
 
 def test_every_allowed_move_is_recorded_and_notified(client, people, db_session, catalogue):
-    citizen, officer = people.citizen(), people.staff("officer")
+    citizen, officer = people.citizen(), people.staff("officer", agency_code=BA_DINH)
     key = key_headers(db_session)
     paths = {
         "approved": ["received", "processing", "supplement_requested", "processing", "approved", "returned"],
@@ -84,8 +84,8 @@ def test_rejection_needs_a_reason(client, people, db_session, catalogue):
 def test_only_the_dossiers_agency_moves_it(client, people, db_session, catalogue):
     citizen = people.citizen()
     code = submit(client, citizen).json["code"]
-    other_key = key_headers(db_session, "000.05.01.H26")
-    other_officer = people.staff("officer", agency_code="000.05.01.H26")
+    other_key = key_headers(db_session, "UBND-00166")
+    other_officer = people.staff("officer", agency_code="UBND-00166")
     for headers in (other_key, other_officer.headers):
         answer = move(client, headers, code, "received")
         assert answer.status_code == 403 and answer.json["code"] == "other_agency"
@@ -110,7 +110,7 @@ def test_a_replayed_transition_moves_and_notifies_once(client, people, db_sessio
 
 
 def test_registering_a_counter_dossier_for_someone_without_an_account(client, people, db_session, catalogue):
-    resident, officer = people.resident(), people.staff("officer")
+    resident, officer = people.resident(), people.staff("officer", agency_code=BA_DINH)
     answer = client.post("/api/v1/agency/dossiers", headers=officer.headers, json={
         "national_id": resident.national_id, "procedure_code": "2.000720", "channel": "counter"})
     assert answer.status_code == 201, answer.json
@@ -150,7 +150,7 @@ def test_registering_for_a_citizen_with_an_account_notifies_them(client, people,
 
 
 def test_registering_rejects_bad_input(client, people, db_session, catalogue):
-    officer, citizen = people.staff("officer"), people.citizen()
+    officer, citizen = people.staff("officer", agency_code=BA_DINH), people.citizen()
     post = lambda **body: client.post("/api/v1/agency/dossiers", headers=officer.headers,  # noqa: E731
                                       json={"national_id": citizen.national_id, "procedure_code": "2.000720",
                                             "channel": "counter", **body})
@@ -177,7 +177,7 @@ def test_due_date_across_tet(client, people, db_session, catalogue, monkeypatch)
 
 
 def test_waiting_on_the_citizen_moves_the_due_date(client, people, db_session, catalogue, monkeypatch):
-    citizen, key = people.citizen(), key_headers(db_session)
+    citizen, key = people.citizen(), key_headers(db_session, BA_DINH_DISTRICT)  # in 2024
     freeze(monkeypatch, datetime(2024, 11, 18, 9, 0, tzinfo=HANOI))  # Monday
     code = submit(client, citizen).json["code"]
     walk(client, key, code, "received", "processing")  # due Thursday 21st, 17:00
@@ -190,7 +190,7 @@ def test_waiting_on_the_citizen_moves_the_due_date(client, people, db_session, c
 
 
 def test_extensions_need_an_apology_and_a_later_date(client, people, db_session, catalogue, monkeypatch):
-    citizen, officer = people.citizen(), people.staff("officer")
+    citizen, officer = people.citizen(), people.staff("officer", agency_code=BA_DINH_DISTRICT)  # in 2024
     freeze(monkeypatch, datetime(2024, 11, 18, 9, 0, tzinfo=HANOI))
     code = submit(client, citizen).json["code"]
     walk(client, officer.headers, code, "received", "processing")

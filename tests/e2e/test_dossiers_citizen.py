@@ -1,9 +1,9 @@
 """A citizen files, follows, withdraws and supplements dossiers; the public lookup."""
 import re
 
-from tests.dossiers_support import BA_DINH, BUSINESS, BUSINESS_FORM, inbox, key_headers, move, submit, walk
+from tests.dossiers_support import BA_DINH, BA_DINH_DISTRICT, BUSINESS, BUSINESS_FORM, inbox, key_headers, move, submit, walk
 
-CODE = re.compile(r"^000\.01\.01\.H26-\d{6}-\d{4}$")
+CODE = re.compile(r"^UBND-00004-\d{6}-\d{4}$")  # the deciding agency (UBND phường Ba Đình), the day, a number
 
 
 def test_the_catalogue_lists_searches_and_filters(client, catalogue):
@@ -15,7 +15,7 @@ def test_the_catalogue_lists_searches_and_filters(client, catalogue):
     found = client.get("/api/v1/procedures?q=dang ky khai sinh").json["items"]
     assert [p["code"] for p in found] == ["1.001193"]
     assert [p["code"] for p in client.get("/api/v1/procedures?q=Khai%20Sinh").json["items"]] == ["1.001193"]
-    by_agency = client.get(f"/api/v1/procedures?agency_code={BA_DINH}").json["items"]
+    by_agency = client.get(f"/api/v1/procedures?agency_code={BA_DINH_DISTRICT}").json["items"]
     assert {p["code"] for p in by_agency} == {"2.000720", "1.009994"}
     first = client.get("/api/v1/procedures?limit=5").json
     second = client.get(f"/api/v1/procedures?limit=5&cursor={first['next_cursor']}").json
@@ -52,7 +52,7 @@ def test_unknown_procedure_and_bad_forms_are_422_with_paths(client, people, cata
 
 
 def test_only_citizens_file_online(client, people, catalogue):
-    officer = people.staff("officer")
+    officer = people.staff("officer", agency_code=BA_DINH)
     assert submit(client, officer).json["code"] == "forbidden_role"
 
 
@@ -92,7 +92,7 @@ def test_detail_for_the_owner_and_the_agency_only(client, people, catalogue):
     assert client.get(f"/api/v1/dossiers/{code}", headers={**citizen.headers, "If-None-Match": own.headers["ETag"]}
                       ).status_code == 304
     assert client.get(f"/api/v1/dossiers/{code}", headers=stranger.headers).status_code == 404
-    officer = client.get(f"/api/v1/dossiers/{code}", headers=people.staff("officer").headers)
+    officer = client.get(f"/api/v1/dossiers/{code}", headers=people.staff("officer", agency_code=BA_DINH).headers)
     assert officer.status_code == 200
     assert officer.json["owner"]["national_id_masked"] == "********" + citizen.national_id[-4:]
     elsewhere = people.staff("officer", agency_code="000.05.01.H26")

@@ -54,6 +54,11 @@ class AccessOutcome(StrEnum):
     DENIED = "denied"
 
 
+class AccessAction(StrEnum):
+    READ = "read"
+    WRITE = "write"
+
+
 class CorrectionStatus(StrEnum):
     OPEN = "open"
     ACKNOWLEDGED = "acknowledged"
@@ -181,7 +186,8 @@ class HealthConsent(Base):
 
 
 class HealthAccessLog(Base):
-    """A read of a record by someone other than its owner or guardian, granted or denied."""
+    """A read (or a provider's write) of a record by someone other than its owner or guardian,
+    granted or denied."""
 
     __tablename__ = "health_access_log"
     __table_args__ = (Index("ix_health_access_log_resident_time", "resident_id", "accessed_at", "id"),)
@@ -198,6 +204,8 @@ class HealthAccessLog(Base):
     emergency: Mapped[bool] = mapped_column(Boolean, default=False)
     emergency_reason: Mapped[str | None] = mapped_column(String(500))
     outcome: Mapped[AccessOutcome] = mapped_column(enum_column(AccessOutcome, 8))
+    action: Mapped[AccessAction] = mapped_column(enum_column(AccessAction, 8), default=AccessAction.READ,
+                                                 server_default=AccessAction.READ.value)
 
 
 class CorrectionRequest(Base):

@@ -185,7 +185,8 @@ def _arrange_dossiers(world: World) -> None:
     world.ids["dossier_waiting"] = filed()
     walk(client, officer, world.ids["dossier_waiting"], "received", "processing", "supplement_requested")
     world.ids["dossier_received"] = _ok(client.post(f"{API}/agency/dossiers", headers=officer, json={
-        "national_id": owner.national_id, "procedure_code": BUSINESS, "channel": "counter"}), 201)["code"]
+        "national_id": owner.national_id, "full_name": owner.full_name, "procedure_code": BUSINESS,
+        "channel": "counter"}), 201)["code"]
 
 
 def _arrange_health(world: World) -> None:

@@ -140,6 +140,7 @@ class AccessLogEntrySchema(ma.Schema):
     emergency = ma.fields.Boolean()
     emergency_reason = ma.fields.String(allow_none=True)
     outcome = ma.fields.String(metadata={"description": "granted or denied"})
+    action = ma.fields.String(metadata={"description": "read, or write (a provider added entries)"})
 
 
 class ConsentVersionSchema(ma.Schema):

@@ -8,12 +8,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from models.data_access import DataArea
 from models.identity import Account, AccountStatus
 from models.signatures import (OPEN_REQUEST_STATES, ServiceCounter, SignatureActorKind as Actor,
                                SignatureProvider, SignatureRequest, SignatureRequestStatus as S)
 from services.clock import clock
 from services.context import Context
-from services.errors import Conflict, NotFound, ValidationFailed
+from services.data_access import tracker
+from services.errors import Conflict, ValidationFailed
 from services.identity.accounts import raise_assurance
 from services.pagination import Page, paginate
 from services.signatures import access, certificates, workflow
@@ -67,16 +69,23 @@ def get(ctx: Context, request_id: int) -> SignatureRequest:
     session, principal = ctx.session, ctx.principal
     request = session.get(SignatureRequest, request_id)
     if request is None:
-        raise NotFound("No such signature request.")
-    access.check_reader(session, principal, request.account_id, request.counter_code, "request")
+        raise access.no_such("request")
+    if access.check_reader(session, principal, request.account_id, request.counter_code, "request") == Actor.OFFICER:
+        _tracked(ctx, request, "request_viewed")
     return request
+
+
+def _tracked(ctx: Context, request: SignatureRequest, action: str) -> None:
+    """An officer's look-up or decision, written to the applicant's data-access log."""
+    tracker.record(ctx, request.applicant.national_id, DataArea.SIGNATURES, action,
+                   f"signature-request/{request.id}")
 
 
 def _locked(session: Session, request_id: int) -> SignatureRequest:
     request = session.scalar(select(SignatureRequest).where(SignatureRequest.id == request_id)
                              .with_for_update().execution_options(populate_existing=True))
     if request is None:
-        raise NotFound("No such signature request.")
+        raise access.no_such("request")
     return request
 
 
@@ -104,7 +113,7 @@ def cancel(ctx: Context, request_id: int) -> SignatureRequest:
     session, principal = ctx.session, ctx.principal
     request = _locked(session, request_id)
     if not access.is_owner(principal, request.account_id):
-        raise NotFound("No such signature request.")
+        raise access.no_such("request")
     workflow.move(session, request, S.CANCELLED, actor_id=principal.account_id, actor_role=Actor.OWNER)
     return request
 
@@ -116,6 +125,7 @@ def reject(ctx: Context, request_id: int, reason: str) -> SignatureRequest:
     workflow.move(session, request, S.REJECTED, actor_id=principal.account_id, actor_role=Actor.OFFICER,
                   note=reason)
     request.reject_reason = reason
+    _tracked(ctx, request, "request_rejected")
     return request
 
 
@@ -132,6 +142,8 @@ def approve(ctx: Context, authority: CertificateAuthority, vault: KeyVault,
         raise Conflict("The citizen's account is locked.", code="account_inactive")
     raise_assurance(session, account, officer_id=principal.account_id,
                     agency_code=principal.agency_code, method="in_person")
+    _tracked(ctx, request, "request_approved")
+    tracker.record(ctx, account.national_id, DataArea.IDENTITY, "level_raised", "level 2 (in_person)")
     certificate = certificates.issue(session, authority, vault, account, provider_code=request.provider_code,
                                      counter_code=request.counter_code, request_id=request.id)
     workflow.move(session, request, S.ISSUED, actor_id=None, actor_role=Actor.AUTHORITY,

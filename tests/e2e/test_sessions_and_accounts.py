@@ -47,7 +47,7 @@ def test_locking_an_account_ends_all_sessions(client, runner, people):
     assert signin.status_code == 403 and signin.json["code"] == "account_locked"
 
 
-def test_officer_raises_a_citizen_to_level_2(client, people):
+def test_officer_raises_a_citizen_to_level_2(client, people, catalogues):
     officer, citizen = people.staff("officer"), people.citizen()
     answer = client.post("/api/v1/officer/identity-verifications", headers=officer.headers,
                          json={"national_id": citizen.national_id, "method": "in_person"})
@@ -57,7 +57,7 @@ def test_officer_raises_a_citizen_to_level_2(client, people):
     assert client.get("/api/v1/me", headers=bearer(refreshed["access_token"])).json["assurance_level"] == 2
 
 
-def test_only_officers_verify_and_only_existing_accounts(client, people):
+def test_only_officers_verify_and_only_existing_accounts(client, people, catalogues):
     citizen, officer = people.citizen(), people.staff("officer")
     body = {"national_id": citizen.national_id, "method": "in_person"}
     forbidden = client.post("/api/v1/officer/identity-verifications", headers=citizen.headers, json=body)

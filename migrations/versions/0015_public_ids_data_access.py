@@ -1,0 +1,44 @@
+"""data access log, and health access log entries say read or write
+
+`data_access_log`: what staff and agency systems looked up or changed about a person
+(dossiers, identity, signatures), read by the person at GET /me/data-access.
+`health_access_log.action`: read (every existing row) or write (a provider added entries).
+
+Revision ID: 0015_public_ids_data_access
+Revises: 0008_event_columns
+Create Date: 2026-11-30
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0015_public_ids_data_access"
+down_revision = "0008_event_columns"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "data_access_log",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("subject_hash", sa.String(length=64), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("area", sa.String(length=12), nullable=False),
+        sa.Column("action", sa.String(length=40), nullable=False),
+        sa.Column("resource", sa.String(length=80), nullable=True),
+        sa.Column("actor_kind", sa.String(length=12), nullable=False),
+        sa.Column("actor_account_id", sa.Uuid(), nullable=True),
+        sa.Column("actor_name", sa.String(length=200), nullable=True),
+        sa.Column("agency_code", sa.String(length=40), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_data_access_log")),
+    )
+    op.create_index("ix_data_access_log_subject_time", "data_access_log", ["subject_hash", "at", "id"])
+    with op.batch_alter_table("health_access_log") as batch:
+        batch.add_column(sa.Column("action", sa.String(length=8), server_default="read", nullable=False))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("health_access_log") as batch:
+        batch.drop_column("action")
+    op.drop_index("ix_data_access_log_subject_time", table_name="data_access_log")
+    op.drop_table("data_access_log")

@@ -96,6 +96,7 @@ class Settings:
     metrics_redis_retention_days: int = setting(3, integer(1))
     metrics_rollup_interval_seconds: int = setting(300, integer(1))
     metrics_usage_counting: bool = setting(True, switch)
+    health_entry_probe_limit: int = setting(30, integer(1))
 
     @property
     def production(self) -> bool:

@@ -190,3 +190,14 @@ def test_approve_needs_no_body(client, people, catalogues):
     request_id = submit(client, citizen).json["id"]
     answer = client.post(f"/api/v1/signature-requests/{request_id}/approve", headers=officer.headers)
     assert answer.status_code == 200 and answer.json["status"] == "issued"
+
+
+def test_not_yours_and_not_there_are_the_same_404(client, people, catalogues):
+    owner, stranger = people.citizen(), people.citizen()
+    request_id = submit(client, owner).json["id"]
+    for path in ("", "/cancel"):
+        call = client.get if not path else client.post
+        theirs = call(f"/api/v1/signature-requests/{request_id}{path}", headers=stranger.headers)
+        missing = call(f"/api/v1/signature-requests/999999999{path}", headers=stranger.headers)
+        assert theirs.status_code == missing.status_code == 404
+        assert theirs.json == missing.json

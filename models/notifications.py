@@ -49,3 +49,5 @@ class Device(Base):
     platform: Mapped[str] = mapped_column(String(10))
     push_token: Mapped[str] = mapped_column(String(512), unique=True)
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The sign-in session that registered it: ending that session (or logging out) removes it.
+    session_id: Mapped[uuid.UUID | None] = mapped_column(index=True)

@@ -3,6 +3,8 @@
 `data_access_log`: what staff and agency systems looked up or changed about a person
 (dossiers, identity, signatures), read by the person at GET /me/data-access.
 `health_access_log.action`: read (every existing row) or write (a provider added entries).
+`devices.session_id`: the sign-in session that registered a push device; ending it removes
+the device (devices registered before this revision have none and stay until re-registered).
 
 Revision ID: 0015_public_ids_data_access
 Revises: 0008_event_columns
@@ -35,9 +37,15 @@ def upgrade() -> None:
     op.create_index("ix_data_access_log_subject_time", "data_access_log", ["subject_hash", "at", "id"])
     with op.batch_alter_table("health_access_log") as batch:
         batch.add_column(sa.Column("action", sa.String(length=8), server_default="read", nullable=False))
+    with op.batch_alter_table("devices") as batch:
+        batch.add_column(sa.Column("session_id", sa.Uuid(), nullable=True))
+        batch.create_index(batch.f("ix_devices_session_id"), ["session_id"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("devices") as batch:
+        batch.drop_index(batch.f("ix_devices_session_id"))
+        batch.drop_column("session_id")
     with op.batch_alter_table("health_access_log") as batch:
         batch.drop_column("action")
     op.drop_index("ix_data_access_log_subject_time", table_name="data_access_log")

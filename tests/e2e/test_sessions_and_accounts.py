@@ -73,3 +73,27 @@ def test_me_has_an_etag_and_answers_304(client, people):
     assert first.headers["ETag"]
     again = client.get("/api/v1/me", headers={**person.headers, "If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
+
+
+def test_ending_a_session_or_logging_out_removes_its_push_devices(client, people, db_session):
+    from sqlalchemy import select
+
+    from models.notifications import Device
+
+    person = people.citizen()
+    phone, tablet = _sign_in(client, person, "iPhone"), _sign_in(client, person, "Galaxy Tab")
+    for pair, token in ((phone, "fcm-phone"), (tablet, "fcm-tablet")):
+        registered = client.post("/api/v1/me/devices", headers=bearer(pair["access_token"]),
+                                 json={"platform": "android", "push_token": token})
+        assert registered.status_code == 201
+
+    def tokens() -> set[str]:
+        db_session.expire_all()
+        return set(db_session.scalars(select(Device.push_token).where(Device.account_id == person.account.id)))
+
+    assert tokens() == {"fcm-phone", "fcm-tablet"}
+    assert client.delete(f"/api/v1/me/sessions/{tablet['session_id']}",
+                         headers=bearer(phone["access_token"])).status_code == 204
+    assert tokens() == {"fcm-phone"}
+    assert client.post("/api/v1/auth/logout", headers=bearer(phone["access_token"])).status_code == 204
+    assert tokens() == set()

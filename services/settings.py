@@ -97,6 +97,7 @@ class Settings:
     metrics_rollup_interval_seconds: int = setting(300, integer(1))
     metrics_usage_counting: bool = setting(True, switch)
     health_entry_probe_limit: int = setting(30, integer(1))
+    agency_key_ttl_days: int = setting(365, integer(1, 3650))
 
     @property
     def production(self) -> bool:

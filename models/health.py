@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
 from models.identity import Role
-from models.types import BigIntPK, UTCDateTime, enum_column
+from models.types import BigIntPK, UTCDateTime, enum_column, new_public_id
 
 
 class ConditionStatus(StrEnum):
@@ -217,6 +217,8 @@ class CorrectionRequest(Base):
                       Index("ix_health_correction_requests_resource", "resource_type", "resource_id"))
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    # The id shown outside (always set; nullable only so that adding it copied no table).
+    public_id: Mapped[uuid.UUID] = mapped_column(unique=True, index=True, nullable=True, default=new_public_id)
     resident_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("residents.id"))
     resource_type: Mapped[str] = mapped_column(String(16))
     resource_id: Mapped[int] = mapped_column(BigInteger)

@@ -180,7 +180,7 @@ class PatientSchema(ma.Schema):
 
 
 class CorrectionRequestSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = ma.fields.UUID()
     resource_type = ma.fields.String()
     resource_id = ma.fields.Integer()
     facility_code = ma.fields.String()

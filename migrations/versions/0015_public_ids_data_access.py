@@ -1,4 +1,8 @@
-"""data access log, and health access log entries say read or write
+"""public ids, data access log, and health access log entries say read or write
+
+`public_id` on signature requests, notifications and health correction requests: the id the
+API shows and takes (a UUIDv7 for new rows, random for the rows that exist at upgrade time);
+the integer keys stay internal.
 
 `data_access_log`: what staff and agency systems looked up or changed about a person
 (dossiers, identity, signatures), read by the person at GET /me/data-access.
@@ -19,7 +23,28 @@ branch_labels = None
 depends_on = None
 
 
+PUBLIC_ID_TABLES = ("signature_requests", "notifications", "health_correction_requests")
+
+
+def _fill_public_ids(table: str) -> None:
+    """Existing rows get a random id; SQLite stores a Uuid as 32 hex digits."""
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"UPDATE {table} SET public_id = gen_random_uuid() WHERE public_id IS NULL")
+    else:
+        op.execute(f"UPDATE {table} SET public_id = lower(hex(randomblob(16))) WHERE public_id IS NULL")
+
+
+def _add_public_id(table: str) -> None:
+    # Left nullable in the schema (every row has one: the model's default and the fill below):
+    # NOT NULL would make SQLite copy tables that other tables point at.
+    op.add_column(table, sa.Column("public_id", sa.Uuid(), nullable=True))
+    _fill_public_ids(table)
+    op.create_index(op.f(f"ix_{table}_public_id"), table, ["public_id"], unique=True)
+
+
 def upgrade() -> None:
+    for table in PUBLIC_ID_TABLES:
+        _add_public_id(table)
     op.create_table(
         "data_access_log",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -50,3 +75,6 @@ def downgrade() -> None:
         batch.drop_column("action")
     op.drop_index("ix_data_access_log_subject_time", table_name="data_access_log")
     op.drop_table("data_access_log")
+    for table in PUBLIC_ID_TABLES:
+        op.drop_index(op.f(f"ix_{table}_public_id"), table_name=table)
+        op.drop_column(table, "public_id")

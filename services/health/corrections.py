@@ -3,6 +3,7 @@
 never overwritten) or refusing with a reason."""
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from sqlalchemy import select
@@ -46,7 +47,7 @@ OUTCOMES = tuple(s.value for s in (S.CORRECTED, S.REFUSED))
 def _view(request: CorrectionRequest, names: dict[str, str], *, patient: Resident | None = None,
           source_id: str | None = None) -> dict[str, Any]:
     now = clock.now()
-    view = {"id": request.id, "resource_type": request.resource_type, "resource_id": request.resource_id,
+    view = {"id": request.public_id, "resource_type": request.resource_type, "resource_id": request.resource_id,
             "facility_code": request.facility_code, "facility_name": names.get(request.facility_code),
             "reason": request.reason, "status": request.status, "created_at": request.created_at,
             "acknowledge_by": request.acknowledge_by, "resolve_by": request.resolve_by,
@@ -108,8 +109,9 @@ def list_for_facility(ctx: Context, *, limit: int, cursor: str | None,
     return Page(items, page.next_cursor)
 
 
-def _facility_request(session: Session, principal: Principal, request_id: int) -> CorrectionRequest:
-    request = session.get(CorrectionRequest, request_id, with_for_update=True)
+def _facility_request(session: Session, principal: Principal, request_id: uuid.UUID) -> CorrectionRequest:
+    request = session.scalar(select(CorrectionRequest).where(CorrectionRequest.public_id == request_id)
+                             .with_for_update())
     if request is None or request.facility_code != principal.facility_code:
         raise NotFound("No correction request with this id for your facility.", code="not_found")
     return request
@@ -120,7 +122,7 @@ def _move(request: CorrectionRequest, to: S) -> None:
     request.status = S(to)
 
 
-def acknowledge(ctx: Context, request_id: int) -> dict[str, Any]:
+def acknowledge(ctx: Context, request_id: uuid.UUID) -> dict[str, Any]:
     request = _facility_request(ctx.session, ctx.principal, request_id)
     _move(request, S.ACKNOWLEDGED)
     request.acknowledged_at = ctx.clock.now()
@@ -159,7 +161,7 @@ def _append_correction(session: Session, principal: Principal, request: Correcti
         corrected_by=principal.account_id, corrected_at=clock.now()))
 
 
-def resolve(ctx: Context, request_id: int, *, outcome: str, note: str | None,
+def resolve(ctx: Context, request_id: uuid.UUID, *, outcome: str, note: str | None,
             changes: dict[str, Any] | None) -> dict[str, Any]:
     request = _facility_request(ctx.session, ctx.principal, request_id)
     note = (note or "").strip() or None

@@ -45,8 +45,8 @@ def list_inbox(ctx: Context, *, limit: int, cursor: str | None, unread_only: boo
     return InboxPage(page, unread or 0)
 
 
-def mark_read(ctx: Context, notification_id: int) -> Notification:
-    entry = ctx.session.get(Notification, notification_id)
+def mark_read(ctx: Context, notification_id: uuid.UUID) -> Notification:
+    entry = ctx.session.scalar(select(Notification).where(Notification.public_id == notification_id))
     if entry is None or entry.account_id != ctx.principal.account_id:
         raise NotFound("No such notification.")
     entry.read_at = entry.read_at or ctx.clock.now()

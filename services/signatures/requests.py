@@ -34,7 +34,7 @@ def _refuse_second(session: Session, account_id: uuid.UUID) -> None:
     existing = _open_request_of(session, account_id)
     if existing is not None:
         raise Conflict("You already have an open signature request.", code="open_request_exists",
-                       existing_id=existing.id)
+                       existing_id=str(existing.public_id))
     certificate = certificates.valid_certificate_of(session, account_id, clock.now())
     if certificate is not None:
         raise Conflict("You already hold a valid certificate; renew it instead.", code="certificate_exists",
@@ -65,9 +65,9 @@ def submit(ctx: Context, *, provider_code: str, counter_code: str,
     return request
 
 
-def get(ctx: Context, request_id: int) -> SignatureRequest:
+def get(ctx: Context, request_id: uuid.UUID) -> SignatureRequest:
     session, principal = ctx.session, ctx.principal
-    request = session.get(SignatureRequest, request_id)
+    request = session.scalar(select(SignatureRequest).where(SignatureRequest.public_id == request_id))
     if request is None:
         raise access.no_such("request")
     if access.check_reader(session, principal, request.account_id, request.counter_code, "request") == Actor.OFFICER:
@@ -78,11 +78,11 @@ def get(ctx: Context, request_id: int) -> SignatureRequest:
 def _tracked(ctx: Context, request: SignatureRequest, action: str) -> None:
     """An officer's look-up or decision, written to the applicant's data-access log."""
     tracker.record(ctx, request.applicant.national_id, DataArea.SIGNATURES, action,
-                   f"signature-request/{request.id}")
+                   f"signature-request/{request.public_id}")
 
 
-def _locked(session: Session, request_id: int) -> SignatureRequest:
-    request = session.scalar(select(SignatureRequest).where(SignatureRequest.id == request_id)
+def _locked(session: Session, request_id: uuid.UUID) -> SignatureRequest:
+    request = session.scalar(select(SignatureRequest).where(SignatureRequest.public_id == request_id)
                              .with_for_update().execution_options(populate_existing=True))
     if request is None:
         raise access.no_such("request")
@@ -109,7 +109,7 @@ def queue(ctx: Context, *, limit: int, cursor: str | None,
                     cursor=cursor, descending=False)
 
 
-def cancel(ctx: Context, request_id: int) -> SignatureRequest:
+def cancel(ctx: Context, request_id: uuid.UUID) -> SignatureRequest:
     session, principal = ctx.session, ctx.principal
     request = _locked(session, request_id)
     if not access.is_owner(principal, request.account_id):
@@ -118,7 +118,7 @@ def cancel(ctx: Context, request_id: int) -> SignatureRequest:
     return request
 
 
-def reject(ctx: Context, request_id: int, reason: str) -> SignatureRequest:
+def reject(ctx: Context, request_id: uuid.UUID, reason: str) -> SignatureRequest:
     session, principal = ctx.session, ctx.principal
     request = _locked(session, request_id)
     access.check_officer(session, principal, request.counter_code, "request")
@@ -130,7 +130,7 @@ def reject(ctx: Context, request_id: int, reason: str) -> SignatureRequest:
 
 
 def approve(ctx: Context, authority: CertificateAuthority, vault: KeyVault,
-            request_id: int, note: str | None = None) -> SignatureRequest:
+            request_id: uuid.UUID, note: str | None = None) -> SignatureRequest:
     """The in-person check passed: level 2, then the CA issues; all in the caller's transaction."""
     session, principal = ctx.session, ctx.principal
     request = _locked(session, request_id)

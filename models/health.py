@@ -90,6 +90,8 @@ class _Entry:
     """Columns shared by every clinical entry: whose record, which facility, which source row."""
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    # The id shown outside (always set; nullable only so that adding it copied no table).
+    public_id: Mapped[uuid.UUID] = mapped_column(unique=True, index=True, nullable=True, default=new_public_id)
     record_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("health_records.id"))
     facility_code: Mapped[str] = mapped_column(String(40), ForeignKey("facilities.code"))
     source_id: Mapped[str] = mapped_column(String(100))

@@ -1,6 +1,7 @@
 """public ids, data access log, and health access log entries say read or write
 
-`public_id` on signature requests, notifications and health correction requests: the id the
+`public_id` on signature requests, notifications, health correction requests and every health
+record entry (observations, conditions, allergies, risk factors, immunizations, encounters): the id the
 API shows and takes (a UUIDv7 for new rows, random for the rows that exist at upgrade time);
 the integer keys stay internal.
 
@@ -23,7 +24,8 @@ branch_labels = None
 depends_on = None
 
 
-PUBLIC_ID_TABLES = ("signature_requests", "notifications", "health_correction_requests")
+PUBLIC_ID_TABLES = ("signature_requests", "notifications", "health_correction_requests",
+                    "observations", "conditions", "allergies", "risk_factors", "immunizations", "encounters")
 
 
 def _fill_public_ids(table: str) -> None:

@@ -2,6 +2,7 @@
 first settles whose record it is (services.health.subjects.own_or_ward), then acts."""
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -49,7 +50,7 @@ def _probing(ctx: Context, resource: str) -> Iterator[None]:
 
 
 def entry(ctx: Context, subject: str | None, resource_type: str,
-          entry_id: int) -> dict[str, Any]:
+          entry_id: uuid.UUID) -> dict[str, Any]:
     who = own_or_ward(ctx, subject)
     with _probing(ctx, f"{resource_type}/{entry_id}"):
         return reading.one_entry(ctx.session, who, resource_type, entry_id)
@@ -79,7 +80,7 @@ def revoke_consent(ctx: Context, subject: str | None, facility_code: str) -> Non
 
 
 def request_correction(ctx: Context, subject: str | None, *, resource_type: str,
-                       resource_id: int, reason: str) -> dict[str, Any]:
+                       resource_id: uuid.UUID, reason: str) -> dict[str, Any]:
     who = own_or_ward(ctx, subject)
     with _probing(ctx, f"{resource_type}/{resource_id}"):
         return corrections.open_request(ctx.session, who, resource_type, resource_id, reason)

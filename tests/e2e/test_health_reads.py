@@ -1,4 +1,6 @@
 """The citizen reads the whole record; a guardian reads a child's; nobody else's ids leak."""
+import uuid
+
 from tests.health_support import born_years_ago, check_up, days_ago, obs, written
 
 API = "/api/v1/me/health"
@@ -88,7 +90,7 @@ def test_another_citizens_entry_is_404_like_a_missing_one_and_not_in_their_log(c
     assert client.get(f"{API}/observations/{mine['id']}", headers=owner.headers).get_json()["value"] == mine["value"]
 
     theirs = client.get(f"{API}/observations/{mine['id']}", headers=intruder.headers)
-    missing = client.get(f"{API}/observations/999999999", headers=intruder.headers)
+    missing = client.get(f"{API}/observations/{uuid.uuid4()}", headers=intruder.headers)
     assert theirs.status_code == missing.status_code == 404
     assert theirs.get_json() == missing.get_json()
     assert client.get(f"{API}/encounters/{visit['id']}", headers=intruder.headers).status_code == 404
@@ -104,8 +106,8 @@ def test_probing_entry_ids_is_limited_for_the_caller_only(app, client, people, c
     written(client, clinic_doctor, owner.national_id, check_up("p", days_ago(3)))
     mine = client.get(f"{API}/observations", headers=owner.headers).get_json()["items"][0]
     limit = app.extensions["runtime"].settings.health_entry_probe_limit
-    answers = [client.get(f"{API}/observations/{n}", headers=intruder.headers).status_code
-               for n in range(900000000, 900000000 + limit)]
+    answers = [client.get(f"{API}/observations/{uuid.uuid4()}", headers=intruder.headers).status_code
+               for _ in range(limit)]
     assert answers == [404] * limit
     blocked = client.get(f"{API}/observations/{mine['id']}", headers=intruder.headers)
     assert blocked.status_code == 429 and blocked.get_json()["code"] == "too_many_probes"

@@ -16,7 +16,7 @@ def authenticate() -> Principal:
     if scheme.lower() == "bearer" and credential:
         return runtime().tokens.verify(credential)
     if scheme.lower() == "apikey" and credential:
-        return authenticate_agency_key(db(), credential)
+        return authenticate_agency_key(db(), credential, ttl_days=runtime().settings.agency_key_ttl_days)
     raise Unauthenticated("Sign in first: send an Authorization header.", code="unauthenticated")
 
 

@@ -83,7 +83,7 @@ call 422 "$B/providers/patients/001185004321/records" -H "Authorization: Bearer 
   -d "{\"observations\":[{\"code\":\"8310-5\",\"value\":95,\"unit\":\"Cel\",\"effective_at\":\"$(days -1)T08:00:00+07:00\",\"source_id\":\"t-$RUN\"}]}"
 # -> {"errors":{"observations.0.value":["Body temperature of 95 Cel is not plausible (expected 25 to 45)."]}}
 call 201 "$B/me/health/correction-requests" -H "Authorization: Bearer $T" -H "$JSON" \
-  -d "{\"resource_type\":\"observation\",\"resource_id\":$OBSERVATION,\"reason\":\"I measured 124 at home\"}"   # acknowledge_by, resolve_by
+  -d "{\"resource_type\":\"observation\",\"resource_id\":\"$OBSERVATION\",\"reason\":\"I measured 124 at home\"}"   # acknowledge_by, resolve_by
 CORRECTION=$(val 'd["id"]')
 call 200 -X POST "$B/providers/correction-requests/$CORRECTION/acknowledge" -H "Authorization: Bearer $D"
 call 200 "$B/providers/correction-requests/$CORRECTION/resolve" -H "Authorization: Bearer $D" \

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
 from models.identity import Role
-from models.types import BigIntPK, UTCDateTime, enum_column
+from models.types import BigIntPK, UTCDateTime, enum_column, new_public_id
 
 
 class ConditionStatus(StrEnum):
@@ -52,6 +52,11 @@ class ConsentStatus(StrEnum):
 class AccessOutcome(StrEnum):
     GRANTED = "granted"
     DENIED = "denied"
+
+
+class AccessAction(StrEnum):
+    READ = "read"
+    WRITE = "write"
 
 
 class CorrectionStatus(StrEnum):
@@ -85,6 +90,8 @@ class _Entry:
     """Columns shared by every clinical entry: whose record, which facility, which source row."""
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    # The id shown outside (always set; nullable only so that adding it copied no table).
+    public_id: Mapped[uuid.UUID] = mapped_column(unique=True, index=True, nullable=True, default=new_public_id)
     record_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("health_records.id"))
     facility_code: Mapped[str] = mapped_column(String(40), ForeignKey("facilities.code"))
     source_id: Mapped[str] = mapped_column(String(100))
@@ -181,7 +188,8 @@ class HealthConsent(Base):
 
 
 class HealthAccessLog(Base):
-    """A read of a record by someone other than its owner or guardian, granted or denied."""
+    """A read (or a provider's write) of a record by someone other than its owner or guardian,
+    granted or denied."""
 
     __tablename__ = "health_access_log"
     __table_args__ = (Index("ix_health_access_log_resident_time", "resident_id", "accessed_at", "id"),)
@@ -198,6 +206,8 @@ class HealthAccessLog(Base):
     emergency: Mapped[bool] = mapped_column(Boolean, default=False)
     emergency_reason: Mapped[str | None] = mapped_column(String(500))
     outcome: Mapped[AccessOutcome] = mapped_column(enum_column(AccessOutcome, 8))
+    action: Mapped[AccessAction] = mapped_column(enum_column(AccessAction, 8), default=AccessAction.READ,
+                                                 server_default=AccessAction.READ.value)
 
 
 class CorrectionRequest(Base):
@@ -209,6 +219,8 @@ class CorrectionRequest(Base):
                       Index("ix_health_correction_requests_resource", "resource_type", "resource_id"))
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    # The id shown outside (always set; nullable only so that adding it copied no table).
+    public_id: Mapped[uuid.UUID] = mapped_column(unique=True, index=True, nullable=True, default=new_public_id)
     resident_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("residents.id"))
     resource_type: Mapped[str] = mapped_column(String(16))
     resource_id: Mapped[int] = mapped_column(BigInteger)

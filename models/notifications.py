@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
-from models.types import BigIntPK, UTCDateTime, enum_column
+from models.types import BigIntPK, UTCDateTime, enum_column, new_public_id
 
 
 class PushStatus(StrEnum):
@@ -29,6 +29,8 @@ class Notification(Base):
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    # The id shown outside (always set; nullable only so that adding it copied no table).
+    public_id: Mapped[uuid.UUID] = mapped_column(unique=True, index=True, nullable=True, default=new_public_id)
     account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("accounts.id"))
     kind: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(200))
@@ -49,3 +51,5 @@ class Device(Base):
     platform: Mapped[str] = mapped_column(String(10))
     push_token: Mapped[str] = mapped_column(String(512), unique=True)
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The sign-in session that registered it: ending that session (or logging out) removes it.
+    session_id: Mapped[uuid.UUID | None] = mapped_column(index=True)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
 from models.identity import Account
-from models.types import BigIntPK, UTCDateTime, enum_column
+from models.types import BigIntPK, UTCDateTime, enum_column, new_public_id
 
 
 
@@ -74,6 +74,8 @@ class SignatureRequest(Base):
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    # The id shown outside (always set; nullable only so that adding it copied no table).
+    public_id: Mapped[uuid.UUID] = mapped_column(unique=True, index=True, nullable=True, default=new_public_id)
     account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("accounts.id"))
     provider_code: Mapped[str] = mapped_column(String(40), ForeignKey("signature_providers.code"))
     counter_code: Mapped[str] = mapped_column(String(40), ForeignKey("service_counters.code"))

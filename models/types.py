@@ -1,14 +1,24 @@
 """Column types that behave the same on SQLite and PostgreSQL."""
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timezone
 from enum import StrEnum
 
 from sqlalchemy import BigInteger, DateTime, Enum, Integer
 from sqlalchemy.types import TypeDecorator
+from uuid6 import uuid7
 
 # SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL gets a real bigint.
 BigIntPK = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def new_public_id() -> uuid.UUID:
+    """The id a citizen-facing object shows outside: time-ordered (UUIDv7, so the unique index
+    stays compact) and not guessable (74 random bits); integer keys stay internal."""
+    return uuid.UUID(int=uuid7().int)
+
+
 # The largest row id (and bigint) either database stores; a larger number overflows the driver.
 BIGINT_MAX = 2**63 - 1
 

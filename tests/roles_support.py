@@ -193,7 +193,8 @@ def _arrange_dossiers(world: World) -> None:
     _ok(client.post(f"{API}/agency/dossiers/{world.ids['dossier_processing']}/result", headers=officer,
                     data={"file": pdf_upload(minimal_pdf("Ket qua"))}, content_type="multipart/form-data"), 201)
     world.ids["dossier_received"] = _ok(client.post(f"{API}/agency/dossiers", headers=officer, json={
-        "national_id": owner.national_id, "procedure_code": BUSINESS, "channel": "counter"}), 201)["code"]
+        "national_id": owner.national_id, "full_name": owner.full_name, "procedure_code": BUSINESS,
+        "channel": "counter"}), 201)["code"]
 
 
 def _arrange_health(world: World) -> None:

@@ -1,4 +1,4 @@
-"""`staff create`, `accounts lock`, `agency-keys create`."""
+"""`staff create`, `accounts lock`, `agency-keys create|list|revoke`."""
 from __future__ import annotations
 
 import click
@@ -8,7 +8,7 @@ from api.cli.group import CommandGroup
 from api.context import context_of
 from api.runtime import runtime
 from services.identity import accounts as account_rules
-from services.identity.agency_keys import create_agency_key
+from services.identity.agency_keys import create_agency_key, list_keys, revoke_key
 
 staff = CommandGroup("staff", help="Staff accounts (never created by public sign-up).")
 accounts = CommandGroup("accounts", help="Citizen and staff accounts.")
@@ -52,3 +52,26 @@ def create_key(agency_code: str) -> None:
     with runtime().sessions() as session, session.begin():
         key = create_agency_key(session, agency_code)
     click.echo(key)
+
+
+@agency_keys.command("list")
+@click.option("--agency-code", help="Only this agency's keys.")
+@with_appcontext
+def list_agency_keys(agency_code: str | None) -> None:
+    """Every key: prefix, agency, created, expires, status (active, expired, revoked)."""
+    rt = runtime()
+    with rt.sessions() as session:
+        for key in list_keys(context_of(rt, session), agency_code):
+            click.echo(f"ak_{key.prefix}\t{key.agency_code}\t{key.created_at.isoformat()}\t"
+                       f"{key.expires_at.isoformat()}\t{key.status}")
+
+
+@agency_keys.command("revoke")
+@click.argument("prefix")
+@with_appcontext
+def revoke_agency_key(prefix: str) -> None:
+    """Revoke the key that starts with PREFIX (`ak_1a2b3c4d`, as `list` shows it) at once."""
+    rt = runtime()
+    with rt.sessions() as session, session.begin():
+        key = revoke_key(context_of(rt, session), prefix)
+    click.echo(f"revoked ak_{key.prefix} of {key.agency_code}")

@@ -71,6 +71,8 @@ class SupplementSchema(ma.Schema):
 
 class CounterDossierSchema(ma.Schema):
     national_id = ma.fields.String(required=True, validate=validate.Length(max=12))
+    full_name = ma.fields.String(required=True, validate=validate.Length(min=1, max=200), metadata={
+        "description": "The name on the ID card handed in; must match the registry with the number"})
     procedure_code = ma.fields.String(required=True, validate=validate.Length(min=1, max=40))
     channel = ma.fields.String(required=True, validate=validate.OneOf(list(map(str, AGENCY_CHANNELS))))
     form = ma.fields.Dict(load_default=None)

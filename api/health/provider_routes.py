@@ -1,6 +1,8 @@
 """/providers: a health facility writes records and reads them with consent (or in an emergency)."""
 from __future__ import annotations
 
+import uuid
+
 from flask.views import MethodView
 
 from api.blueprint import Blueprint
@@ -50,18 +52,18 @@ class FacilityCorrections(MethodView):
         return corrections.list_for_facility(request_context(), **query)
 
 
-@blp.route("/correction-requests/<int:request_id>/acknowledge")
+@blp.route("/correction-requests/<uuid:request_id>/acknowledge")
 class AcknowledgeCorrection(MethodView):
     @blp.auth(Role.HEALTH_PROVIDER)
     @blp.response(200, schemas.ProviderCorrectionRequestSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
-    def post(self, request_id: int):
+    def post(self, request_id: uuid.UUID):
         """Confirm the request was received (due within 2 working days)."""
         return corrections.acknowledge(request_context(), request_id)
 
 
-@blp.route("/correction-requests/<int:request_id>/resolve")
+@blp.route("/correction-requests/<uuid:request_id>/resolve")
 class ResolveCorrection(MethodView):
     @blp.auth(Role.HEALTH_PROVIDER)
     @blp.idempotent()
@@ -70,6 +72,6 @@ class ResolveCorrection(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-    def post(self, body, request_id: int):
+    def post(self, body, request_id: uuid.UUID):
         """Append the correction (`outcome: corrected` with `changes`) or refuse with a `note`."""
         return corrections.resolve(request_context(), request_id, **body)

@@ -1,6 +1,8 @@
 """/me/health: a citizen's own health record, or a child's with `?subject=` (guardian)."""
 from __future__ import annotations
 
+import uuid
+
 import json
 
 from flask import Response
@@ -38,14 +40,14 @@ class Observations(MethodView):
         return citizen.observations(request_context(), **query)
 
 
-@blp.route("/me/health/observations/<int:observation_id>")
+@blp.route("/me/health/observations/<uuid:observation_id>")
 class OneObservation(MethodView):
     @blp.auth(Role.CITIZEN)
     @blp.etag
     @blp.arguments(schemas.SubjectQuery, location="query")
     @blp.response(200, schemas.ObservationSchema)
     @blp.alt_response(404, response="NOT_FOUND")
-    def get(self, query, observation_id: int):
+    def get(self, query, observation_id: uuid.UUID):
         """One observation of the record."""
         return citizen.entry(request_context(), query["subject"], "observation", observation_id)
 
@@ -60,14 +62,14 @@ class Encounters(MethodView):
         return citizen.encounters(request_context(), **query)
 
 
-@blp.route("/me/health/encounters/<int:encounter_id>")
+@blp.route("/me/health/encounters/<uuid:encounter_id>")
 class OneEncounter(MethodView):
     @blp.auth(Role.CITIZEN)
     @blp.etag
     @blp.arguments(schemas.SubjectQuery, location="query")
     @blp.response(200, schemas.EncounterSchema)
     @blp.alt_response(404, response="NOT_FOUND")
-    def get(self, query, encounter_id: int):
+    def get(self, query, encounter_id: uuid.UUID):
         """One visit of the record."""
         return citizen.entry(request_context(), query["subject"], "encounter", encounter_id)
 

@@ -7,7 +7,6 @@ from marshmallow import validate
 
 from api.pagination import PageQuery
 from models.health import CorrectionStatus
-from models.types import BIGINT_MAX
 from services.health import codes
 from services.health.corrections import OUTCOMES
 from services.health.entries import RESOURCE_TYPES
@@ -48,7 +47,7 @@ class ObservationQuery(SubjectPageQuery):
 
 class CorrectionSchema(ma.Schema):
     id = ma.fields.Integer()
-    request_id = ma.fields.Integer()
+    request_id = ma.fields.UUID(metadata={"description": "the correction request's id"})
     changes = ma.fields.Dict(metadata={"description": "the corrected fields, as they are now"})
     previous = ma.fields.Dict(metadata={"description": "the same fields before this correction"})
     facility_code = ma.fields.String()
@@ -57,7 +56,7 @@ class CorrectionSchema(ma.Schema):
 
 
 class EntrySchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = ma.fields.UUID()
     facility_code = ma.fields.String()
     facility_name = ma.fields.String(allow_none=True)
     recorded_at = ma.fields.DateTime()
@@ -153,6 +152,7 @@ class AccessLogEntrySchema(ma.Schema):
     emergency = ma.fields.Boolean()
     emergency_reason = ma.fields.String(allow_none=True)
     outcome = ma.fields.String(metadata={"description": "granted or denied"})
+    action = ma.fields.String(metadata={"description": "read, or write (a provider added entries)"})
 
 
 class ConsentVersionSchema(ma.Schema):
@@ -181,7 +181,7 @@ class ConsentGrantSchema(ma.Schema):
 
 class CorrectionRequestCreateSchema(ma.Schema):
     resource_type = ma.fields.String(required=True, validate=validate.OneOf(RESOURCE_TYPES))
-    resource_id = ma.fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=BIGINT_MAX))
+    resource_id = ma.fields.UUID(required=True, metadata={"description": "the entry's id, as the record lists it"})
     reason = ma.fields.String(required=True, validate=validate.Length(max=2000))
 
 
@@ -192,9 +192,9 @@ class PatientSchema(ma.Schema):
 
 
 class CorrectionRequestSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = ma.fields.UUID()
     resource_type = ma.fields.String()
-    resource_id = ma.fields.Integer()
+    resource_id = ma.fields.UUID()
     facility_code = ma.fields.String()
     facility_name = ma.fields.String(allow_none=True)
     reason = ma.fields.String()

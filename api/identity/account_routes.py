@@ -11,6 +11,7 @@ from api.identity import schemas
 from api.pagination import PageQuery, page_of
 from api.runtime import runtime
 from models.identity import Role
+from services.data_access import tracker
 from services.identity import accounts
 
 blp = Blueprint("accounts", __name__, url_prefix="/api/v1", description="The signed-in account")
@@ -58,3 +59,13 @@ class IdentityChecks(MethodView):
     def post(self, body):
         """Record an in-person check: the citizen's account becomes assurance level 2."""
         return accounts.verify_in_person(request_context(), body["national_id"], body["method"])
+
+
+@blp.route("/me/data-access")
+class DataAccess(MethodView):
+    @blp.auth(Role.CITIZEN)
+    @blp.arguments(PageQuery, location="query")
+    @blp.response(200, page_of(schemas.DataAccessEntrySchema))
+    def get(self, query):
+        """Who looked up or changed my dossiers, identity or signatures (staff, agency systems), newest first."""
+        return tracker.list_mine(request_context(), **query)

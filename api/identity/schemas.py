@@ -90,3 +90,14 @@ class IdentityCheckResultSchema(ma.Schema):
     national_id_masked = ma.fields.Function(lambda account: cccd.last4_mask(account.national_id))
     full_name = ma.fields.String()
     assurance_level = ma.fields.Integer()
+
+
+class DataAccessEntrySchema(ma.Schema):
+    id = ma.fields.Integer()
+    at = ma.fields.DateTime()
+    area = ma.fields.String(metadata={"description": "dossiers, identity or signatures"})
+    action = ma.fields.String(metadata={"description": "what was done, e.g. counter_dossier_filed, level_raised"})
+    resource = ma.fields.String(allow_none=True, metadata={"description": "the dossier code, request id, ..."})
+    actor = ma.fields.String(metadata={"description": "officer or agency_system"})
+    actor_name = ma.fields.String(allow_none=True)
+    agency_code = ma.fields.String(allow_none=True)

@@ -1,6 +1,8 @@
 """/me/notifications and /me/devices."""
 from __future__ import annotations
 
+import uuid
+
 import marshmallow as ma
 from flask.views import MethodView
 from marshmallow import validate
@@ -14,7 +16,7 @@ blp = Blueprint("notifications", __name__, url_prefix="/api/v1/me", description=
 
 
 class NotificationSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = ma.fields.UUID(attribute="public_id")
     kind = ma.fields.String()
     title = ma.fields.String()
     body = ma.fields.String()
@@ -52,12 +54,12 @@ class Inbox(MethodView):
                 "unread_count": result.unread}
 
 
-@blp.route("/notifications/<int:notification_id>/read")
+@blp.route("/notifications/<uuid:notification_id>/read")
 class MarkRead(MethodView):
     @blp.auth()
     @blp.response(200, NotificationSchema)
     @blp.alt_response(404, response="NOT_FOUND")
-    def post(self, notification_id: int):
+    def post(self, notification_id: uuid.UUID):
         """Mark one entry read."""
         return inbox.mark_read(request_context(), notification_id)
 

@@ -1,6 +1,8 @@
 """Free digital signatures: catalogues, requests, the counter's queue, certificates, signing."""
 from __future__ import annotations
 
+import uuid
+
 from flask import Response
 from flask.views import MethodView
 
@@ -59,24 +61,24 @@ class MyRequests(MethodView):
         return requests.list_mine(request_context(), **query)
 
 
-@blp.route("/signature-requests/<int:request_id>")
+@blp.route("/signature-requests/<uuid:request_id>")
 class OneRequest(MethodView):
     @blp.auth(Role.CITIZEN, Role.OFFICER)
     @blp.etag
     @blp.response(200, schemas.RequestSchema)
     @blp.alt_response(404, response="NOT_FOUND")
-    def get(self, request_id: int):
+    def get(self, request_id: uuid.UUID):
         """One request with its history (owner, or an officer of its counter)."""
         return requests.get(request_context(), request_id)
 
 
-@blp.route("/signature-requests/<int:request_id>/cancel")
+@blp.route("/signature-requests/<uuid:request_id>/cancel")
 class Cancel(MethodView):
     @blp.auth(Role.CITIZEN)
     @blp.response(200, schemas.RequestSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
-    def post(self, request_id: int):
+    def post(self, request_id: uuid.UUID):
         """Cancel my request (only before approval)."""
         return requests.cancel(request_context(), request_id)
 
@@ -91,7 +93,7 @@ class Queue(MethodView):
         return requests.queue(request_context(), day=query.pop("date", None), **query)
 
 
-@blp.route("/signature-requests/<int:request_id>/approve")
+@blp.route("/signature-requests/<uuid:request_id>/approve")
 class Approve(MethodView):
     @blp.auth(Role.OFFICER)
     @blp.arguments(schemas.ApproveSchema)
@@ -99,20 +101,20 @@ class Approve(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
-    def post(self, body, request_id: int):
+    def post(self, body, request_id: uuid.UUID):
         """The person was checked in person: level 2, and the CA issues the certificate."""
         rt = runtime()
         return requests.approve(request_context(), rt.authority, rt.vault, request_id, **body)
 
 
-@blp.route("/signature-requests/<int:request_id>/reject")
+@blp.route("/signature-requests/<uuid:request_id>/reject")
 class Reject(MethodView):
     @blp.auth(Role.OFFICER)
     @blp.arguments(schemas.RejectSchema)
     @blp.response(200, schemas.RequestSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
-    def post(self, body, request_id: int):
+    def post(self, body, request_id: uuid.UUID):
         """Refuse the request, with a reason the citizen reads."""
         return requests.reject(request_context(), request_id, body["reason"])
 

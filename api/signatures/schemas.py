@@ -52,7 +52,7 @@ class NewRequestSchema(ma.Schema):
 
 
 class CreatedRequestSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = ma.fields.UUID(attribute="public_id")
     status = ma.fields.String()
 
 
@@ -67,7 +67,7 @@ class HistoryEntrySchema(ma.Schema):
 
 
 class RequestSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = ma.fields.UUID(attribute="public_id")
     status = ma.fields.String()
     allowed_moves = ma.fields.Function(lambda r: allowed_moves(r.status))
     provider_code = ma.fields.String()

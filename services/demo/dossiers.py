@@ -108,5 +108,5 @@ def seed_dossiers(ctx: Context) -> None:
     with _clock_at(now - timedelta(days=3)):
         submission.register_received(
             replace(ctx, caller=Principal(kind=PrincipalKind.AGENCY_KEY, agency_code="CA-00166")),
-            national_id=CITIZEN.national_id, procedure_code="1.004194", channel=DossierChannel.COUNTER,
-            note="Tiếp nhận tại bộ phận một cửa Công an phường Cầu Giấy.")
+            national_id=CITIZEN.national_id, full_name=CITIZEN.full_name, procedure_code="1.004194",
+            channel=DossierChannel.COUNTER, note="Tiếp nhận tại bộ phận một cửa Công an phường Cầu Giấy.")

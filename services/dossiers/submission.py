@@ -6,18 +6,22 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.data_access import DataArea
 from models.dossiers import Dossier, DossierActorKind, DossierChannel, DossierStatus, Procedure
 from models.identity import Role
 from models.reference import Agency, Resident
 from services.context import Context
+from services.data_access import tracker
+from services.data_access.bindings import StaffAction, check_bound
 from services.dossiers import codes, deadlines, filing_place, notices, views
 from services.dossiers.actors import Actor, acting_agency, resident_of
 from services.dossiers.forms import check_form
 from services.dossiers.procedures import get_procedure
 from services.dossiers.transitions import record
-from services.errors import Conflict, Forbidden, ValidationFailed
+from services.errors import Conflict, ValidationFailed
 from services.identity import national_id as cccd
 from services.identity.accounts import current_account, find_account
+from services.identity.names import same_name
 from services.reference.agency_timeline import hanoi_day
 
 AGENCY_CHANNELS = (DossierChannel.COUNTER, DossierChannel.POST)
@@ -70,27 +74,32 @@ def submit_online(ctx: Context, *, procedure_code: str, form: dict[str, Any],
     return views.detail(session, dossier, staff=False)
 
 
-def _registry_resident(session: Session, national_id: str) -> Resident:
+def _registry_resident(session: Session, national_id: str, full_name: str) -> Resident:
+    """The resident whose ID number and name (as on the card handed in) both match.
+
+    An unknown number and a known number with another name get the same answer, so the
+    counter never learns a name or who is in the registry.
+    """
     cccd.check(national_id, None)
     resident = session.scalar(select(Resident).where(Resident.national_id == national_id))
-    if resident is None:
-        raise ValidationFailed.on_field("national_id", "Not in the population registry.", "unknown_resident")
+    if resident is None or not same_name(resident.full_name, full_name):
+        raise ValidationFailed.on_field("national_id", "Số định danh và họ tên không khớp với cơ sở dữ liệu dân cư.",
+                                        "resident_not_matched")
     return resident
 
 
-def register_received(ctx: Context, *, national_id: str, procedure_code: str, channel: str,
+def register_received(ctx: Context, *, national_id: str, full_name: str, procedure_code: str, channel: str,
                       form: dict[str, Any] | None = None, note: str | None = None) -> views.DossierDetail:
     """An agency registers a dossier handed in at its counter or sent by post: received now."""
     session, actor, day = ctx.session, acting_agency(ctx), hanoi_day(ctx.clock.now())
     if channel not in AGENCY_CHANNELS:
         raise ValidationFailed.on_field("channel", f"One of {', '.join(AGENCY_CHANNELS)}.")
-    resident = _registry_resident(session, national_id)
     procedure = get_procedure(session, procedure_code)
     here = session.get(Agency, actor.agency_code)
     centre = here if here is not None and here.level == "centre" else None
     deciding = filing_place.deciding_agency(session, procedure, day, centre.unit_code if centre else None)
-    if actor.agency_code not in (deciding.code, centre and centre.code):
-        raise Forbidden("Another agency decides this procedure.", code="other_agency")
+    check_bound(ctx, StaffAction.FILE_COUNTER_DOSSIER, frozenset({deciding.code, centre.code if centre else deciding.code}))
+    resident = _registry_resident(session, national_id, full_name)
     if form:
         check_form(procedure.form_schema, form)
     account = find_account(session, ctx.id_hasher, national_id)
@@ -100,4 +109,5 @@ def register_received(ctx: Context, *, national_id: str, procedure_code: str, ch
     note = (note or "").strip() or None
     record(session, dossier, None, actor, note=note)
     notices.status_changed(ctx, dossier, note=note, missing_documents=None)
+    tracker.record(ctx, national_id, DataArea.DOSSIERS, "counter_dossier_filed", dossier.code)
     return views.detail(session, dossier, staff=True)

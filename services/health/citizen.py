@@ -2,12 +2,16 @@
 first settles whose record it is (services.health.subjects.own_or_ward), then acts."""
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
 
 from services.context import Context
-from services.health import access_log, consents, corrections, fhir, reading
+from services.errors import NotFound
+from services.health import access_log, consents, corrections, fhir, probes, reading
 from services.health.subjects import own_or_ward
 from services.pagination import Page
 
@@ -34,9 +38,22 @@ def immunizations(ctx: Context, *, subject: str | None, limit: int,
                                       cursor=cursor)
 
 
+@contextmanager
+def _probing(ctx: Context, resource: str) -> Iterator[None]:
+    """A look-up of an entry by id: a miss counts against the caller (too many: 429)."""
+    probes.check(ctx)
+    try:
+        yield
+    except NotFound:
+        probes.count_miss(ctx, resource)
+        raise
+
+
 def entry(ctx: Context, subject: str | None, resource_type: str,
-          entry_id: int) -> dict[str, Any]:
-    return reading.one_entry(ctx.session, own_or_ward(ctx, subject), resource_type, entry_id)
+          entry_id: uuid.UUID) -> dict[str, Any]:
+    who = own_or_ward(ctx, subject)
+    with _probing(ctx, f"{resource_type}/{entry_id}"):
+        return reading.one_entry(ctx.session, who, resource_type, entry_id)
 
 
 def fhir_bundle(ctx: Context, subject: str | None) -> dict[str, Any]:
@@ -63,9 +80,10 @@ def revoke_consent(ctx: Context, subject: str | None, facility_code: str) -> Non
 
 
 def request_correction(ctx: Context, subject: str | None, *, resource_type: str,
-                       resource_id: int, reason: str) -> dict[str, Any]:
-    return corrections.open_request(ctx.session, own_or_ward(ctx, subject), resource_type,
-                                    resource_id, reason)
+                       resource_id: uuid.UUID, reason: str) -> dict[str, Any]:
+    who = own_or_ward(ctx, subject)
+    with _probing(ctx, f"{resource_type}/{resource_id}"):
+        return corrections.open_request(ctx.session, who, resource_type, resource_id, reason)
 
 
 def correction_requests(ctx: Context, *, subject: str | None, limit: int,

@@ -3,10 +3,11 @@
 never overwritten) or refusing with a reason."""
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from models.health import CorrectionRequest, CorrectionStatus as S, HealthCorrection
 from models.identity import Role
@@ -46,7 +47,9 @@ OUTCOMES = tuple(s.value for s in (S.CORRECTED, S.REFUSED))
 def _view(request: CorrectionRequest, names: dict[str, str], *, patient: Resident | None = None,
           source_id: str | None = None) -> dict[str, Any]:
     now = clock.now()
-    view = {"id": request.id, "resource_type": request.resource_type, "resource_id": request.resource_id,
+    model = BY_RESOURCE_TYPE[request.resource_type].model
+    public_id = object_session(request).scalar(select(model.public_id).where(model.id == request.resource_id))
+    view = {"id": request.public_id, "resource_type": request.resource_type, "resource_id": public_id,
             "facility_code": request.facility_code, "facility_name": names.get(request.facility_code),
             "reason": request.reason, "status": request.status, "created_at": request.created_at,
             "acknowledge_by": request.acknowledge_by, "resolve_by": request.resolve_by,
@@ -60,7 +63,7 @@ def _view(request: CorrectionRequest, names: dict[str, str], *, patient: Residen
     return view
 
 
-def open_request(session: Session, subject: Subject, resource_type: str, resource_id: int,
+def open_request(session: Session, subject: Subject, resource_type: str, resource_id: uuid.UUID,
                  reason: str) -> dict[str, Any]:
     reason = (reason or "").strip()
     if not reason:
@@ -69,14 +72,14 @@ def open_request(session: Session, subject: Subject, resource_type: str, resourc
         raise ValidationFailed.on_field("resource_type", f"One of: {', '.join(RESOURCE_TYPES)}.")
     entry = owned_entry(session, subject, resource_type, resource_id)
     pending = session.scalar(select(CorrectionRequest.id).where(
-        CorrectionRequest.resource_type == resource_type, CorrectionRequest.resource_id == resource_id,
+        CorrectionRequest.resource_type == resource_type, CorrectionRequest.resource_id == entry.id,
         CorrectionRequest.status.in_(OPEN_STATUSES)))
     if pending is not None:
         raise Conflict("A correction of this entry is already being handled.", code="correction_pending",
                        request_id=pending)
     now = clock.now()
     request = CorrectionRequest(
-        resident_id=subject.resident.id, resource_type=resource_type, resource_id=resource_id,
+        resident_id=subject.resident.id, resource_type=resource_type, resource_id=entry.id,
         facility_code=entry.facility_code, reason=reason, status=S.OPEN, requested_by=subject.actor.id,
         created_at=now, acknowledge_by=add_business_days(now, ACKNOWLEDGE_WITHIN),
         resolve_by=add_business_days(now, RESOLVE_WITHIN))
@@ -108,8 +111,9 @@ def list_for_facility(ctx: Context, *, limit: int, cursor: str | None,
     return Page(items, page.next_cursor)
 
 
-def _facility_request(session: Session, principal: Principal, request_id: int) -> CorrectionRequest:
-    request = session.get(CorrectionRequest, request_id, with_for_update=True)
+def _facility_request(session: Session, principal: Principal, request_id: uuid.UUID) -> CorrectionRequest:
+    request = session.scalar(select(CorrectionRequest).where(CorrectionRequest.public_id == request_id)
+                             .with_for_update())
     if request is None or request.facility_code != principal.facility_code:
         raise NotFound("No correction request with this id for your facility.", code="not_found")
     return request
@@ -120,7 +124,7 @@ def _move(request: CorrectionRequest, to: S) -> None:
     request.status = S(to)
 
 
-def acknowledge(ctx: Context, request_id: int) -> dict[str, Any]:
+def acknowledge(ctx: Context, request_id: uuid.UUID) -> dict[str, Any]:
     request = _facility_request(ctx.session, ctx.principal, request_id)
     _move(request, S.ACKNOWLEDGED)
     request.acknowledged_at = ctx.clock.now()
@@ -159,7 +163,7 @@ def _append_correction(session: Session, principal: Principal, request: Correcti
         corrected_by=principal.account_id, corrected_at=clock.now()))
 
 
-def resolve(ctx: Context, request_id: int, *, outcome: str, note: str | None,
+def resolve(ctx: Context, request_id: uuid.UUID, *, outcome: str, note: str | None,
             changes: dict[str, Any] | None) -> dict[str, Any]:
     request = _facility_request(ctx.session, ctx.principal, request_id)
     note = (note or "").strip() or None

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.health import AccessAction
 from models.identity import Account
 from services.context import Context
 from services.errors import Forbidden, ValidationFailed
@@ -15,7 +16,7 @@ from services.health.access_log import record_access
 from services.health.batch import Context as BatchContext, parse_batch
 from services.health.consents import has_active_consent
 from services.health.reading import summary
-from services.health.subjects import actor_of, patient, provider_facility
+from services.health.subjects import actor_of, patient, provider_facility, resident_with_record
 from services.identity.national_id import NationalIdHasher
 from services.notifications.inbox import notify
 
@@ -33,6 +34,10 @@ def write_batch(ctx: Context, national_id: str, raw: dict[str, Any]) -> dict[str
     if errors:
         raise ValidationFailed("Some entries are not valid.", errors=errors, code="invalid_health_entry")
     created, skipped = records.store(session, records.rows_for(batch, record_id, facility.code, now))
+    if any(created.values()):
+        record_access(session, resident.id, actor_of(session, ctx.principal),
+                      resource=f"records ({sum(created.values())})",
+                      facility_code=facility.code, purpose="treatment", granted=True, action=AccessAction.WRITE)
     return {"created": created, "skipped_duplicates": skipped}
 
 
@@ -43,25 +48,47 @@ def _owner_account_ids(session: Session, id_hasher: NationalIdHasher, resident) 
     return list(session.scalars(select(Account.id).where(Account.national_id_hash.in_(hashes))))
 
 
+CONSENT_REQUIRED = ("Cơ sở này chưa được người bệnh đồng ý cho đọc hồ sơ; trường hợp cấp cứu hãy ghi "
+                    "emergency_reason.")
+# What the person is told after an emergency read, by whether a consent was active at the time.
+EMERGENCY_NOTICE = {
+    True: "{facility} đã đọc hồ sơ sức khỏe của {name} theo thủ tục cấp cứu (khi cơ sở đang có sự đồng ý "
+          "còn hiệu lực), lý do: {reason}",
+    False: "{facility} đã đọc hồ sơ sức khỏe của {name} theo thủ tục cấp cứu, không có sự đồng ý còn hiệu lực, "
+           "lý do: {reason}",
+}
+
+
+def _patient_or_consent_required(session: Session, national_id: str, emergency: bool):
+    """Without an emergency, someone not in the registry answers exactly like a patient who gave
+    no consent, so the answer never tells a provider who is in the registry."""
+    found = resident_with_record(session, national_id)
+    if found is None:
+        if not emergency:
+            raise Forbidden(CONSENT_REQUIRED, code="consent_required")
+        return patient(session, national_id)
+    return found
+
+
 def read_summary(ctx: Context, national_id: str, *, purpose: str,
                  emergency_reason: str | None) -> dict[str, Any]:
     session, principal = ctx.session, ctx.principal
     facility = provider_facility(session, principal)
-    resident, record_id = patient(session, national_id)
-    staff = actor_of(session, principal)
     emergency_reason = (emergency_reason or "").strip() or None
-    allowed = emergency_reason is not None or has_active_consent(session, resident.id, facility.code)
+    resident, record_id = _patient_or_consent_required(session, national_id, emergency_reason is not None)
+    staff = actor_of(session, principal)
+    consented = has_active_consent(session, resident.id, facility.code)
+    allowed = emergency_reason is not None or consented
     record_access(session, resident.id, staff, resource="summary", facility_code=facility.code,
                   purpose="emergency" if emergency_reason else purpose, granted=allowed,
                   emergency_reason=emergency_reason)
     if not allowed:
-        raise Forbidden("The patient has not given this facility consent to read the record; "
-                        "in an emergency give emergency_reason.", code="consent_required", keep_changes=True)
+        raise Forbidden(CONSENT_REQUIRED, code="consent_required", keep_changes=True)
     if emergency_reason:
+        body = EMERGENCY_NOTICE[consented].format(facility=facility.name, name=resident.full_name,
+                                                  reason=emergency_reason)
         for account_id in _owner_account_ids(session, ctx.id_hasher, resident):
-            notify(session, account_id, kind="health_emergency_access", title="Emergency access to a health record",
-                   body=f"{facility.name} read the health record of {resident.full_name} without consent, "
-                        f"giving the reason: {emergency_reason}",
-                   reference=f"health-access:{resident.id}")
+            notify(session, account_id, kind="health_emergency_access", title="Đọc hồ sơ sức khỏe theo thủ tục cấp cứu",
+                   body=body, reference=f"health-access:{resident.id}")
     return {**summary(session, resident, record_id, for_staff=True), "facility_code": facility.code,
             "emergency": emergency_reason is not None}

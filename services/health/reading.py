@@ -6,17 +6,17 @@ the one record.
 """
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, func, select, union_all
 from sqlalchemy.orm import Session
 
-from models.health import Allergy, Condition, Encounter, HealthRecord, Immunization, Observation, RiskFactor
+from models.health import Allergy, Condition, Encounter, Immunization, Observation, RiskFactor
 from models.reference import Resident
 from services.errors import NotFound
 from services.health import codes
-from services.health.access_log import record_access
 from services.health.entries import BY_RESOURCE_TYPE
 from services.health.subjects import Subject
 from services.health.views import corrections_for, entry_views
@@ -116,21 +116,17 @@ def list_immunizations(session: Session, subject: Subject, *, limit: int, cursor
                     cursor=cursor)
 
 
-def owned_entry(session: Session, subject: Subject, resource_type: str, entry_id: int) -> Any:
+def owned_entry(session: Session, subject: Subject, resource_type: str, entry_id: uuid.UUID) -> Any:
     """An entry of the subject's record. Someone else's entry answers exactly like a missing
-    one, and the attempt is written to the owner's access log (kept despite the 404)."""
+    one; nothing is written to the other person's access log (the caller's miss is counted
+    against the caller, services/health/probes.py)."""
     kind = BY_RESOURCE_TYPE[resource_type]
-    entry = session.get(kind.model, entry_id)
+    entry = session.scalar(select(kind.model).where(kind.model.public_id == entry_id))
     if entry is not None and entry.record_id == subject.record_id:
         return entry
-    if entry is not None:
-        owner = session.get(HealthRecord, entry.record_id)
-        record_access(session, owner.resident_id, subject.actor, resource=f"{resource_type}/{entry_id}",
-                      purpose="direct_access", granted=False)
-    raise NotFound(f"No {resource_type.replace('_', ' ')} with this id in this record.",
-                   code="not_found", keep_changes=entry is not None)
+    raise NotFound(f"No {resource_type.replace('_', ' ')} with this id in this record.", code="not_found")
 
 
-def one_entry(session: Session, subject: Subject, resource_type: str, entry_id: int) -> dict[str, Any]:
+def one_entry(session: Session, subject: Subject, resource_type: str, entry_id: uuid.UUID) -> dict[str, Any]:
     entry = owned_entry(session, subject, resource_type, entry_id)
     return entry_views(session, BY_RESOURCE_TYPE[resource_type], [entry])[0]

@@ -5,6 +5,7 @@ loads) and skip entries whose (facility, source_id) is already stored.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -14,6 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from models.health import HealthRecord, Observation
+from models.types import new_public_id
 from services.clock import clock
 from services.health import codes
 from services.health.batch import CleanBatch, KINDS, derive_bmi
@@ -61,6 +63,8 @@ def _formatter(column) -> Callable[[Any], str]:
         format_one = lambda v: "t" if v else "f"  # noqa: E731
     elif python_type in (datetime, date):
         format_one = lambda v: v.isoformat()  # noqa: E731
+    elif python_type is uuid.UUID:
+        format_one = str
     else:
         format_one = repr
     return lambda v: "\\N" if v is None else format_one(v)
@@ -130,7 +134,8 @@ def add_derived(batch: CleanBatch, heights: list[tuple[datetime, float]], born: 
 
 def rows_for(batch: CleanBatch, record_id: int, facility_code: str, now: datetime) -> dict[str, list[dict[str, Any]]]:
     common = {"record_id": record_id, "facility_code": facility_code, "recorded_at": now}
-    return {kind: [{**{k: v for k, v in entry.items() if k != "_index"}, **common} for entry in entries]
+    return {kind: [{**{k: v for k, v in entry.items() if k != "_index"}, **common, "public_id": new_public_id()}
+                   for entry in entries]
             for kind, entries in batch.entries.items()}
 
 

@@ -33,7 +33,7 @@ def age_on(born: date, day: date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-def _resident_with_record(session: Session, national_id: str) -> tuple[Resident, int | None] | None:
+def resident_with_record(session: Session, national_id: str) -> tuple[Resident, int | None] | None:
     row = session.execute(select(Resident, HealthRecord.id)
                           .outerjoin(HealthRecord, HealthRecord.resident_id == Resident.id)
                           .where(Resident.national_id == national_id)).first()
@@ -65,7 +65,7 @@ def own_or_ward(ctx: Context, subject: str | None) -> Subject:
         if own is None:
             raise NotFound("Your account has no entry in the population registry.", code="not_in_registry")
         return Subject(own, own_record, actor)
-    found = _resident_with_record(session, subject)
+    found = resident_with_record(session, subject)
     today = ctx.clock.now().astimezone(HANOI).date()
     if (found is None or found[0].guardian_national_id != actor.national_id
             or age_on(found[0].date_of_birth, today) >= GUARDIAN_UNTIL_AGE):
@@ -75,7 +75,7 @@ def own_or_ward(ctx: Context, subject: str | None) -> Subject:
 
 
 def patient(session: Session, national_id: str) -> tuple[Resident, int | None]:
-    found = _resident_with_record(session, national_id)
+    found = resident_with_record(session, national_id)
     if found is None:
         raise NotFound("No such patient in the population registry.", code="patient_not_found")
     return found

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from models.health import HealthCorrection
+from models.health import CorrectionRequest, HealthCorrection
 from services.health import codes
 from services.health.entries import EntryKind, api_fields
 from services.health.facilities import facility_names
@@ -60,6 +60,15 @@ def current_values(kind: EntryKind, entry: Any, corrections: Sequence[HealthCorr
     return values
 
 
+def _request_ids(session: Session, ids: set[int]) -> dict[int, Any]:
+    """The public ids of these correction requests, by their internal key."""
+    if not ids:
+        return {}
+    rows = session.execute(select(CorrectionRequest.id, CorrectionRequest.public_id)
+                           .where(CorrectionRequest.id.in_(ids))).all()
+    return {key: public_id for key, public_id in rows}
+
+
 def entry_views(session: Session, kind: EntryKind, entries: Sequence[Any],
                 corrections: Corrections | None = None) -> list[dict[str, Any]]:
     """Views of `entries`; give `corrections` when they were fetched together with other kinds."""
@@ -67,13 +76,14 @@ def entry_views(session: Session, kind: EntryKind, entries: Sequence[Any],
         corrections = corrections_for(session, {kind.resource_type: [e.id for e in entries]})
     names = facility_names(session, {e.facility_code for e in entries}
                            | {c.facility_code for cs in corrections.values() for c in cs})
+    requests = _request_ids(session, {c.request_id for cs in corrections.values() for c in cs})
     views = []
     for entry in entries:
         own = corrections.get((kind.resource_type, entry.id), [])
-        view = {"id": entry.id, **current_values(kind, entry, own), "facility_code": entry.facility_code,
+        view = {"id": entry.public_id, **current_values(kind, entry, own), "facility_code": entry.facility_code,
                 "facility_name": names.get(entry.facility_code), "recorded_at": entry.recorded_at,
                 "corrected": bool(own),
-                "corrections": [{"id": c.id, "request_id": c.request_id, "changes": c.changes,
+                "corrections": [{"id": c.id, "request_id": requests.get(c.request_id), "changes": c.changes,
                                  "previous": c.previous, "facility_code": c.facility_code,
                                  "facility_name": names.get(c.facility_code), "corrected_at": c.corrected_at}
                                 for c in own]}

@@ -9,9 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.identity import Account, AccountStatus, IdentityVerification, Role
+from models.data_access import DataArea
 from models.reference import Resident
 from services.clock import clock
 from services.context import Context
+from services.data_access import tracker
+from services.data_access.bindings import StaffAction, check_bound
 from services.errors import Conflict, NotFound, Unauthenticated, ValidationFailed
 from services.identity import national_id as cccd
 from services.identity.passwords import Passwords
@@ -97,11 +100,14 @@ def raise_assurance(session: Session, account: Account, *, officer_id: uuid.UUID
 
 
 def verify_in_person(ctx: Context, national_id: str, method: str) -> Account:
-    """An officer checked the citizen in person: assurance level 2."""
+    """An officer of a one-stop counter checked the citizen in person: assurance level 2.
+    The raise is written to the citizen's data-access log."""
     session, officer = ctx.session, ctx.principal
+    check_bound(ctx, StaffAction.RAISE_LEVEL)
     account = find_account(session, ctx.id_hasher, national_id)
     if account is None or account.role != Role.CITIZEN:
         raise NotFound("No citizen account for this ID number.")
     raise_assurance(session, account, officer_id=officer.account_id,
                     agency_code=officer.agency_code, method=method)
+    tracker.record(ctx, national_id, DataArea.IDENTITY, "level_raised", f"level 2 ({method})")
     return account

@@ -7,10 +7,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from models.identity import Account, AccountStatus, AuthSession, RefreshToken
+from models.notifications import Device
 from services.clock import clock
 from services.context import Context
 from services.errors import Forbidden, NotFound, Unauthenticated
@@ -109,6 +110,8 @@ class SignIn:
         if auth_session.revoked_at is None:
             auth_session.revoked_at = clock.now()
             auth_session.revoked_reason = reason
+        # No more pushes to the phone of an ended session (a shared or sold phone).
+        session.execute(delete(Device).where(Device.session_id == auth_session.id))
         self.tokens.deny_session(auth_session.id)
 
     def logout(self, ctx: Context) -> None:

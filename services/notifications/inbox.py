@@ -45,8 +45,8 @@ def list_inbox(ctx: Context, *, limit: int, cursor: str | None, unread_only: boo
     return InboxPage(page, unread or 0)
 
 
-def mark_read(ctx: Context, notification_id: int) -> Notification:
-    entry = ctx.session.get(Notification, notification_id)
+def mark_read(ctx: Context, notification_id: uuid.UUID) -> Notification:
+    entry = ctx.session.scalar(select(Notification).where(Notification.public_id == notification_id))
     if entry is None or entry.account_id != ctx.principal.account_id:
         raise NotFound("No such notification.")
     entry.read_at = entry.read_at or ctx.clock.now()
@@ -54,18 +54,21 @@ def mark_read(ctx: Context, notification_id: int) -> Notification:
 
 
 def register_device(ctx: Context, *, platform: str, push_token: str) -> Device:
-    """The caller's phone, for push."""
-    return save_device(ctx.session, ctx.principal.account_id, platform, push_token)
+    """The caller's phone, for push, until the session that registered it ends."""
+    return save_device(ctx.session, ctx.principal.account_id, platform, push_token,
+                       session_id=ctx.principal.session_id)
 
 
-def save_device(session: Session, account_id: uuid.UUID, platform: str, push_token: str) -> Device:
+def save_device(session: Session, account_id: uuid.UUID, platform: str, push_token: str,
+                session_id: uuid.UUID | None = None) -> Device:
     """Idempotent per token: a token moved to another account follows the newest sign-in."""
     device = session.scalar(select(Device).where(Device.push_token == push_token))
     if device is None:
         device = Device(account_id=account_id, platform=platform, push_token=push_token,
-                        registered_at=clock.now())
+                        registered_at=clock.now(), session_id=session_id)
         session.add(device)
     else:
         device.account_id, device.platform, device.registered_at = account_id, platform, clock.now()
+        device.session_id = session_id
     session.flush()
     return device

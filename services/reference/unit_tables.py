@@ -13,6 +13,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from services.spreadsheet_cells import csv_writer
+
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 WARDS_2024_FILE = "units_hanoi_2024_wards.csv"
@@ -33,7 +35,7 @@ def write_hanoi_tables(directory: Path = DATA) -> None:
 
 def write_rows(path: Path, columns: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> None:
     with open(path, "w", encoding="utf-8", newline="") as stream:
-        writer = csv.writer(stream, lineterminator="\n")
+        writer = csv_writer(stream, lineterminator="\n")
         writer.writerow(columns)
         writer.writerows([_cell(row[column]) for column in columns] for row in rows)
 

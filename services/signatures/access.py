@@ -11,6 +11,14 @@ from services.identity.principal import Principal
 from services.signatures.catalogues import counters_of_officer
 
 
+NO_SUCH = {"request": "Không có yêu cầu chữ ký này.", "certificate": "Không có chứng thư số này."}
+
+
+def no_such(what: str) -> NotFound:
+    """The one answer for "not yours or not there": the same text and code either way."""
+    return NotFound(NO_SUCH[what], code="not_found")
+
+
 def is_owner(principal: Principal, account_id) -> bool:
     return principal.account_id is not None and principal.account_id == account_id
 
@@ -23,7 +31,7 @@ def check_reader(session: Session, principal: Principal, account_id, counter_cod
         if counter_code in counters_of_officer(session, principal.agency_code):
             return Actor.OFFICER
         raise Forbidden(f"This {what} belongs to another counter.", code="other_counter")
-    raise NotFound(f"No such {what}.")
+    raise no_such(what)
 
 
 def check_officer(session: Session, principal: Principal, counter_code: str, what: str) -> None:
@@ -40,4 +48,4 @@ def check_revoker(principal: Principal, account_id) -> Actor:
         return Actor.OWNER
     if principal.has_role(Role.OFFICER):
         return Actor.OFFICER
-    raise NotFound("No such certificate.")
+    raise no_such("certificate")

@@ -57,7 +57,7 @@ def seed(ctx: Context, passwords: Passwords, authority: CertificateAuthority, va
         issued = requests.submit(replace(ctx, caller=_as_principal(citizen)), provider_code=DEMO_PROVIDER,
                                  counter_code=DEMO_COUNTER, appointment_date=day)
         session.flush()
-        requests.approve(replace(ctx, caller=_as_principal(officer)), authority, vault, issued.id,
+        requests.approve(replace(ctx, caller=_as_principal(officer)), authority, vault, issued.public_id,
                          note="Demo: identity checked at the counter")
     if applicant is not None and not _has_requests(session, applicant):
         requests.submit(replace(ctx, caller=_as_principal(applicant)), provider_code="VIETTEL-CA",

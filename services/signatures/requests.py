@@ -8,12 +8,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from models.data_access import DataArea
 from models.identity import Account, AccountStatus
 from models.signatures import (OPEN_REQUEST_STATES, ServiceCounter, SignatureActorKind as Actor,
                                SignatureProvider, SignatureRequest, SignatureRequestStatus as S)
 from services.clock import clock
 from services.context import Context
-from services.errors import Conflict, NotFound, ValidationFailed
+from services.data_access import tracker
+from services.errors import Conflict, ValidationFailed
 from services.identity.accounts import raise_assurance
 from services.pagination import Page, paginate
 from services.signatures import access, certificates, workflow
@@ -32,7 +34,7 @@ def _refuse_second(session: Session, account_id: uuid.UUID) -> None:
     existing = _open_request_of(session, account_id)
     if existing is not None:
         raise Conflict("You already have an open signature request.", code="open_request_exists",
-                       existing_id=existing.id)
+                       existing_id=str(existing.public_id))
     certificate = certificates.valid_certificate_of(session, account_id, clock.now())
     if certificate is not None:
         raise Conflict("You already hold a valid certificate; renew it instead.", code="certificate_exists",
@@ -63,20 +65,27 @@ def submit(ctx: Context, *, provider_code: str, counter_code: str,
     return request
 
 
-def get(ctx: Context, request_id: int) -> SignatureRequest:
+def get(ctx: Context, request_id: uuid.UUID) -> SignatureRequest:
     session, principal = ctx.session, ctx.principal
-    request = session.get(SignatureRequest, request_id)
+    request = session.scalar(select(SignatureRequest).where(SignatureRequest.public_id == request_id))
     if request is None:
-        raise NotFound("No such signature request.")
-    access.check_reader(session, principal, request.account_id, request.counter_code, "request")
+        raise access.no_such("request")
+    if access.check_reader(session, principal, request.account_id, request.counter_code, "request") == Actor.OFFICER:
+        _tracked(ctx, request, "request_viewed")
     return request
 
 
-def _locked(session: Session, request_id: int) -> SignatureRequest:
-    request = session.scalar(select(SignatureRequest).where(SignatureRequest.id == request_id)
+def _tracked(ctx: Context, request: SignatureRequest, action: str) -> None:
+    """An officer's look-up or decision, written to the applicant's data-access log."""
+    tracker.record(ctx, request.applicant.national_id, DataArea.SIGNATURES, action,
+                   f"signature-request/{request.public_id}")
+
+
+def _locked(session: Session, request_id: uuid.UUID) -> SignatureRequest:
+    request = session.scalar(select(SignatureRequest).where(SignatureRequest.public_id == request_id)
                              .with_for_update().execution_options(populate_existing=True))
     if request is None:
-        raise NotFound("No such signature request.")
+        raise access.no_such("request")
     return request
 
 
@@ -100,27 +109,28 @@ def queue(ctx: Context, *, limit: int, cursor: str | None,
                     cursor=cursor, descending=False)
 
 
-def cancel(ctx: Context, request_id: int) -> SignatureRequest:
+def cancel(ctx: Context, request_id: uuid.UUID) -> SignatureRequest:
     session, principal = ctx.session, ctx.principal
     request = _locked(session, request_id)
     if not access.is_owner(principal, request.account_id):
-        raise NotFound("No such signature request.")
+        raise access.no_such("request")
     workflow.move(session, request, S.CANCELLED, actor_id=principal.account_id, actor_role=Actor.OWNER)
     return request
 
 
-def reject(ctx: Context, request_id: int, reason: str) -> SignatureRequest:
+def reject(ctx: Context, request_id: uuid.UUID, reason: str) -> SignatureRequest:
     session, principal = ctx.session, ctx.principal
     request = _locked(session, request_id)
     access.check_officer(session, principal, request.counter_code, "request")
     workflow.move(session, request, S.REJECTED, actor_id=principal.account_id, actor_role=Actor.OFFICER,
                   note=reason)
     request.reject_reason = reason
+    _tracked(ctx, request, "request_rejected")
     return request
 
 
 def approve(ctx: Context, authority: CertificateAuthority, vault: KeyVault,
-            request_id: int, note: str | None = None) -> SignatureRequest:
+            request_id: uuid.UUID, note: str | None = None) -> SignatureRequest:
     """The in-person check passed: level 2, then the CA issues; all in the caller's transaction."""
     session, principal = ctx.session, ctx.principal
     request = _locked(session, request_id)
@@ -132,6 +142,8 @@ def approve(ctx: Context, authority: CertificateAuthority, vault: KeyVault,
         raise Conflict("The citizen's account is locked.", code="account_inactive")
     raise_assurance(session, account, officer_id=principal.account_id,
                     agency_code=principal.agency_code, method="in_person")
+    _tracked(ctx, request, "request_approved")
+    tracker.record(ctx, account.national_id, DataArea.IDENTITY, "level_raised", "level 2 (in_person)")
     certificate = certificates.issue(session, authority, vault, account, provider_code=request.provider_code,
                                      counter_code=request.counter_code, request_id=request.id)
     workflow.move(session, request, S.ISSUED, actor_id=None, actor_role=Actor.AUTHORITY,

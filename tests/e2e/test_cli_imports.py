@@ -69,3 +69,25 @@ def test_agency_key_is_printed_once_and_authenticates(runner, client):
     assert answer.status_code == 403  # a key is an agency system, not a person
     bad = client.get("/api/v1/me", headers={"Authorization": "ApiKey ak_nope"})
     assert bad.status_code == 401
+
+
+def test_agency_keys_are_listed_revoked_and_expire(runner, client, wall_clock):
+    me = lambda key: client.get("/api/v1/me", headers={"Authorization": f"ApiKey {key}"})  # noqa: E731
+    old, kept = (runner.invoke(args=["agency-keys", "create", "000.00.17.H26"]).output.strip().splitlines()[-1]
+                 for _ in range(2))
+    prefix = "_".join(old.split("_")[:2])  # ak_1a2b3c4d
+    listed = runner.invoke(args=["agency-keys", "list", "--agency-code", "000.00.17.H26"])
+    assert listed.exit_code == 0 and f"{prefix}\t000.00.17.H26\t" in listed.output
+    assert listed.output.count("\tactive") == 2
+
+    revoked = runner.invoke(args=["agency-keys", "revoke", prefix])
+    assert revoked.exit_code == 0 and prefix in revoked.output
+    assert me(old).status_code == 401 and me(kept).status_code == 403  # 403: a key is not a person
+    listed = runner.invoke(args=["agency-keys", "list"]).output
+    assert f"{prefix}\t" in listed and "\trevoked" in listed
+    assert runner.invoke(args=["agency-keys", "revoke", "ak_00000000"]).exit_code == 1
+
+    wall_clock.move(days=366)  # AGENCY_KEY_TTL_DAYS defaults to 365
+    expired = me(kept)
+    assert expired.status_code == 401 and expired.json["code"] == "invalid_api_key"
+    assert "\texpired" in runner.invoke(args=["agency-keys", "list"]).output

@@ -112,7 +112,7 @@ def test_a_replayed_transition_moves_and_notifies_once(client, people, db_sessio
 def test_registering_a_counter_dossier_for_someone_without_an_account(client, people, db_session, catalogue):
     resident, officer = people.resident(), people.staff("officer", agency_code=BA_DINH)
     answer = client.post("/api/v1/agency/dossiers", headers=officer.headers, json={
-        "national_id": resident.national_id, "procedure_code": "2.000720", "channel": "counter"})
+        "national_id": resident.national_id, "full_name": resident.full_name, "procedure_code": "2.000720", "channel": "counter"})
     assert answer.status_code == 201, answer.json
     body = answer.json
     assert body["status"] == "received" and body["channel"] == "counter" and body["received_at"]
@@ -144,7 +144,7 @@ def _account_for(people, db_session, resident):
 def test_registering_for_a_citizen_with_an_account_notifies_them(client, people, db_session, catalogue):
     citizen, key = people.citizen(), key_headers(db_session)
     answer = client.post("/api/v1/agency/dossiers", headers=key, json={
-        "national_id": citizen.national_id, "procedure_code": "2.000720", "channel": "post"})
+        "national_id": citizen.national_id, "full_name": citizen.full_name, "procedure_code": "2.000720", "channel": "post"})
     assert answer.status_code == 201 and answer.json["timeline"][0]["actor"] == "agency_key"
     assert [n["reference"] for n in inbox(client, citizen)] == [answer.json["code"]]
 
@@ -152,7 +152,7 @@ def test_registering_for_a_citizen_with_an_account_notifies_them(client, people,
 def test_registering_rejects_bad_input(client, people, db_session, catalogue):
     officer, citizen = people.staff("officer", agency_code=BA_DINH), people.citizen()
     post = lambda **body: client.post("/api/v1/agency/dossiers", headers=officer.headers,  # noqa: E731
-                                      json={"national_id": citizen.national_id, "procedure_code": "2.000720",
+                                      json={"national_id": citizen.national_id, "full_name": citizen.full_name, "procedure_code": "2.000720",
                                             "channel": "counter", **body})
     assert post(national_id="001999000000").json["errors"].keys() == {"national_id"}
     assert post(national_id="12").status_code == 422
@@ -161,7 +161,7 @@ def test_registering_rejects_bad_input(client, people, db_session, catalogue):
     assert post(procedure_code=CRIMINAL_RECORD).json["code"] == "other_agency"
     assert post(form={"address": 1}).json["code"] == "invalid_form"
     citizen_try = client.post("/api/v1/agency/dossiers", headers=citizen.headers, json={
-        "national_id": citizen.national_id, "procedure_code": "2.000720", "channel": "counter"})
+        "national_id": citizen.national_id, "full_name": citizen.full_name, "procedure_code": "2.000720", "channel": "counter"})
     assert citizen_try.status_code == 403
 
 
@@ -169,7 +169,7 @@ def test_due_date_across_tet(client, people, db_session, catalogue, monkeypatch)
     citizen, key = people.citizen(), key_headers(db_session, JUSTICE)
     freeze(monkeypatch, datetime(2025, 1, 24, 10, 0, tzinfo=HANOI))  # the Friday before Tết Ất Tỵ
     body = client.post("/api/v1/agency/dossiers", headers=key, json={
-        "national_id": citizen.national_id, "procedure_code": CRIMINAL_RECORD, "channel": "counter"}).json
+        "national_id": citizen.national_id, "full_name": citizen.full_name, "procedure_code": CRIMINAL_RECORD, "channel": "counter"}).json
     # 10 business days: 3-7 February and 10-14 February (27/1-1/2 are Tết, then a weekend).
     assert datetime.fromisoformat(body["due_at"]) == datetime(2025, 2, 14, 17, 0, tzinfo=HANOI)
     freeze(monkeypatch, datetime(2025, 2, 17, 9, 0, tzinfo=HANOI))

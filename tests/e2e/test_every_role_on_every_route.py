@@ -58,6 +58,7 @@ GET    /api/v1/me                                                     401  401  
 GET    /api/v1/me/sessions                                            401  401     200*  200   200     200      200    200     200     200   403  403
 DELETE /api/v1/me/sessions/{session_id}                               401  401     204   404   404     404      404    404     404     404   403  403
 POST   /api/v1/officer/identity-verifications                         401  401     403   403   200*    200*     403    403     403     403   403  403
+GET    /api/v1/me/data-access                                         401  401     200*  200   403     403      403    403     403     403   403  403
 GET    /api/v1/me/notifications                                       401  401     200*  200   200     200      200    200     200     200   403  403
 POST   /api/v1/me/notifications/{notification_id}/read                401  401     200*  404   404     404      404    404     404     404   403  403
 POST   /api/v1/me/devices                                             401  401     201   201   201     201      201    201     201     201   403  403
@@ -184,6 +185,7 @@ CALLS = {
     "DELETE /api/v1/me/sessions/{session_id}": lambda w: Call(f"{API}/me/sessions/{w.ids['spare_session']}"),
     "POST /api/v1/officer/identity-verifications": lambda w: Call(
         f"{API}/officer/identity-verifications", json={"national_id": w.owner.national_id, "method": "in_person"}),
+    "GET /api/v1/me/data-access": lambda w: Call(f"{API}/me/data-access"),
     "GET /api/v1/me/notifications": lambda w: Call(f"{API}/me/notifications"),
     "POST /api/v1/me/notifications/{notification_id}/read": lambda w: Call(
         f"{API}/me/notifications/{w.ids['notification']}/read"),
@@ -258,7 +260,8 @@ CALLS = {
     "POST /api/v1/dossiers/{code}/supplement": lambda w: Call(
         f"{API}/dossiers/{w.ids['dossier_waiting']}/supplement", json={"documents": ["Bản sao hợp đồng thuê nhà"]}),
     "POST /api/v1/agency/dossiers": lambda w: Call(f"{API}/agency/dossiers", json={
-        "national_id": w.owner.national_id, "procedure_code": BUSINESS, "channel": "post"}),
+        "national_id": w.owner.national_id, "full_name": w.owner.full_name, "procedure_code": BUSINESS,
+        "channel": "post"}),
     "POST /api/v1/agency/dossiers/{code}/transitions": lambda w: Call(
         f"{API}/agency/dossiers/{w.ids['dossier']}/transitions", json={"to": "received"}),
     "POST /api/v1/agency/dossiers/{code}/extensions": lambda w: Call(

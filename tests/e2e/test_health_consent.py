@@ -51,8 +51,9 @@ def test_consent_grants_reads_until_revoked_and_every_version_is_kept(client, pe
     rows = db_session.scalars(select(HealthConsent).order_by(HealthConsent.version)).all()
     assert [(r.version, r.action, r.channel) for r in rows] == [(1, "grant", "app"), (2, "revoke", "app")]
     log = client.get(f"{API}/access-log", headers=me.headers).get_json()["items"]
-    assert [(e["outcome"], e["facility_code"]) for e in log] == [
-        ("denied", HOSPITAL), ("denied", CLINIC), ("granted", HOSPITAL)]
+    assert [(e["outcome"], e["facility_code"], e["action"]) for e in log] == [
+        ("denied", HOSPITAL, "read"), ("denied", CLINIC, "read"), ("granted", HOSPITAL, "read"),
+        ("granted", CLINIC, "write")]
     assert log[2]["purpose"] == "referral"
 
 

@@ -1,4 +1,6 @@
 """The citizen reads the whole record; a guardian reads a child's; nobody else's ids leak."""
+import uuid
+
 from tests.health_support import born_years_ago, check_up, days_ago, obs, written
 
 API = "/api/v1/me/health"
@@ -80,7 +82,7 @@ def test_encounters_and_immunizations_lists_newest_first(client, people, clinic_
     assert vaccines["items"][0]["vaccine"] == "Hepatitis B" and vaccines["next_cursor"]
 
 
-def test_another_citizens_entry_is_404_like_a_missing_one_and_is_logged(client, people, clinic_doctor):
+def test_another_citizens_entry_is_404_like_a_missing_one_and_not_in_their_log(client, people, clinic_doctor):
     owner, intruder = people.citizen(), people.citizen(full_name="Lê Văn Tò Mò")
     written(client, clinic_doctor, owner.national_id, check_up("x", days_ago(3)))
     mine = client.get(f"{API}/observations", headers=owner.headers).get_json()["items"][0]
@@ -88,16 +90,30 @@ def test_another_citizens_entry_is_404_like_a_missing_one_and_is_logged(client, 
     assert client.get(f"{API}/observations/{mine['id']}", headers=owner.headers).get_json()["value"] == mine["value"]
 
     theirs = client.get(f"{API}/observations/{mine['id']}", headers=intruder.headers)
-    missing = client.get(f"{API}/observations/999999999", headers=intruder.headers)
+    missing = client.get(f"{API}/observations/{uuid.uuid4()}", headers=intruder.headers)
     assert theirs.status_code == missing.status_code == 404
     assert theirs.get_json() == missing.get_json()
     assert client.get(f"{API}/encounters/{visit['id']}", headers=intruder.headers).status_code == 404
 
+    # The owner's log shows only the clinic's write: probes do not flood the victim's log.
     log = client.get(f"{API}/access-log", headers=owner.headers).get_json()["items"]
-    assert [(e["outcome"], e["accessor_role"], e["resource"]) for e in log] == [
-        ("denied", "citizen", f"encounter/{visit['id']}"), ("denied", "citizen", f"observation/{mine['id']}")]
-    assert all(e["accessor_name"] is None for e in log)  # another citizen is not named
+    assert [(e["action"], e["accessor_role"]) for e in log] == [("write", "health_provider")]
     assert client.get(f"{API}/access-log", headers=intruder.headers).get_json()["items"] == []
+
+
+def test_probing_entry_ids_is_limited_for_the_caller_only(app, client, people, clinic_doctor):
+    owner, intruder = people.citizen(), people.citizen()
+    written(client, clinic_doctor, owner.national_id, check_up("p", days_ago(3)))
+    mine = client.get(f"{API}/observations", headers=owner.headers).get_json()["items"][0]
+    limit = app.extensions["runtime"].settings.health_entry_probe_limit
+    answers = [client.get(f"{API}/observations/{uuid.uuid4()}", headers=intruder.headers).status_code
+               for _ in range(limit)]
+    assert answers == [404] * limit
+    blocked = client.get(f"{API}/observations/{mine['id']}", headers=intruder.headers)
+    assert blocked.status_code == 429 and blocked.get_json()["code"] == "too_many_probes"
+    assert int(blocked.headers["Retry-After"]) > 0
+    # The owner is not limited by someone else's guessing.
+    assert client.get(f"{API}/observations/{mine['id']}", headers=owner.headers).status_code == 200
 
 
 def test_a_guardian_reads_a_child_record_and_nobody_else_can(client, people, clinic_doctor):

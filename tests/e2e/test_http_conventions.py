@@ -164,3 +164,22 @@ def test_the_document_lists_the_failures_the_gates_before_a_view_produce(client)
     problem = document["components"]["schemas"]["Problem"]
     assert problem["additionalProperties"] is True  # extension members such as `current`, `allowed`
     assert {"type", "title", "status", "code"} <= set(problem["required"])
+
+
+def test_the_swagger_page_sends_a_csp_that_no_site_can_frame(client):
+    import base64
+    import hashlib
+    import re
+
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200
+    policy = dict(part.strip().split(" ", 1) for part in page.headers["Content-Security-Policy"].split(";"))
+    assert policy["frame-ancestors"] == "'none'" and policy["default-src"] == "'none'"
+    assert page.headers["X-Frame-Options"] == "DENY"
+    # Each inline script of the page is allowed by its hash, and nothing else inline is.
+    scripts = re.findall(rb"<script>(.*?)</script>", page.get_data(), re.DOTALL)
+    assert scripts and "'unsafe-inline'" not in policy["script-src"]
+    for script in scripts:
+        assert f"'sha256-{base64.b64encode(hashlib.sha256(script).digest()).decode()}'" in policy["script-src"]
+    asset = client.get("/api/v1/docs/assets/swagger-ui-bundle.js")
+    assert "frame-ancestors 'none'" in asset.headers["Content-Security-Policy"]

@@ -47,7 +47,7 @@ def test_locking_an_account_ends_all_sessions(client, runner, people):
     assert signin.status_code == 403 and signin.json["code"] == "account_locked"
 
 
-def test_officer_raises_a_citizen_to_level_2(client, people):
+def test_officer_raises_a_citizen_to_level_2(client, people, catalogues):
     officer, citizen = people.staff("officer"), people.citizen()
     answer = client.post("/api/v1/officer/identity-verifications", headers=officer.headers,
                          json={"national_id": citizen.national_id, "method": "in_person"})
@@ -57,7 +57,7 @@ def test_officer_raises_a_citizen_to_level_2(client, people):
     assert client.get("/api/v1/me", headers=bearer(refreshed["access_token"])).json["assurance_level"] == 2
 
 
-def test_only_officers_verify_and_only_existing_accounts(client, people):
+def test_only_officers_verify_and_only_existing_accounts(client, people, catalogues):
     citizen, officer = people.citizen(), people.staff("officer")
     body = {"national_id": citizen.national_id, "method": "in_person"}
     forbidden = client.post("/api/v1/officer/identity-verifications", headers=citizen.headers, json=body)
@@ -73,3 +73,27 @@ def test_me_has_an_etag_and_answers_304(client, people):
     assert first.headers["ETag"]
     again = client.get("/api/v1/me", headers={**person.headers, "If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
+
+
+def test_ending_a_session_or_logging_out_removes_its_push_devices(client, people, db_session):
+    from sqlalchemy import select
+
+    from models.notifications import Device
+
+    person = people.citizen()
+    phone, tablet = _sign_in(client, person, "iPhone"), _sign_in(client, person, "Galaxy Tab")
+    for pair, token in ((phone, "fcm-phone"), (tablet, "fcm-tablet")):
+        registered = client.post("/api/v1/me/devices", headers=bearer(pair["access_token"]),
+                                 json={"platform": "android", "push_token": token})
+        assert registered.status_code == 201
+
+    def tokens() -> set[str]:
+        db_session.expire_all()
+        return set(db_session.scalars(select(Device.push_token).where(Device.account_id == person.account.id)))
+
+    assert tokens() == {"fcm-phone", "fcm-tablet"}
+    assert client.delete(f"/api/v1/me/sessions/{tablet['session_id']}",
+                         headers=bearer(phone["access_token"])).status_code == 204
+    assert tokens() == {"fcm-phone"}
+    assert client.post("/api/v1/auth/logout", headers=bearer(phone["access_token"])).status_code == 204
+    assert tokens() == set()

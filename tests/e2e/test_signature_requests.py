@@ -1,4 +1,6 @@
 """Requesting a free signature: catalogues, booking rules, the counter's queue, approval."""
+import uuid
+
 from sqlalchemy import func, select
 
 from models.identity import Account
@@ -175,7 +177,8 @@ def test_failed_issuance_leaves_nothing_half_done(client, app, people, catalogue
     answer = client.post(f"/api/v1/signature-requests/{request_id}/approve", json={}, headers=officer.headers)
     assert answer.status_code == 503 and answer.json["code"] == "certificate_authority_unavailable"
     db_session.expire_all()
-    assert db_session.get(SignatureRequest, request_id).status == "submitted"
+    assert db_session.scalar(select(SignatureRequest).where(
+        SignatureRequest.public_id == uuid.UUID(request_id))).status == "submitted"
     assert db_session.scalar(select(func.count()).select_from(Certificate).where(
         Certificate.account_id == citizen.account.id)) == 0
     assert db_session.get(Account, citizen.account.id).assurance_level == 1
@@ -190,3 +193,14 @@ def test_approve_needs_no_body(client, people, catalogues):
     request_id = submit(client, citizen).json["id"]
     answer = client.post(f"/api/v1/signature-requests/{request_id}/approve", headers=officer.headers)
     assert answer.status_code == 200 and answer.json["status"] == "issued"
+
+
+def test_not_yours_and_not_there_are_the_same_404(client, people, catalogues):
+    owner, stranger = people.citizen(), people.citizen()
+    request_id = submit(client, owner).json["id"]
+    for path in ("", "/cancel"):
+        call = client.get if not path else client.post
+        theirs = call(f"/api/v1/signature-requests/{request_id}{path}", headers=stranger.headers)
+        missing = call(f"/api/v1/signature-requests/{uuid.uuid4()}{path}", headers=stranger.headers)
+        assert theirs.status_code == missing.status_code == 404
+        assert theirs.json == missing.json

@@ -37,7 +37,8 @@ def agency_dossiers(world: World) -> Operation:
         filed = client.until_answered(
             "dossier_register", "POST", "/api/v1/agency/dossiers", {"national_id": owner.national_id},
             headers={**world.agency_key, "Idempotency-Key": f"faults-register-{n}"},
-            json={"national_id": owner.national_id, "procedure_code": BUSINESS, "channel": "counter"})
+            json={"national_id": owner.national_id, "full_name": owner.full_name, "procedure_code": BUSINESS,
+                  "channel": "counter"})
         if filed is None:
             return False
         assert filed.status == 201, (filed.status, filed.body)

@@ -219,7 +219,7 @@ def test_dossiers_moved_by_the_dossier_service_are_counted(app, db_session, monk
 
     def counter(owner, when: datetime) -> str:  # business household registration, 3 working days
         at(when)
-        return submission.register_received(agency, national_id=owner.national_id,
+        return submission.register_received(agency, national_id=owner.national_id, full_name="Nguyễn Thị Mai",
                                             procedure_code=BUSINESS, channel="counter").code
 
     def online(owner, when: datetime) -> str:

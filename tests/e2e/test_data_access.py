@@ -1,0 +1,118 @@
+"""Staff look-ups the citizen can see (issue 12, point 4): counter dossiers and level raises are
+bound to the officer's own agency, a counter never learns a name, every look-up, level change
+and health-record write is in a log the citizen reads, and providers get one answer for
+"not in the registry" and "no consent"."""
+from models.notifications import Notification
+from tests.health_support import HOSPITAL, check_up, days_ago, written
+from tests.signatures_support import submit
+
+COUNTER_DOSSIER = "/api/v1/agency/dossiers"
+RAISE = "/api/v1/officer/identity-verifications"
+NO_COUNTER_AGENCY = "001.01.01.H26"  # a ward's people's committee: no one-stop counter in the catalogue
+
+
+def tracked(client, person):
+    answer = client.get("/api/v1/me/data-access", headers=person.headers)
+    assert answer.status_code == 200, answer.json
+    return answer.json["items"]
+
+
+def file_at_counter(client, officer, national_id, full_name):
+    return client.post(COUNTER_DOSSIER, headers=officer.headers, json={
+        "national_id": national_id, "full_name": full_name, "procedure_code": "2.000720", "channel": "counter"})
+
+
+def test_a_counter_never_learns_a_name_or_who_is_in_the_registry(client, people, catalogue):
+    officer, citizen = people.staff("officer"), people.citizen()
+    unknown = file_at_counter(client, officer, "001199000000", citizen.full_name)
+    wrong_name = file_at_counter(client, officer, citizen.national_id, "Người Khác")
+    assert unknown.status_code == wrong_name.status_code == 422
+    assert unknown.json == wrong_name.json
+    assert unknown.json["code"] == "resident_not_matched"
+    assert citizen.full_name not in wrong_name.get_data(as_text=True)
+    assert tracked(client, citizen) == []
+
+
+def test_a_counter_dossier_is_in_the_citizens_data_tracker(client, people, catalogue):
+    officer, citizen = people.staff("officer"), people.citizen()
+    filed = file_at_counter(client, officer, citizen.national_id, citizen.full_name.upper())
+    assert filed.status_code == 201, filed.json
+    [entry] = tracked(client, citizen)
+    assert (entry["area"], entry["action"], entry["resource"]) == ("dossiers", "counter_dossier_filed",
+                                                                   filed.json["code"])
+    assert (entry["actor"], entry["actor_name"], entry["agency_code"]) == ("officer", "Cán bộ officer",
+                                                                          "000.01.01.H26")
+    assert tracked(client, people.citizen()) == []  # nobody else sees it
+
+
+def test_only_an_officer_of_a_one_stop_counter_raises_the_level(client, people, catalogues):
+    citizen = people.citizen()
+    body = {"national_id": citizen.national_id, "method": "in_person"}
+    elsewhere = people.staff("officer", agency_code=NO_COUNTER_AGENCY)
+    refused = client.post(RAISE, headers=elsewhere.headers, json=body)
+    assert refused.status_code == 403 and refused.json["code"] == "not_identity_counter"
+    assert client.get("/api/v1/me", headers=citizen.headers).json["assurance_level"] == 1
+    assert tracked(client, citizen) == []
+    raised = client.post(RAISE, headers=people.staff("officer").headers, json=body)
+    assert raised.status_code == 200
+    [entry] = tracked(client, citizen)
+    assert (entry["area"], entry["action"], entry["agency_code"]) == ("identity", "level_raised", "000.01.01.H26")
+
+
+def test_an_officers_look_up_and_approval_of_a_signature_request_are_tracked(client, people, catalogues):
+    citizen, officer = people.citizen(), people.staff("officer")
+    request_id = submit(client, citizen).json["id"]
+    assert client.get(f"/api/v1/signature-requests/{request_id}", headers=citizen.headers).status_code == 200
+    assert tracked(client, citizen) == []  # the owner's own reads are not tracked
+    assert client.get(f"/api/v1/signature-requests/{request_id}", headers=officer.headers).status_code == 200
+    approved = client.post(f"/api/v1/signature-requests/{request_id}/approve", json={}, headers=officer.headers)
+    assert approved.status_code == 200
+    assert [(e["area"], e["action"]) for e in tracked(client, citizen)] == [
+        ("identity", "level_raised"), ("signatures", "request_approved"), ("signatures", "request_viewed")]
+
+
+def test_the_data_tracker_pages(client, people, catalogue):
+    officer, citizen = people.staff("officer"), people.citizen()
+    for _ in range(3):
+        assert file_at_counter(client, officer, citizen.national_id, citizen.full_name).status_code == 201
+    first = client.get("/api/v1/me/data-access?limit=2", headers=citizen.headers).json
+    rest = client.get("/api/v1/me/data-access", query_string={"limit": 2, "cursor": first["next_cursor"]},
+                      headers=citizen.headers).json
+    assert len(first["items"]) == 2 and len(rest["items"]) == 1 and rest["next_cursor"] is None
+    assert client.get("/api/v1/me/data-access", headers=officer.headers).status_code == 403
+
+
+def read(client, doctor, national_id, **query):
+    return client.get(f"/api/v1/providers/patients/{national_id}/summary", query_string=query,
+                      headers=doctor.headers)
+
+
+def test_a_provider_gets_one_answer_for_unknown_and_unconsented_patients(client, people, hospital_doctor):
+    known = people.citizen()
+    unknown, refused = read(client, hospital_doctor, "001199000000"), read(client, hospital_doctor, known.national_id)
+    assert unknown.status_code == refused.status_code == 403
+    assert {k: v for k, v in unknown.json.items() if k != "instance"} == {
+        k: v for k, v in refused.json.items() if k != "instance"}
+    assert unknown.json["code"] == "consent_required"
+
+
+def test_a_providers_write_is_in_the_access_log(client, people, hospital_doctor):
+    me = people.citizen()
+    written(client, hospital_doctor, me.national_id, check_up("w", days_ago(1)))
+    [entry] = client.get("/api/v1/me/health/access-log", headers=me.headers).json["items"]
+    assert (entry["action"], entry["outcome"], entry["facility_code"]) == ("write", "granted", HOSPITAL)
+    assert entry["accessor_name"] == "Cán bộ health_provider"
+
+
+def test_the_emergency_notice_says_whether_a_consent_was_active(client, people, hospital_doctor, db_session):
+    me = people.citizen()
+    reason = "bất tỉnh tại cấp cứu"
+    assert read(client, hospital_doctor, me.national_id, emergency_reason=reason).status_code == 200
+    assert client.put(f"/api/v1/me/health/consents/{HOSPITAL}", json={}, headers=me.headers).status_code == 200
+    assert read(client, hospital_doctor, me.national_id, emergency_reason=reason).status_code == 200
+    bodies = [n.body for n in db_session.query(Notification).filter_by(account_id=me.account.id,
+                                                                      kind="health_emergency_access")
+              .order_by(Notification.id)]
+    assert len(bodies) == 2
+    assert "cấp cứu" in bodies[0] and "không có sự đồng ý" in bodies[0]
+    assert "đang có sự đồng ý" in bodies[1] and "không có" not in bodies[1]

@@ -86,7 +86,7 @@ def test_transfer_before_the_change_moves_nothing(client, people, db_session, ca
 def test_a_merged_department_is_replaced_by_its_successor(client, people, db_session, catalogue):
     citizen = people.citizen()
     register = lambda key: client.post("/api/v1/agency/dossiers", headers=key, json={  # noqa: E731
-        "national_id": citizen.national_id, "procedure_code": BUSINESS_REGISTRATION, "channel": "counter"})
+        "national_id": citizen.national_id, "full_name": citizen.full_name, "procedure_code": BUSINESS_REGISTRATION, "channel": "counter"})
     ended = register(key_headers(db_session, PLANNING))
     assert ended.status_code == 403 and ended.json["code"] == "agency_ended"
     assert [s["code"] for s in ended.json["successors"]] == [FINANCE]

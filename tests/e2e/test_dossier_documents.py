@@ -14,7 +14,7 @@ from moto.server import ThreadedMotoServer
 
 from services.clock import clock
 from services.documents.storage import DirectoryStore, S3Store
-from tests.dossiers_support import BUSINESS, key_headers, move, submit, walk
+from tests.dossiers_support import BA_DINH, BUSINESS, key_headers, move, submit, walk
 from tests.signatures_support import minimal_pdf
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
@@ -43,7 +43,7 @@ def test_the_procedure_lists_its_components(client, catalogue):
 
 
 def test_upload_list_and_download_with_etag(app, client, people, catalogue):
-    citizen, officer = people.citizen(), people.staff("officer")
+    citizen, officer = people.citizen(), people.staff("officer", agency_code=BA_DINH)
     code = submit(client, citizen).json["code"]
     pdf = minimal_pdf("Hop dong thue nha")
     answer = upload(client, citizen, code, pdf, name="../../Hợp đồng thuê nhà.exe")
@@ -54,6 +54,7 @@ def test_upload_list_and_download_with_etag(app, client, people, catalogue):
     assert document["sha256"] == hashlib.sha256(pdf).hexdigest()
     for reader in (citizen, officer):
         listed = client.get(f"/api/v1/dossiers/{code}/documents", headers=reader.headers)
+        assert listed.status_code == 200, (reader.extra, listed.json)
         assert [d["id"] for d in listed.json["items"]] == [document["id"]]
     got = client.get(f"/api/v1/dossiers/{code}/documents/{document['id']}", headers=officer.headers)
     assert got.status_code == 200 and got.data == pdf and got.mimetype == "application/pdf"

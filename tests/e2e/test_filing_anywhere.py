@@ -43,7 +43,7 @@ def test_a_centre_picked_by_code_and_a_department_procedure(client, people, db_s
     justice = _file(client, citizen, CRIMINAL_RECORD, FORMS[CRIMINAL_RECORD], receiving_unit_code="00166").json
     assert (justice["agency_code"], justice["receiving_centre_code"]) == (JUSTICE, "TTPV-00166")
     walk(client, key_headers(db_session, "TTPV-00166"), justice["code"], "received")
-    walk(client, key_headers(db_session, JUSTICE), justice["code"], "processing", "approved")
+    walk(client, key_headers(db_session, JUSTICE), justice["code"], "processing")  # approving needs its result (a sealed PDF)
     city = _file(client, citizen, CRIMINAL_RECORD, FORMS[CRIMINAL_RECORD], receiving_unit_code="01").json
     assert (city["agency_code"], city["receiving_centre_code"]) == (JUSTICE, "TTPV-01")
 
@@ -66,9 +66,9 @@ def test_unknown_or_mismatched_centres_are_422_naming_the_field(client, people, 
 def test_a_centre_registers_a_counter_dossier_for_the_committee(client, people, db_session, catalogue):
     citizen = people.citizen()
     registered = client.post("/api/v1/agency/dossiers", headers=key_headers(db_session, "TTPV-00070"), json={
-        "national_id": citizen.national_id, "procedure_code": BUSINESS, "channel": "counter"})
+        "national_id": citizen.national_id, "full_name": citizen.full_name, "procedure_code": BUSINESS, "channel": "counter"})
     assert registered.status_code == 201, registered.json
     assert (registered.json["agency_code"], registered.json["receiving_centre_code"]) == ("UBND-00070", "TTPV-00070")
     elsewhere = client.post("/api/v1/agency/dossiers", headers=key_headers(db_session, "UBND-00166"), json={
-        "national_id": citizen.national_id, "procedure_code": CRIMINAL_RECORD, "channel": "counter"})
+        "national_id": citizen.national_id, "full_name": citizen.full_name, "procedure_code": CRIMINAL_RECORD, "channel": "counter"})
     assert elsewhere.status_code == 403 and elsewhere.json["code"] == "other_agency"

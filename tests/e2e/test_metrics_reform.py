@@ -30,8 +30,9 @@ def units_2025(db_session):
     db_session.execute(update(AdministrativeUnit).where(AdministrativeUnit.level == "district")
                        .values(valid_to=date(2025, 6, 30)))
     units = [u for u in hanoi_units_2025() if u["code"] != CITY_CODE]
-    db_session.add_all(AdministrativeUnit(code=u["code"], name=u["name"], level=u["kind"],
-                                          valid_from=u["valid_from"], valid_to=None) for u in units)
+    db_session.add_all(AdministrativeUnit(code=u["code"], name=u["name"], level="commune", kind=u["kind"],
+                                          parent_code=CITY_CODE, valid_from=u["valid_from"], valid_to=None)
+                       for u in units)
     db_session.flush()
     return units
 

@@ -36,8 +36,8 @@ API = "/api/v1"
 # dossiers, the signature request, the certificate, the health record, the consent) and is
 # the guardian of the child whose record some health calls read; "other" is another citizen.
 CALLERS = ("anon", "expired", "owner", "other", "officer", "officer2", "doctor", "doctor2",
-           "analyst", "admin", "key", "key2")
-ACCOUNT_CALLERS = ("owner", "other", "officer", "officer2", "doctor", "doctor2", "analyst", "admin")
+           "analyst", "admin", "key", "key2", "basic")
+ACCOUNT_CALLERS = ("owner", "other", "officer", "officer2", "doctor", "doctor2", "analyst", "admin", "basic")
 CSRF = "role-walk-csrf-token"
 
 
@@ -155,6 +155,7 @@ def arrange(app: Flask, client, people, db_session) -> World:
         "doctor2": people.staff("health_provider", facility_code=HOSPITAL),
         "analyst": people.staff("analyst"),
         "admin": people.staff("admin"),
+        "basic": people.citizen(full_name="Lê Thị Mai", born=date(1992, 4, 9), assurance_level=1),
     }
     world = World(app, client, cast, child,
                   registrant=people.resident(full_name="Trịnh Văn Mới", sex="male", born=date(1995, 6, 1)),

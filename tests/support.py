@@ -56,7 +56,7 @@ class PeopleFactory:
         self.session.flush()
         return person
 
-    def citizen(self, *, assurance_level: int = 1, **resident: Any) -> Person:
+    def citizen(self, *, assurance_level: int = 2, **resident: Any) -> Person:
         person = self.resident(**resident)
         account = Account(
             national_id_hash=self.rt.id_hasher(person.national_id), national_id=person.national_id,

@@ -49,7 +49,7 @@ NEW_ID=001095$(printf '%06d' $(( (RANDOM * 32768 + RANDOM) % 1000000 )))
 NEW_PASSWORD='Tour-pass-2025'
 REGISTER="{\"national_id\":\"$NEW_ID\",\"full_name\":\"Lê Văn An\",\"date_of_birth\":\"1995-01-01\",\"phone\":\"0912345678\",\"password\":\"$NEW_PASSWORD\"}"
 call 422 "$B/auth/register" -H "$JSON" -d "$REGISTER"           # identity_mismatch: not in the registry
-printf 'national_id,full_name,date_of_birth,sex,district_code\n%s,Lê Văn An,1995-01-01,male,005\n' "$NEW_ID" > "$WORK/resident.csv"
+printf 'national_id,full_name,date_of_birth,sex,district_code,phone\n%s,Lê Văn An,1995-01-01,male,005,0912345678\n' "$NEW_ID" > "$WORK/resident.csv"
 "$FLASK" --app wsgi registry import "$WORK/resident.csv"
 call 202 "$B/auth/register" -H "$JSON" -d "$REGISTER"           # {verification_id, expires_at, debug_otp}
 VERIFY="{\"verification_id\":\"$(val 'd["verification_id"]')\",\"otp\":\"$(val 'd["debug_otp"]')\"}"

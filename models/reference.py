@@ -36,6 +36,8 @@ class Resident(Base):
         String(10), ForeignKey("administrative_units.code"), index=True
     )
     guardian_national_id: Mapped[str | None] = mapped_column(String(12), index=True)
+    # The phone registered to the person (carriers hold subscriptions under the ID number).
+    phone: Mapped[str | None] = mapped_column(String(16))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

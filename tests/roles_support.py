@@ -158,7 +158,8 @@ def arrange(app: Flask, client, people, db_session) -> World:
         "basic": people.citizen(full_name="Lê Thị Mai", born=date(1992, 4, 9), assurance_level=1),
     }
     world = World(app, client, cast, child,
-                  registrant=people.resident(full_name="Trịnh Văn Mới", sex="male", born=date(1995, 6, 1)),
+                  registrant=people.resident(full_name="Trịnh Văn Mới", sex="male", born=date(1995, 6, 1),
+                                             phone="+84912345670"),
                   keys={"key": key_headers(db_session, BA_DINH)["Authorization"],
                         "key2": key_headers(db_session, CAU_GIAY)["Authorization"]},
                   expired_token=expired_token(app, db_session, owner))

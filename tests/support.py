@@ -48,11 +48,11 @@ class PeopleFactory:
 
     def resident(self, *, born: date = date(1990, 5, 17), sex: str = "female",
                  district_code: str = "005", full_name: str = "Nguyễn Thị Lan",
-                 guardian: str | None = None) -> Person:
+                 guardian: str | None = None, phone: str | None = "+84912345678") -> Person:
         person = Person(national_id_for(born, sex, next(_tails)), full_name, born, sex, district_code)
         load_residents(self.session, [{
             "national_id": person.national_id, "full_name": full_name, "date_of_birth": born,
-            "sex": sex, "district_code": district_code, "guardian_national_id": guardian}])
+            "sex": sex, "district_code": district_code, "guardian_national_id": guardian, "phone": phone}])
         self.session.flush()
         return person
 

@@ -24,7 +24,7 @@ def import_units(path: str) -> None:
 @click.argument("path", type=click.Path(dir_okay=False))
 @with_appcontext
 def import_registry(path: str) -> None:
-    """CSV national_id,full_name,date_of_birth,sex,district_code[,guardian_national_id]."""
+    """CSV national_id,full_name,date_of_birth,sex,district_code[,guardian_national_id][,phone]."""
     run_file_import(path, "residents")
 
 

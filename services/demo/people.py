@@ -51,7 +51,7 @@ def seed_people(ctx: Context, passwords: Passwords, people: list[DemoPerson] = P
     load_residents(session, [{
         "national_id": p.national_id, "full_name": p.full_name, "date_of_birth": p.date_of_birth,
         "sex": p.sex, "district_code": p.district_code,
-        "guardian_national_id": p.guardian_national_id} for p in people])
+        "guardian_national_id": p.guardian_national_id, "phone": p.phone} for p in people])
     for person in people:
         if person.password is None or accounts.find_account(session, id_hasher, person.national_id):
             continue

@@ -27,6 +27,7 @@ from services.identity.registry import TablePopulationRegistry
 from services.identity.sessions import SignIn, revoked_within
 from services.identity.signing_keys import load_signing_key
 from services.identity.sms import LogSmsSender, SmsSender
+from services.identity.sms_gateway import HttpSmsSender, SmsGatewaySettings
 from services.identity.throttle import SignInThrottle
 from services.identity.tokens import AccessTokens
 from services.keyvalue import connect
@@ -124,6 +125,18 @@ def push_sender(settings: Settings) -> PushSender:
     return LogPushSender()
 
 
+def sms_sender(settings: Settings) -> SmsSender:
+    """The HTTP gateway, or in development the log sender (production refuses it)."""
+    if settings.sms_sender == "http":
+        return HttpSmsSender(SmsGatewaySettings(
+            url=settings.sms_gateway_url or "", sender=settings.sms_gateway_sender,
+            username=settings.sms_gateway_username, password=settings.sms_gateway_password,
+            token=settings.sms_gateway_token, timeout_seconds=settings.sms_gateway_timeout_seconds))
+    if settings.production:
+        raise ConfigError("production needs SMS_SENDER=http: the log sender would write codes to the log")
+    return LogSmsSender()
+
+
 def build_runtime(settings: Settings) -> Runtime:
     id_hasher = NationalIdHasher(secret(settings, settings.national_id_hash_key, "NATIONAL_ID_HASH_KEY",
                                         "national_id_hash.key", 32))
@@ -140,7 +153,7 @@ def build_runtime(settings: Settings) -> Runtime:
     throttle = SignInThrottle(kv, settings.signin_max_failures, settings.signin_lockout_seconds)
     sign_in = SignIn(tokens, passwords, id_hasher, throttle,
                      timedelta(days=settings.refresh_token_ttl_days))
-    sms = LogSmsSender()
+    sms = sms_sender(settings)
     registration = Registration(TablePopulationRegistry, OtpChallenges(kv, "signup"), sms,
                                 passwords, id_hasher, sign_in)
     built = Runtime(settings, clock, engine, make_session_factory(engine), kv, sms, id_hasher, passwords,

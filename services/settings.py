@@ -16,6 +16,7 @@ from services.notifications.fcm import DEFAULT_ENDPOINT
 
 ENVIRONMENTS = ("development", "testing", "production")
 PUSH_SENDERS = ("log", "fcm")
+SMS_SENDERS = ("log", "http")
 PASSWORD_HASH_PROFILES = ("default", "fast")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 MAX_VALIDITY_DAYS = 5 * 365 + 1
@@ -96,6 +97,14 @@ class Settings:
     metrics_redis_retention_days: int = setting(3, integer(1))
     metrics_rollup_interval_seconds: int = setting(300, integer(1))
     metrics_usage_counting: bool = setting(True, switch)
+    sms_sender: str = setting("log", one_of(*SMS_SENDERS))
+    sms_gateway_url: str | None = setting(None)
+    sms_gateway_sender: str = setting("iHanoi")
+    sms_gateway_username: str | None = setting(None)
+    sms_gateway_password: str | None = setting(None)
+    sms_gateway_token: str | None = setting(None)
+    sms_gateway_timeout_seconds: int = setting(5, integer(1, 60))
+    trusted_proxy_count: int = setting(0, integer(0, 5))
 
     @property
     def production(self) -> bool:
@@ -139,6 +148,8 @@ def _parsed(source: Mapping[str, Any], *, empty_is_default: bool = False) -> dic
 
 
 def _checked(settings: Settings) -> Settings:
+    if settings.sms_sender == "http":
+        _check_sms_gateway(settings)
     if settings.push_sender == "fcm" and not settings.fcm_credentials_file:
         raise ConfigError("PUSH_SENDER=fcm needs FCM_CREDENTIALS_FILE (a service-account JSON file)")
     if settings.signature_max_pdf_bytes > settings.max_upload_bytes:
@@ -160,5 +171,16 @@ def _check_production(settings: Settings) -> None:
     if not settings.redis_url:
         missing.append("REDIS_URL")
     missing += [name.upper() for name in REQUIRED_IN_PRODUCTION if not getattr(settings, name)]
+    if settings.sms_sender == "log":
+        missing.append("SMS_SENDER=http (the log sender would write codes to the log)")
     if missing:
         raise ConfigError("production needs " + ", ".join(missing) + " set in the environment")
+
+
+def _check_sms_gateway(settings: Settings) -> None:
+    if not settings.sms_gateway_url:
+        raise ConfigError("SMS_SENDER=http needs SMS_GATEWAY_URL")
+    basic = bool(settings.sms_gateway_username and settings.sms_gateway_password)
+    if basic == bool(settings.sms_gateway_token):
+        raise ConfigError("SMS_SENDER=http needs SMS_GATEWAY_USERNAME and SMS_GATEWAY_PASSWORD, "
+                          "or SMS_GATEWAY_TOKEN (one of the two)")

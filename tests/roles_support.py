@@ -289,9 +289,17 @@ def _form(world: World, caller: str, call: Call, browser: bool) -> dict[str, Any
     return form
 
 
+def _forget_code_budgets(world: World) -> None:
+    """Each cell texts the same people afresh; the hourly code budgets would run out mid-walk."""
+    kv = world.app.extensions["runtime"].kv
+    for key in kv.scan_iter("otp-budget:*"):
+        kv.delete(key)
+
+
 def call_as(world: World, caller: str, route: str, build: Callable[[World], Call]) -> TestResponse:
     """One cell: build the call (in the cell's savepoint), make it as `caller`, roll back."""
     method, _ = route.split(" ", 1)
+    _forget_code_budgets(world)
     with savepoint(world), ExitStack() as stack:
         call = build(world)
         browser = call.path.startswith("/dashboard")

@@ -110,7 +110,7 @@ POST   /api/v1/agency/dossiers/{code}/extensions                      401  401  
 GET    /api/v1/metrics/indicators                                     401  401     403   403   403     403      403    403     200     200   403  403  403
 GET    /api/v1/metrics/usage                                          401  401     403   403   403     403      403    403     200     200   403  403  403
 GET    /dashboard/sign-in                                             200  200     200   200   200     200      200    200     200     200   200  200  200
-POST   /dashboard/sign-in                                             401  401     403   403   403     403      403    403     303     303   401  401  403
+POST   /dashboard/sign-in                                             401  401     401   401   401     401      401    401     303     303   401  401  401
 POST   /dashboard/sign-out                                            303  303     303   303   303     303      303    303     303     303   303  303  303
 GET    /dashboard/indicators.csv                                      303  303     403   403   403     403      403    403     200     200   303  303  403
 GET    /dashboard                                                     303  303     403   403   403     403      403    403     200     200   303  303  403

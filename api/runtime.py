@@ -17,8 +17,11 @@ from flask import current_app
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from api import eid_development
 from models.database import make_engine, make_session_factory
 from services.clock import Clock, clock
+from services.identity.eid import EidRelyingParty, EidSettings
+from services.identity.eid_sign_in import EidSignIn
 from services.identity.national_id import NationalIdHasher
 from services.identity.otp import OtpChallenges
 from services.identity.passwords import Passwords
@@ -34,7 +37,7 @@ from services.keyvalue import connect
 from services.metrics.usage import UsageCounter
 from services.notifications.fcm import FcmPushSender
 from services.notifications.push import LogPushSender, PushSender
-from services.settings import ConfigError, Settings
+from services.settings import ConfigError, Settings, acr_level_map
 from services.signatures.authority import CertificateAuthority, CertificateAuthorityError
 from services.signatures.key_vault import KeyVault
 from services.signatures.local_ca import LocalCertificateAuthority
@@ -62,6 +65,7 @@ class Runtime:
     signing_challenges: OtpChallenges
     push: PushSender
     usage: UsageCounter
+    eid: EidSignIn
 
 
 def secret(settings: Settings, configured: str | None, name: str, file_name: str, size: int) -> bytes:
@@ -137,6 +141,25 @@ def sms_sender(settings: Settings) -> SmsSender:
     return LogSmsSender()
 
 
+def eid_relying_party(settings: Settings, sessions: sessionmaker[Session],
+                      kv: redis.Redis) -> EidRelyingParty | None:
+    """The national e-ID client: EID_ISSUER, or in development the machine's development provider."""
+    issuer = settings.eid_issuer
+    if not issuer and settings.app_env != "development":
+        return None  # production and tests without EID_ISSUER: no e-ID sign-in
+    key = eid_development.client_key(settings)
+    if not issuer:
+        issuer = eid_development.ensure_provider(settings, sessions, key)
+    try:
+        return EidRelyingParty(EidSettings(
+            issuer=issuer, client_id=settings.eid_client_id, client_key=key,
+            redirect_uris=settings.eid_redirect_uris, algorithms=settings.eid_id_token_algorithms,
+            acr_levels=acr_level_map(settings.eid_acr_levels), timeout_seconds=settings.eid_timeout_seconds),
+            kv)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ConfigError(f"EID_* settings: {exc}") from exc
+
+
 def build_runtime(settings: Settings) -> Runtime:
     id_hasher = NationalIdHasher(secret(settings, settings.national_id_hash_key, "NATIONAL_ID_HASH_KEY",
                                         "national_id_hash.key", 32))
@@ -156,9 +179,11 @@ def build_runtime(settings: Settings) -> Runtime:
     sms = sms_sender(settings)
     registration = Registration(TablePopulationRegistry, OtpChallenges(kv, "signup"), sms,
                                 passwords, id_hasher, sign_in)
-    built = Runtime(settings, clock, engine, make_session_factory(engine), kv, sms, id_hasher, passwords,
+    sessions = make_session_factory(engine)
+    eid = EidSignIn(eid_relying_party(settings, sessions, kv), sign_in, TablePopulationRegistry)
+    built = Runtime(settings, clock, engine, sessions, kv, sms, id_hasher, passwords,
                     tokens, sign_in, registration, authority, vault, OtpChallenges(kv, OTP_PURPOSE),
-                    push_sender(settings), UsageCounter(kv, settings.metrics_redis_retention_days))
+                    push_sender(settings), UsageCounter(kv, settings.metrics_redis_retention_days), eid)
     tokens.revoked_sessions = _revoked_sessions(built)
     return built
 

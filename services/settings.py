@@ -60,6 +60,31 @@ def integer(low: int, high: int | None = None) -> Parse:
     return parse
 
 
+def words(name: str, raw: str) -> tuple[str, ...]:
+    """A comma-separated list."""
+    values = tuple(word.strip() for word in raw.split(",") if word.strip())
+    if not values:
+        raise ConfigError(f"{name} must list at least one value")
+    return values
+
+
+def acr_levels(name: str, raw: str) -> str:
+    """`acr=level` pairs, comma-separated, each level 1 or 2 (read with `acr_level_map`)."""
+    try:
+        acr_level_map(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be acr=level pairs with level 1 or 2, got {raw!r}") from exc
+    return raw
+
+
+def acr_level_map(raw: str) -> dict[str, int]:
+    pairs = dict(pair.split("=", 1) for pair in raw.split(",") if pair.strip())
+    levels = {acr.strip(): int(level) for acr, level in pairs.items()}
+    if not levels or set(levels.values()) - {1, 2}:
+        raise ValueError(raw)
+    return levels
+
+
 def setting(default: Any, parse: Parse = text) -> Any:
     return field(default=default, metadata={"parse": parse})
 
@@ -105,6 +130,14 @@ class Settings:
     sms_gateway_token: str | None = setting(None)
     sms_gateway_timeout_seconds: int = setting(5, integer(1, 60))
     trusted_proxy_count: int = setting(0, integer(0, 5))
+    eid_issuer: str | None = setting(None)  # unset in development: the development provider's
+    eid_client_id: str = setting("ihanoi")
+    eid_client_key: str | None = setting(None)  # private JWK (JSON); development: under instance/
+    eid_redirect_uris: tuple[str, ...] = setting(("ihanoi://eid-callback",), words)
+    eid_id_token_algorithms: tuple[str, ...] = setting(("ES256", "RS256"), words)
+    eid_acr_levels: str = setting("level1=1,level2=2", acr_levels)
+    eid_timeout_seconds: int = setting(5, integer(1, 60))
+    eid_dev_provider_port: int = setting(8765, integer(0, 65535))
 
     @property
     def production(self) -> bool:
@@ -173,6 +206,8 @@ def _check_production(settings: Settings) -> None:
     missing += [name.upper() for name in REQUIRED_IN_PRODUCTION if not getattr(settings, name)]
     if settings.sms_sender == "log":
         missing.append("SMS_SENDER=http (the log sender would write codes to the log)")
+    if settings.eid_issuer and not settings.eid_client_key:
+        missing.append("EID_CLIENT_KEY")
     if missing:
         raise ConfigError("production needs " + ", ".join(missing) + " set in the environment")
 

@@ -8,10 +8,11 @@ from typing import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.identity import Account, AccountStatus, Role
+from models.identity import Account, AccountStatus, AssuranceSource, Role
 from services.context import Context
 from services.errors import Conflict, ValidationFailed
 from services.identity import national_id as cccd
+from services.identity import security_log
 from services.identity.names import same_name
 from services.identity.otp import IssuedChallenge, OtpChallenges
 from services.identity.passwords import Passwords
@@ -94,7 +95,8 @@ class Registration:
             date_of_birth=date.fromisoformat(details["date_of_birth"]), sex=details["sex"],
             district_code=details["district_code"], phone=details["phone"],
             password_hash=details["password_hash"], role=Role.CITIZEN, assurance_level=1,
-            status=AccountStatus.ACTIVE, created_at=ctx.clock.now())
+            assurance_source=AssuranceSource.SIGN_UP, status=AccountStatus.ACTIVE, created_at=ctx.clock.now())
         session.add(account)
         session.flush()
+        security_log.signed_in(session, account.id, device_name, "sign-up")
         return account, self._sign_in.open_session(session, account, device_name)

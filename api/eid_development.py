@@ -75,10 +75,12 @@ def ensure_provider(settings: Settings, sessions: sessionmaker[Session], key: di
     public = {"keys": [ECKey.import_key(key).as_dict(private=False)]}
     provider = _running.get(port) if port else None
     if provider is None:
+        if port and _answers(port):  # another worker (or process) of this machine serves it
+            return _issuer(port)
         provider = EidProvider(registry_lookup(sessions), port=port)
         try:
             provider.start()
-        except OSError:  # taken: another worker (or process) of this machine serves it
+        except (OSError, SystemExit):  # taken (werkzeug exits): another worker won the race
             return _reuse(port)
         if port:
             _running[port] = provider
@@ -87,14 +89,21 @@ def ensure_provider(settings: Settings, sessions: sessionmaker[Session], key: di
     return provider.issuer
 
 
-def _reuse(port: int) -> str:
-    issuer = f"http://127.0.0.1:{port}"
+def _issuer(port: int) -> str:
+    return f"http://127.0.0.1:{port}"
+
+
+def _answers(port: int) -> bool:
+    """An OpenID provider with the expected issuer answers on the port."""
     try:
-        answer = requests.get(f"{issuer}/.well-known/openid-configuration", timeout=2)
-        answer.raise_for_status()
-        if answer.json().get("issuer") != issuer:
-            raise ValueError("another issuer")
-    except (requests.RequestException, ValueError) as exc:
+        answer = requests.get(f"{_issuer(port)}/.well-known/openid-configuration", timeout=2)
+        return answer.ok and answer.json().get("issuer") == _issuer(port)
+    except (requests.RequestException, ValueError):
+        return False
+
+
+def _reuse(port: int) -> str:
+    if not _answers(port):
         raise ConfigError(f"EID_DEV_PROVIDER_PORT {port} is taken by something that is not the "
-                          "development e-ID provider; choose another port") from exc
-    return issuer
+                          "development e-ID provider; choose another port")
+    return _issuer(port)

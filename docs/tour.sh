@@ -65,6 +65,17 @@ O=$(tok 001080001111 Officer@2024)
 call 200 "$B/officer/identity-verifications" -H "Authorization: Bearer $O" \
   -H "$JSON" -d "{\"national_id\":\"$NEW_ID\",\"method\":\"in_person\"}"   # assurance_level 2
 
+echo "== Signing in with the national e-ID (the development provider, started with the app on loopback)"
+call 403 "$B/me/health/summary" -H "Authorization: Bearer $(tok 001195007777 Hanoi@2024)"   # level 1: assurance_level_required, how: eid, counter
+call 200 "$B/auth/eid/authorize?redirect_uri=ihanoi://eid-callback&login_hint=$NEW_ID"   # {authorization_url, expires_at}
+EID_URL=$(val 'd["authorization_url"]')
+EID_BACK=$(curl -s -o /dev/null -D - "$EID_URL" | sed -n 's/^[Ll]ocation: //p' | tr -d '\r')   # the provider consents at once: ihanoi://eid-callback?code=...&state=...
+EID_BODY=$(python3 -c 'import json, sys, urllib.parse as u; q = dict(u.parse_qsl(u.urlsplit(sys.argv[1]).query)); print(json.dumps({"code": q["code"], "state": q["state"]}))' "$EID_BACK")
+call 200 "$B/auth/eid/callback" -H "$JSON" -d "$EID_BODY"          # token pair, account_created false, assurance_level 2
+E=$(val 'd["access_token"]')
+call 400 "$B/auth/eid/callback" -H "$JSON" -d "$EID_BODY"          # eid_state_invalid: a state is used once
+call 200 "$B/me/security-events" -H "Authorization: Bearer $E"     # sign_in, new_device, level_changed, ...
+
 echo "== Health records"
 T=$(tok 001185004321 Hanoi@2024); D=$(tok 001082004444 Doctor@2024)
 call 200 "$B/me/health/summary" -H "Authorization: Bearer $T"           # latest vitals, I10 + E78, allergy, last visit

@@ -168,6 +168,7 @@ def arrange(app: Flask, client, people, db_session) -> World:
     world.ids["request"] = _ok(client.post(f"{API}/signature-requests", headers=owner.headers, json={
         "provider_code": "VNPT-CA", "counter_code": COUNTER,
         "appointment_date": business_day().isoformat()}), 201)["id"]
+    world.ids["recoverable"] = people.citizen(full_name="Phí Văn Hậu", sex="male", born=date(1983, 2, 2)).national_id
     world.ids["spare_session"] = _ok(client.post(f"{API}/auth/token", json={
         "national_id": owner.national_id, "password": PASSWORD, "device_name": "old phone"}), 200)["session_id"]
     inbox = _ok(client.get(f"{API}/me/notifications", headers=owner.headers), 200)["items"]

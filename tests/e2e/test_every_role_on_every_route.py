@@ -60,6 +60,10 @@ GET    /api/v1/me                                                     401  401  
 GET    /api/v1/me/sessions                                            401  401     200*  200   200     200      200    200     200     200   403  403  200
 DELETE /api/v1/me/sessions/{session_id}                               401  401     204   404   404     404      404    404     404     404   403  403  404
 POST   /api/v1/officer/identity-verifications                         401  401     403   403   200*    200*     403    403     403     403   403  403  403
+GET    /api/v1/auth/eid/authorize                                    502  502     502   502   502     502      502    502     502     502   502  502  502
+POST   /api/v1/auth/eid/callback                                      502  502     502   502   502     502      502    502     502     502   502  502  502
+GET    /api/v1/me/security-events                                     401  401     200   200   200     200      200    200     200     200   403  403  200
+POST   /api/v1/officer/accounts/recover                               401  401     403   403   200     200      403    403     403     403   403  403  403
 GET    /api/v1/me/notifications                                       401  401     200*  200   200     200      200    200     200     200   403  403  200
 POST   /api/v1/me/notifications/{notification_id}/read                401  401     200*  404   404     404      404    404     404     404   403  403  404
 POST   /api/v1/me/devices                                             401  401     201   201   201     201      201    201     201     201   403  403  201
@@ -174,6 +178,16 @@ CALLS = {
     "DELETE /api/v1/me/sessions/{session_id}": lambda w: Call(f"{API}/me/sessions/{w.ids['spare_session']}"),
     "POST /api/v1/officer/identity-verifications": lambda w: Call(
         f"{API}/officer/identity-verifications", json={"national_id": w.owner.national_id, "method": "in_person"}),
+    # The walk's app has no EID_ISSUER: the e-ID routes answer 502 eid_unavailable to everyone
+    # (tests/e2e/test_eid_sign_in.py drives them against the development provider).
+    "GET /api/v1/auth/eid/authorize": lambda w: Call(f"{API}/auth/eid/authorize",
+                                                     query={"redirect_uri": "ihanoi://eid-callback"}),
+    "POST /api/v1/auth/eid/callback": lambda w: Call(f"{API}/auth/eid/callback",
+                                                     json={"code": "c", "state": "s"}),
+    "GET /api/v1/me/security-events": lambda w: Call(f"{API}/me/security-events"),
+    # A citizen of its own: the recovery ends every session of the account it names.
+    "POST /api/v1/officer/accounts/recover": lambda w: Call(f"{API}/officer/accounts/recover", json={
+        "national_id": w.ids["recoverable"], "phone": "0987654321"}),
     "GET /api/v1/me/notifications": lambda w: Call(f"{API}/me/notifications"),
     "POST /api/v1/me/notifications/{notification_id}/read": lambda w: Call(
         f"{API}/me/notifications/{w.ids['notification']}/read"),

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api import body_depth, database, metrics, problems, request_log
 from api.docs import docs_assets
@@ -20,6 +21,7 @@ log = logging.getLogger(__name__)
 
 BODY_TYPES = ("application/json", "multipart/form-data")
 AUTH_PREFIX = "/api/v1/auth/"
+DASHBOARD_SIGN_IN = "/dashboard/sign-in"
 
 
 def _blueprints() -> list[Any]:
@@ -78,21 +80,27 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.before_request(_reject_unknown_body_types)
     app.before_request(body_depth.reject_deep_json)  # before webargs' json.loads can recurse
 
+    if settings.trusted_proxy_count:  # the client's address as the production proxies saw it
+        count = settings.trusted_proxy_count
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
     # Redis away: the limits hold per process in memory until it answers again (one warning,
     # not a traceback per request); see SECURITY.md, "When Redis is away".
     limiter = Limiter(get_remote_address, app=app,
                       storage_uri=settings.redis_url or "memory://",
                       in_memory_fallback_enabled=True, swallow_errors=True, headers_enabled=True)
-    # Only /auth/* is limited per address; skip the limiter's work on every other request.
-    limiter.request_filter(lambda: not request.path.startswith(AUTH_PREFIX))
+    # Only the sign-in doors are limited per address; skip the limiter's work on every other request.
+    limiter.request_filter(lambda: not (request.path.startswith(AUTH_PREFIX) or request.path == DASHBOARD_SIGN_IN))
+    # One budget per address shared by every /auth/* route and the dashboard's sign-in form.
+    sign_in_budget = limiter.shared_limit(lambda: settings.auth_rate_limit, scope="sign-in")
     api = make_api(app)
     problems.init_app(app)  # after the Api, whose own handler it replaces
     for blueprint in _blueprints():
         if blueprint.name == "auth":
-            limiter.limit(lambda: settings.auth_rate_limit)(blueprint)
+            sign_in_budget(blueprint)
         api.register_blueprint(blueprint)
     app.register_blueprint(docs_assets)
     metrics.init_app(app)
+    app.view_functions["dashboard.sign_in"] = sign_in_budget(app.view_functions["dashboard.sign_in"])
 
     from api.cli import register_commands
 

@@ -13,6 +13,7 @@ from api.auth import authenticate
 from api.idempotency import HEADER, MAX_KEY_LENGTH, idempotent
 from models.identity import PrincipalKind
 from services.errors import Forbidden, ValidationFailed
+from services.identity.assurance import Sensitive, require_level
 
 BEARER = {"bearerAuth": []}
 AGENCY_KEY = {"agencyKey": []}
@@ -64,11 +65,12 @@ class ArgumentsParser(FlaskParser):
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = ArgumentsParser()
 
-    def auth(self, *roles: str, min_level: int = 1, agency_key: bool = False) -> Callable:
+    def auth(self, *roles: str, needs: Sensitive | None = None, agency_key: bool = False) -> Callable:
         """Require a signed-in account with one of `roles` (any role when none is named).
 
-        `agency_key` also admits an agency system's API key; `min_level` is the assurance
-        level an account needs (403 `assurance_level_required` below it).
+        `agency_key` also admits an agency system's API key; `needs` names the sensitive
+        action whose assurance level an account must hold (services/identity/assurance.py:
+        REQUIRED_LEVEL; 403 `assurance_level_required` below it).
         """
 
         def decorator(view: Callable) -> Callable:
@@ -80,9 +82,8 @@ class Blueprint(flask_smorest.Blueprint):
                         raise Forbidden("Agency keys cannot call this.", code="forbidden_role")
                 elif roles and not principal.has_role(*roles):
                     raise Forbidden("Your role cannot do this.", code="forbidden_role")
-                elif principal.assurance_level < min_level:
-                    raise Forbidden(f"This needs an account of assurance level {min_level}.",
-                                    code="assurance_level_required")
+                elif needs is not None:
+                    require_level(principal, needs)
                 g.principal = principal
                 return view(*args, **kwargs)
 

@@ -17,9 +17,12 @@ from flask import current_app
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from api import eid_development
 from models.database import make_engine, make_session_factory
 from services.clock import Clock, clock
 from services.documents.storage import DocumentStore, open_store
+from services.identity.eid import EidRelyingParty, EidSettings
+from services.identity.eid_sign_in import EidSignIn
 from services.payments.gateway import HttpPaymentGateway, PaymentGateway
 from services.identity.national_id import NationalIdHasher
 from services.identity.otp import OtpChallenges
@@ -29,13 +32,14 @@ from services.identity.registry import TablePopulationRegistry
 from services.identity.sessions import SignIn, revoked_within
 from services.identity.signing_keys import load_signing_key
 from services.identity.sms import LogSmsSender, SmsSender
+from services.identity.sms_gateway import HttpSmsSender, SmsGatewaySettings
 from services.identity.throttle import SignInThrottle
 from services.identity.tokens import AccessTokens
 from services.keyvalue import connect
 from services.metrics.usage import UsageCounter
 from services.notifications.fcm import FcmPushSender
 from services.notifications.push import LogPushSender, PushSender
-from services.settings import DEV_GATEWAY, ConfigError, Settings
+from services.settings import DEV_GATEWAY, ConfigError, Settings, acr_level_map
 from services.signatures.authority import CertificateAuthority, CertificateAuthorityError
 from services.signatures.key_vault import KeyVault
 from services.signatures.local_ca import LocalCertificateAuthority
@@ -65,6 +69,7 @@ class Runtime:
     usage: UsageCounter
     documents: DocumentStore
     payments: PaymentGateway | None
+    eid: EidSignIn
 
 
 def secret(settings: Settings, configured: str | None, name: str, file_name: str, size: int) -> bytes:
@@ -154,6 +159,35 @@ def payment_gateway(settings: Settings) -> PaymentGateway | None:
         log.warning("development payment gateway on %s (drive it: POST %s/payments/REF/paid)", url, url)
     return HttpPaymentGateway(settings.payment_gateway_name, url, secret=secret_key or "",
                               api_key=settings.payment_gateway_api_key or "")
+def sms_sender(settings: Settings) -> SmsSender:
+    """The HTTP gateway, or in development the log sender (production refuses it)."""
+    if settings.sms_sender == "http":
+        return HttpSmsSender(SmsGatewaySettings(
+            url=settings.sms_gateway_url or "", sender=settings.sms_gateway_sender,
+            username=settings.sms_gateway_username, password=settings.sms_gateway_password,
+            token=settings.sms_gateway_token, timeout_seconds=settings.sms_gateway_timeout_seconds))
+    if settings.production:
+        raise ConfigError("production needs SMS_SENDER=http: the log sender would write codes to the log")
+    return LogSmsSender()
+
+
+def eid_relying_party(settings: Settings, sessions: sessionmaker[Session],
+                      kv: redis.Redis) -> EidRelyingParty | None:
+    """The national e-ID client: EID_ISSUER, or in development the machine's development provider."""
+    issuer = settings.eid_issuer
+    if not issuer and settings.app_env != "development":
+        return None  # production and tests without EID_ISSUER: no e-ID sign-in
+    key = eid_development.client_key(settings)
+    if not issuer:
+        issuer = eid_development.ensure_provider(settings, sessions, key)
+    try:
+        return EidRelyingParty(EidSettings(
+            issuer=issuer, client_id=settings.eid_client_id, client_key=key,
+            redirect_uris=settings.eid_redirect_uris, algorithms=settings.eid_id_token_algorithms,
+            acr_levels=acr_level_map(settings.eid_acr_levels), timeout_seconds=settings.eid_timeout_seconds),
+            kv)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ConfigError(f"EID_* settings: {exc}") from exc
 
 
 def build_runtime(settings: Settings) -> Runtime:
@@ -172,13 +206,15 @@ def build_runtime(settings: Settings) -> Runtime:
     throttle = SignInThrottle(kv, settings.signin_max_failures, settings.signin_lockout_seconds)
     sign_in = SignIn(tokens, passwords, id_hasher, throttle,
                      timedelta(days=settings.refresh_token_ttl_days))
-    sms = LogSmsSender()
+    sms = sms_sender(settings)
     registration = Registration(TablePopulationRegistry, OtpChallenges(kv, "signup"), sms,
                                 passwords, id_hasher, sign_in)
-    built = Runtime(settings, clock, engine, make_session_factory(engine), kv, sms, id_hasher, passwords,
+    sessions = make_session_factory(engine)
+    eid = EidSignIn(eid_relying_party(settings, sessions, kv), sign_in, TablePopulationRegistry)
+    built = Runtime(settings, clock, engine, sessions, kv, sms, id_hasher, passwords,
                     tokens, sign_in, registration, authority, vault, OtpChallenges(kv, OTP_PURPOSE),
                     push_sender(settings), UsageCounter(kv, settings.metrics_redis_retention_days),
-                    document_store(settings), payment_gateway(settings))
+                    document_store(settings), payment_gateway(settings), eid)
     tokens.revoked_sessions = _revoked_sessions(built)
     return built
 

@@ -117,7 +117,7 @@ def _signed_in_owners(app) -> list[dict[str, str]]:
                 account = Account(national_id_hash=rt.id_hasher(resident.national_id), national_id=resident.national_id,
                                   full_name=resident.full_name, date_of_birth=resident.date_of_birth, sex=resident.sex,
                                   district_code=resident.district_code, password_hash="!", role="citizen",
-                                  assurance_level=1, status="active", created_at=datetime.now(timezone.utc))
+                                  assurance_level=2, status="active", created_at=datetime.now(timezone.utc))
                 session.add(account)
                 session.flush()
             pair = rt.sign_in.open_session(session, account, "bench")

@@ -78,7 +78,7 @@ def tokens_for(app, count: int) -> list[str]:
                 account = Account(national_id_hash=runtime.id_hasher(person.national_id), national_id=person.national_id,
                                   full_name=person.full_name, date_of_birth=person.date_of_birth, sex=person.sex,
                                   district_code=person.district_code, password_hash=password_hash, role="citizen",
-                                  assurance_level=1, status="active", created_at=clock.now())
+                                  assurance_level=2, status="active", created_at=clock.now())
                 session.add(account)
                 session.flush()
             tokens.append(runtime.sign_in.open_session(session, account, "bench").access_token)

@@ -49,7 +49,7 @@ NEW_ID=001095$(printf '%06d' $(( (RANDOM * 32768 + RANDOM) % 1000000 )))
 NEW_PASSWORD='Tour-pass-2025'
 REGISTER="{\"national_id\":\"$NEW_ID\",\"full_name\":\"Lê Văn An\",\"date_of_birth\":\"1995-01-01\",\"phone\":\"0912345678\",\"password\":\"$NEW_PASSWORD\"}"
 call 422 "$B/auth/register" -H "$JSON" -d "$REGISTER"           # identity_mismatch: not in the registry
-printf 'national_id,full_name,date_of_birth,sex,district_code\n%s,Lê Văn An,1995-01-01,male,005\n' "$NEW_ID" > "$WORK/resident.csv"
+printf 'national_id,full_name,date_of_birth,sex,district_code,phone\n%s,Lê Văn An,1995-01-01,male,005,0912345678\n' "$NEW_ID" > "$WORK/resident.csv"
 "$FLASK" --app wsgi registry import "$WORK/resident.csv"
 call 202 "$B/auth/register" -H "$JSON" -d "$REGISTER"           # {verification_id, expires_at, debug_otp}
 VERIFY="{\"verification_id\":\"$(val 'd["verification_id"]')\",\"otp\":\"$(val 'd["debug_otp"]')\"}"
@@ -64,6 +64,17 @@ call 401 "$B/me" -H "Authorization: Bearer $N"
 O=$(tok 001080001111 Officer@2024)
 call 200 "$B/officer/identity-verifications" -H "Authorization: Bearer $O" \
   -H "$JSON" -d "{\"national_id\":\"$NEW_ID\",\"method\":\"in_person\"}"   # assurance_level 2
+
+echo "== Signing in with the national e-ID (the development provider, started with the app on loopback)"
+call 403 "$B/me/health/summary" -H "Authorization: Bearer $(tok 001195007777 Hanoi@2024)"   # level 1: assurance_level_required, how: eid, counter
+call 200 "$B/auth/eid/authorize?redirect_uri=ihanoi://eid-callback&login_hint=$NEW_ID"   # {authorization_url, expires_at}
+EID_URL=$(val 'd["authorization_url"]')
+EID_BACK=$(curl -s -o /dev/null -D - "$EID_URL" | sed -n 's/^[Ll]ocation: //p' | tr -d '\r')   # the provider consents at once: ihanoi://eid-callback?code=...&state=...
+EID_BODY=$(python3 -c 'import json, sys, urllib.parse as u; q = dict(u.parse_qsl(u.urlsplit(sys.argv[1]).query)); print(json.dumps({"code": q["code"], "state": q["state"]}))' "$EID_BACK")
+call 200 "$B/auth/eid/callback" -H "$JSON" -d "$EID_BODY"          # token pair, account_created false, assurance_level 2
+E=$(val 'd["access_token"]')
+call 400 "$B/auth/eid/callback" -H "$JSON" -d "$EID_BODY"          # eid_state_invalid: a state is used once
+call 200 "$B/me/security-events" -H "Authorization: Bearer $E"     # sign_in, new_device, level_changed, ...
 
 echo "== Health records"
 T=$(tok 001185004321 Hanoi@2024); D=$(tok 001082004444 Doctor@2024)

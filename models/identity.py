@@ -5,7 +5,7 @@ import uuid
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Date, ForeignKey, Integer, String
+from sqlalchemy import Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
@@ -23,6 +23,22 @@ class Role(StrEnum):
 class AccountStatus(StrEnum):
     ACTIVE = "active"
     LOCKED = "locked"
+
+
+class AssuranceSource(StrEnum):
+    """Where an account's assurance level came from."""
+
+    SIGN_UP = "sign_up"      # ID card details and the phone on record (level 1)
+    COUNTER = "counter"      # an in-person check by an officer (level 2)
+    EID = "eid"              # the national e-ID provider's `acr`
+    STAFF = "staff"          # a staff account created by an administrator
+
+
+class SecurityEventKind(StrEnum):
+    SIGN_IN = "sign_in"
+    NEW_DEVICE = "new_device"
+    LEVEL_CHANGED = "level_changed"
+    RECOVERED = "recovered"
 
 
 class PrincipalKind(StrEnum):
@@ -47,6 +63,7 @@ class Account(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[Role] = mapped_column(enum_column(Role, 20), default=Role.CITIZEN)
     assurance_level: Mapped[int] = mapped_column(Integer, default=1)
+    assurance_source: Mapped[AssuranceSource | None] = mapped_column(enum_column(AssuranceSource, 10))
     agency_code: Mapped[str | None] = mapped_column(String(40))
     facility_code: Mapped[str | None] = mapped_column(String(40))
     status: Mapped[AccountStatus] = mapped_column(enum_column(AccountStatus, 10), default=AccountStatus.ACTIVE)
@@ -92,6 +109,21 @@ class IdentityVerification(Base):
     method: Mapped[str] = mapped_column(String(20))
     agency_code: Mapped[str | None] = mapped_column(String(40))
     verified_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SecurityEvent(Base):
+    """What happened to an account's security, for the citizen to read (GET /me/security-events)."""
+
+    __tablename__ = "security_events"
+    __table_args__ = (Index("ix_security_events_account_created", "account_id", "created_at", "id"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("accounts.id"))
+    kind: Mapped[SecurityEventKind] = mapped_column(enum_column(SecurityEventKind, 20))
+    detail: Mapped[str | None] = mapped_column(String(200))
+    device_name: Mapped[str | None] = mapped_column(String(100))
+    actor_account_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class AgencyApiKey(Base):

@@ -65,6 +65,8 @@ class Resident(Base):
     district_code: Mapped[str | None] = mapped_column(String(10), index=True)
     unit_code: Mapped[str | None] = mapped_column(String(10), index=True)
     guardian_national_id: Mapped[str | None] = mapped_column(String(12), index=True)
+    # The phone registered to the person (carriers hold subscriptions under the ID number).
+    phone: Mapped[str | None] = mapped_column(String(16))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

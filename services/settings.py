@@ -16,6 +16,7 @@ from services.notifications.fcm import DEFAULT_ENDPOINT
 
 ENVIRONMENTS = ("development", "testing", "production")
 PUSH_SENDERS = ("log", "fcm")
+SMS_SENDERS = ("log", "http")
 PASSWORD_HASH_PROFILES = ("default", "fast")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 MAX_VALIDITY_DAYS = 5 * 365 + 1
@@ -58,6 +59,31 @@ def integer(low: int, high: int | None = None) -> Parse:
             raise ConfigError(f"{name} must be {bounds}, got {value}")
         return value
     return parse
+
+
+def words(name: str, raw: str) -> tuple[str, ...]:
+    """A comma-separated list."""
+    values = tuple(word.strip() for word in raw.split(",") if word.strip())
+    if not values:
+        raise ConfigError(f"{name} must list at least one value")
+    return values
+
+
+def acr_levels(name: str, raw: str) -> str:
+    """`acr=level` pairs, comma-separated, each level 1 or 2 (read with `acr_level_map`)."""
+    try:
+        acr_level_map(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be acr=level pairs with level 1 or 2, got {raw!r}") from exc
+    return raw
+
+
+def acr_level_map(raw: str) -> dict[str, int]:
+    pairs = dict(pair.split("=", 1) for pair in raw.split(",") if pair.strip())
+    levels = {acr.strip(): int(level) for acr, level in pairs.items()}
+    if not levels or set(levels.values()) - {1, 2}:
+        raise ValueError(raw)
+    return levels
 
 
 def setting(default: Any, parse: Parse = text) -> Any:
@@ -111,6 +137,22 @@ class Settings:
     payment_bank_account: str = setting("113000006100")
     health_entry_probe_limit: int = setting(30, integer(1))
     agency_key_ttl_days: int = setting(365, integer(1, 3650))
+    sms_sender: str = setting("log", one_of(*SMS_SENDERS))
+    sms_gateway_url: str | None = setting(None)
+    sms_gateway_sender: str = setting("iHanoi")
+    sms_gateway_username: str | None = setting(None)
+    sms_gateway_password: str | None = setting(None)
+    sms_gateway_token: str | None = setting(None)
+    sms_gateway_timeout_seconds: int = setting(5, integer(1, 60))
+    trusted_proxy_count: int = setting(0, integer(0, 5))
+    eid_issuer: str | None = setting(None)  # unset in development: the development provider's
+    eid_client_id: str = setting("ihanoi")
+    eid_client_key: str | None = setting(None)  # private JWK (JSON); development: under instance/
+    eid_redirect_uris: tuple[str, ...] = setting(("ihanoi://eid-callback",), words)
+    eid_id_token_algorithms: tuple[str, ...] = setting(("ES256", "RS256"), words)
+    eid_acr_levels: str = setting("level1=1,level2=2", acr_levels)
+    eid_timeout_seconds: int = setting(5, integer(1, 60))
+    eid_dev_provider_port: int = setting(8765, integer(0, 65535))
 
     @property
     def production(self) -> bool:
@@ -154,6 +196,8 @@ def _parsed(source: Mapping[str, Any], *, empty_is_default: bool = False) -> dic
 
 
 def _checked(settings: Settings) -> Settings:
+    if settings.sms_sender == "http":
+        _check_sms_gateway(settings)
     if settings.push_sender == "fcm" and not settings.fcm_credentials_file:
         raise ConfigError("PUSH_SENDER=fcm needs FCM_CREDENTIALS_FILE (a service-account JSON file)")
     if settings.signature_max_pdf_bytes > settings.max_upload_bytes:
@@ -182,5 +226,18 @@ def _check_production(settings: Settings) -> None:
     if not settings.redis_url:
         missing.append("REDIS_URL")
     missing += [name.upper() for name in REQUIRED_IN_PRODUCTION if not getattr(settings, name)]
+    if settings.sms_sender == "log":
+        missing.append("SMS_SENDER=http (the log sender would write codes to the log)")
+    if settings.eid_issuer and not settings.eid_client_key:
+        missing.append("EID_CLIENT_KEY")
     if missing:
         raise ConfigError("production needs " + ", ".join(missing) + " set in the environment")
+
+
+def _check_sms_gateway(settings: Settings) -> None:
+    if not settings.sms_gateway_url:
+        raise ConfigError("SMS_SENDER=http needs SMS_GATEWAY_URL")
+    basic = bool(settings.sms_gateway_username and settings.sms_gateway_password)
+    if basic == bool(settings.sms_gateway_token):
+        raise ConfigError("SMS_SENDER=http needs SMS_GATEWAY_USERNAME and SMS_GATEWAY_PASSWORD, "
+                          "or SMS_GATEWAY_TOKEN (one of the two)")

@@ -27,7 +27,7 @@ TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
 ON_POSTGRES = bool(TEST_DATABASE_URL)
 
 # Capability fixtures (catalogue, catalogues, facilities, clinic_doctor, ...) live beside their helpers.
-pytest_plugins = ["tests.dossiers_support", "tests.health_support", "tests.signatures_support"]
+pytest_plugins = ["tests.dossiers_support", "tests.eid_support", "tests.health_support", "tests.signatures_support"]
 
 
 def _fresh_database(tmp_path_factory) -> str:

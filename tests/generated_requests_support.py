@@ -42,6 +42,7 @@ PROBLEM_JSON = "application/problem+json"
 # Who calls: a demo person signed in, or the agency system of the demo officer's agency.
 CALLERS = {
     "citizen": demo_people.CITIZEN,
+    "citizen_level1": demo_people.LEVEL1_CITIZEN,
     "officer": demo_people.OFFICER,
     "health_provider": DOCTOR,
     "analyst": demo_people.ANALYST,

@@ -37,8 +37,8 @@ API = "/api/v1"
 # dossiers, the signature request, the certificate, the health record, the consent) and is
 # the guardian of the child whose record some health calls read; "other" is another citizen.
 CALLERS = ("anon", "expired", "owner", "other", "officer", "officer2", "doctor", "doctor2",
-           "analyst", "admin", "key", "key2")
-ACCOUNT_CALLERS = ("owner", "other", "officer", "officer2", "doctor", "doctor2", "analyst", "admin")
+           "analyst", "admin", "key", "key2", "basic")
+ACCOUNT_CALLERS = ("owner", "other", "officer", "officer2", "doctor", "doctor2", "analyst", "admin", "basic")
 CSRF = "role-walk-csrf-token"
 
 
@@ -156,9 +156,11 @@ def arrange(app: Flask, client, people, db_session) -> World:
         "doctor2": people.staff("health_provider", facility_code=HOSPITAL),
         "analyst": people.staff("analyst"),
         "admin": people.staff("admin"),
+        "basic": people.citizen(full_name="Lê Thị Mai", born=date(1992, 4, 9), assurance_level=1),
     }
     world = World(app, client, cast, child,
-                  registrant=people.resident(full_name="Trịnh Văn Mới", sex="male", born=date(1995, 6, 1)),
+                  registrant=people.resident(full_name="Trịnh Văn Mới", sex="male", born=date(1995, 6, 1),
+                                             phone="+84912345670"),
                   keys={"key": key_headers(db_session, BA_DINH)["Authorization"],
                         "key2": key_headers(db_session, CAU_GIAY)["Authorization"]},
                   expired_token=expired_token(app, db_session, owner))
@@ -167,6 +169,7 @@ def arrange(app: Flask, client, people, db_session) -> World:
     world.ids["request"] = _ok(client.post(f"{API}/signature-requests", headers=owner.headers, json={
         "provider_code": "VNPT-CA", "counter_code": COUNTER,
         "appointment_date": business_day().isoformat()}), 201)["id"]
+    world.ids["recoverable"] = people.citizen(full_name="Phí Văn Hậu", sex="male", born=date(1983, 2, 2)).national_id
     world.ids["spare_session"] = _ok(client.post(f"{API}/auth/token", json={
         "national_id": owner.national_id, "password": PASSWORD, "device_name": "old phone"}), 200)["session_id"]
     inbox = _ok(client.get(f"{API}/me/notifications", headers=owner.headers), 200)["items"]
@@ -296,9 +299,17 @@ def _form(world: World, caller: str, call: Call, browser: bool) -> dict[str, Any
     return form
 
 
+def _forget_code_budgets(world: World) -> None:
+    """Each cell texts the same people afresh; the hourly code budgets would run out mid-walk."""
+    kv = world.app.extensions["runtime"].kv
+    for key in kv.scan_iter("otp-budget:*"):
+        kv.delete(key)
+
+
 def call_as(world: World, caller: str, route: str, build: Callable[[World], Call]) -> TestResponse:
     """One cell: build the call (in the cell's savepoint), make it as `caller`, roll back."""
     method, _ = route.split(" ", 1)
+    _forget_code_budgets(world)
     with savepoint(world), ExitStack() as stack:
         call = build(world)
         browser = call.path.startswith("/dashboard")

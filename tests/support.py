@@ -48,15 +48,15 @@ class PeopleFactory:
 
     def resident(self, *, born: date = date(1990, 5, 17), sex: str = "female",
                  district_code: str = "005", full_name: str = "Nguyễn Thị Lan",
-                 guardian: str | None = None) -> Person:
+                 guardian: str | None = None, phone: str | None = "+84912345678") -> Person:
         person = Person(national_id_for(born, sex, next(_tails)), full_name, born, sex, district_code)
         load_residents(self.session, [{
             "national_id": person.national_id, "full_name": full_name, "date_of_birth": born,
-            "sex": sex, "district_code": district_code, "guardian_national_id": guardian}])
+            "sex": sex, "district_code": district_code, "guardian_national_id": guardian, "phone": phone}])
         self.session.flush()
         return person
 
-    def citizen(self, *, assurance_level: int = 1, **resident: Any) -> Person:
+    def citizen(self, *, assurance_level: int = 2, **resident: Any) -> Person:
         person = self.resident(**resident)
         account = Account(
             national_id_hash=self.rt.id_hasher(person.national_id), national_id=person.national_id,

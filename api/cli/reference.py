@@ -28,7 +28,7 @@ def import_units(path: str) -> None:
 @with_appcontext
 def import_registry(path: str) -> None:
     """CSV national_id,full_name,date_of_birth,sex and unit_code and/or district_code
-    [,guardian_national_id,address]; a pre-2025 ward code is converted through the crosswalk."""
+    [,guardian_national_id,address,phone]; a pre-2025 ward code is converted through the crosswalk."""
     run_file_import(path, "residents")
 
 

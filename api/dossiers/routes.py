@@ -9,6 +9,7 @@ from api.dossiers import schemas
 from api.pagination import page_of
 from models.identity import Role
 from services.dossiers import actions, procedures, submission, views
+from services.identity.assurance import Sensitive
 
 blp = Blueprint("dossiers", __name__, url_prefix="/api/v1", description="Public-service dossiers")
 
@@ -33,7 +34,7 @@ class ProcedureDetail(MethodView):
 
 @blp.route("/dossiers")
 class Dossiers(MethodView):
-    @blp.auth(Role.CITIZEN)
+    @blp.auth(Role.CITIZEN, needs=Sensitive.DOSSIER_FILING)
     @blp.idempotent()
     @blp.arguments(schemas.SubmitSchema)
     @blp.response(201, schemas.DossierSchema)
@@ -55,7 +56,7 @@ class MyDossiers(MethodView):
 
 @blp.route("/dossiers/<code>")
 class DossierDetail(MethodView):
-    @blp.auth(Role.CITIZEN, Role.OFFICER)
+    @blp.auth(Role.CITIZEN, Role.OFFICER, needs=Sensitive.DOSSIER_DETAILS)
     @blp.etag
     @blp.response(200, schemas.DossierSchema)
     @blp.alt_response(404, response="NOT_FOUND")

@@ -14,6 +14,7 @@ from api.health import provider_routes, schemas
 from api.pagination import page_of
 from models.identity import Role
 from services.health import citizen
+from services.identity.assurance import Sensitive
 
 blp = Blueprint("health", __name__, url_prefix="/api/v1", description="Electronic health records")
 FHIR_JSON = "application/fhir+json"
@@ -21,7 +22,7 @@ FHIR_JSON = "application/fhir+json"
 
 @blp.route("/me/health/summary")
 class Summary(MethodView):
-    @blp.auth(Role.CITIZEN)
+    @blp.auth(Role.CITIZEN, needs=Sensitive.HEALTH_RECORD)
     @blp.etag
     @blp.arguments(schemas.SubjectQuery, location="query")
     @blp.response(200, schemas.SummarySchema)
@@ -32,7 +33,7 @@ class Summary(MethodView):
 
 @blp.route("/me/health/observations")
 class Observations(MethodView):
-    @blp.auth(Role.CITIZEN)
+    @blp.auth(Role.CITIZEN, needs=Sensitive.HEALTH_RECORD)
     @blp.arguments(schemas.ObservationQuery, location="query")
     @blp.response(200, page_of(schemas.ObservationSchema))
     def get(self, query):
@@ -42,7 +43,7 @@ class Observations(MethodView):
 
 @blp.route("/me/health/observations/<uuid:observation_id>")
 class OneObservation(MethodView):
-    @blp.auth(Role.CITIZEN)
+    @blp.auth(Role.CITIZEN, needs=Sensitive.HEALTH_RECORD)
     @blp.etag
     @blp.arguments(schemas.SubjectQuery, location="query")
     @blp.response(200, schemas.ObservationSchema)
@@ -54,7 +55,7 @@ class OneObservation(MethodView):
 
 @blp.route("/me/health/encounters")
 class Encounters(MethodView):
-    @blp.auth(Role.CITIZEN)
+    @blp.auth(Role.CITIZEN, needs=Sensitive.HEALTH_RECORD)
     @blp.arguments(schemas.SubjectPageQuery, location="query")
     @blp.response(200, page_of(schemas.EncounterSchema))
     def get(self, query):
@@ -64,7 +65,7 @@ class Encounters(MethodView):
 
 @blp.route("/me/health/encounters/<uuid:encounter_id>")
 class OneEncounter(MethodView):
-    @blp.auth(Role.CITIZEN)
+    @blp.auth(Role.CITIZEN, needs=Sensitive.HEALTH_RECORD)
     @blp.etag
     @blp.arguments(schemas.SubjectQuery, location="query")
     @blp.response(200, schemas.EncounterSchema)
@@ -76,7 +77,7 @@ class OneEncounter(MethodView):
 
 @blp.route("/me/health/immunizations")
 class Immunizations(MethodView):
-    @blp.auth(Role.CITIZEN)
+    @blp.auth(Role.CITIZEN, needs=Sensitive.HEALTH_RECORD)
     @blp.arguments(schemas.SubjectPageQuery, location="query")
     @blp.response(200, page_of(schemas.ImmunizationSchema))
     def get(self, query):
@@ -86,7 +87,7 @@ class Immunizations(MethodView):
 
 @blp.route("/me/health/fhir")
 class Fhir(MethodView):
-    @blp.auth(Role.CITIZEN)
+    @blp.auth(Role.CITIZEN, needs=Sensitive.HEALTH_RECORD)
     @blp.arguments(schemas.SubjectQuery, location="query")
     @blp.response(200, schemas.FhirBundleSchema, content_type=FHIR_JSON)
     def get(self, query):
@@ -97,7 +98,7 @@ class Fhir(MethodView):
 
 @blp.route("/me/health/access-log")
 class AccessLog(MethodView):
-    @blp.auth(Role.CITIZEN)
+    @blp.auth(Role.CITIZEN, needs=Sensitive.HEALTH_RECORD)
     @blp.arguments(schemas.SubjectPageQuery, location="query")
     @blp.response(200, page_of(schemas.AccessLogEntrySchema))
     def get(self, query):
@@ -107,7 +108,7 @@ class AccessLog(MethodView):
 
 @blp.route("/me/health/consents/<string:facility_code>")
 class Consent(MethodView):
-    @blp.auth(Role.CITIZEN)
+    @blp.auth(Role.CITIZEN, needs=Sensitive.HEALTH_RECORD)
     @blp.arguments(schemas.SubjectQuery, location="query")
     @blp.response(200, schemas.ConsentSchema)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -115,7 +116,7 @@ class Consent(MethodView):
         """The facility's consent: status and every version."""
         return citizen.read_consent(request_context(), query["subject"], facility_code)
 
-    @blp.auth(Role.CITIZEN)
+    @blp.auth(Role.CITIZEN, needs=Sensitive.HEALTH_RECORD)
     @blp.arguments(schemas.SubjectQuery, location="query")
     @blp.arguments(schemas.ConsentGrantSchema)
     @blp.response(200, schemas.ConsentSchema)
@@ -126,7 +127,7 @@ class Consent(MethodView):
         return citizen.grant_consent(request_context(), query["subject"], facility_code,
                                      body["expires_at"])
 
-    @blp.auth(Role.CITIZEN)
+    @blp.auth(Role.CITIZEN, needs=Sensitive.HEALTH_RECORD)
     @blp.arguments(schemas.SubjectQuery, location="query")
     @blp.response(204)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -137,14 +138,14 @@ class Consent(MethodView):
 
 @blp.route("/me/health/correction-requests")
 class CorrectionRequests(MethodView):
-    @blp.auth(Role.CITIZEN)
+    @blp.auth(Role.CITIZEN, needs=Sensitive.HEALTH_RECORD)
     @blp.arguments(schemas.SubjectPageQuery, location="query")
     @blp.response(200, page_of(schemas.CorrectionRequestSchema))
     def get(self, query):
         """The correction requests, newest first, with their deadlines."""
         return citizen.correction_requests(request_context(), **query)
 
-    @blp.auth(Role.CITIZEN)
+    @blp.auth(Role.CITIZEN, needs=Sensitive.HEALTH_RECORD)
     @blp.idempotent()
     @blp.arguments(schemas.SubjectQuery, location="query")
     @blp.arguments(schemas.CorrectionRequestCreateSchema)

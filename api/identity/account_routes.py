@@ -1,4 +1,4 @@
-"""/me, the signed-in devices, and the officer's in-person identity check."""
+"""/me, the signed-in devices, the security log, the officer's identity check and recovery."""
 from __future__ import annotations
 
 import uuid
@@ -12,7 +12,7 @@ from api.pagination import PageQuery, page_of
 from api.runtime import runtime
 from models.identity import Role
 from services.data_access import tracker
-from services.identity import accounts
+from services.identity import accounts, recovery, security_log
 
 blp = Blueprint("accounts", __name__, url_prefix="/api/v1", description="The signed-in account")
 
@@ -69,3 +69,23 @@ class DataAccess(MethodView):
     def get(self, query):
         """Who looked up or changed my dossiers, identity or signatures (staff, agency systems), newest first."""
         return tracker.list_mine(request_context(), **query)
+@blp.route("/me/security-events")
+class SecurityEvents(MethodView):
+    @blp.auth()
+    @blp.arguments(PageQuery, location="query")
+    @blp.response(200, page_of(schemas.SecurityEventSchema))
+    def get(self, query):
+        """The account's security log, newest first: sign-ins, new devices, level changes, recoveries."""
+        return security_log.own_events(request_context(), **query)
+
+
+@blp.route("/officer/accounts/recover")
+class RecoverAccount(MethodView):
+    @blp.auth(Role.OFFICER)
+    @blp.arguments(schemas.RecoverySchema)
+    @blp.response(200, schemas.IdentityCheckResultSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    def post(self, body):
+        """After an in-person check: every old session ends, the phone becomes the one checked."""
+        return recovery.recover_at_counter(request_context(), runtime().sign_in, **body)

@@ -80,3 +80,33 @@ class Logout(MethodView):
     def post(self):
         """End the current session: its access and refresh tokens stop working at once."""
         runtime().sign_in.logout(request_context())
+
+
+@blp.route("/eid/authorize")
+class EidAuthorize(MethodView):
+    @blp.arguments(schemas.EidAuthorizeQuery, location="query")
+    @blp.response(200, schemas.EidAuthorizationSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    @blp.alt_response(429, response="TOO_MANY_REQUESTS")
+    @blp.alt_response(502, response="BAD_GATEWAY")
+    def get(self, query):
+        """Start signing in with the national e-ID: where to send the citizen (state kept 10 minutes)."""
+        return runtime().eid.authorize(request_context(), **query)
+
+
+@blp.route("/eid/callback")
+class EidCallback(MethodView):
+    @blp.arguments(schemas.EidCallbackSchema)
+    @blp.response(200, schemas.EidSignedInSchema)
+    @blp.alt_response(400, response="BAD_REQUEST")
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    @blp.alt_response(429, response="TOO_MANY_REQUESTS")
+    @blp.alt_response(502, response="BAD_GATEWAY")
+    def post(self, body):
+        """Finish the e-ID sign-in: the first one opens the account, a level-2 one may take it back."""
+        done = runtime().eid.complete(request_context(), **body)
+        return {"account": done.account, "account_created": done.account_created, **_token_body(done.pair)}

@@ -101,3 +101,38 @@ class DataAccessEntrySchema(ma.Schema):
     actor = ma.fields.String(metadata={"description": "officer or agency_system"})
     actor_name = ma.fields.String(allow_none=True)
     agency_code = ma.fields.String(allow_none=True)
+class EidAuthorizeQuery(ma.Schema):
+    redirect_uri = ma.fields.String(required=True, validate=validate.Length(max=500),
+                                    metadata={"example": "ihanoi://eid-callback"})
+    login_hint = ma.fields.String(validate=validate.Length(max=32),
+                                  metadata={"description": "The ID number to sign in (the development provider consents at once)"})
+    acr_values = ma.fields.String(validate=validate.OneOf(["level1", "level2"]))
+
+
+class EidAuthorizationSchema(ma.Schema):
+    authorization_url = ma.fields.String(required=True, attribute="url")
+    expires_at = ma.fields.DateTime(required=True)
+
+
+class EidCallbackSchema(ma.Schema):
+    code = ma.fields.String(required=True, validate=validate.Length(min=1, max=500))
+    state = ma.fields.String(required=True, validate=validate.Length(min=1, max=200))
+    device_name = ma.fields.String(validate=validate.Length(max=100))
+
+
+class EidSignedInSchema(RegisteredSchema):
+    account_created = ma.fields.Boolean(required=True)
+
+
+class RecoverySchema(ma.Schema):
+    national_id = ma.fields.String(required=True, **_ID)
+    phone = ma.fields.String(required=True, validate=validate.Length(max=20))
+
+
+class SecurityEventSchema(ma.Schema):
+    id = ma.fields.Integer()
+    kind = ma.fields.String()
+    detail = ma.fields.String(allow_none=True)
+    device_name = ma.fields.String(allow_none=True)
+    by_officer = ma.fields.Function(lambda event: event.actor_account_id is not None)
+    created_at = ma.fields.DateTime()

@@ -24,6 +24,7 @@ from services.metrics.units import LEVELS
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard", template_folder="templates")
 ROLES = (Role.ANALYST, Role.ADMIN)
+WRONG_CREDENTIALS = "Số định danh hoặc mật khẩu không đúng. / Wrong ID number or password."
 HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
                                "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
@@ -91,9 +92,11 @@ def sign_in():
         pair = runtime().sign_in.sign_in(request_context(), request.form.get("national_id", "").strip(),
                                          request.form.get("password", ""), "dashboard")
         if not runtime().tokens.verify(pair.access_token).has_role(*ROLES):
-            raise Forbidden("Only analysts and admins can open the dashboard.", code="forbidden_role")
+            # The same answer as a wrong password: the form must not tell who is an analyst.
+            # The 401 rolls the new session back: nothing is kept.
+            raise Unauthenticated("Not an analyst.", code="invalid_credentials")
     except Unauthenticated:
-        return _form("Số định danh hoặc mật khẩu không đúng. / Wrong ID number or password.", 401)
+        return _form(WRONG_CREDENTIALS, 401)
     except RateLimited:
         return _form("Quá nhiều lần thử; hãy thử lại sau. / Too many tries; try again later.", 429)
     except Forbidden as error:  # a 403 rolls the new session back: nothing is kept

@@ -13,6 +13,7 @@ from api.signatures import schemas
 from api.signatures.multipart import MultipartBlueprint
 from models.identity import Role
 from services.signatures import catalogues, certificates, requests, signing, verification
+from services.identity.assurance import Sensitive
 
 blp = MultipartBlueprint("signatures", __name__, url_prefix="/api/v1", description="Free digital signatures")
 
@@ -121,7 +122,7 @@ class Reject(MethodView):
 
 @blp.route("/me/certificates")
 class MyCertificates(MethodView):
-    @blp.auth(Role.CITIZEN)
+    @blp.auth(Role.CITIZEN, needs=Sensitive.CERTIFICATES)
     @blp.arguments(PageQuery, location="query")
     @blp.response(200, page_of(schemas.CertificateSchema))
     def get(self, query):
@@ -131,7 +132,7 @@ class MyCertificates(MethodView):
 
 @blp.route("/certificates/<string:serial>/revoke")
 class Revoke(MethodView):
-    @blp.auth(Role.CITIZEN, Role.OFFICER)
+    @blp.auth(Role.CITIZEN, Role.OFFICER, needs=Sensitive.CERTIFICATES)
     @blp.arguments(schemas.RevokeSchema)
     @blp.response(200, schemas.CertificateSchema)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -143,7 +144,7 @@ class Revoke(MethodView):
 
 @blp.route("/certificates/<string:serial>/renew")
 class Renew(MethodView):
-    @blp.auth(Role.CITIZEN)
+    @blp.auth(Role.CITIZEN, needs=Sensitive.CERTIFICATES)
     @blp.response(201, schemas.CertificateSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
@@ -166,7 +167,7 @@ class RevocationList(MethodView):
 
 @blp.route("/signatures/challenges")
 class Challenges(MethodView):
-    @blp.auth(Role.CITIZEN)
+    @blp.auth(Role.CITIZEN, needs=Sensitive.SIGNING)
     @blp.response(202, schemas.ChallengeSchema)
     @blp.alt_response(409, response="CONFLICT")
     def post(self):
@@ -181,7 +182,7 @@ class Challenges(MethodView):
 
 @blp.route("/signatures/sign")
 class Sign(MethodView):
-    @blp.auth(Role.CITIZEN)
+    @blp.auth(Role.CITIZEN, needs=Sensitive.SIGNING)
     @blp.arguments(schemas.SignFormSchema, location="multipart")
     @blp.response(200, {"type": "string", "format": "binary"}, content_type=PDF)
     @blp.alt_response(400, response="BAD_REQUEST")

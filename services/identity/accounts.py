@@ -8,8 +8,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.identity import Account, AccountStatus, IdentityVerification, Role
 from models.data_access import DataArea
+from models.identity import (Account, AccountStatus, AssuranceSource, IdentityVerification, Role,
+                             SecurityEventKind)
 from models.reference import Resident
 from services.clock import clock
 from services.context import Context
@@ -17,6 +18,7 @@ from services.data_access import tracker
 from services.data_access.bindings import StaffAction, check_bound
 from services.errors import Conflict, NotFound, Unauthenticated, ValidationFailed
 from services.identity import national_id as cccd
+from services.identity import security_log
 from services.identity.passwords import Passwords
 from services.identity.sessions import SignIn
 
@@ -70,7 +72,8 @@ def create_staff(ctx: Context, passwords: Passwords, *, role: str, national_id: 
         raise Conflict("An account already exists for this ID number.", code="already_registered")
     account = Account(national_id_hash=id_hasher(national_id), national_id=national_id,
                       full_name=full_name, password_hash=passwords.hash(password), role=Role(role),
-                      assurance_level=2, agency_code=agency_code, facility_code=facility_code,
+                      assurance_level=2, assurance_source=AssuranceSource.STAFF,
+                      agency_code=agency_code, facility_code=facility_code,
                       status=AccountStatus.ACTIVE, created_at=ctx.clock.now())
     session.add(account)
     session.flush()
@@ -92,7 +95,10 @@ def raise_assurance(session: Session, account: Account, *, officer_id: uuid.UUID
     """Record an in-person (or chip) check and raise the account to level 2."""
     if method not in VERIFICATION_METHODS:
         raise ValidationFailed.on_field("method", f"One of {', '.join(VERIFICATION_METHODS)}.")
-    account.assurance_level = 2
+    if account.assurance_level < 2:
+        security_log.record(session, account.id, SecurityEventKind.LEVEL_CHANGED,
+                            detail=f"{account.assurance_level} -> 2 (counter)", actor_account_id=officer_id)
+    account.assurance_level, account.assurance_source = 2, AssuranceSource.COUNTER
     check = IdentityVerification(account_id=account.id, officer_id=officer_id, method=method,
                                  agency_code=agency_code, verified_at=clock.now())
     session.add(check)

@@ -13,6 +13,7 @@ from typing import Any
 import redis
 
 from services.clock import clock
+from services.identity.code_budget import spend_code, subjects_of
 from services.errors import BadRequest, RateLimited, Unavailable
 
 OTP_TTL = timedelta(minutes=5)
@@ -41,6 +42,9 @@ class OtpChallenges:
         return hmac.new(challenge_id.encode(), otp.encode(), hashlib.sha256).hexdigest()
 
     def issue(self, payload: dict[str, Any]) -> IssuedChallenge:
+        """A new code; each phone and account the payload names spends one from its hourly
+        budget first (services/identity/code_budget.py; 429 `too_many_codes` when spent)."""
+        spend_code(self._kv, self._purpose, subjects_of(payload))
         challenge_id = str(uuid.uuid4())
         otp = f"{secrets.randbelow(10**6):06d}"
         expires_at = clock.now() + OTP_TTL

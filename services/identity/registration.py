@@ -1,4 +1,4 @@
-"""Sign-up: match the population registry, confirm the phone by OTP, open a level-1 account."""
+"""Sign-up: match the population registry, confirm the phone on record by OTP, open a level-1 account."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,10 +8,11 @@ from typing import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.identity import Account, AccountStatus, Role
+from models.identity import Account, AccountStatus, AssuranceSource, Role
 from services.context import Context
 from services.errors import Conflict, ValidationFailed
 from services.identity import national_id as cccd
+from services.identity import security_log
 from services.identity.names import same_name
 from services.identity.otp import IssuedChallenge, OtpChallenges
 from services.identity.passwords import Passwords
@@ -59,17 +60,23 @@ class Registration:
         record = self._registry_for(ctx.session).lookup(applicant.national_id)
         if (record is None or not same_name(record.full_name, applicant.full_name)
                 or record.date_of_birth != applicant.date_of_birth
-                or (applicant.sex is not None and applicant.sex != record.sex)):
+                or (applicant.sex is not None and applicant.sex != record.sex)
+                or (record.phone is not None and record.phone != phone)):
             raise ValidationFailed("The details do not match the population registry.",
                                    code="identity_mismatch")
+        if record.phone is None:
+            raise ValidationFailed(
+                "Không có số điện thoại nào đăng ký theo số định danh này: hãy đăng nhập bằng VNeID hoặc "
+                "đến bộ phận một cửa. / No phone is on record for this ID number: sign in with the "
+                "national e-ID or visit a counter.", code="no_phone_on_record", how=["eid", "counter"])
         if self._account_exists(ctx.session, applicant.national_id):
             raise Conflict("An account already exists for this ID number.", code="already_registered")
         challenge = self._otps.issue({
             "national_id": record.national_id, "full_name": record.full_name,
             "date_of_birth": record.date_of_birth.isoformat(), "sex": record.sex,
-            "district_code": record.district_code, "phone": phone,
+            "district_code": record.district_code, "phone": record.phone,
             "password_hash": self._passwords.hash(applicant.password)})
-        self._sms.send(phone, f"iHanoi: your sign-up code is {challenge.otp}. It expires in 5 minutes.")
+        self._sms.send(record.phone, f"iHanoi: your sign-up code is {challenge.otp}. It expires in 5 minutes.")
         return challenge
 
     def _account_exists(self, session: Session, national_id: str) -> bool:
@@ -88,7 +95,8 @@ class Registration:
             date_of_birth=date.fromisoformat(details["date_of_birth"]), sex=details["sex"],
             district_code=details["district_code"], phone=details["phone"],
             password_hash=details["password_hash"], role=Role.CITIZEN, assurance_level=1,
-            status=AccountStatus.ACTIVE, created_at=ctx.clock.now())
+            assurance_source=AssuranceSource.SIGN_UP, status=AccountStatus.ACTIVE, created_at=ctx.clock.now())
         session.add(account)
         session.flush()
+        security_log.signed_in(session, account.id, device_name, "sign-up")
         return account, self._sign_in.open_session(session, account, device_name)

@@ -19,6 +19,7 @@ class RegistryRecord:
     sex: str
     district_code: str
     guardian_national_id: str | None = None
+    phone: str | None = None  # the phone registered to the person, E.164
 
 
 class PopulationRegistry(Protocol):
@@ -36,4 +37,5 @@ class TablePopulationRegistry:
         if resident is None:
             return None
         return RegistryRecord(resident.national_id, resident.full_name, resident.date_of_birth,
-                              resident.sex, resident.district_code, resident.guardian_national_id)
+                              resident.sex, resident.district_code, resident.guardian_national_id,
+                              resident.phone)

@@ -15,6 +15,7 @@ from models.notifications import Device
 from services.clock import clock
 from services.context import Context
 from services.errors import Forbidden, NotFound, Unauthenticated
+from services.identity import security_log
 from services.identity.national_id import NationalIdHasher
 from services.identity.passwords import Passwords
 from services.identity.throttle import SignInThrottle
@@ -63,6 +64,7 @@ class SignIn:
         if account.status != AccountStatus.ACTIVE:
             raise Forbidden("This account is locked.", code="account_locked")
         self._throttle.reset(subject)
+        security_log.signed_in(session, account.id, device_name, "password")
         return self.open_session(session, account, device_name)
 
     def open_session(self, session: Session, account: Account, device_name: str | None) -> TokenPair:

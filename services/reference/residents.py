@@ -18,7 +18,9 @@ from sqlalchemy.orm import Session
 from models.reference import Resident
 from services.bulk import upsert
 from services.clock import clock
+from services.errors import ValidationFailed
 from services.identity import national_id as cccd
+from services.identity.phones import normalize_phone
 from services.reference import fields
 from services.reference.addresses import UnitCatalogue, record_addresses
 from services.reference.file_import import RowRejected
@@ -45,6 +47,11 @@ def resident_parser(catalogue: UnitCatalogue) -> Callable[[dict[str, str]], dict
         address = row.get("address") or None
         if address and len(address) > 300:
             raise RowRejected("address is longer than 300 characters")
+        phone = row.get("phone") or None
+        try:
+            phone = normalize_phone(phone) if phone else None
+        except ValidationFailed as exc:
+            raise RowRejected("phone must be a Vietnamese mobile number") from exc
         return {
             "national_id": number,
             "full_name": " ".join(fields.required(row, "full_name").split()),
@@ -52,6 +59,7 @@ def resident_parser(catalogue: UnitCatalogue) -> Callable[[dict[str, str]], dict
             "sex": sex,
             "guardian_national_id": guardian,
             "address": address,
+            "phone": phone,
             **catalogue.place(row.get("unit_code") or None, row.get("district_code") or None),
         }
 
@@ -63,12 +71,13 @@ def load_residents(session: Session, residents: list[dict[str, Any]]) -> None:
     or `old_ward_code` are placed by their district)."""
     now = clock.now()
     known = _known_districts(session, [r["national_id"] for r in residents if r.get("district_derived")])
-    rows = [{"unit_code": None, **{k: v for k, v in resident.items() if k not in ADDRESS_KEYS},
+    rows = [{"unit_code": None, "phone": None, **{k: v for k, v in resident.items() if k not in ADDRESS_KEYS},
              **({"district_code": known[resident["national_id"]]} if resident["national_id"] in known else {}),
              "updated_at": now}
             for resident in residents]
     upsert(session, Resident.__table__, rows, key=["national_id"],
-           compare=["full_name", "date_of_birth", "sex", "district_code", "unit_code", "guardian_national_id"])
+           compare=["full_name", "date_of_birth", "sex", "district_code", "unit_code", "guardian_national_id",
+                    "phone"])
     ids = dict(session.execute(select(Resident.national_id, Resident.id).where(
         Resident.national_id.in_([row["national_id"] for row in rows]))).all())
     record_addresses(session, [(ids[resident["national_id"]], resident) for resident in residents])

@@ -76,7 +76,7 @@ def start(ctx: Context, challenges: OtpChallenges, sms: SmsSender) -> SigningCha
     certificate = _refuse_unusable(certificate, now)
     if not account.phone:
         raise ValidationFailed("The account has no phone number for the signing code.", code="no_phone")
-    issued = challenges.issue({"account_id": str(account.id), "serial": certificate.serial})
+    issued = challenges.issue({"account_id": str(account.id), "serial": certificate.serial, "phone": account.phone})
     sms.send(account.phone, f"Ma ky so iHanoi: {issued.otp}. Hieu luc 5 phut. Khong chia se ma nay.")
     return SigningChallenge(issued, certificate.serial)
 

@@ -12,6 +12,8 @@ call it. Columns: the callers of tests/roles_support.CALLERS.
     doctor    health_provider of the clinic that wrote the records (and holds the consent)
     doctor2   health_provider of another hospital
     analyst, admin                             key/key2  agency API key of Ba Đình / Cầu Giấy
+    basic     a citizen of assurance level 1 (signed up with the ID card and phone only): 403
+              `assurance_level_required` wherever services/identity/assurance.py says level 2
 
 A cell is the expected status. `*` marks an answer that may carry the owner's personal data
 (name); every other answer must not contain the owner's or the child's name or ID number, and
@@ -41,90 +43,94 @@ from tests.signatures_support import COUNTER, business_day, minimal_pdf
 from tests.support import PASSWORD
 
 TABLE = parse_table("""
-route                                                                 anon expired owner other officer officer2 doctor doctor2 analyst admin key  key2
-GET    /healthz                                                       200  200     200   200   200     200      200    200     200     200   200  200
-GET    /readyz                                                        200  200     200   200   200     200      200    200     200     200   200  200
-GET    /.well-known/jwks.json                                         200  200     200   200   200     200      200    200     200     200   200  200
-GET    /api/v1/openapi.json                                           200  200     200   200   200     200      200    200     200     200   200  200
-GET    /api/v1/docs                                                   200  200     200   200   200     200      200    200     200     200   200  200
-GET    /api/v1/docs/assets/{filename}                                 200  200     200   200   200     200      200    200     200     200   200  200
-GET    /static/{filename}                                             404  404     404   404   404     404      404    404     404     404   404  404
-POST   /api/v1/auth/register                                          202  202     202   202   202     202      202    202     202     202   202  202
-POST   /api/v1/auth/register/verify                                   201  201     201   201   201     201      201    201     201     201   201  201
-POST   /api/v1/auth/token                                             200  200     200   200   200     200      200    200     200     200   200  200
-POST   /api/v1/auth/refresh                                           200  200     200   200   200     200      200    200     200     200   200  200
-POST   /api/v1/auth/logout                                            401  401     204   204   204     204      204    204     204     204   403  403
-GET    /api/v1/me                                                     401  401     200*  200   200     200      200    200     200     200   403  403
-GET    /api/v1/me/sessions                                            401  401     200*  200   200     200      200    200     200     200   403  403
-DELETE /api/v1/me/sessions/{session_id}                               401  401     204   404   404     404      404    404     404     404   403  403
-POST   /api/v1/officer/identity-verifications                         401  401     403   403   200*    200*     403    403     403     403   403  403
-GET    /api/v1/me/data-access                                         401  401     200*  200   403     403      403    403     403     403   403  403
-GET    /api/v1/me/notifications                                       401  401     200*  200   200     200      200    200     200     200   403  403
-POST   /api/v1/me/notifications/{notification_id}/read                401  401     200*  404   404     404      404    404     404     404   403  403
-POST   /api/v1/me/devices                                             401  401     201   201   201     201      201    201     201     201   403  403
-GET    /api/v1/me/health/summary                                      401  401     200*  403   403     403      403    403     403     403   403  403
-GET    /api/v1/me/health/observations                                 401  401     200*  403   403     403      403    403     403     403   403  403
-GET    /api/v1/me/health/observations/{observation_id}                401  401     200*  404   403     403      403    403     403     403   403  403
-GET    /api/v1/me/health/encounters                                   401  401     200*  403   403     403      403    403     403     403   403  403
-GET    /api/v1/me/health/encounters/{encounter_id}                    401  401     200*  404   403     403      403    403     403     403   403  403
-GET    /api/v1/me/health/immunizations                                401  401     200*  403   403     403      403    403     403     403   403  403
-GET    /api/v1/me/health/fhir                                         401  401     200*  403   403     403      403    403     403     403   403  403
-GET    /api/v1/me/health/access-log                                   401  401     200*  200   403     403      403    403     403     403   403  403
-GET    /api/v1/me/health/consents/{facility_code}                     401  401     200*  404   403     403      403    403     403     403   403  403
-PUT    /api/v1/me/health/consents/{facility_code}                     401  401     200*  200   403     403      403    403     403     403   403  403
-DELETE /api/v1/me/health/consents/{facility_code}                     401  401     204   404   403     403      403    403     403     403   403  403
-GET    /api/v1/me/health/correction-requests                          401  401     200*  403   403     403      403    403     403     403   403  403
-POST   /api/v1/me/health/correction-requests                          401  401     201*  404   403     403      403    403     403     403   403  403
-POST   /api/v1/providers/patients/{national_id}/records               401  401     403   403   403     403      201    201     403     403   403  403
-GET    /api/v1/providers/patients/{national_id}/summary               401  401     403   403   403     403      200*   403     403     403   403  403
-GET    /api/v1/providers/correction-requests                          401  401     403   403   403     403      200*   200     403     403   403  403
-POST   /api/v1/providers/correction-requests/{request_id}/acknowledge 401  401     403   403   403     403      200*   404     403     403   403  403
-POST   /api/v1/providers/correction-requests/{request_id}/resolve     401  401     403   403   403     403      200*   404     403     403   403  403
-GET    /api/v1/signature-providers                                    200  200     200   200   200     200      200    200     200     200   200  200
-GET    /api/v1/service-counters                                       200  200     200   200   200     200      200    200     200     200   200  200
-GET    /api/v1/units                                                  200  200     200   200   200     200      200    200     200     200   200  200
-GET    /api/v1/units/{code}                                           200  200     200   200   200     200      200    200     200     200   200  200
-POST   /api/v1/signature-requests                                     401  401     409   201   403     403      403    403     403     403   403  403
-GET    /api/v1/me/signature-requests                                  401  401     200*  200   403     403      403    403     403     403   403  403
-GET    /api/v1/signature-requests/{request_id}                        401  401     200*  404   200*    403      403    403     403     403   403  403
-POST   /api/v1/signature-requests/{request_id}/cancel                 401  401     200*  404   403     403      403    403     403     403   403  403
-GET    /api/v1/officer/signature-requests                             401  401     403   403   200*    200      403    403     403     403   403  403
-POST   /api/v1/signature-requests/{request_id}/approve                401  401     403   403   200*    403      403    403     403     403   403  403
-POST   /api/v1/signature-requests/{request_id}/reject                 401  401     403   403   200*    403      403    403     403     403   403  403
-GET    /api/v1/me/certificates                                        401  401     200*  200   403     403      403    403     403     403   403  403
-POST   /api/v1/certificates/{serial}/revoke                           401  401     200*  404   200*    200*     403    403     403     403   403  403
-POST   /api/v1/certificates/{serial}/renew                            401  401     201*  404   403     403      403    403     403     403   403  403
-GET    /api/v1/ca/crl                                                 200  200     200   200   200     200      200    200     200     200   200  200
-POST   /api/v1/signatures/challenges                                  401  401     202   202   403     403      403    403     403     403   403  403
-POST   /api/v1/signatures/sign                                        401  401     200*  400   403     403      403    403     403     403   403  403
-POST   /api/v1/signatures/verify                                      200* 200*    200*  200*  200*    200*     200*   200*    200*    200*  200* 200*
-GET    /api/v1/procedures                                             200  200     200   200   200     200      200    200     200     200   200  200
-POST   /api/v1/dossiers                                               401  401     201*  201   403     403      403    403     403     403   403  403
-GET    /api/v1/me/dossiers                                            401  401     200*  200   403     403      403    403     403     403   403  403
-GET    /api/v1/dossiers/{code}                                        401  401     200*  404   200*    404      403    403     403     403   403  403
-GET    /api/v1/public/dossiers/{code}                                 200  200     200   200   200     200      200    200     200     200   200  200
-POST   /api/v1/dossiers/{code}/withdraw                               401  401     200*  404   403     403      403    403     403     403   403  403
-POST   /api/v1/dossiers/{code}/supplement                             401  401     200*  404   403     403      403    403     403     403   403  403
-POST   /api/v1/agency/dossiers                                        401  401     403   403   201*    403      403    403     403     403   201* 403
-POST   /api/v1/agency/dossiers/{code}/transitions                     401  401     403   403   200*    403      403    403     403     403   200* 403
-POST   /api/v1/agency/dossiers/{code}/extensions                      401  401     403   403   201*    403      403    403     403     403   201* 403
-GET    /api/v1/procedures/{code}                                      200  200     200   200   200     200      200    200     200     200   200  200
-POST   /api/v1/dossiers/{code}/documents                              401  401     201   404   403     403      403    403     403     403   403  403
-GET    /api/v1/dossiers/{code}/documents                              401  401     200   404   200     404      403    403     403     403   403  403
-GET    /api/v1/dossiers/{code}/documents/{document_id}                401  401     200   404   200     404      403    403     403     403   403  403
-POST   /api/v1/dossiers/{code}/payments                               401  401     409   404   403     403      403    403     403     403   403  403
-GET    /api/v1/dossiers/{code}/payments                               401  401     200   404   200     404      403    403     403     403   403  403
-GET    /api/v1/dossiers/{code}/payments/{payment_id}/receipt          401  401     404   404   404     404      403    403     403     403   403  403
-POST   /api/v1/payments/callbacks/{gateway}                           404  404     404   404   404     404      404    404     404     404   404  404
-POST   /api/v1/agency/dossiers/{code}/result                          401  401     403   403   201     403      403    403     403     403   201  403
-GET    /api/v1/dossiers/{code}/result                                 401  401     200   404   200     404      403    403     403     403   403  403
-GET    /api/v1/metrics/indicators                                     401  401     403   403   403     403      403    403     200     200   403  403
-GET    /api/v1/metrics/usage                                          401  401     403   403   403     403      403    403     200     200   403  403
-GET    /dashboard/sign-in                                             200  200     200   200   200     200      200    200     200     200   200  200
-POST   /dashboard/sign-in                                             401  401     403   403   403     403      403    403     303     303   401  401
-POST   /dashboard/sign-out                                            303  303     303   303   303     303      303    303     303     303   303  303
-GET    /dashboard/indicators.csv                                      303  303     403   403   403     403      403    403     200     200   303  303
-GET    /dashboard                                                     303  303     403   403   403     403      403    403     200     200   303  303
+route                                                                  anon expired owner other officer officer2 doctor doctor2 analyst admin key  key2 basic
+GET    /healthz                                                        200  200     200   200   200     200      200    200     200     200   200  200  200
+GET    /readyz                                                         200  200     200   200   200     200      200    200     200     200   200  200  200
+GET    /.well-known/jwks.json                                          200  200     200   200   200     200      200    200     200     200   200  200  200
+GET    /api/v1/openapi.json                                            200  200     200   200   200     200      200    200     200     200   200  200  200
+GET    /api/v1/docs                                                    200  200     200   200   200     200      200    200     200     200   200  200  200
+GET    /api/v1/docs/assets/{filename}                                  200  200     200   200   200     200      200    200     200     200   200  200  200
+GET    /static/{filename}                                              404  404     404   404   404     404      404    404     404     404   404  404  404
+POST   /api/v1/auth/register                                           202  202     202   202   202     202      202    202     202     202   202  202  202
+POST   /api/v1/auth/register/verify                                    201  201     201   201   201     201      201    201     201     201   201  201  201
+POST   /api/v1/auth/token                                              200  200     200   200   200     200      200    200     200     200   200  200  200
+POST   /api/v1/auth/refresh                                            200  200     200   200   200     200      200    200     200     200   200  200  200
+POST   /api/v1/auth/logout                                             401  401     204   204   204     204      204    204     204     204   403  403  204
+GET    /api/v1/me                                                      401  401     200*  200   200     200      200    200     200     200   403  403  200
+GET    /api/v1/me/sessions                                             401  401     200*  200   200     200      200    200     200     200   403  403  200
+DELETE /api/v1/me/sessions/{session_id}                                401  401     204   404   404     404      404    404     404     404   403  403  404
+POST   /api/v1/officer/identity-verifications                          401  401     403   403   200*    200*     403    403     403     403   403  403  403
+GET    /api/v1/auth/eid/authorize                                      404  404     404   404   404     404      404    404     404     404   404  404  404
+POST   /api/v1/auth/eid/callback                                       404  404     404   404   404     404      404    404     404     404   404  404  404
+GET    /api/v1/me/security-events                                      401  401     200   200   200     200      200    200     200     200   403  403  200
+POST   /api/v1/officer/accounts/recover                                401  401     403   403   200     200      403    403     403     403   403  403  403
+GET    /api/v1/me/data-access                                          401  401     200*  200   403     403      403    403     403     403   403  403  200
+GET    /api/v1/me/notifications                                        401  401     200*  200   200     200      200    200     200     200   403  403  200
+POST   /api/v1/me/notifications/{notification_id}/read                 401  401     200*  404   404     404      404    404     404     404   403  403  404
+POST   /api/v1/me/devices                                              401  401     201   201   201     201      201    201     201     201   403  403  201
+GET    /api/v1/me/health/summary                                       401  401     200*  403   403     403      403    403     403     403   403  403  403
+GET    /api/v1/me/health/observations                                  401  401     200*  403   403     403      403    403     403     403   403  403  403
+GET    /api/v1/me/health/observations/{observation_id}                 401  401     200*  404   403     403      403    403     403     403   403  403  403
+GET    /api/v1/me/health/encounters                                    401  401     200*  403   403     403      403    403     403     403   403  403  403
+GET    /api/v1/me/health/encounters/{encounter_id}                     401  401     200*  404   403     403      403    403     403     403   403  403  403
+GET    /api/v1/me/health/immunizations                                 401  401     200*  403   403     403      403    403     403     403   403  403  403
+GET    /api/v1/me/health/fhir                                          401  401     200*  403   403     403      403    403     403     403   403  403  403
+GET    /api/v1/me/health/access-log                                    401  401     200*  200   403     403      403    403     403     403   403  403  403
+GET    /api/v1/me/health/consents/{facility_code}                      401  401     200*  404   403     403      403    403     403     403   403  403  403
+PUT    /api/v1/me/health/consents/{facility_code}                      401  401     200*  200   403     403      403    403     403     403   403  403  403
+DELETE /api/v1/me/health/consents/{facility_code}                      401  401     204   404   403     403      403    403     403     403   403  403  403
+GET    /api/v1/me/health/correction-requests                           401  401     200*  403   403     403      403    403     403     403   403  403  403
+POST   /api/v1/me/health/correction-requests                           401  401     201*  404   403     403      403    403     403     403   403  403  403
+POST   /api/v1/providers/patients/{national_id}/records                401  401     403   403   403     403      201    201     403     403   403  403  403
+GET    /api/v1/providers/patients/{national_id}/summary                401  401     403   403   403     403      200*   403     403     403   403  403  403
+GET    /api/v1/providers/correction-requests                           401  401     403   403   403     403      200*   200     403     403   403  403  403
+POST   /api/v1/providers/correction-requests/{request_id}/acknowledge  401  401     403   403   403     403      200*   404     403     403   403  403  403
+POST   /api/v1/providers/correction-requests/{request_id}/resolve      401  401     403   403   403     403      200*   404     403     403   403  403  403
+GET    /api/v1/signature-providers                                     200  200     200   200   200     200      200    200     200     200   200  200  200
+GET    /api/v1/service-counters                                        200  200     200   200   200     200      200    200     200     200   200  200  200
+GET    /api/v1/units                                                   200  200     200   200   200     200      200    200     200     200   200  200  200
+GET    /api/v1/units/{code}                                            200  200     200   200   200     200      200    200     200     200   200  200  200
+POST   /api/v1/signature-requests                                      401  401     409   201   403     403      403    403     403     403   403  403  201
+GET    /api/v1/me/signature-requests                                   401  401     200*  200   403     403      403    403     403     403   403  403  200
+GET    /api/v1/signature-requests/{request_id}                         401  401     200*  404   200*    403      403    403     403     403   403  403  404
+POST   /api/v1/signature-requests/{request_id}/cancel                  401  401     200*  404   403     403      403    403     403     403   403  403  404
+GET    /api/v1/officer/signature-requests                              401  401     403   403   200*    200      403    403     403     403   403  403  403
+POST   /api/v1/signature-requests/{request_id}/approve                 401  401     403   403   200*    403      403    403     403     403   403  403  403
+POST   /api/v1/signature-requests/{request_id}/reject                  401  401     403   403   200*    403      403    403     403     403   403  403  403
+GET    /api/v1/me/certificates                                         401  401     200*  200   403     403      403    403     403     403   403  403  403
+POST   /api/v1/certificates/{serial}/revoke                            401  401     200*  404   200*    200*     403    403     403     403   403  403  403
+POST   /api/v1/certificates/{serial}/renew                             401  401     201*  404   403     403      403    403     403     403   403  403  403
+GET    /api/v1/ca/crl                                                  200  200     200   200   200     200      200    200     200     200   200  200  200
+POST   /api/v1/signatures/challenges                                   401  401     202   202   403     403      403    403     403     403   403  403  403
+POST   /api/v1/signatures/sign                                         401  401     200*  400   403     403      403    403     403     403   403  403  403
+POST   /api/v1/signatures/verify                                       200* 200*    200*  200*  200*    200*     200*   200*    200*    200*  200* 200* 200*
+GET    /api/v1/procedures                                              200  200     200   200   200     200      200    200     200     200   200  200  200
+POST   /api/v1/dossiers                                                401  401     201*  201   403     403      403    403     403     403   403  403  403
+GET    /api/v1/me/dossiers                                             401  401     200*  200   403     403      403    403     403     403   403  403  200
+GET    /api/v1/dossiers/{code}                                         401  401     200*  404   200*    404      403    403     403     403   403  403  403
+GET    /api/v1/public/dossiers/{code}                                  200  200     200   200   200     200      200    200     200     200   200  200  200
+POST   /api/v1/dossiers/{code}/withdraw                                401  401     200*  404   403     403      403    403     403     403   403  403  404
+POST   /api/v1/dossiers/{code}/supplement                              401  401     200*  404   403     403      403    403     403     403   403  403  404
+POST   /api/v1/agency/dossiers                                         401  401     403   403   201*    403      403    403     403     403   201* 403  403
+POST   /api/v1/agency/dossiers/{code}/transitions                      401  401     403   403   200*    403      403    403     403     403   200* 403  403
+POST   /api/v1/agency/dossiers/{code}/extensions                       401  401     403   403   201*    403      403    403     403     403   201* 403  403
+GET    /api/v1/procedures/{code}                                       200  200     200   200   200     200      200    200     200     200   200  200  200
+POST   /api/v1/dossiers/{code}/documents                               401  401     201   404   403     403      403    403     403     403   403  403  404
+GET    /api/v1/dossiers/{code}/documents                               401  401     200   404   200     404      403    403     403     403   403  403  404
+GET    /api/v1/dossiers/{code}/documents/{document_id}                 401  401     200   404   200     404      403    403     403     403   403  403  404
+POST   /api/v1/dossiers/{code}/payments                                401  401     409   404   403     403      403    403     403     403   403  403  404
+GET    /api/v1/dossiers/{code}/payments                                401  401     200   404   200     404      403    403     403     403   403  403  404
+GET    /api/v1/dossiers/{code}/payments/{payment_id}/receipt           401  401     404   404   404     404      403    403     403     403   403  403  404
+POST   /api/v1/payments/callbacks/{gateway}                            404  404     404   404   404     404      404    404     404     404   404  404  404
+POST   /api/v1/agency/dossiers/{code}/result                           401  401     403   403   201     403      403    403     403     403   201  403  403
+GET    /api/v1/dossiers/{code}/result                                  401  401     200   404   200     404      403    403     403     403   403  403  404
+GET    /api/v1/metrics/indicators                                      401  401     403   403   403     403      403    403     200     200   403  403  403
+GET    /api/v1/metrics/usage                                           401  401     403   403   403     403      403    403     200     200   403  403  403
+GET    /dashboard/sign-in                                              200  200     200   200   200     200      200    200     200     200   200  200  200
+POST   /dashboard/sign-in                                              401  401     401   401   401     401      401    401     303     303   401  401  401
+POST   /dashboard/sign-out                                             303  303     303   303   303     303      303    303     303     303   303  303  303
+GET    /dashboard/indicators.csv                                       303  303     403   403   403     403      403    403     200     200   303  303  403
+GET    /dashboard                                                      303  303     403   403   403     403      403    403     200     200   303  303  403
 """)
 
 
@@ -186,6 +192,16 @@ CALLS = {
     "POST /api/v1/officer/identity-verifications": lambda w: Call(
         f"{API}/officer/identity-verifications", json={"national_id": w.owner.national_id, "method": "in_person"}),
     "GET /api/v1/me/data-access": lambda w: Call(f"{API}/me/data-access"),
+    # The walk's app has no EID_ISSUER: the e-ID routes answer 404 eid_not_offered to everyone
+    # (tests/e2e/test_eid_sign_in.py drives them against the development provider).
+    "GET /api/v1/auth/eid/authorize": lambda w: Call(f"{API}/auth/eid/authorize",
+                                                     query={"redirect_uri": "ihanoi://eid-callback"}),
+    "POST /api/v1/auth/eid/callback": lambda w: Call(f"{API}/auth/eid/callback",
+                                                     json={"code": "c", "state": "s"}),
+    "GET /api/v1/me/security-events": lambda w: Call(f"{API}/me/security-events"),
+    # A citizen of its own: the recovery ends every session of the account it names.
+    "POST /api/v1/officer/accounts/recover": lambda w: Call(f"{API}/officer/accounts/recover", json={
+        "national_id": w.ids["recoverable"], "phone": "0987654321"}),
     "GET /api/v1/me/notifications": lambda w: Call(f"{API}/me/notifications"),
     "POST /api/v1/me/notifications/{notification_id}/read": lambda w: Call(
         f"{API}/me/notifications/{w.ids['notification']}/read"),

@@ -17,7 +17,7 @@ from sqlalchemy import delete, select
 from werkzeug.serving import make_server
 
 from api.context import context_of
-from models.identity import Account, AuthSession, RefreshToken
+from models.identity import Account, AuthSession, RefreshToken, SecurityEvent
 from models.metrics import UsageMonthlyActive
 from models.reference import Resident
 from services.demo.population import national_id_for
@@ -67,6 +67,7 @@ def live(make_app, base_app):  # base_app: the reference data is loaded
             sessions = select(AuthSession.id).where(AuthSession.account_id.in_(account_ids))
             session.execute(delete(RefreshToken).where(RefreshToken.session_id.in_(sessions)))
             session.execute(delete(AuthSession).where(AuthSession.account_id.in_(account_ids)))
+            session.execute(delete(SecurityEvent).where(SecurityEvent.account_id.in_(account_ids)))
             session.execute(delete(Account).where(Account.id.in_(account_ids)))
             session.execute(delete(Resident).where(Resident.national_id.in_([p.national_id for p in people])))
             session.execute(delete(UsageMonthlyActive).where(UsageMonthlyActive.redis_epoch == EPOCH))

@@ -24,7 +24,7 @@ def served_alone(tmp_path, monkeypatch):
     upgrade(url)
     app = create_app({"APP_ENV": "development", "DATABASE_URL": url, "REDIS_URL": None,
                       "PASSWORD_HASH_PROFILE": "fast", "LOG_LEVEL": "WARNING",
-                      "METRICS_ROLLUP_INTERVAL_SECONDS": 1})
+                      "METRICS_ROLLUP_INTERVAL_SECONDS": 1, "EID_DEV_PROVIDER_PORT": 0})
     try:
         yield app
     finally:

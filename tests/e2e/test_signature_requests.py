@@ -7,6 +7,7 @@ from models.identity import Account
 from models.notifications import Notification
 from models.signatures import Certificate, SignatureRequest
 from services.signatures.authority import CertificateAuthorityError
+from tests.support import bearer
 from tests.signatures_support import (COUNTER, OTHER_COUNTER, business_day, issued_certificate, submit,
                                       weekend_day)
 
@@ -86,7 +87,7 @@ def test_officer_sees_only_their_counter_filtered(client, people, catalogues):
 
 
 def test_approval_raises_level_and_issues_in_one_go(client, people, catalogues, db_session):
-    citizen, officer, serial = issued_certificate(client, people)
+    citizen, officer, serial = issued_certificate(client, people, people.citizen(assurance_level=1))
     request = client.get("/api/v1/me/signature-requests", headers=citizen.headers).json["items"][0]
     assert request["status"] == "issued" and request["certificate_serial"] == serial
     assert [(h["from"], h["to"], h["actor_role"]) for h in request["history"]] == [
@@ -96,7 +97,10 @@ def test_approval_raises_level_and_issues_in_one_go(client, people, catalogues, 
     assert db_session.get(Account, citizen.account.id).assurance_level == 2
     kinds = [n["kind"] for n in client.get("/api/v1/me/notifications", headers=citizen.headers).json["items"]]
     assert {"signature_request_approved", "signature_request_issued"} <= set(kinds)
-    certs = client.get("/api/v1/me/certificates", headers=citizen.headers).json["items"]
+    # The raised level reaches the app at its next token refresh; certificates need level 2.
+    assert client.get("/api/v1/me/certificates", headers=citizen.headers).status_code == 403
+    pair = client.post("/api/v1/auth/refresh", json={"refresh_token": citizen.refresh_token}).json
+    certs = client.get("/api/v1/me/certificates", headers=bearer(pair["access_token"])).json["items"]
     assert [(c["serial"], c["status"]) for c in certs] == [(serial, "valid")]
     again = client.post(f"/api/v1/signature-requests/{request['id']}/approve", json={}, headers=officer.headers)
     assert again.status_code == 409 and again.json["code"] == "invalid_transition"
@@ -170,7 +174,7 @@ class FailingAuthority:
 def test_failed_issuance_leaves_nothing_half_done(client, app, people, catalogues, db_session, monkeypatch):
     parts = app.extensions["runtime"]
     monkeypatch.setattr(parts, "authority", FailingAuthority(parts.authority))
-    citizen, officer = people.citizen(), people.staff("officer")
+    citizen, officer = people.citizen(assurance_level=1), people.staff("officer")
     request_id = submit(client, citizen).json["id"]
     notes_before = db_session.scalar(select(func.count()).select_from(Notification).where(
         Notification.account_id == citizen.account.id))

@@ -30,6 +30,7 @@ def demo(tmp_path, monkeypatch):
     env = {"APP_ENV": "development", "INSTANCE_PATH": str(tmp_path / "instance"),
            "DATABASE_URL": f"sqlite:///{tmp_path}/ihanoi.sqlite3",
            "PASSWORD_HASH_PROFILE": "fast", "LOG_LEVEL": "WARNING",
+           "EID_DEV_PROVIDER_PORT": "0",  # the development e-ID provider on a free port
            # not "city-ca": a unit test finds the suite's CA by that folder name under the tmp root
            "SIGNATURE_CA_DIR": str(tmp_path / "demo-ca")}
     served: dict[str, Any] = {}  # the server's port is known first, so callbacks can name it

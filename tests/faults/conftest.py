@@ -46,6 +46,7 @@ def stack(monkeypatch, request) -> Any:
         cleanup.callback(shutil.rmtree, instance, True)
         env = {"DATABASE_URL": postgres.url, "REDIS_URL": redis_server.url, "INSTANCE_PATH": instance,
                "APP_ENV": "development", "PASSWORD_HASH_PROFILE": "fast", "LOG_LEVEL": "WARNING",
+               "EID_DEV_PROVIDER_PORT": "0",  # the development e-ID provider on a free port
                "AUTH_RATE_LIMIT": "100000 per minute", "PUSH_SENDER": "log"}
         for name, value in env.items():
             monkeypatch.setenv(name, value)

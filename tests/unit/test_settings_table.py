@@ -53,7 +53,8 @@ def test_production_from_the_environment_names_everything_it_misses(tmp_path):
         Settings.load({"APP_ENV": "production"}, instance_path=str(tmp_path))
     assert str(refused.value) == (
         "production needs DATABASE_URL (PostgreSQL), REDIS_URL, SECRET_KEY, JWT_PRIVATE_KEY_FILE, "
-        "NATIONAL_ID_HASH_KEY, SIGNATURE_CA_DIR, SIGNATURE_KEY_ENCRYPTION_KEY set in the environment")
+        "NATIONAL_ID_HASH_KEY, SIGNATURE_CA_DIR, SIGNATURE_KEY_ENCRYPTION_KEY, "
+        "SMS_SENDER=http (the log sender would write codes to the log) set in the environment")
 
 
 def test_an_override_set_to_nothing_puts_the_default_back(tmp_path):

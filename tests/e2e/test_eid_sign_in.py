@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.eid_support import API, CALLBACK
+from tests.eid_support import API
 from tests.support import PASSWORD, bearer
 
 

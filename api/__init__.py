@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 
 BODY_TYPES = ("application/json", "multipart/form-data")
 AUTH_PREFIX = "/api/v1/auth/"
+VERIFY_PATH = "/api/v1/signatures/verify"  # anyone may call it: limited per address too
 
 
 def _blueprints() -> list[Any]:
@@ -80,13 +81,15 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
                       storage_uri=settings.redis_url or "memory://",
                       in_memory_fallback_enabled=True, swallow_errors=True, headers_enabled=True)
     # Only /auth/* is limited per address; skip the limiter's work on every other request.
-    limiter.request_filter(lambda: not request.path.startswith(AUTH_PREFIX))
+    limiter.request_filter(lambda: not (request.path.startswith(AUTH_PREFIX) or request.path == VERIFY_PATH))
     api = make_api(app)
     problems.init_app(app)  # after the Api, whose own handler it replaces
     for blueprint in _blueprints():
         if blueprint.name == "auth":
             limiter.limit(lambda: settings.auth_rate_limit)(blueprint)
         api.register_blueprint(blueprint)
+    app.view_functions["signatures.Verify"] = limiter.limit(lambda: settings.signature_verify_rate_limit)(
+        app.view_functions["signatures.Verify"])
     app.register_blueprint(docs_assets)
     metrics.init_app(app)
 

@@ -1,10 +1,11 @@
 """Free digital signatures: catalogues, requests, the counter's queue, certificates, signing."""
 from __future__ import annotations
 
-from flask import Response
+from flask import Response, request
 from flask.views import MethodView
 
 from api.context import request_context
+from api.language import choose_language
 from api.pagination import PageQuery, page_of
 from api.runtime import runtime
 from api.signatures import schemas
@@ -203,10 +204,15 @@ class Verify(MethodView):
     @blp.response(200, schemas.VerificationSchema)
     @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
     @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    @blp.alt_response(429, response="TOO_MANY_REQUESTS")
+    @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     def post(self, files):
-        """Check the signatures of a PDF: intact, chained to the city CA, not revoked when signed."""
+        """Check the signatures of a PDF (at most 10): intact, trust path, not revoked when signed;
+        the summary speaks the Accept-Language (vi or en). Limited per address."""
         return verification.verify(request_context(), runtime().authority, files["file"].read(),
-                                   max_bytes=runtime().settings.signature_max_pdf_bytes)
+                                   max_bytes=runtime().settings.signature_max_pdf_bytes,
+                                   language=choose_language(request.headers.get("Accept-Language"), None))
 
 
 def _ascii(name: str) -> str:

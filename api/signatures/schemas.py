@@ -149,7 +149,12 @@ class SignatureReportSchema(ma.Schema):
     signed_at_source = ma.fields.String(metadata={"description": "signing_service or signer_claimed"})
     certificate_serial = ma.fields.String()
     field_name = ma.fields.String(allow_none=True)
+    trust_anchor = ma.fields.String(allow_none=True, metadata={"description": "The trusted root the chain reached"})
+    trust_path = ma.fields.List(ma.fields.String(), metadata={"description": "Signer first, anchor last"})
     problems = ma.fields.List(ma.fields.String())
+    summary = ma.fields.String(metadata={
+        "description": "Signer, signing time and its source, changes after signing, trust path and verdict, "
+                       "in the Accept-Language (vi or en)"})
 
 
 class VerificationSchema(SignatureReportSchema):

@@ -7,7 +7,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from asn1crypto import keys as asn1_keys
 from asn1crypto import pem as asn1_pem
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -15,7 +14,6 @@ from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.general import SigningError
-from pyhanko_certvalidator.registry import SimpleCertificateStore
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -28,6 +26,7 @@ from services.identity.sms import SmsSender
 from services.signatures import certificates
 from services.signatures.authority import CertificateAuthority
 from services.signatures.key_vault import HolderKey, KeyUnavailable, KeyVault
+from services.signatures.long_term import holder_signer
 from services.signatures.pdf import read_pdf
 
 OTP_PURPOSE = "signing"
@@ -57,8 +56,8 @@ def _refuse_unusable(certificate: Certificate | None, now: datetime) -> Certific
     if certificate is None:
         raise Conflict("You hold no valid signing certificate.", code="no_valid_certificate")
     status = certificates.status_of(certificate, now)
-    if status != CertificateStatus.VALID:
-        raise Conflict(f"This certificate is {status} and cannot sign.", code=f"certificate_{status}",
+    if status != CertificateStatus.VALID:  # Circular 15/2025: checked before every signature
+        raise Conflict(f"This certificate is {status} and cannot sign.", code="certificate_not_valid",
                        current=status)
     return certificate
 
@@ -84,10 +83,7 @@ def start(ctx: Context, challenges: OtpChallenges, sms: SmsSender) -> SigningCha
 
 def pades_sign(data: bytes, certificate_pem: str, chain_pem: list[str], key: HolderKey, signer_name: str) -> bytes:
     """The PDF with one more PAdES (B-B, ETSI.CAdES.detached) signature, as an incremental update."""
-    signer = signers.SimpleSigner(
-        signing_cert=asn1_certificate(certificate_pem),
-        signing_key=asn1_keys.PrivateKeyInfo.load(key.pkcs8_der),
-        cert_registry=SimpleCertificateStore.from_certs([asn1_certificate(p) for p in chain_pem[:-1]]))
+    signer = holder_signer(certificate_pem, key, chain_pem[:-1])
     metadata = signers.PdfSignatureMetadata(
         field_name=f"iHanoi-{uuid.uuid4().hex[:12]}", md_algorithm="sha256",
         subfilter=fields.SigSeedSubFilter.PADES, reason=SIGNING_REASON, location="Hà Nội", name=signer_name)

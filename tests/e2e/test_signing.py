@@ -83,11 +83,12 @@ def test_revoked_certificate_cannot_sign_and_older_signatures_report_revoked_aft
                           headers=citizen.headers)
     assert revoked.status_code == 200
     refused = client.post("/api/v1/signatures/challenges", headers=citizen.headers)
-    assert refused.status_code == 409 and refused.json["code"] == "certificate_revoked"
+    assert refused.status_code == 409 and refused.json["code"] == "certificate_not_valid"
+    assert refused.json["current"] == "revoked"
     late = client.post("/api/v1/signatures/sign", headers=citizen.headers, content_type="multipart/form-data",
                        data={"challenge_id": pending["challenge_id"], "otp": pending["debug_otp"],
                              "file": (io.BytesIO(minimal_pdf()), "a.pdf")})
-    assert late.status_code == 409 and late.json["code"] == "certificate_revoked"
+    assert late.status_code == 409 and late.json["code"] == "certificate_not_valid"
     report = verify(client, before).json
     assert report["revoked"] is False and report["revocation_status"] == "revoked_after_signing"
     assert report["valid"] is True and report["revocation_reason"] == "key_compromise"

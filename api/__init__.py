@@ -19,6 +19,8 @@ from services.settings import Settings
 log = logging.getLogger(__name__)
 
 BODY_TYPES = ("application/json", "multipart/form-data")
+# Binary protocol bodies, each accepted on its one path (RFC 3161 timestamps, RFC 6960 OCSP).
+PROTOCOL_BODY_TYPES = {"/api/v1/ca/tsa": "application/timestamp-query", "/api/v1/ca/ocsp": "application/ocsp-request"}
 AUTH_PREFIX = "/api/v1/auth/"
 VERIFY_PATH = "/api/v1/signatures/verify"  # anyone may call it: limited per address too
 
@@ -41,7 +43,7 @@ def _blueprints() -> list[Any]:
 def _reject_unknown_body_types() -> None:
     if (request.path.startswith("/api/") and request.method in ("POST", "PUT", "PATCH")
             and (request.content_length or request.headers.get("Transfer-Encoding"))
-            and request.mimetype not in BODY_TYPES):
+            and request.mimetype not in (*BODY_TYPES, PROTOCOL_BODY_TYPES.get(request.path))):
         raise UnsupportedMediaType(f"Send {' or '.join(BODY_TYPES)}, not {request.mimetype or 'no type'}.")
 
 

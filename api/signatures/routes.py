@@ -11,12 +11,24 @@ from api.runtime import runtime
 from api.signatures import schemas
 from api.signatures.multipart import MultipartBlueprint
 from models.identity import Role
-from services.signatures import catalogues, certificates, requests, signing, verification
+from services.signatures import catalogues, certificates, city_services, requests, signing, verification
+from services.signatures.long_term import PadesLevel
+from services.signatures.ocsp import REQUEST_MEDIA_TYPE as OCSP_REQUEST
+from services.signatures.ocsp import RESPONSE_MEDIA_TYPE as OCSP_RESPONSE
+from services.signatures.ocsp import request_from_get_path
+from services.signatures.timestamps import QUERY_MEDIA_TYPE as TSA_QUERY
+from services.signatures.timestamps import REPLY_MEDIA_TYPE as TSA_REPLY
 
 blp = MultipartBlueprint("signatures", __name__, url_prefix="/api/v1", description="Free digital signatures")
 
 PDF = "application/pdf"
 CRL = "application/pkix-crl"
+
+
+def _binary_body(media_type: str, description: str) -> dict:
+    """The OpenAPI of a route whose body is one DER message (not JSON, not a form)."""
+    return {"requestBody": {"required": True, "description": description,
+                            "content": {media_type: {"schema": {"type": "string", "format": "binary"}}}}}
 
 
 @blp.route("/signature-providers")
@@ -163,6 +175,46 @@ class RevocationList(MethodView):
                                                     "Content-Disposition": 'attachment; filename="ihanoi-ca.crl"'})
 
 
+@blp.route("/ca/certificates")
+class CaCertificates(MethodView):
+    @blp.response(200, schemas.CaCertificatesSchema)
+    def get(self):
+        """The root and issuing CA certificates (PEM), for building any certificate's chain."""
+        return certificates.published_chain(request_context(), runtime().authority)
+
+
+@blp.route("/ca/tsa")
+class TimeStamping(MethodView):
+    @blp.doc(**_binary_body(TSA_QUERY, "An RFC 3161 TimeStampReq (DER)"))
+    @blp.response(200, {"type": "string", "format": "binary"}, content_type=TSA_REPLY)
+    @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
+    def post(self):
+        """RFC 3161 timestamp authority: application/timestamp-query in, application/timestamp-reply out."""
+        reply = city_services.stamp(request_context(), runtime().authority, request.get_data(), request.mimetype)
+        return Response(reply, mimetype=TSA_REPLY)
+
+
+@blp.route("/ca/ocsp")
+class Ocsp(MethodView):
+    @blp.doc(**_binary_body(OCSP_REQUEST, "An RFC 6960 OCSPRequest (DER)"))
+    @blp.response(200, {"type": "string", "format": "binary"}, content_type=OCSP_RESPONSE)
+    @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
+    def post(self):
+        """RFC 6960 OCSP responder: good, revoked (with reason and time) or unknown."""
+        answer = city_services.answer_ocsp(request_context(), runtime().authority, request.get_data(),
+                                           request.mimetype)
+        return Response(answer, mimetype=OCSP_RESPONSE)
+
+
+@blp.route("/ca/ocsp/<path:encoded>")
+class OcspGet(MethodView):
+    @blp.response(200, {"type": "string", "format": "binary"}, content_type=OCSP_RESPONSE)
+    def get(self, encoded: str):
+        """The GET form of OCSP: the DER request base64- and URL-encoded in the path (RFC 6960 A.1)."""
+        answer = city_services.answer_ocsp(request_context(), runtime().authority, request_from_get_path(encoded))
+        return Response(answer, mimetype=OCSP_RESPONSE, headers={"Cache-Control": "public, max-age=60"})
+
+
 @blp.route("/signatures/challenges")
 class Challenges(MethodView):
     @blp.auth(Role.CITIZEN)
@@ -192,7 +244,8 @@ class Sign(MethodView):
         rt, upload = runtime(), form["file"]
         signed = signing.sign(request_context(), rt.authority, rt.vault, rt.signing_challenges,
                               challenge_id=form["challenge_id"], otp=form["otp"], data=upload.read(),
-                              filename=upload.filename, max_bytes=rt.settings.signature_max_pdf_bytes)
+                              filename=upload.filename, max_bytes=rt.settings.signature_max_pdf_bytes,
+                              level=PadesLevel(form["level"]))
         return Response(signed.content, mimetype=PDF, headers={
             "Content-Disposition": f'attachment; filename="{_ascii(signed.filename)}"',
             "X-Certificate-Serial": signed.certificate_serial})

@@ -123,6 +123,12 @@ class ChallengeSchema(ma.Schema):
     debug_otp = ma.fields.String(metadata={"description": "Outside production only"})
 
 
+class CaCertificatesSchema(ma.Schema):
+    root = ma.fields.String(metadata={"description": "The city root CA certificate (PEM)"})
+    issuing = ma.fields.String(metadata={"description": "The issuing CA certificate (PEM)"})
+    certificates = ma.fields.List(ma.fields.String(), metadata={"description": "Root first, then issuing (PEM)"})
+
+
 class PdfFileSchema(ma.Schema):
     file = Upload(required=True, metadata={"description": "A PDF document"})
 
@@ -130,6 +136,8 @@ class PdfFileSchema(ma.Schema):
 class SignFormSchema(PdfFileSchema):
     challenge_id = ma.fields.String(required=True, validate=validate.Length(max=64))
     otp = ma.fields.String(required=True, validate=validate.Length(max=12))
+    level = ma.fields.String(load_default="B-T", validate=validate.OneOf(["B-T", "B-LT"]), metadata={
+        "description": "PAdES level: B-T (a timestamp, the default) or B-LT (plus revocation data embedded)"})
 
 
 class SignatureReportSchema(ma.Schema):
@@ -150,7 +158,7 @@ class SignatureReportSchema(ma.Schema):
     certificate_serial = ma.fields.String()
     field_name = ma.fields.String(allow_none=True)
     trust_anchor = ma.fields.String(allow_none=True, metadata={"description": "The trusted root the chain reached"})
-    trust_path = ma.fields.List(ma.fields.String(), metadata={"description": "Signer first, anchor last"})
+    trust_path = ma.fields.List(ma.fields.String(), metadata={"description": "The CAs from the signer's issuer to the anchor"})
     problems = ma.fields.List(ma.fields.String())
     summary = ma.fields.String(metadata={
         "description": "Signer, signing time and its source, changes after signing, trust path and verdict, "

@@ -171,6 +171,12 @@ def revoked_entries(session: Session, now: datetime, serial: str | None = None) 
     return [RevokedEntry(s, at, reason) for s, at, reason in session.execute(stmt.order_by(Certificate.id))]
 
 
+def published_chain(ctx: Context, authority: CertificateAuthority) -> dict[str, object]:
+    """The root and the issuing CA certificate in PEM, as `GET /ca/certificates` publishes them."""
+    root, issuing = authority.ca_certificates()
+    return {"root": root, "issuing": issuing, "certificates": [root, issuing]}
+
+
 def current_crl(ctx: Context, authority: CertificateAuthority) -> bytes:
     """The issuing CA's CRL (DER), signed now."""
     session = ctx.session

@@ -58,7 +58,7 @@ class SignatureReport:
     revoked_at: datetime | None = None
     revocation_reason: str | None = None
     trust_anchor: str | None = None  # the root the chain reached (RFC 4514)
-    trust_path: list[str] = field(default_factory=list)  # signer first, anchor last
+    trust_path: list[str] = field(default_factory=list)  # the signer's issuer first, the anchor last
     problems: list[str] = field(default_factory=list)
     summary: str = ""  # one sentence in the reader's language
 
@@ -106,7 +106,8 @@ def _request_crl(session: Session, authority: CertificateAuthority, now: datetim
 def _path_names(path) -> tuple[str | None, list[str]]:
     if path is None:
         return None, []
-    names = [cert.subject.human_friendly for cert in path.iter_certs(include_root=True)]
+    leaf = path.leaf
+    names = [cert.subject.human_friendly for cert in path.iter_certs(include_root=True) if cert is not leaf]
     return path.trust_anchor.authority.name.human_friendly, list(reversed(names))
 
 

@@ -148,13 +148,14 @@ class SignatureReportSchema(ma.Schema):
     revoked = ma.fields.Boolean(allow_none=True, metadata={
         "description": "Revoked at signing time; null when it cannot be established"})
     revocation_status = ma.fields.String(metadata={
-        "description": "good, revoked_after_signing, revoked_before_signing or unknown"})
+        "description": "good, revoked_after_signing, revoked_before_signing, revoked_without_trusted_time or unknown"})
     revoked_at = ma.fields.DateTime(allow_none=True)
     revocation_reason = ma.fields.String(allow_none=True)
     signer_name = ma.fields.String(allow_none=True)
     signer_masked = ma.fields.String(allow_none=True)
     signed_at = ma.fields.DateTime(allow_none=True)
-    signed_at_source = ma.fields.String(metadata={"description": "signing_service or signer_claimed"})
+    signed_at_source = ma.fields.String(metadata={
+        "description": "timestamp (a trusted RFC 3161 token) or claimed (the signer's own clock)"})
     certificate_serial = ma.fields.String()
     field_name = ma.fields.String(allow_none=True)
     trust_anchor = ma.fields.String(allow_none=True, metadata={"description": "The trusted root the chain reached"})

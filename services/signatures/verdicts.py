@@ -11,9 +11,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "vi": {
         "signed": "Ký bởi {signer}",
         "at": "lúc {time} ({source})",
-        "timestamp": "theo dấu thời gian",
-        "signing_service": "theo sổ ghi của dịch vụ ký",
-        "signer_claimed": "do người ký tự khai",
+        "timestamp": "theo dấu thời gian tin cậy",
+        "claimed": "do người ký tự khai, không có dấu thời gian",
         "unknown_time": "không rõ thời điểm ký",
         "intact": "tài liệu không bị thay đổi sau khi ký",
         "changed": "tài liệu đã bị thay đổi sau khi ký",
@@ -28,8 +27,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "signed": "Signed by {signer}",
         "at": "at {time} ({source})",
         "timestamp": "from a trusted timestamp",
-        "signing_service": "from the signing service's record",
-        "signer_claimed": "as the signer claims",
+        "claimed": "as the signer claims, no timestamp",
         "unknown_time": "signing time unknown",
         "intact": "the document has not changed since it was signed",
         "changed": "the document was changed after it was signed",
@@ -57,7 +55,7 @@ def summary(report: Checked, language: str) -> str:
     signer = text["signed"].format(signer=report.signer_name or text["nobody"])
     if report.signed_at is not None:
         when = text["at"].format(time=f"{report.signed_at:%Y-%m-%d %H:%M:%S} {HANOI_OFFSET_LABEL}",
-                                 source=text.get(report.signed_at_source or "", text["signer_claimed"]))
+                                 source=text.get(report.signed_at_source or "", text["claimed"]))
     else:
         when = text["unknown_time"]
     changed = text["intact"] if report.intact else text["changed"]

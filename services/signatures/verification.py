@@ -1,13 +1,12 @@
-"""Checking a signed PDF: intact, chained to the city CA, and not revoked when it was signed.
+"""Checking a signed PDF: intact, chained to a trusted root, and not revoked when it was signed.
 
-The signing time that counts is the signing service's own record of the signature (its
-ledger), because only this service holds holders' keys. A signature the ledger does not
-know has only the signer's claimed time: if its certificate is revoked, the answer is
-indeterminate, never valid.
+The signing time that counts is a trusted RFC 3161 timestamp on the signature (issue 14,
+point 9); anything else is the signer's claim and proves nothing. Revocation is judged at the
+timestamp's time; without a timestamp, at the time of checking: a revoked certificate then
+makes the signature indeterminate, and invalid when the key was compromised.
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 from dataclasses import dataclass, field
@@ -22,11 +21,11 @@ from pyhanko_certvalidator.policy_decl import (CertRevTrustPolicy, RevocationChe
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.signatures import Certificate, DocumentSignature
+from models.signatures import Certificate
 from services.context import Context
 from services.errors import Unavailable, ValidationFailed
 from services.identity import national_id as cccd
-from services.signatures import certificates, verdicts
+from services.signatures import certificates, trust, verdicts
 from services.signatures.authority import CertificateAuthority, CertificateAuthorityError
 from services.signatures.pdf import read_pdf
 from services.signatures.signing import asn1_certificate
@@ -54,7 +53,7 @@ class SignatureReport:
     signer_masked: str | None
     certificate_serial: str
     signed_at: datetime | None
-    signed_at_source: str | None  # signing_service | signer_claimed
+    signed_at_source: str | None  # timestamp (a trusted RFC 3161 token) | claimed (the signer's own)
     revoked_at: datetime | None = None
     revocation_reason: str | None = None
     trust_anchor: str | None = None  # the root the chain reached (RFC 4514)
@@ -75,20 +74,30 @@ class VerificationReport:
         return getattr(self.signatures[-1], name)
 
 
-def _context(authority: CertificateAuthority, policy: CertRevTrustPolicy, moment: datetime,
+@dataclass(frozen=True)
+class Roots:
+    """What a verification trusts: the city root and the imported anchors, and the issuing CA."""
+
+    anchors: list
+    intermediates: list
+
+
+def _roots(authority: CertificateAuthority, extra_anchors_pem: list[str]) -> Roots:
+    return Roots([asn1_certificate(p) for p in [*authority.trust_roots_pem(), *extra_anchors_pem]],
+                 [asn1_certificate(p) for p in authority.chain_pem()[:-1]])
+
+
+def _context(roots: Roots, policy: CertRevTrustPolicy, moment: datetime,
              crls: list[bytes] | None = None) -> ValidationContext:
-    chain = authority.chain_pem()
-    return ValidationContext(trust_roots=[asn1_certificate(p) for p in authority.trust_roots_pem()],
-                             other_certs=[asn1_certificate(p) for p in chain[:-1]], moment=moment,
-                             crls=crls or [], revinfo_policy=policy)
+    return ValidationContext(trust_roots=roots.anchors, other_certs=roots.intermediates, moment=moment,
+                             crls=crls or [], revinfo_policy=policy, allow_fetching=False)
 
 
-def _revocation(embedded: EmbeddedPdfSignature, authority: CertificateAuthority, crl: bytes | None,
-                moment: datetime) -> str:
+def _revocation(embedded: EmbeddedPdfSignature, roots: Roots, crl: bytes | None, moment: datetime) -> str:
     """good | revoked | unknown at `moment`, against the CRL made once for this request."""
     if crl is None:
         return "unknown"
-    status = validate_pdf_signature(embedded, _context(authority, CRL_REQUIRED, moment, [crl]), skip_diff=True)
+    status = validate_pdf_signature(embedded, _context(roots, CRL_REQUIRED, moment, [crl]), skip_diff=True)
     if status.revocation_details is not None:
         return "revoked"
     return "good" if status.trust_problem_indic is None else "unknown"
@@ -111,19 +120,51 @@ def _path_names(path) -> tuple[str | None, list[str]]:
     return path.trust_anchor.authority.name.human_friendly, list(reversed(names))
 
 
-def _report(session: Session, authority: CertificateAuthority, embedded: EmbeddedPdfSignature,
-            now: datetime, crl: bytes | None) -> SignatureReport:
+def _trusted_timestamp(status) -> datetime | None:
+    """The time of the signature's RFC 3161 token when it is intact and chains to a trusted root."""
+    stamp = status.timestamp_validity
+    if stamp is None or not (stamp.intact and stamp.valid and stamp.trusted):
+        return None
+    return stamp.timestamp
+
+
+def _chain_pass(embedded: EmbeddedPdfSignature, roots: Roots, moment: datetime):
+    chain_only = _context(roots, CHAIN_ONLY, moment)
+    return validate_pdf_signature(embedded, chain_only, ts_validation_context=chain_only)
+
+
+def _judge_revocation(report: SignatureReport, at_moment: str, stamped: bool, revoked_later: bool) -> None:
+    """Revocation by trusted time (issue 14, point 9): only a timestamp proves the signature
+    existed before a revocation; a compromised key without one makes the signature invalid."""
+    if at_moment == "good":
+        report.revoked = False
+        report.revocation_status = "revoked_after_signing" if revoked_later else "good"
+        return
+    if at_moment == "revoked" and stamped:
+        report.revoked, report.revocation_status = True, "revoked_before_signing"
+        return
+    if at_moment == "revoked":
+        report.revocation_status = "revoked_without_trusted_time"
+        report.problems.append("no_timestamp_before_revocation")
+        if report.revocation_reason == "key_compromise":
+            report.problems.append("key_compromised")
+            return  # status stays invalid
+    report.problems.append("revocation_status_unknown")
+    report.status = "indeterminate" if report.intact else "invalid"
+
+
+def _report(session: Session, roots: Roots, embedded: EmbeddedPdfSignature, now: datetime,
+            crl: bytes | None) -> SignatureReport:
     signer = embedded.signer_cert
     serial = format(signer.serial_number, "X")
     subject = signer.subject.native
     national_id = subject.get("serial_number")
     record = session.scalar(select(Certificate).where(Certificate.serial == serial))
-    digest = hashlib.sha256(embedded.signer_info["signature"].native).hexdigest()
-    ledger = session.scalar(select(DocumentSignature).where(DocumentSignature.signature_digest == digest))
-    attested = ledger.signed_at if ledger and record and ledger.certificate_id == record.id else None
-    moment = attested or now
-
-    first = validate_pdf_signature(embedded, _context(authority, CHAIN_ONLY, moment))
+    first = _chain_pass(embedded, roots, now)
+    stamped = _trusted_timestamp(first)
+    moment = stamped or now
+    if stamped and first.trust_problem_indic is not None:  # expired since: judge the chain when stamped
+        first = _chain_pass(embedded, roots, moment)
     intact = bool(first.intact and first.valid and first.docmdp_ok)
     chain_trusted = first.trust_problem_indic is None and first.validation_path is not None
     anchor, path = _path_names(first.validation_path if chain_trusted else None)
@@ -131,8 +172,8 @@ def _report(session: Session, authority: CertificateAuthority, embedded: Embedde
         field_name=embedded.field_name, intact=intact, chain_trusted=chain_trusted, revoked=None,
         revocation_status="unknown", status="invalid", signer_name=subject.get("common_name"),
         signer_masked=cccd.mask(national_id) if national_id and len(national_id) == 12 else None,
-        certificate_serial=serial, signed_at=attested or first.signer_reported_dt,
-        signed_at_source="signing_service" if attested else "signer_claimed",
+        certificate_serial=serial, signed_at=stamped or first.signer_reported_dt,
+        signed_at_source="timestamp" if stamped else "claimed",
         revoked_at=record.revoked_at if record else None,
         revocation_reason=record.revocation_reason if record else None, trust_anchor=anchor,
         trust_path=path)
@@ -141,18 +182,9 @@ def _report(session: Session, authority: CertificateAuthority, embedded: Embedde
     if not chain_trusted:
         report.problems.append(f"untrusted_chain:{first.trust_problem_indic}")
         return report
-    at_moment = _revocation(embedded, authority, crl, moment)
-    if at_moment == "revoked":
-        report.revoked = True if attested else None
-        report.revocation_status = "revoked_before_signing" if attested else "unknown"
-    elif at_moment == "good":
-        report.revoked = False
-        revoked_later = record is not None and record.revoked_at is not None
-        report.revocation_status = "revoked_after_signing" if revoked_later else "good"
-    if report.revoked is None:
-        report.problems.append("revocation_status_unknown")
-        report.status = "indeterminate" if intact else "invalid"
-    elif intact and not report.revoked:
+    at_moment = _revocation(embedded, roots, crl, moment)
+    _judge_revocation(report, at_moment, stamped is not None, record is not None and record.revoked_at is not None)
+    if intact and report.revoked is False:
         report.status = "valid"
     return report
 
@@ -210,11 +242,12 @@ def verify(ctx: Context, authority: CertificateAuthority, data: bytes, *, max_by
     embedded = _signatures(data, max_bytes, settings.signature_verify_max_signatures)
     now = ctx.clock.now()
     crl = _request_crl(ctx.session, authority, now)
+    roots = _roots(authority, trust.anchors_pem(ctx.session))
     reports = []
     for signature in embedded:
         budget.check()
         try:
-            report = _report(ctx.session, authority, signature, now, crl)
+            report = _report(ctx.session, roots, signature, now, crl)
         except UNREADABLE as exc:
             raise ValidationFailed.on_field("file", "A signature of this PDF is corrupted.",
                                             "corrupted_signature") from exc

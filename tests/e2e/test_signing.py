@@ -2,9 +2,7 @@
 import io
 from dataclasses import replace
 
-from sqlalchemy import delete
 
-from models.signatures import DocumentSignature
 from services.identity import national_id as cccd
 from services.signatures.authority import CertificateAuthorityError
 from tests.signatures_support import issued_certificate, minimal_pdf, sign, verify
@@ -20,7 +18,7 @@ def test_sign_then_verify_is_valid(client, people, catalogues):
     assert report["valid"] is True and report["status"] == "valid"
     assert report["intact"] is True and report["chain_trusted"] is True and report["revoked"] is False
     assert report["signer_masked"] == cccd.mask(citizen.national_id)
-    assert report["certificate_serial"] == serial and report["signed_at_source"] == "signing_service"
+    assert report["certificate_serial"] == serial and report["signed_at_source"] == "timestamp"
     assert report["signed_at"] and report["revocation_status"] == "good"
 
 
@@ -93,19 +91,6 @@ def test_revoked_certificate_cannot_sign_and_older_signatures_report_revoked_aft
     assert report["revoked"] is False and report["revocation_status"] == "revoked_after_signing"
     assert report["valid"] is True and report["revocation_reason"] == "key_compromise"
     assert report["revoked_at"]
-
-
-def test_unknown_signing_time_with_a_revoked_certificate_is_indeterminate(client, people, catalogues,
-                                                                          db_session):
-    citizen, _, serial = issued_certificate(client, people)
-    signed = sign(client, citizen, minimal_pdf()).data
-    db_session.execute(delete(DocumentSignature))  # no record of when it was signed
-    db_session.commit()
-    assert verify(client, signed).json["valid"] is True  # not revoked: it is fine whenever it was made
-    client.post(f"/api/v1/certificates/{serial}/revoke", json={"reason": "key_compromise"}, headers=citizen.headers)
-    report = verify(client, signed).json
-    assert report["status"] == "indeterminate" and report["valid"] is False and report["revoked"] is None
-    assert report["signed_at_source"] == "signer_claimed"
 
 
 class NoCrlAuthority:

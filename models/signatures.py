@@ -164,6 +164,8 @@ class DocumentSignature(Base):
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     level: Mapped[str | None] = mapped_column(String(8))  # PAdES level: B-B, B-T or B-LT
 
+    certificate: Mapped[Certificate] = relationship(lazy="selectin")
+
 
 class AuthorityCounter(Base):
     """A monotonic number of the CA's services (the TSA's serial), taken with one UPDATE."""

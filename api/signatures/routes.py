@@ -175,6 +175,16 @@ class RevocationList(MethodView):
                                                     "Content-Disposition": 'attachment; filename="ihanoi-ca.crl"'})
 
 
+@blp.route("/me/signatures")
+class MySignatures(MethodView):
+    @blp.auth(Role.CITIZEN)
+    @blp.arguments(PageQuery, location="query")
+    @blp.response(200, page_of(schemas.SignedDocumentSchema))
+    def get(self, query):
+        """Every document I signed here: file name, SHA-256, time, certificate serial, level (no content)."""
+        return signing.list_mine(request_context(), **query)
+
+
 @blp.route("/ca/certificates")
 class CaCertificates(MethodView):
     @blp.response(200, schemas.CaCertificatesSchema)

@@ -129,6 +129,15 @@ class CaCertificatesSchema(ma.Schema):
     certificates = ma.fields.List(ma.fields.String(), metadata={"description": "Root first, then issuing (PEM)"})
 
 
+class SignedDocumentSchema(ma.Schema):
+    document_name = ma.fields.String(allow_none=True, data_key="file_name")
+    document_digest = ma.fields.String(data_key="sha256", metadata={"description": "SHA-256 of the signed PDF (hex)"})
+    signed_at = ma.fields.DateTime(metadata={"description": "The signature's timestamp"})
+    certificate_serial = ma.fields.String(attribute="certificate.serial")
+    level = ma.fields.String(allow_none=True, metadata={"description": "PAdES level: B-B, B-T or B-LT"})
+    size_bytes = ma.fields.Integer()
+
+
 class PdfFileSchema(ma.Schema):
     file = Upload(required=True, metadata={"description": "A PDF document"})
 

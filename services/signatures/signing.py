@@ -28,6 +28,7 @@ from services.identity.sms import SmsSender
 from services.signatures import certificates
 from services.signatures.authority import CertificateAuthority
 from services.signatures.key_vault import HolderKey, KeyUnavailable, KeyVault
+from services.pagination import Page, paginate
 from services.signatures import city_services
 from services.signatures.long_term import PadesLevel, holder_signer, sign_pdf
 from services.signatures.pdf import read_pdf
@@ -68,6 +69,12 @@ def _refuse_unusable(certificate: Certificate | None, now: datetime) -> Certific
 def _newest_certificate(session: Session, account_id: uuid.UUID) -> Certificate | None:
     return session.scalar(select(Certificate).where(Certificate.account_id == account_id)
                           .order_by(Certificate.created_at.desc(), Certificate.id.desc()).limit(1))
+
+
+def list_mine(ctx: Context, *, limit: int, cursor: str | None) -> Page[DocumentSignature]:
+    """What I signed, newest first: name, SHA-256, time, certificate and level; no document content."""
+    return paginate(ctx.session, select(DocumentSignature).where(DocumentSignature.account_id == ctx.principal.account_id),
+                    [DocumentSignature.signed_at, DocumentSignature.id], limit=limit, cursor=cursor)
 
 
 def start(ctx: Context, challenges: OtpChallenges, sms: SmsSender) -> SigningChallenge:

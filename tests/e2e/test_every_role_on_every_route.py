@@ -97,6 +97,7 @@ GET    /api/v1/me/certificates                                        401  401  
 POST   /api/v1/certificates/{serial}/revoke                           401  401     200*  404   200*    200*     403    403     403     403   403  403
 POST   /api/v1/certificates/{serial}/renew                            401  401     201*  404   403     403      403    403     403     403   403  403
 GET    /api/v1/ca/crl                                                 200  200     200   200   200     200      200    200     200     200   200  200
+GET    /api/v1/me/signatures                                          401  401     200*  200   403     403      403    403     403     403   403  403
 GET    /api/v1/ca/certificates                                        200  200     200   200   200     200      200    200     200     200   200  200
 POST   /api/v1/ca/tsa                                                 200  200     200   200   200     200      200    200     200     200   200  200
 POST   /api/v1/ca/ocsp                                                200  200     200   200   200     200      200    200     200     200   200  200
@@ -248,6 +249,7 @@ CALLS = {
     "POST /api/v1/certificates/{serial}/renew": lambda w: Call(
         f"{API}/certificates/{w.ids['serial']}/renew", at=w.ids["certificate_valid_to"] - timedelta(days=10)),
     "GET /api/v1/ca/crl": lambda w: Call(f"{API}/ca/crl"),
+    "GET /api/v1/me/signatures": lambda w: Call(f"{API}/me/signatures"),
     "GET /api/v1/ca/certificates": lambda w: Call(f"{API}/ca/certificates"),
     "POST /api/v1/ca/tsa": lambda w: Call(f"{API}/ca/tsa", body=(_timestamp_query(), "application/timestamp-query")),
     "POST /api/v1/ca/ocsp": lambda w: Call(f"{API}/ca/ocsp", body=(_ocsp_request(w), "application/ocsp-request")),
@@ -289,7 +291,7 @@ CALLS = {
 STAGE_OF = {route: "certified" for route in (
     "GET /api/v1/me/certificates", "POST /api/v1/certificates/{serial}/revoke",
     "POST /api/v1/certificates/{serial}/renew", "POST /api/v1/signatures/challenges",
-    "POST /api/v1/signatures/sign", "POST /api/v1/signatures/verify")}
+    "POST /api/v1/signatures/sign", "POST /api/v1/signatures/verify", "GET /api/v1/me/signatures")}
 
 
 def test_the_table_has_one_row_per_served_route(app, client):

@@ -66,3 +66,26 @@ def test_without_a_timestamp_another_revocation_is_indeterminate(client, app, pe
     report = verify(client, untimestamped).json
     assert report["status"] == "indeterminate" and report["valid"] is False
     assert "no_timestamp_before_revocation" in report["problems"]
+
+
+def test_my_signing_history_keeps_name_hash_time_serial_and_level_only(client, people, catalogues, db_session):
+    import hashlib
+
+    from models.signatures import DocumentSignature
+
+    citizen, _, serial = issued_certificate(client, people)
+    b_t = _sign(client, citizen, "B-T")
+    b_lt = _sign(client, citizen, "B-LT")
+    other, _, _ = issued_certificate(client, people)
+    _sign(client, other, "B-T")
+    history = client.get("/api/v1/me/signatures", headers=citizen.headers, query_string={"limit": 1})
+    assert history.status_code == 200 and len(history.json["items"]) == 1 and history.json["next_cursor"]
+    rest = client.get("/api/v1/me/signatures", headers=citizen.headers,
+                      query_string={"cursor": history.json["next_cursor"]}).json["items"]
+    items = history.json["items"] + rest
+    assert [i["level"] for i in items] == ["B-LT", "B-T"]
+    assert [i["sha256"] for i in items] == [hashlib.sha256(b_lt).hexdigest(), hashlib.sha256(b_t).hexdigest()]
+    assert {i["certificate_serial"] for i in items} == {serial} and items[0]["file_name"] == "don.pdf"
+    assert verify(client, b_lt).json["signed_at"][:19] == items[0]["signed_at"][:19]  # the timestamp's time
+    stored = {c.name for c in DocumentSignature.__table__.columns}
+    assert not stored & {"content", "data", "pdf"}

@@ -11,7 +11,7 @@ from api.runtime import runtime
 from api.signatures import schemas
 from api.signatures.multipart import MultipartBlueprint
 from models.identity import Role
-from services.signatures import catalogues, certificates, city_services, requests, signing, verification
+from services.signatures import catalogues, certificates, city_services, online, requests, signing, verification
 from services.signatures.long_term import PadesLevel
 from services.signatures.ocsp import REQUEST_MEDIA_TYPE as OCSP_REQUEST
 from services.signatures.ocsp import RESPONSE_MEDIA_TYPE as OCSP_RESPONSE
@@ -55,11 +55,38 @@ class NewRequest(MethodView):
     @blp.idempotent()
     @blp.arguments(schemas.NewRequestSchema)
     @blp.response(201, schemas.CreatedRequestSchema)
+    @blp.alt_response(202, schema=schemas.CreatedRequestSchema, description="Online: a code was texted")
+    @blp.alt_response(403, response="FORBIDDEN")
     @blp.alt_response(409, response="CONFLICT")
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     def post(self, body):
-        """Ask for a free signature certificate and book the in-person check."""
-        return requests.submit(request_context(), **body)
+        """Ask for a free signature certificate: book the in-person check, or (level 2) online with a code."""
+        if body.pop("channel") == "counter":
+            return requests.submit(request_context(), **body)
+        rt = runtime()
+        started = online.submit(request_context(), rt.signing_challenges, rt.sms, provider_code=body["provider_code"])
+        answer = {"id": started.id, "status": started.status, "challenge_id": started.challenge_id,
+                  "expires_at": started.expires_at}
+        if not rt.settings.production:
+            answer["debug_otp"] = started.otp
+        return answer, 202
+
+
+@blp.route("/signature-requests/<int:request_id>/confirm")
+class Confirm(MethodView):
+    @blp.auth(Role.CITIZEN)
+    @blp.arguments(schemas.ConfirmSchema)
+    @blp.response(200, schemas.RequestSchema)
+    @blp.alt_response(400, response="BAD_REQUEST")
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
+    def post(self, body, request_id: int):
+        """Online issuance: the texted code confirms the request and the CA issues at once."""
+        rt = runtime()
+        return online.confirm(request_context(), rt.authority, rt.vault, rt.signing_challenges, request_id,
+                              body["otp"])
 
 
 @blp.route("/me/signature-requests")

@@ -47,13 +47,32 @@ class CounterSchema(ma.Schema):
 
 class NewRequestSchema(ma.Schema):
     provider_code = ma.fields.String(required=True, validate=_CODE, metadata={"example": "VNPT-CA"})
-    counter_code = ma.fields.String(required=True, validate=_CODE, metadata={"example": "MC-BADINH"})
-    appointment_date = ma.fields.Date(required=True, metadata={"description": "A business day, today to 30 days ahead"})
+    channel = ma.fields.String(load_default="counter", validate=validate.OneOf(["counter", "online"]), metadata={
+        "description": "counter (identity checked in person) or online (a level-2 e-ID account, no visit)"})
+    counter_code = ma.fields.String(validate=_CODE, metadata={"example": "MC-BADINH",
+                                                              "description": "Required for the counter channel"})
+    appointment_date = ma.fields.Date(metadata={
+        "description": "A business day, today to 30 days ahead; required for the counter channel"})
+
+    @ma.validates_schema
+    def _counter_needs_a_visit(self, data, **_kwargs):
+        if data.get("channel", "counter") == "counter":
+            missing = {name: ["Required for the counter channel."] for name in ("counter_code", "appointment_date")
+                       if name not in data}
+            if missing:
+                raise ma.ValidationError(missing)
 
 
 class CreatedRequestSchema(ma.Schema):
     id = ma.fields.Integer()
     status = ma.fields.String()
+    challenge_id = ma.fields.String(metadata={"description": "Online channel: the code's challenge"})
+    expires_at = ma.fields.DateTime(metadata={"description": "Online channel: when the code expires"})
+    debug_otp = ma.fields.String(metadata={"description": "Online channel, outside production only"})
+
+
+class ConfirmSchema(ma.Schema):
+    otp = ma.fields.String(required=True, validate=validate.Length(min=4, max=12))
 
 
 class HistoryEntrySchema(ma.Schema):
@@ -71,8 +90,9 @@ class RequestSchema(ma.Schema):
     status = ma.fields.String()
     allowed_moves = ma.fields.Function(lambda r: allowed_moves(r.status))
     provider_code = ma.fields.String()
-    counter_code = ma.fields.String()
-    appointment_date = ma.fields.Date()
+    channel = ma.fields.String(metadata={"description": "counter or online"})
+    counter_code = ma.fields.String(allow_none=True)
+    appointment_date = ma.fields.Date(allow_none=True)
     reject_reason = ma.fields.String(allow_none=True)
     applicant_name = ma.fields.Function(lambda r: r.applicant.full_name)
     applicant_id_masked = ma.fields.Function(lambda r: cccd.last4_mask(r.applicant.national_id))
@@ -108,7 +128,7 @@ class CertificateSchema(ma.Schema):
     revoked_at = ma.fields.DateTime(allow_none=True)
     revocation_reason = ma.fields.String(allow_none=True)
     provider_code = ma.fields.String()
-    counter_code = ma.fields.String()
+    counter_code = ma.fields.String(allow_none=True)
 
 
 class RevokeSchema(ma.Schema):

@@ -46,7 +46,7 @@ def valid_certificate_of(session: Session, account_id: uuid.UUID, now: datetime)
 
 
 def issue(session: Session, authority: CertificateAuthority, vault: KeyVault, account: Account, *,
-          provider_code: str, counter_code: str, request_id: int | None = None,
+          provider_code: str, counter_code: str | None, request_id: int | None = None,
           renewed_from: Certificate | None = None,
           algorithm: KeyAlgorithm = KeyAlgorithm.ECDSA_P256) -> Certificate:
     """A new key pair (`algorithm`, Circular 15/2025) and certificate for `account`; nothing is

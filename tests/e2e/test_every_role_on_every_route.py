@@ -97,6 +97,7 @@ GET    /api/v1/me/certificates                                        401  401  
 POST   /api/v1/certificates/{serial}/revoke                           401  401     200*  404   200*    200*     403    403     403     403   403  403
 POST   /api/v1/certificates/{serial}/renew                            401  401     201*  404   403     403      403    403     403     403   403  403
 GET    /api/v1/ca/crl                                                 200  200     200   200   200     200      200    200     200     200   200  200
+POST   /api/v1/signature-requests/{request_id}/confirm                401  401     409   404   403     403      403    403     403     403   403  403
 GET    /api/v1/me/signatures                                          401  401     200*  200   403     403      403    403     403     403   403  403
 GET    /api/v1/ca/certificates                                        200  200     200   200   200     200      200    200     200     200   200  200
 POST   /api/v1/ca/tsa                                                 200  200     200   200   200     200      200    200     200     200   200  200
@@ -250,6 +251,9 @@ CALLS = {
         f"{API}/certificates/{w.ids['serial']}/renew", at=w.ids["certificate_valid_to"] - timedelta(days=10)),
     "GET /api/v1/ca/crl": lambda w: Call(f"{API}/ca/crl"),
     "GET /api/v1/me/signatures": lambda w: Call(f"{API}/me/signatures"),
+    # The owner's request is a counter one: no code confirms it (409 not_an_online_request).
+    "POST /api/v1/signature-requests/{request_id}/confirm": lambda w: Call(
+        f"{API}/signature-requests/{w.ids['request']}/confirm", json={"otp": "123456"}),
     "GET /api/v1/ca/certificates": lambda w: Call(f"{API}/ca/certificates"),
     "POST /api/v1/ca/tsa": lambda w: Call(f"{API}/ca/tsa", body=(_timestamp_query(), "application/timestamp-query")),
     "POST /api/v1/ca/ocsp": lambda w: Call(f"{API}/ca/ocsp", body=(_ocsp_request(w), "application/ocsp-request")),

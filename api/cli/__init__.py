@@ -5,10 +5,10 @@ from flask import Flask
 
 
 def register_commands(app: Flask) -> None:
-    from api.cli import database, demo, dossiers, health, identity, metrics, push, reference, signatures
+    from api.cli import ca, database, demo, dossiers, health, identity, metrics, push, reference, signatures
 
     for group in (database.db, demo.seed, reference.units, reference.registry, reference.agencies,
                   identity.staff, identity.accounts, identity.agency_keys, health.facilities,
                   health.health, signatures.signature, signatures.counters, dossiers.procedures,
-                  push.notifications, metrics.metrics):
+                  push.notifications, metrics.metrics, ca.ca):
         app.cli.add_command(group)

@@ -80,11 +80,14 @@ class Roots:
 
     anchors: list
     intermediates: list
+    city: frozenset[str] = frozenset()  # the city roots' names: only their chains have our revocation data
 
 
 def _roots(authority: CertificateAuthority, extra_anchors_pem: list[str]) -> Roots:
-    return Roots([asn1_certificate(p) for p in [*authority.trust_roots_pem(), *extra_anchors_pem]],
-                 [asn1_certificate(p) for p in authority.chain_pem()[:-1]])
+    city = [asn1_certificate(p) for p in authority.trust_roots_pem()]
+    return Roots([*city, *(asn1_certificate(p) for p in extra_anchors_pem)],
+                 [asn1_certificate(p) for p in authority.chain_pem()[:-1]],
+                 frozenset(c.subject.human_friendly for c in city))
 
 
 def _context(roots: Roots, policy: CertRevTrustPolicy, moment: datetime,
@@ -181,6 +184,12 @@ def _report(session: Session, roots: Roots, embedded: EmbeddedPdfSignature, now:
         report.problems.append("document_changed_after_signing")
     if not chain_trusted:
         report.problems.append(f"untrusted_chain:{first.trust_problem_indic}")
+        return report
+    if anchor not in roots.city:  # another licensed CA's chain: its revocation data is not ours to fetch
+        report.revocation_status = "not_checked"
+        report.problems.append("revocation_not_checked_outside_the_city_ca")
+        report.revoked = False
+        report.status = "valid" if intact else "invalid"
         return report
     at_moment = _revocation(embedded, roots, crl, moment)
     _judge_revocation(report, at_moment, stamped is not None, record is not None and record.revoked_at is not None)

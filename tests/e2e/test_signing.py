@@ -73,9 +73,11 @@ def test_without_a_certificate_there_is_no_code(client, people, catalogues):
     assert answer.status_code == 409 and answer.json["code"] == "no_valid_certificate"
 
 
-def test_revoked_certificate_cannot_sign_and_older_signatures_report_revoked_after(client, people, catalogues):
+def test_revoked_certificate_cannot_sign_and_older_signatures_report_revoked_after(client, people, catalogues,
+                                                                                    wall_clock):
     citizen, _, serial = issued_certificate(client, people)
     before = sign(client, citizen, minimal_pdf()).data
+    wall_clock.move(seconds=2)  # CRL times are whole seconds: revoke in a later second than the timestamp
     pending = client.post("/api/v1/signatures/challenges", headers=citizen.headers).json
     revoked = client.post(f"/api/v1/certificates/{serial}/revoke", json={"reason": "key_compromise"},
                           headers=citizen.headers)

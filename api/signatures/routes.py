@@ -224,7 +224,10 @@ class CaCertificates(MethodView):
 class TimeStamping(MethodView):
     @blp.doc(**_binary_body(TSA_QUERY, "An RFC 3161 TimeStampReq (DER)"))
     @blp.response(200, {"type": "string", "format": "binary"}, content_type=TSA_REPLY)
+    @blp.alt_response(400, response="BAD_REQUEST")
+    @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
     @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     def post(self):
         """RFC 3161 timestamp authority: application/timestamp-query in, application/timestamp-reply out."""
         reply = city_services.stamp(request_context(), runtime().authority, request.get_data(), request.mimetype)
@@ -235,7 +238,10 @@ class TimeStamping(MethodView):
 class Ocsp(MethodView):
     @blp.doc(**_binary_body(OCSP_REQUEST, "An RFC 6960 OCSPRequest (DER)"))
     @blp.response(200, {"type": "string", "format": "binary"}, content_type=OCSP_RESPONSE)
+    @blp.alt_response(400, response="BAD_REQUEST")
+    @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
     @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     def post(self):
         """RFC 6960 OCSP responder: good, revoked (with reason and time) or unknown."""
         answer = city_services.answer_ocsp(request_context(), runtime().authority, request.get_data(),

@@ -20,8 +20,11 @@ from services.settings import Settings
 log = logging.getLogger(__name__)
 
 BODY_TYPES = ("application/json", "multipart/form-data")
+# Binary protocol bodies, each accepted on its one path (RFC 3161 timestamps, RFC 6960 OCSP).
+PROTOCOL_BODY_TYPES = {"/api/v1/ca/tsa": "application/timestamp-query", "/api/v1/ca/ocsp": "application/ocsp-request"}
 AUTH_PREFIX = "/api/v1/auth/"
 DASHBOARD_SIGN_IN = "/dashboard/sign-in"
+VERIFY_PATH = "/api/v1/signatures/verify"  # anyone may call it: limited per address too
 
 
 def _blueprints() -> list[Any]:
@@ -45,7 +48,7 @@ def _blueprints() -> list[Any]:
 def _reject_unknown_body_types() -> None:
     if (request.path.startswith("/api/") and request.method in ("POST", "PUT", "PATCH")
             and (request.content_length or request.headers.get("Transfer-Encoding"))
-            and request.mimetype not in BODY_TYPES):
+            and request.mimetype not in (*BODY_TYPES, PROTOCOL_BODY_TYPES.get(request.path))):
         raise UnsupportedMediaType(f"Send {' or '.join(BODY_TYPES)}, not {request.mimetype or 'no type'}.")
 
 
@@ -88,8 +91,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     limiter = Limiter(get_remote_address, app=app,
                       storage_uri=settings.redis_url or "memory://",
                       in_memory_fallback_enabled=True, swallow_errors=True, headers_enabled=True)
-    # Only the sign-in doors are limited per address; skip the limiter's work on every other request.
-    limiter.request_filter(lambda: not (request.path.startswith(AUTH_PREFIX) or request.path == DASHBOARD_SIGN_IN))
+    # Only the sign-in doors and the open verifier are limited per address; skip the limiter's work
+    # on every other request.
+    limiter.request_filter(lambda: not (request.path.startswith(AUTH_PREFIX)
+                                         or request.path in (DASHBOARD_SIGN_IN, VERIFY_PATH)))
     # One budget per address shared by every /auth/* route and the dashboard's sign-in form.
     sign_in_budget = limiter.shared_limit(lambda: settings.auth_rate_limit, scope="sign-in")
     api = make_api(app)
@@ -98,6 +103,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         if blueprint.name == "auth":
             sign_in_budget(blueprint)
         api.register_blueprint(blueprint)
+    app.view_functions["signatures.Verify"] = limiter.limit(lambda: settings.signature_verify_rate_limit)(
+        app.view_functions["signatures.Verify"])
     app.register_blueprint(docs_assets)
     metrics.init_app(app)
     app.view_functions["dashboard.sign_in"] = sign_in_budget(app.view_functions["dashboard.sign_in"])

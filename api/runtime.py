@@ -42,6 +42,7 @@ from services.notifications.push import LogPushSender, PushSender
 from services.settings import DEV_GATEWAY, ConfigError, Settings, acr_level_map
 from services.signatures.authority import CertificateAuthority, CertificateAuthorityError
 from services.signatures.key_vault import KeyVault
+from services.signatures.profile import CertificateProfile
 from services.signatures.local_ca import LocalCertificateAuthority
 from services.signatures.signing import OTP_PURPOSE
 
@@ -113,6 +114,13 @@ def key_vault(settings: Settings) -> KeyVault:
     return KeyVault(key)
 
 
+def certificate_profile(settings: Settings) -> CertificateProfile:
+    """What every new end-entity certificate names: policy, CRL, OCSP responder, issuer's URL."""
+    return CertificateProfile(policy_oid=settings.signature_policy_oid, crl_url=settings.signature_crl_url,
+                              ocsp_url=settings.signature_ocsp_url,
+                              ca_issuers_url=settings.signature_ca_issuers_url)
+
+
 def certificate_authority(settings: Settings) -> CertificateAuthority:
     """The city CA; production uses the one it is given and never creates one."""
     try:
@@ -120,7 +128,7 @@ def certificate_authority(settings: Settings) -> CertificateAuthority:
             settings.signature_ca_dir or os.path.join(settings.instance_path, "city-ca"),
             create_if_missing=not settings.production, now=clock.now(),
             validity=timedelta(days=settings.signature_cert_validity_days),
-            crl_url=settings.signature_crl_url)
+            profile=certificate_profile(settings))
     except CertificateAuthorityError as exc:
         raise ConfigError(f"production needs SIGNATURE_CA_DIR set to an existing CA ({exc})") from exc
 

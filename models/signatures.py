@@ -5,7 +5,7 @@ import uuid
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, LargeBinary, String, Text, text
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, LargeBinary, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
@@ -20,6 +20,13 @@ class SignatureRequestStatus(StrEnum):
     ISSUED = "issued"
     REJECTED = "rejected"
     CANCELLED = "cancelled"
+
+
+class RequestChannel(StrEnum):
+    """Where identity is checked: at a counter, or online by a level-2 e-ID (Decree 23/2025 art. 34)."""
+
+    COUNTER = "counter"
+    ONLINE = "online"
 
 
 class SignatureActorKind(StrEnum):
@@ -78,8 +85,10 @@ class SignatureRequest(Base):
     public_id: Mapped[uuid.UUID] = mapped_column(unique=True, index=True, nullable=True, default=new_public_id)
     account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("accounts.id"))
     provider_code: Mapped[str] = mapped_column(String(40), ForeignKey("signature_providers.code"))
-    counter_code: Mapped[str] = mapped_column(String(40), ForeignKey("service_counters.code"))
-    appointment_date: Mapped[date] = mapped_column(Date)
+    counter_code: Mapped[str | None] = mapped_column(String(40), ForeignKey("service_counters.code"))
+    appointment_date: Mapped[date | None] = mapped_column(Date)
+    channel: Mapped[RequestChannel] = mapped_column(enum_column(RequestChannel, 10),
+                                                    server_default=RequestChannel.COUNTER.value)
     status: Mapped[SignatureRequestStatus] = mapped_column(enum_column(SignatureRequestStatus, 12))
     reject_reason: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -118,7 +127,7 @@ class Certificate(Base):
     request_id: Mapped[int | None] = mapped_column(ForeignKey("signature_requests.id"))
     renewed_from_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
     provider_code: Mapped[str] = mapped_column(String(40), ForeignKey("signature_providers.code"))
-    counter_code: Mapped[str] = mapped_column(String(40), ForeignKey("service_counters.code"))
+    counter_code: Mapped[str | None] = mapped_column(String(40), ForeignKey("service_counters.code"))
     serial: Mapped[str] = mapped_column(String(40), unique=True)
     subject: Mapped[str] = mapped_column(String(400))
     pem: Mapped[str] = mapped_column(Text)
@@ -154,3 +163,45 @@ class DocumentSignature(Base):
     document_name: Mapped[str | None] = mapped_column(String(255))
     size_bytes: Mapped[int] = mapped_column(Integer)
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    level: Mapped[str | None] = mapped_column(String(8))  # PAdES level: B-B, B-T or B-LT
+
+    certificate: Mapped[Certificate] = relationship(lazy="selectin")
+
+
+class AuthorityCounter(Base):
+    """A monotonic number of the CA's services (the TSA's serial), taken with one UPDATE."""
+
+    __tablename__ = "authority_counters"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)
+
+
+class TrustAnchor(Base):
+    """A root the verifier trusts besides the city's own (for example the national root)."""
+
+    __tablename__ = "trust_anchors"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 of the DER
+    subject: Mapped[str] = mapped_column(String(400))
+    pem: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AgencySeal(Base):
+    """An agency's organisation certificate and its sealed key (results are sealed with it)."""
+
+    __tablename__ = "agency_seals"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    agency_code: Mapped[str] = mapped_column(String(40), ForeignKey("agencies.code"), index=True)
+    serial: Mapped[str] = mapped_column(String(40), unique=True)
+    subject: Mapped[str] = mapped_column(String(400))
+    pem: Mapped[str] = mapped_column(Text)
+    valid_from: Mapped[datetime] = mapped_column(UTCDateTime)
+    valid_to: Mapped[datetime] = mapped_column(UTCDateTime)
+    key_id: Mapped[str] = mapped_column(String(40))
+    ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -57,7 +57,8 @@ def make_app(database_url, tmp_path_factory):
         os.environ["INSTANCE_PATH"] = instance
         config = {"APP_ENV": "testing", "TESTING": True, "DATABASE_URL": database_url,
                   "REDIS_URL": TEST_REDIS_URL, "PASSWORD_HASH_PROFILE": "fast",
-                  "AUTH_RATE_LIMIT": "100000 per minute", "LOG_LEVEL": "WARNING"}
+                  "AUTH_RATE_LIMIT": "100000 per minute", "SIGNATURE_VERIFY_RATE_LIMIT": "100000 per minute",
+                  "LOG_LEVEL": "WARNING"}
         config.update(overrides)
         return create_app(config)
 

@@ -53,6 +53,7 @@ class Call:
     at: datetime | None = None               # the service clock during the call
     own_session: bool = False                # the call ends the session it is made with
     sign_in_form: bool = False               # the form carries the caller's ID number and password
+    body: tuple[bytes, str] | None = None    # a raw body and its media type (DER protocol messages)
 
 
 @dataclass(frozen=True)
@@ -321,7 +322,9 @@ def call_as(world: World, caller: str, route: str, build: Callable[[World], Call
         if call.at is not None:
             stack.enter_context(clock.frozen_at(call.at))
         kwargs: dict[str, Any] = {"query_string": call.query, "headers": headers}
-        if call.json is not None:
+        if call.body is not None:
+            kwargs["data"], kwargs["content_type"] = call.body
+        elif call.json is not None:
             kwargs["json"] = call.json
         elif form is not None:
             kwargs["data"] = form

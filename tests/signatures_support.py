@@ -110,3 +110,33 @@ def foreign_signed_pdf() -> bytes:
         issued = other.issue(CertificateSubject("Kẻ Mạo Danh", "001190009999"), key.public_pem,
                              not_before=clock.now())
         return pades_sign(minimal_pdf(), issued.pem, other.chain_pem(), key, "Kẻ Mạo Danh")
+
+
+@pytest.fixture(scope="session")
+def foreign_signed_pdf_and_root() -> tuple[bytes, str]:
+    """A PDF signed by another licensed CA's holder, and that CA's root (PEM) to import."""
+    import tempfile
+    from datetime import timedelta as days
+
+    from cryptography import x509
+    from cryptography.x509.oid import NameOID
+
+    from services.signatures import local_ca
+    from services.signatures.authority import CertificateSubject
+    from services.signatures.local_ca import LocalCertificateAuthority
+    from services.signatures.profile import new_holder_key
+    from services.signatures.signing import pades_sign
+
+    with tempfile.TemporaryDirectory() as directory:
+        original = local_ca._name
+        local_ca._name = lambda common_name: x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
+                                                        x509.NameAttribute(NameOID.COMMON_NAME, f"Foreign {common_name}")])
+        try:
+            other = LocalCertificateAuthority.open(os.path.join(directory, "ca"), create_if_missing=True,
+                                                   now=clock.now(), validity=days(days=30))
+        finally:
+            local_ca._name = original
+        key = new_holder_key()
+        issued = other.issue(CertificateSubject("Trần Văn Bình", "001190008888"), key.public_pem,
+                             not_before=clock.now())
+        return pades_sign(minimal_pdf(), issued.pem, other.chain_pem(), key, "Trần Văn Bình"), other.trust_roots_pem()[0]

@@ -3,22 +3,35 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Response
+from flask import Response, request
 from flask.views import MethodView
 
 from api.context import request_context
+from api.language import choose_language
 from api.pagination import PageQuery, page_of
 from api.runtime import runtime
 from api.signatures import schemas
 from api.signatures.multipart import MultipartBlueprint
 from models.identity import Role
-from services.signatures import catalogues, certificates, requests, signing, verification
 from services.identity.assurance import Sensitive
+from services.signatures import catalogues, certificates, city_services, online, requests, signing, verification
+from services.signatures.long_term import PadesLevel
+from services.signatures.ocsp import REQUEST_MEDIA_TYPE as OCSP_REQUEST
+from services.signatures.ocsp import RESPONSE_MEDIA_TYPE as OCSP_RESPONSE
+from services.signatures.ocsp import request_from_get_path
+from services.signatures.timestamps import QUERY_MEDIA_TYPE as TSA_QUERY
+from services.signatures.timestamps import REPLY_MEDIA_TYPE as TSA_REPLY
 
 blp = MultipartBlueprint("signatures", __name__, url_prefix="/api/v1", description="Free digital signatures")
 
 PDF = "application/pdf"
 CRL = "application/pkix-crl"
+
+
+def _binary_body(media_type: str, description: str) -> dict:
+    """The OpenAPI of a route whose body is one DER message (not JSON, not a form)."""
+    return {"requestBody": {"required": True, "description": description,
+                            "content": {media_type: {"schema": {"type": "string", "format": "binary"}}}}}
 
 
 @blp.route("/signature-providers")
@@ -45,11 +58,38 @@ class NewRequest(MethodView):
     @blp.idempotent()
     @blp.arguments(schemas.NewRequestSchema)
     @blp.response(201, schemas.CreatedRequestSchema)
+    @blp.alt_response(202, schema=schemas.CreatedRequestSchema, description="Online: a code was texted")
+    @blp.alt_response(403, response="FORBIDDEN")
     @blp.alt_response(409, response="CONFLICT")
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     def post(self, body):
-        """Ask for a free signature certificate and book the in-person check."""
-        return requests.submit(request_context(), **body)
+        """Ask for a free signature certificate: book the in-person check, or (level 2) online with a code."""
+        if body.pop("channel") == "counter":
+            return requests.submit(request_context(), **body)
+        rt = runtime()
+        started = online.submit(request_context(), rt.signing_challenges, rt.sms, provider_code=body["provider_code"])
+        answer = {"id": started.id, "status": started.status, "challenge_id": started.challenge_id,
+                  "expires_at": started.expires_at}
+        if not rt.settings.production:
+            answer["debug_otp"] = started.otp
+        return answer, 202
+
+
+@blp.route("/signature-requests/<int:request_id>/confirm")
+class Confirm(MethodView):
+    @blp.auth(Role.CITIZEN)
+    @blp.arguments(schemas.ConfirmSchema)
+    @blp.response(200, schemas.RequestSchema)
+    @blp.alt_response(400, response="BAD_REQUEST")
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
+    def post(self, body, request_id: int):
+        """Online issuance: the texted code confirms the request and the CA issues at once."""
+        rt = runtime()
+        return online.confirm(request_context(), rt.authority, rt.vault, rt.signing_challenges, request_id,
+                              body["otp"])
 
 
 @blp.route("/me/signature-requests")
@@ -165,6 +205,62 @@ class RevocationList(MethodView):
                                                     "Content-Disposition": 'attachment; filename="ihanoi-ca.crl"'})
 
 
+@blp.route("/me/signatures")
+class MySignatures(MethodView):
+    @blp.auth(Role.CITIZEN)
+    @blp.arguments(PageQuery, location="query")
+    @blp.response(200, page_of(schemas.SignedDocumentSchema))
+    def get(self, query):
+        """Every document I signed here: file name, SHA-256, time, certificate serial, level (no content)."""
+        return signing.list_mine(request_context(), **query)
+
+
+@blp.route("/ca/certificates")
+class CaCertificates(MethodView):
+    @blp.response(200, schemas.CaCertificatesSchema)
+    def get(self):
+        """The root and issuing CA certificates (PEM), for building any certificate's chain."""
+        return certificates.published_chain(request_context(), runtime().authority)
+
+
+@blp.route("/ca/tsa")
+class TimeStamping(MethodView):
+    @blp.doc(**_binary_body(TSA_QUERY, "An RFC 3161 TimeStampReq (DER)"))
+    @blp.response(200, {"type": "string", "format": "binary"}, content_type=TSA_REPLY)
+    @blp.alt_response(400, response="BAD_REQUEST")
+    @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
+    @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    def post(self):
+        """RFC 3161 timestamp authority: application/timestamp-query in, application/timestamp-reply out."""
+        reply = city_services.stamp(request_context(), runtime().authority, request.get_data(), request.mimetype)
+        return Response(reply, mimetype=TSA_REPLY)
+
+
+@blp.route("/ca/ocsp")
+class Ocsp(MethodView):
+    @blp.doc(**_binary_body(OCSP_REQUEST, "An RFC 6960 OCSPRequest (DER)"))
+    @blp.response(200, {"type": "string", "format": "binary"}, content_type=OCSP_RESPONSE)
+    @blp.alt_response(400, response="BAD_REQUEST")
+    @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
+    @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    def post(self):
+        """RFC 6960 OCSP responder: good, revoked (with reason and time) or unknown."""
+        answer = city_services.answer_ocsp(request_context(), runtime().authority, request.get_data(),
+                                           request.mimetype)
+        return Response(answer, mimetype=OCSP_RESPONSE)
+
+
+@blp.route("/ca/ocsp/<path:encoded>")
+class OcspGet(MethodView):
+    @blp.response(200, {"type": "string", "format": "binary"}, content_type=OCSP_RESPONSE)
+    def get(self, encoded: str):
+        """The GET form of OCSP: the DER request base64- and URL-encoded in the path (RFC 6960 A.1)."""
+        answer = city_services.answer_ocsp(request_context(), runtime().authority, request_from_get_path(encoded))
+        return Response(answer, mimetype=OCSP_RESPONSE, headers={"Cache-Control": "public, max-age=60"})
+
+
 @blp.route("/signatures/challenges")
 class Challenges(MethodView):
     @blp.auth(Role.CITIZEN, needs=Sensitive.SIGNING)
@@ -194,7 +290,8 @@ class Sign(MethodView):
         rt, upload = runtime(), form["file"]
         signed = signing.sign(request_context(), rt.authority, rt.vault, rt.signing_challenges,
                               challenge_id=form["challenge_id"], otp=form["otp"], data=upload.read(),
-                              filename=upload.filename, max_bytes=rt.settings.signature_max_pdf_bytes)
+                              filename=upload.filename, max_bytes=rt.settings.signature_max_pdf_bytes,
+                              level=PadesLevel(form["level"]))
         return Response(signed.content, mimetype=PDF, headers={
             "Content-Disposition": f'attachment; filename="{_ascii(signed.filename)}"',
             "X-Certificate-Serial": signed.certificate_serial})
@@ -206,10 +303,15 @@ class Verify(MethodView):
     @blp.response(200, schemas.VerificationSchema)
     @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
     @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    @blp.alt_response(429, response="TOO_MANY_REQUESTS")
+    @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     def post(self, files):
-        """Check the signatures of a PDF: intact, chained to the city CA, not revoked when signed."""
+        """Check the signatures of a PDF (at most 10): intact, trust path, not revoked when signed;
+        the summary speaks the Accept-Language (vi or en). Limited per address."""
         return verification.verify(request_context(), runtime().authority, files["file"].read(),
-                                   max_bytes=runtime().settings.signature_max_pdf_bytes)
+                                   max_bytes=runtime().settings.signature_max_pdf_bytes,
+                                   language=choose_language(request.headers.get("Accept-Language"), None))
 
 
 def _ascii(name: str) -> str:

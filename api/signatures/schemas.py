@@ -47,13 +47,32 @@ class CounterSchema(ma.Schema):
 
 class NewRequestSchema(ma.Schema):
     provider_code = ma.fields.String(required=True, validate=_CODE, metadata={"example": "VNPT-CA"})
-    counter_code = ma.fields.String(required=True, validate=_CODE, metadata={"example": "MC-BADINH"})
-    appointment_date = ma.fields.Date(required=True, metadata={"description": "A business day, today to 30 days ahead"})
+    channel = ma.fields.String(load_default="counter", validate=validate.OneOf(["counter", "online"]), metadata={
+        "description": "counter (identity checked in person) or online (a level-2 e-ID account, no visit)"})
+    counter_code = ma.fields.String(validate=_CODE, metadata={"example": "MC-BADINH",
+                                                              "description": "Required for the counter channel"})
+    appointment_date = ma.fields.Date(metadata={
+        "description": "A business day, today to 30 days ahead; required for the counter channel"})
+
+    @ma.validates_schema
+    def _counter_needs_a_visit(self, data, **_kwargs):
+        if data.get("channel", "counter") == "counter":
+            missing = {name: ["Required for the counter channel."] for name in ("counter_code", "appointment_date")
+                       if name not in data}
+            if missing:
+                raise ma.ValidationError(missing)
 
 
 class CreatedRequestSchema(ma.Schema):
     id = ma.fields.UUID(attribute="public_id")
     status = ma.fields.String()
+    challenge_id = ma.fields.String(metadata={"description": "Online channel: the code's challenge"})
+    expires_at = ma.fields.DateTime(metadata={"description": "Online channel: when the code expires"})
+    debug_otp = ma.fields.String(metadata={"description": "Online channel, outside production only"})
+
+
+class ConfirmSchema(ma.Schema):
+    otp = ma.fields.String(required=True, validate=validate.Length(min=4, max=12))
 
 
 class HistoryEntrySchema(ma.Schema):
@@ -71,8 +90,9 @@ class RequestSchema(ma.Schema):
     status = ma.fields.String()
     allowed_moves = ma.fields.Function(lambda r: allowed_moves(r.status))
     provider_code = ma.fields.String()
-    counter_code = ma.fields.String()
-    appointment_date = ma.fields.Date()
+    channel = ma.fields.String(metadata={"description": "counter or online"})
+    counter_code = ma.fields.String(allow_none=True)
+    appointment_date = ma.fields.Date(allow_none=True)
     reject_reason = ma.fields.String(allow_none=True)
     applicant_name = ma.fields.Function(lambda r: r.applicant.full_name)
     applicant_id_masked = ma.fields.Function(lambda r: cccd.last4_mask(r.applicant.national_id))
@@ -108,7 +128,7 @@ class CertificateSchema(ma.Schema):
     revoked_at = ma.fields.DateTime(allow_none=True)
     revocation_reason = ma.fields.String(allow_none=True)
     provider_code = ma.fields.String()
-    counter_code = ma.fields.String()
+    counter_code = ma.fields.String(allow_none=True)
 
 
 class RevokeSchema(ma.Schema):
@@ -123,6 +143,21 @@ class ChallengeSchema(ma.Schema):
     debug_otp = ma.fields.String(metadata={"description": "Outside production only"})
 
 
+class CaCertificatesSchema(ma.Schema):
+    root = ma.fields.String(metadata={"description": "The city root CA certificate (PEM)"})
+    issuing = ma.fields.String(metadata={"description": "The issuing CA certificate (PEM)"})
+    certificates = ma.fields.List(ma.fields.String(), metadata={"description": "Root first, then issuing (PEM)"})
+
+
+class SignedDocumentSchema(ma.Schema):
+    document_name = ma.fields.String(allow_none=True, data_key="file_name")
+    document_digest = ma.fields.String(data_key="sha256", metadata={"description": "SHA-256 of the signed PDF (hex)"})
+    signed_at = ma.fields.DateTime(metadata={"description": "The signature's timestamp"})
+    certificate_serial = ma.fields.String(attribute="certificate.serial")
+    level = ma.fields.String(allow_none=True, metadata={"description": "PAdES level: B-B, B-T or B-LT"})
+    size_bytes = ma.fields.Integer()
+
+
 class PdfFileSchema(ma.Schema):
     file = Upload(required=True, metadata={"description": "A PDF document"})
 
@@ -130,6 +165,8 @@ class PdfFileSchema(ma.Schema):
 class SignFormSchema(PdfFileSchema):
     challenge_id = ma.fields.String(required=True, validate=validate.Length(max=64))
     otp = ma.fields.String(required=True, validate=validate.Length(max=12))
+    level = ma.fields.String(load_default="B-T", validate=validate.OneOf(["B-T", "B-LT"]), metadata={
+        "description": "PAdES level: B-T (a timestamp, the default) or B-LT (plus revocation data embedded)"})
 
 
 class SignatureReportSchema(ma.Schema):
@@ -140,16 +177,22 @@ class SignatureReportSchema(ma.Schema):
     revoked = ma.fields.Boolean(allow_none=True, metadata={
         "description": "Revoked at signing time; null when it cannot be established"})
     revocation_status = ma.fields.String(metadata={
-        "description": "good, revoked_after_signing, revoked_before_signing or unknown"})
+        "description": "good, revoked_after_signing, revoked_before_signing, revoked_without_trusted_time or unknown"})
     revoked_at = ma.fields.DateTime(allow_none=True)
     revocation_reason = ma.fields.String(allow_none=True)
     signer_name = ma.fields.String(allow_none=True)
     signer_masked = ma.fields.String(allow_none=True)
     signed_at = ma.fields.DateTime(allow_none=True)
-    signed_at_source = ma.fields.String(metadata={"description": "signing_service or signer_claimed"})
+    signed_at_source = ma.fields.String(metadata={
+        "description": "timestamp (a trusted RFC 3161 token) or claimed (the signer's own clock)"})
     certificate_serial = ma.fields.String()
     field_name = ma.fields.String(allow_none=True)
+    trust_anchor = ma.fields.String(allow_none=True, metadata={"description": "The trusted root the chain reached"})
+    trust_path = ma.fields.List(ma.fields.String(), metadata={"description": "The CAs from the signer's issuer to the anchor"})
     problems = ma.fields.List(ma.fields.String())
+    summary = ma.fields.String(metadata={
+        "description": "Signer, signing time and its source, changes after signing, trust path and verdict, "
+                       "in the Accept-Language (vi or en)"})
 
 
 class VerificationSchema(SignatureReportSchema):

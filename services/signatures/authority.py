@@ -78,3 +78,20 @@ class CertificateAuthority(Protocol):
     def trust_roots_pem(self) -> list[str]:
         """The root certificates a verifier trusts for certificates of this CA."""
         ...
+
+    def authority_revocation_list(self) -> bytes | None:
+        """The root's CRL (DER) covering the issuing CA, when the CA has one."""
+        ...
+
+    @property
+    def issuing_certificate(self) -> x509.Certificate:
+        """The issuing CA certificate (the OCSP responder answers for what it issued)."""
+        ...
+
+    def tsa_key_pair(self) -> ServiceKeyPair:
+        """The timestamp authority's certificate and key; raises CertificateAuthorityError."""
+        ...
+
+    def ocsp_key_pair(self) -> ServiceKeyPair:
+        """The delegated OCSP responder's certificate and key; raises CertificateAuthorityError."""
+        ...

@@ -21,6 +21,7 @@ from services.signatures import access
 from services.signatures.authority import (REVOCATION_REASONS, CertificateAuthority,
                                            CertificateAuthorityError, CertificateSubject, RevokedEntry)
 from services.signatures.key_vault import KeyVault, SealedKey
+from services.signatures.profile import KeyAlgorithm, new_holder_key
 from services.signatures.workflow import check_certificate_move
 
 log = logging.getLogger(__name__)
@@ -45,11 +46,13 @@ def valid_certificate_of(session: Session, account_id: uuid.UUID, now: datetime)
 
 
 def issue(session: Session, authority: CertificateAuthority, vault: KeyVault, account: Account, *,
-          provider_code: str, counter_code: str, request_id: int | None = None,
-          renewed_from: Certificate | None = None) -> Certificate:
-    """A new key pair and certificate for `account`; nothing is written if the CA fails."""
+          provider_code: str, counter_code: str | None, request_id: int | None = None,
+          renewed_from: Certificate | None = None,
+          algorithm: KeyAlgorithm = KeyAlgorithm.ECDSA_P256) -> Certificate:
+    """A new key pair (`algorithm`, Circular 15/2025) and certificate for `account`; nothing is
+    written if the CA fails."""
     now = clock.now()
-    key = vault.new_key()
+    key = new_holder_key(algorithm)
     try:
         issued = authority.issue(CertificateSubject(account.full_name, account.national_id),
                                  key.public_pem, not_before=now)
@@ -150,7 +153,8 @@ def renew(ctx: Context, authority: CertificateAuthority, vault: KeyVault,
                                renewable_from=renewable_from.isoformat())
     account = session.get(Account, old.account_id)
     new = issue(session, authority, vault, account, provider_code=old.provider_code,
-                counter_code=old.counter_code, renewed_from=old)
+                counter_code=old.counter_code, renewed_from=old,
+                algorithm=KeyAlgorithm(ctx.settings.signature_key_algorithm))
     _revoke(old, "superseded", principal.account_id, now)
     notify(session, account.id, kind="certificate_renewed", title="Chứng thư số đã được gia hạn",
            body=f"Chứng thư số mới {new.serial} có hiệu lực đến {new.valid_to.date().isoformat()}; "
@@ -165,6 +169,12 @@ def revoked_entries(session: Session, now: datetime, serial: str | None = None) 
     stmt = stmt.where(Certificate.serial == serial) if serial else stmt.where(
         Certificate.valid_to > now - CRL_KEEP_AFTER_EXPIRY)
     return [RevokedEntry(s, at, reason) for s, at, reason in session.execute(stmt.order_by(Certificate.id))]
+
+
+def published_chain(ctx: Context, authority: CertificateAuthority) -> dict[str, object]:
+    """The root and the issuing CA certificate in PEM, as `GET /ca/certificates` publishes them."""
+    root, issuing = authority.ca_certificates()
+    return {"root": root, "issuing": issuing, "certificates": [root, issuing]}
 
 
 def current_crl(ctx: Context, authority: CertificateAuthority) -> bytes:

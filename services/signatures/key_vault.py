@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 HOLDER_KEY_BITS = 2048  # RSA 2048 / SHA-256, what Vietnamese public CAs issue to citizens
@@ -26,7 +26,7 @@ class SealedKey:
 
 @dataclass(frozen=True)
 class HolderKey:
-    private_key: rsa.RSAPrivateKey
+    private_key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
 
     @property
     def public_pem(self) -> bytes:

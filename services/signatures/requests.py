@@ -23,6 +23,7 @@ from services.signatures.appointments import check_appointment
 from services.signatures.authority import CertificateAuthority
 from services.signatures.catalogues import counters_of_officer
 from services.signatures.key_vault import KeyVault
+from services.signatures.profile import KeyAlgorithm
 
 
 def _open_request_of(session: Session, account_id: uuid.UUID) -> SignatureRequest | None:
@@ -145,7 +146,8 @@ def approve(ctx: Context, authority: CertificateAuthority, vault: KeyVault,
     _tracked(ctx, request, "request_approved")
     tracker.record(ctx, account.national_id, DataArea.IDENTITY, "level_raised", "level 2 (in_person)")
     certificate = certificates.issue(session, authority, vault, account, provider_code=request.provider_code,
-                                     counter_code=request.counter_code, request_id=request.id)
+                                     counter_code=request.counter_code, request_id=request.id,
+                                     algorithm=KeyAlgorithm(ctx.settings.signature_key_algorithm))
     workflow.move(session, request, S.ISSUED, actor_id=None, actor_role=Actor.AUTHORITY,
                   note=f"certificate {certificate.serial}")
     session.flush()

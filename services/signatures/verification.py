@@ -1,14 +1,14 @@
-"""Checking a signed PDF: intact, chained to the city CA, and not revoked when it was signed.
+"""Checking a signed PDF: intact, chained to a trusted root, and not revoked when it was signed.
 
-The signing time that counts is the signing service's own record of the signature (its
-ledger), because only this service holds holders' keys. A signature the ledger does not
-know has only the signer's claimed time: if its certificate is revoked, the answer is
-indeterminate, never valid.
+The signing time that counts is a trusted RFC 3161 timestamp on the signature (issue 14,
+point 9); anything else is the signer's claim and proves nothing. Revocation is judged at the
+timestamp's time; without a timestamp, at the time of checking: a revoked certificate then
+makes the signature indeterminate, and invalid when the key was compromised.
 """
 from __future__ import annotations
 
-import hashlib
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -20,11 +20,11 @@ from pyhanko_certvalidator.policy_decl import (CertRevTrustPolicy, RevocationChe
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.signatures import Certificate, DocumentSignature
+from models.signatures import Certificate
 from services.context import Context
-from services.errors import ValidationFailed
+from services.errors import Unavailable, ValidationFailed
 from services.identity import national_id as cccd
-from services.signatures import certificates
+from services.signatures import certificates, trust, verdicts
 from services.signatures.authority import CertificateAuthority, CertificateAuthorityError
 from services.signatures.pdf import UNREADABLE_PDF, read_pdf
 from services.signatures.signing import asn1_certificate
@@ -52,10 +52,13 @@ class SignatureReport:
     signer_masked: str | None
     certificate_serial: str
     signed_at: datetime | None
-    signed_at_source: str | None  # signing_service | signer_claimed
+    signed_at_source: str | None  # timestamp (a trusted RFC 3161 token) | claimed (the signer's own)
     revoked_at: datetime | None = None
     revocation_reason: str | None = None
+    trust_anchor: str | None = None  # the root the chain reached (RFC 4514)
+    trust_path: list[str] = field(default_factory=list)  # the signer's issuer first, the anchor last
     problems: list[str] = field(default_factory=list)
+    summary: str = ""  # one sentence in the reader's language
 
     @property
     def valid(self) -> bool:
@@ -70,81 +73,192 @@ class VerificationReport:
         return getattr(self.signatures[-1], name)
 
 
-def _context(authority: CertificateAuthority, policy: CertRevTrustPolicy, moment: datetime,
+@dataclass(frozen=True)
+class Roots:
+    """What a verification trusts: the city root and the imported anchors, and the issuing CA."""
+
+    anchors: list
+    intermediates: list
+    city: frozenset[str] = frozenset()  # the city roots' names: only their chains have our revocation data
+
+
+def _roots(authority: CertificateAuthority, extra_anchors_pem: list[str]) -> Roots:
+    city = [asn1_certificate(p) for p in authority.trust_roots_pem()]
+    return Roots([*city, *(asn1_certificate(p) for p in extra_anchors_pem)],
+                 [asn1_certificate(p) for p in authority.chain_pem()[:-1]],
+                 frozenset(c.subject.human_friendly for c in city))
+
+
+def _context(roots: Roots, policy: CertRevTrustPolicy, moment: datetime,
              crls: list[bytes] | None = None) -> ValidationContext:
-    chain = authority.chain_pem()
-    return ValidationContext(trust_roots=[asn1_certificate(p) for p in authority.trust_roots_pem()],
-                             other_certs=[asn1_certificate(p) for p in chain[:-1]], moment=moment,
-                             crls=crls or [], revinfo_policy=policy)
+    return ValidationContext(trust_roots=roots.anchors, other_certs=roots.intermediates, moment=moment,
+                             crls=crls or [], revinfo_policy=policy, allow_fetching=False)
 
 
-def _revocation(session: Session, authority: CertificateAuthority, embedded: EmbeddedPdfSignature,
-                serial: str, moment: datetime, now: datetime) -> str:
-    """good | revoked | unknown at `moment`, from a CRL the CA signs for this serial now."""
-    try:
-        crl = authority.crl(certificates.revoked_entries(session, now, serial=serial), now=now)
-        status = validate_pdf_signature(embedded, _context(authority, CRL_REQUIRED, moment, [crl]),
-                                        skip_diff=True)
-    except CertificateAuthorityError as exc:
-        log.warning("no CRL for verification: %s", exc)
+def _revocation(embedded: EmbeddedPdfSignature, roots: Roots, crl: bytes | None, moment: datetime) -> str:
+    """good | revoked | unknown at `moment`, against the CRL made once for this request."""
+    if crl is None:
         return "unknown"
+    status = validate_pdf_signature(embedded, _context(roots, CRL_REQUIRED, moment, [crl]), skip_diff=True)
     if status.revocation_details is not None:
         return "revoked"
     return "good" if status.trust_problem_indic is None else "unknown"
 
 
-def _report(session: Session, authority: CertificateAuthority, embedded: EmbeddedPdfSignature,
-            now: datetime) -> SignatureReport:
+def _request_crl(session: Session, authority: CertificateAuthority, now: datetime) -> bytes | None:
+    """One CRL of every revoked certificate, signed once per verification request."""
+    try:
+        return authority.crl(certificates.revoked_entries(session, now), now=now)
+    except CertificateAuthorityError as exc:
+        log.warning("no CRL for verification: %s", exc)
+        return None
+
+
+def _path_names(path) -> tuple[str | None, list[str]]:
+    if path is None:
+        return None, []
+    leaf = path.leaf
+    names = [cert.subject.human_friendly for cert in path.iter_certs(include_root=True) if cert is not leaf]
+    return path.trust_anchor.authority.name.human_friendly, list(reversed(names))
+
+
+def _trusted_timestamp(status) -> datetime | None:
+    """The time of the signature's RFC 3161 token when it is intact and chains to a trusted root."""
+    stamp = status.timestamp_validity
+    if stamp is None or not (stamp.intact and stamp.valid and stamp.trusted):
+        return None
+    return stamp.timestamp
+
+
+def _chain_pass(embedded: EmbeddedPdfSignature, roots: Roots, moment: datetime):
+    chain_only = _context(roots, CHAIN_ONLY, moment)
+    return validate_pdf_signature(embedded, chain_only, ts_validation_context=chain_only)
+
+
+def _judge_revocation(report: SignatureReport, at_moment: str, stamped: bool, revoked_later: bool) -> None:
+    """Revocation by trusted time (issue 14, point 9): only a timestamp proves the signature
+    existed before a revocation; a compromised key without one makes the signature invalid."""
+    if at_moment == "good":
+        report.revoked = False
+        report.revocation_status = "revoked_after_signing" if revoked_later else "good"
+        return
+    if at_moment == "revoked" and stamped:
+        report.revoked, report.revocation_status = True, "revoked_before_signing"
+        return
+    if at_moment == "revoked":
+        report.revocation_status = "revoked_without_trusted_time"
+        report.problems.append("no_timestamp_before_revocation")
+        if report.revocation_reason == "key_compromise":
+            report.problems.append("key_compromised")
+            return  # status stays invalid
+    report.problems.append("revocation_status_unknown")
+    report.status = "indeterminate" if report.intact else "invalid"
+
+
+def _report(session: Session, roots: Roots, embedded: EmbeddedPdfSignature, now: datetime,
+            crl: bytes | None) -> SignatureReport:
     signer = embedded.signer_cert
     serial = format(signer.serial_number, "X")
     subject = signer.subject.native
     national_id = subject.get("serial_number")
     record = session.scalar(select(Certificate).where(Certificate.serial == serial))
-    digest = hashlib.sha256(embedded.signer_info["signature"].native).hexdigest()
-    ledger = session.scalar(select(DocumentSignature).where(DocumentSignature.signature_digest == digest))
-    attested = ledger.signed_at if ledger and record and ledger.certificate_id == record.id else None
-    moment = attested or now
-
-    first = validate_pdf_signature(embedded, _context(authority, CHAIN_ONLY, moment))
+    first = _chain_pass(embedded, roots, now)
+    stamped = _trusted_timestamp(first)
+    moment = stamped or now
+    if stamped and first.trust_problem_indic is not None:  # expired since: judge the chain when stamped
+        first = _chain_pass(embedded, roots, moment)
     intact = bool(first.intact and first.valid and first.docmdp_ok)
     chain_trusted = first.trust_problem_indic is None and first.validation_path is not None
+    anchor, path = _path_names(first.validation_path if chain_trusted else None)
     report = SignatureReport(
         field_name=embedded.field_name, intact=intact, chain_trusted=chain_trusted, revoked=None,
         revocation_status="unknown", status="invalid", signer_name=subject.get("common_name"),
         signer_masked=cccd.mask(national_id) if national_id and len(national_id) == 12 else None,
-        certificate_serial=serial, signed_at=attested or first.signer_reported_dt,
-        signed_at_source="signing_service" if attested else "signer_claimed",
+        certificate_serial=serial, signed_at=stamped or first.signer_reported_dt,
+        signed_at_source="timestamp" if stamped else "claimed",
         revoked_at=record.revoked_at if record else None,
-        revocation_reason=record.revocation_reason if record else None)
+        revocation_reason=record.revocation_reason if record else None, trust_anchor=anchor,
+        trust_path=path)
     if not intact:
         report.problems.append("document_changed_after_signing")
     if not chain_trusted:
         report.problems.append(f"untrusted_chain:{first.trust_problem_indic}")
         return report
-    at_moment = _revocation(session, authority, embedded, serial, moment, now)
-    if at_moment == "revoked":
-        report.revoked = True if attested else None
-        report.revocation_status = "revoked_before_signing" if attested else "unknown"
-    elif at_moment == "good":
+    if anchor not in roots.city:  # another licensed CA's chain: its revocation data is not ours to fetch
+        report.revocation_status = "not_checked"
+        report.problems.append("revocation_not_checked_outside_the_city_ca")
         report.revoked = False
-        revoked_later = record is not None and record.revoked_at is not None
-        report.revocation_status = "revoked_after_signing" if revoked_later else "good"
-    if report.revoked is None:
-        report.problems.append("revocation_status_unknown")
-        report.status = "indeterminate" if intact else "invalid"
-    elif intact and not report.revoked:
+        report.status = "valid" if intact else "invalid"
+        return report
+    at_moment = _revocation(embedded, roots, crl, moment)
+    _judge_revocation(report, at_moment, stamped is not None, record is not None and record.revoked_at is not None)
+    if intact and report.revoked is False:
         report.status = "valid"
     return report
 
 
-def verify(ctx: Context, authority: CertificateAuthority, data: bytes, *, max_bytes: int) -> VerificationReport:
-    session = ctx.session
+# What makes pyHanko give up on a hostile file (a /ByteRange that lies, objects that recurse).
+UNREADABLE = UNREADABLE_PDF
+
+
+class Budget:
+    """The time one verification may take; spent, the request ends with 503 and Retry-After."""
+
+    def __init__(self, milliseconds: int) -> None:
+        self.deadline = time.monotonic() + milliseconds / 1000
+
+    def check(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise Unavailable("Verification took too long; try again shortly.",
+                              code="verification_time_exceeded")
+
+
+def _byte_range_fits(embedded: EmbeddedPdfSignature, size: int) -> bool:
+    """Two ranges, the first from byte 0, the second after it, both inside the file."""
+    numbers = [int(n) for n in embedded.sig_object["/ByteRange"]]
+    if len(numbers) != 4 or min(numbers) < 0:
+        return False
+    start, first, second, length = numbers
+    return start == 0 and first <= second and second + length <= size
+
+
+def _signatures(data: bytes, max_bytes: int, limit: int) -> list[EmbeddedPdfSignature]:
     reader = read_pdf(data, max_bytes)
     try:
         embedded = reader.embedded_signatures
-        if not embedded:
-            raise ValidationFailed.on_field("file", "This PDF carries no signature.", "not_signed")
-        now = ctx.clock.now()
-        return VerificationReport([_report(session, authority, signature, now) for signature in embedded])
-    except UNREADABLE_PDF as exc:  # a corrupted /ByteRange, a nested field tree, read only now
+    except UNREADABLE as exc:
         raise ValidationFailed.on_field("file", "The PDF cannot be read.", "unreadable_pdf") from exc
+    if not embedded:
+        raise ValidationFailed.on_field("file", "This PDF carries no signature.", "not_signed")
+    if len(embedded) > limit:
+        raise ValidationFailed(f"At most {limit} signatures are checked in one document.",
+                               code="too_many_signatures", max_signatures=limit, found=len(embedded))
+    try:
+        fits = all(_byte_range_fits(signature, len(data)) for signature in embedded)
+    except UNREADABLE:
+        fits = False
+    if not fits:
+        raise ValidationFailed.on_field("file", "A signature's /ByteRange is corrupted.", "corrupted_signature")
+    return embedded
+
+
+def verify(ctx: Context, authority: CertificateAuthority, data: bytes, *, max_bytes: int,
+           language: str = "vi") -> VerificationReport:
+    """At most SIGNATURE_VERIFY_MAX_SIGNATURES signatures, one CRL, within the time budget."""
+    settings = ctx.settings
+    budget = Budget(settings.signature_verify_budget_ms)
+    embedded = _signatures(data, max_bytes, settings.signature_verify_max_signatures)
+    now = ctx.clock.now()
+    crl = _request_crl(ctx.session, authority, now)
+    roots = _roots(authority, trust.anchors_pem(ctx.session))
+    reports = []
+    for signature in embedded:
+        budget.check()
+        try:
+            report = _report(ctx.session, roots, signature, now, crl)
+        except UNREADABLE as exc:
+            raise ValidationFailed.on_field("file", "A signature of this PDF is corrupted.",
+                                            "corrupted_signature") from exc
+        report.summary = verdicts.summary(report, language)
+        reports.append(report)
+    return VerificationReport(reports)

@@ -15,7 +15,8 @@ from services.state_machine import Moves, StateMachine
 # (from, to) -> who makes the move. Anything else is 409 invalid_transition; a move in the
 # table made by someone else is 403 forbidden_move.
 REQUEST_MOVES: Moves = {
-    (S.SUBMITTED, S.APPROVED): frozenset({Actor.OFFICER}),
+    # The authority approves an online request once the level-2 holder confirms the texted code.
+    (S.SUBMITTED, S.APPROVED): frozenset({Actor.OFFICER, Actor.AUTHORITY}),
     (S.SUBMITTED, S.REJECTED): frozenset({Actor.OFFICER}),
     (S.SUBMITTED, S.CANCELLED): frozenset({Actor.OWNER}),
     (S.APPROVED, S.ISSUED): frozenset({Actor.AUTHORITY}),
@@ -74,7 +75,8 @@ def _followed(session: Session, request: SignatureRequest, event: SignatureReque
     request.history.append(event)
     title, body = REQUEST_NOTICES[request.status]
     notify(session, request.account_id, kind=f"signature_request_{request.status}", title=title,
-           body=body.format(counter=request.counter_code, day=request.appointment_date.isoformat(),
+           body=body.format(counter=request.counter_code or "trực tuyến",
+                            day=request.appointment_date.isoformat() if request.appointment_date else "hôm nay",
                             note=event.note or ""),
            reference=f"signature-request:{request.id}")
     return event

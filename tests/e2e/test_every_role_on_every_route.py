@@ -33,7 +33,12 @@ On the dashboard a caller is a browser whose session cookie holds that account's
 (the expired caller: only the expired access token); 303 sends a visitor without a valid
 session to the sign-in form, and an Authorization header (the agency keys') counts for nothing.
 """
+import base64
 from datetime import timedelta
+
+from asn1crypto import tsp
+
+from services.signatures.city_services import ocsp_request
 
 from tests.dossiers_support import BUSINESS, BUSINESS_FORM
 from tests.health_support import CLINIC, days_ago, obs
@@ -101,6 +106,12 @@ GET    /api/v1/me/certificates                                         401  401 
 POST   /api/v1/certificates/{serial}/revoke                            401  401     200*  404   200*    200*     403    403     403     403   403  403  403
 POST   /api/v1/certificates/{serial}/renew                             401  401     201*  404   403     403      403    403     403     403   403  403  403
 GET    /api/v1/ca/crl                                                  200  200     200   200   200     200      200    200     200     200   200  200  200
+POST   /api/v1/signature-requests/{request_id}/confirm                 401  401     409   404   403     403      403    403     403     403   403  403  404
+GET    /api/v1/me/signatures                                           401  401     200*  200   403     403      403    403     403     403   403  403  200
+GET    /api/v1/ca/certificates                                         200  200     200   200   200     200      200    200     200     200   200  200  200
+POST   /api/v1/ca/tsa                                                  200  200     200   200   200     200      200    200     200     200   200  200  200
+POST   /api/v1/ca/ocsp                                                 200  200     200   200   200     200      200    200     200     200   200  200  200
+GET    /api/v1/ca/ocsp/{encoded}                                       200  200     200   200   200     200      200    200     200     200   200  200  200
 POST   /api/v1/signatures/challenges                                   401  401     202   202   403     403      403    403     403     403   403  403  403
 POST   /api/v1/signatures/sign                                         401  401     200*  400   403     403      403    403     403     403   403  403  403
 POST   /api/v1/signatures/verify                                       200* 200*    200*  200*  200*    200*     200*   200*    200*    200*  200* 200* 200*
@@ -161,6 +172,17 @@ def _signing(w: World) -> Call:
     return Call(f"{API}/signatures/sign", form={
         "challenge_id": challenge.json["challenge_id"], "otp": challenge.json["debug_otp"],
         "file": pdf_upload(minimal_pdf("Giay uy quyen"))})
+
+
+def _timestamp_query() -> bytes:
+    return tsp.TimeStampReq({"version": "v1", "message_imprint": {
+        "hash_algorithm": {"algorithm": "sha256"}, "hashed_message": b"\x01" * 32}, "cert_req": True}).dump()
+
+
+def _ocsp_request(w: World) -> bytes:
+    """An OCSP request about the TSA's own certificate (the responder says good to anyone)."""
+    authority = w.app.extensions["runtime"].authority
+    return ocsp_request(authority.tsa_key_pair().certificate, authority.issuing_certificate)
 
 
 def _batch() -> dict:
@@ -260,6 +282,15 @@ CALLS = {
     "POST /api/v1/certificates/{serial}/renew": lambda w: Call(
         f"{API}/certificates/{w.ids['serial']}/renew", at=w.ids["certificate_valid_to"] - timedelta(days=10)),
     "GET /api/v1/ca/crl": lambda w: Call(f"{API}/ca/crl"),
+    "GET /api/v1/me/signatures": lambda w: Call(f"{API}/me/signatures"),
+    # The owner's request is a counter one: no code confirms it (409 not_an_online_request).
+    "POST /api/v1/signature-requests/{request_id}/confirm": lambda w: Call(
+        f"{API}/signature-requests/{w.ids['request']}/confirm", json={"otp": "123456"}),
+    "GET /api/v1/ca/certificates": lambda w: Call(f"{API}/ca/certificates"),
+    "POST /api/v1/ca/tsa": lambda w: Call(f"{API}/ca/tsa", body=(_timestamp_query(), "application/timestamp-query")),
+    "POST /api/v1/ca/ocsp": lambda w: Call(f"{API}/ca/ocsp", body=(_ocsp_request(w), "application/ocsp-request")),
+    "GET /api/v1/ca/ocsp/{encoded}": lambda w: Call(
+        f"{API}/ca/ocsp/{base64.urlsafe_b64encode(_ocsp_request(w)).decode()}"),
     "POST /api/v1/signatures/challenges": lambda w: Call(f"{API}/signatures/challenges"),
     "POST /api/v1/signatures/sign": _signing,
     "POST /api/v1/signatures/verify": lambda w: Call(f"{API}/signatures/verify",
@@ -314,7 +345,7 @@ CALLS = {
 STAGE_OF = {route: "certified" for route in (
     "GET /api/v1/me/certificates", "POST /api/v1/certificates/{serial}/revoke",
     "POST /api/v1/certificates/{serial}/renew", "POST /api/v1/signatures/challenges",
-    "POST /api/v1/signatures/sign", "POST /api/v1/signatures/verify")}
+    "POST /api/v1/signatures/sign", "POST /api/v1/signatures/verify", "GET /api/v1/me/signatures")}
 
 
 def test_the_table_has_one_row_per_served_route(app, client):

@@ -1,0 +1,103 @@
+"""Online issuance for level-2 citizens (Decree 23/2025 art. 34): no counter, no appointment.
+
+`submit` opens the request and texts a one-time code to the phone on record; `confirm` checks
+the code and has the CA issue at once, with the same profile and the same one-open-request rule
+as the counter path. Below level 2 the citizen is sent to a counter or to the e-ID sign-in.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from models.identity import Account
+from models.signatures import RequestChannel, SignatureProvider, SignatureRequest
+from models.signatures import SignatureActorKind as Actor
+from models.signatures import SignatureRequestStatus as S
+from services.context import Context
+from services.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationFailed
+from services.identity.otp import OtpChallenges
+from services.identity.sms import SmsSender
+from services.signatures import certificates, workflow
+from services.signatures.authority import CertificateAuthority
+from services.signatures.key_vault import KeyVault
+from services.signatures.profile import KeyAlgorithm
+from services.signatures.requests import _refuse_second
+
+ONLINE_LEVEL = 2
+# Where a citizen below level 2 goes instead (until the identity capability's gate table is on
+# main: `level_gate` is the one place to point at it then).
+WAYS_TO_LEVEL_2 = ["counter", "eid_sign_in"]
+CHALLENGE_KEY = "signature-request:{id}:challenge"
+
+
+@dataclass(frozen=True)
+class OnlineRequest:
+    id: int
+    status: str
+    challenge_id: str
+    expires_at: datetime
+    otp: str
+
+
+def level_gate(account: Account, required: int = ONLINE_LEVEL) -> None:
+    """403 assurance_level_required, with the level needed and how to reach it."""
+    if account.assurance_level < required:
+        raise Forbidden("Online issuance needs a level-2 e-ID account; visit a counter or sign in with the e-ID.",
+                        code="assurance_level_required", required_level=required, how=WAYS_TO_LEVEL_2)
+
+
+def submit(ctx: Context, challenges: OtpChallenges, sms: SmsSender, *, provider_code: str) -> OnlineRequest:
+    session, principal = ctx.session, ctx.principal
+    account = session.get(Account, principal.account_id)
+    level_gate(account)
+    if session.get(SignatureProvider, provider_code) is None:
+        raise ValidationFailed.on_field("provider_code", "Not a provider of the programme.", "unknown_provider")
+    if not account.phone:
+        raise ValidationFailed("The account has no phone number for the code.", code="no_phone")
+    _refuse_second(session, account.id)
+    now = ctx.clock.now()
+    request = SignatureRequest(account_id=account.id, provider_code=provider_code, channel=RequestChannel.ONLINE,
+                               status=S.SUBMITTED, created_at=now, updated_at=now)
+    try:
+        with session.begin_nested():
+            session.add(request)
+    except IntegrityError:  # a concurrent submit of the same citizen won the race
+        _refuse_second(session, account.id)
+        raise
+    workflow.record(session, request, None, S.SUBMITTED, actor_id=account.id, actor_role=Actor.OWNER, note=None)
+    issued = challenges.issue({"account_id": str(account.id), "request_id": request.id})
+    ctx.kv.set(CHALLENGE_KEY.format(id=request.id), issued.challenge_id, exat=int(issued.expires_at.timestamp()))
+    sms.send(account.phone, f"Ma xac nhan cap chu ky so iHanoi: {issued.otp}. Hieu luc 5 phut.")
+    return OnlineRequest(request.id, request.status, issued.challenge_id, issued.expires_at, issued.otp)
+
+
+def confirm(ctx: Context, authority: CertificateAuthority, vault: KeyVault, challenges: OtpChallenges,
+            request_id: int, otp: str) -> SignatureRequest:
+    session, principal = ctx.session, ctx.principal
+    request = session.scalar(select(SignatureRequest).where(SignatureRequest.id == request_id).with_for_update())
+    if request is None or request.account_id != principal.account_id:
+        raise NotFound("No such signature request.")
+    if request.channel != RequestChannel.ONLINE:
+        raise Conflict("This request is checked at a counter.", code="not_an_online_request")
+    challenge_id = ctx.kv.get(CHALLENGE_KEY.format(id=request.id))
+    if not challenge_id:
+        raise BadRequest("This code has expired or was already used; ask for a new one.", code="otp_expired")
+    payload = challenges.redeem(challenge_id, otp)
+    if payload.get("request_id") != request.id or payload.get("account_id") != str(principal.account_id):
+        raise BadRequest("This code was not issued for this request.", code="invalid_otp")
+    account = session.get(Account, principal.account_id)
+    level_gate(account)
+    workflow.move(session, request, S.APPROVED, actor_id=None, actor_role=Actor.AUTHORITY,
+                  note="e-ID level 2 and a texted code")
+    certificate = certificates.issue(session, authority, vault, account, provider_code=request.provider_code,
+                                     counter_code=None, request_id=request.id,
+                                     algorithm=KeyAlgorithm(ctx.settings.signature_key_algorithm))
+    workflow.move(session, request, S.ISSUED, actor_id=None, actor_role=Actor.AUTHORITY,
+                  note=f"certificate {certificate.serial}")
+    ctx.kv.delete(CHALLENGE_KEY.format(id=request.id))
+    session.flush()
+    session.expire(request, ["certificate"])
+    return request

@@ -1,0 +1,110 @@
+"""The verifier anyone may call cannot be stalled: a signature cap, one CRL per request, a time
+budget, a per-address limit, 422 for hostile files, and a report in the reader's language."""
+from dataclasses import replace
+
+from tests.conftest import join_outer_transaction
+from tests.signatures_support import issued_certificate, minimal_pdf, sign, verify
+
+
+def _signed_times(client, citizen, times: int) -> bytes:
+    pdf = minimal_pdf()
+    for _ in range(times):
+        pdf = sign(client, citizen, pdf).data
+    return pdf
+
+
+class CountingAuthority:
+    def __init__(self, real):
+        self.real, self.crls = real, 0
+
+    def crl(self, *args, **kwargs):
+        self.crls += 1
+        return self.real.crl(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+
+def test_more_signatures_than_the_cap_are_refused_and_one_crl_serves_them_all(client, app, people,
+                                                                               catalogues, monkeypatch):
+    citizen, _, _ = issued_certificate(client, people)
+    three = _signed_times(client, citizen, 3)
+    rt = app.extensions["runtime"]
+    counting = CountingAuthority(rt.authority)
+    monkeypatch.setattr(rt, "authority", counting)
+    report = verify(client, three).json
+    assert [s["valid"] for s in report["signatures"]] == [True, True, True]
+    assert counting.crls == 1
+    monkeypatch.setattr(rt, "settings", replace(rt.settings, signature_verify_max_signatures=2))
+    refused = verify(client, three)
+    assert refused.status_code == 422 and refused.json["code"] == "too_many_signatures"
+    assert refused.json["max_signatures"] == 2 and refused.json["found"] == 3
+    assert counting.crls == 1  # the refusal validated nothing
+
+
+def test_a_spent_time_budget_answers_503_with_retry_after(client, app, people, catalogues, monkeypatch):
+    citizen, _, _ = issued_certificate(client, people)
+    signed = _signed_times(client, citizen, 2)
+    from services.signatures import verification
+
+    monkeypatch.setattr(verification.time, "monotonic", iter(range(0, 10_000, 10)).__next__)
+    answer = verify(client, signed)
+    assert answer.status_code == 503 and answer.json["code"] == "verification_time_exceeded"
+    assert int(answer.headers["Retry-After"]) > 0
+
+
+def test_verify_is_limited_per_address(make_app):
+    for app in join_outer_transaction(make_app(SIGNATURE_VERIFY_RATE_LIMIT="2 per minute")):
+        client = app.test_client()
+        answers = [verify(client, minimal_pdf()) for _ in range(3)]
+        assert [a.status_code for a in answers] == [422, 422, 429]
+        assert answers[-1].json["code"] == "rate_limited" and int(answers[-1].headers["Retry-After"]) > 0
+
+
+def test_a_corrupted_byte_range_is_422_not_500(client, people, catalogues):
+    citizen, _, _ = issued_certificate(client, people)
+    signed = sign(client, citizen, minimal_pdf()).data
+    at = signed.index(b"/ByteRange [")
+    end = signed.index(b"]", at)
+    width = end - at - len(b"/ByteRange [")
+    broken = signed[:at] + b"/ByteRange [" + b"0 99999999 1 2".ljust(width) + signed[end:]
+    answer = verify(client, broken)
+    assert answer.status_code == 422 and answer.json["code"] == "corrupted_signature"
+
+
+def _pdf_of(objects: list[bytes]) -> bytes:
+    out, offsets = bytearray(b"%PDF-1.7\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_a_pdf_whose_signature_fields_recurse_is_422_not_500(client):
+    looping = _pdf_of([b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [4 0 R] >> >>",
+                       b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                       b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+                       b"<< /FT /Sig /T (a) /Kids [4 0 R] >>"])  # a field that is its own child
+    answer = verify(client, looping)
+    assert answer.status_code == 422 and answer.json["code"] == "unreadable_pdf"
+
+
+def test_the_report_names_signer_time_source_changes_and_anchor_in_the_readers_language(client, people,
+                                                                                         catalogues):
+    citizen, _, _ = issued_certificate(client, people)
+    signed = sign(client, citizen, minimal_pdf()).data
+    vietnamese = verify(client, signed).json
+    english = client.post("/api/v1/signatures/verify", headers={"Accept-Language": "en-GB,en;q=0.8"},
+                          data={"file": (__import__("io").BytesIO(signed), "x.pdf", "application/pdf")},
+                          content_type="multipart/form-data").json
+    assert vietnamese["trust_anchor"] and "iHanoi Test Root CA" in vietnamese["trust_anchor"]
+    assert vietnamese["trust_path"][-1] == vietnamese["trust_anchor"] and len(vietnamese["trust_path"]) == 2
+    assert "Issuing CA" in vietnamese["trust_path"][0]
+    assert citizen.full_name in vietnamese["summary"] and citizen.full_name in english["summary"]
+    assert "Chữ ký hợp lệ" in vietnamese["summary"] and "không bị thay đổi" in vietnamese["summary"]
+    assert "The signature is valid" in english["summary"] and "has not changed" in english["summary"]
+    assert "iHanoi Test Root CA" in english["summary"]

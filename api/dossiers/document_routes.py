@@ -12,6 +12,7 @@ from api.pagination import PageQuery, page_of
 from api.runtime import runtime
 from api.signatures.multipart import MultipartBlueprint
 from models.identity import Role
+from services.identity.assurance import Sensitive
 from services.documents.inspection import ascii_file_name
 from services.dossiers import documents, results
 
@@ -21,7 +22,7 @@ blp = MultipartBlueprint("dossier_documents", __name__, url_prefix="/api/v1",
 
 @blp.route("/dossiers/<code>/documents")
 class Documents(MethodView):
-    @blp.auth(Role.CITIZEN)
+    @blp.auth(Role.CITIZEN, needs=Sensitive.DOSSIER_FILING)
     @blp.arguments(schemas.DocumentUploadSchema, location="multipart")
     @blp.response(201, schemas.DocumentSchema)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -35,7 +36,7 @@ class Documents(MethodView):
         return documents.upload(request_context(), runtime().documents, code, component_code=form["component_code"],
                                 file_name=upload.filename, stream=upload.stream)
 
-    @blp.auth(Role.CITIZEN, Role.OFFICER)
+    @blp.auth(Role.CITIZEN, Role.OFFICER, needs=Sensitive.DOSSIER_DETAILS)
     @blp.arguments(PageQuery, location="query")
     @blp.response(200, page_of(schemas.DocumentSchema))
     @blp.alt_response(404, response="NOT_FOUND")
@@ -46,7 +47,7 @@ class Documents(MethodView):
 
 @blp.route("/dossiers/<code>/documents/<int:document_id>")
 class DocumentFile(MethodView):
-    @blp.auth(Role.CITIZEN, Role.OFFICER)
+    @blp.auth(Role.CITIZEN, Role.OFFICER, needs=Sensitive.DOSSIER_DETAILS)
     @blp.response(200, {"type": "string", "format": "binary"}, content_type="application/octet-stream")
     @blp.alt_response(304, description="Not modified (If-None-Match)")
     @blp.alt_response(404, response="NOT_FOUND")
@@ -68,13 +69,13 @@ class AgencyResult(MethodView):
     def post(self, form, code: str):
         """The result PDF of a dossier this agency decides, sealed in the agency's name (PAdES)."""
         rt, upload = runtime(), form["file"]
-        return results.upload(request_context(), rt.authority, rt.documents, code, file_name=upload.filename,
+        return results.upload(request_context(), rt.authority, rt.vault, rt.documents, code, file_name=upload.filename,
                               stream=upload.stream)
 
 
 @blp.route("/dossiers/<code>/result")
 class Result(MethodView):
-    @blp.auth(Role.CITIZEN, Role.OFFICER)
+    @blp.auth(Role.CITIZEN, Role.OFFICER, needs=Sensitive.DOSSIER_DETAILS)
     @blp.response(200, {"type": "string", "format": "binary"}, content_type="application/pdf")
     @blp.alt_response(304, description="Not modified (If-None-Match)")
     @blp.alt_response(404, response="NOT_FOUND")

@@ -9,6 +9,7 @@ from api.context import request_context
 from api.dossiers import schemas
 from api.runtime import runtime
 from models.identity import Role
+from services.identity.assurance import Sensitive
 from services.dossiers import payments
 from services.payments.gateway import SIGNATURE_HEADER
 
@@ -17,7 +18,7 @@ blp = Blueprint("dossier_payments", __name__, url_prefix="/api/v1", description=
 
 @blp.route("/dossiers/<code>/payments")
 class Payments(MethodView):
-    @blp.auth(Role.CITIZEN)
+    @blp.auth(Role.CITIZEN, needs=Sensitive.DOSSIER_FILING)
     @blp.idempotent()
     @blp.response(201, schemas.PaymentSchema)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -27,7 +28,7 @@ class Payments(MethodView):
         """Pay what the dossier owes: a payment at the gateway, its VietQR and page to pay on."""
         return payments.create(request_context(), runtime().payments, code)
 
-    @blp.auth(Role.CITIZEN, Role.OFFICER)
+    @blp.auth(Role.CITIZEN, Role.OFFICER, needs=Sensitive.DOSSIER_DETAILS)
     @blp.response(200, schemas.PaymentSchema(many=True))
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, code: str):
@@ -37,7 +38,7 @@ class Payments(MethodView):
 
 @blp.route("/dossiers/<code>/payments/<int:payment_id>/receipt")
 class PaymentReceipt(MethodView):
-    @blp.auth(Role.CITIZEN, Role.OFFICER)
+    @blp.auth(Role.CITIZEN, Role.OFFICER, needs=Sensitive.DOSSIER_DETAILS)
     @blp.response(200, {"type": "string", "format": "binary"}, content_type="application/pdf")
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, code: str, payment_id: int):

@@ -207,7 +207,7 @@ class RevocationList(MethodView):
 
 @blp.route("/me/signatures")
 class MySignatures(MethodView):
-    @blp.auth(Role.CITIZEN)
+    @blp.auth(Role.CITIZEN, needs=Sensitive.SIGNING)
     @blp.arguments(PageQuery, location="query")
     @blp.response(200, page_of(schemas.SignedDocumentSchema))
     def get(self, query):

@@ -33,8 +33,13 @@ HOW = ("eid", "counter")
 
 def require_level(principal: Principal, action: Sensitive) -> None:
     """403 `assurance_level_required` when the caller's level is below what `action` needs."""
+    check_level(principal.assurance_level, action)
+
+
+def check_level(level: int, action: Sensitive) -> None:
+    """The same 403 for a level read elsewhere (the account row, fresher than the token)."""
     required = REQUIRED_LEVEL[action]
-    if principal.assurance_level < required:
+    if level < required:
         raise Forbidden("Tác vụ này cần tài khoản định danh mức 2: đăng nhập bằng VNeID hoặc xác minh "
                         "tại bộ phận một cửa. / This needs an assurance level 2 account: sign in with "
                         "the national e-ID or have your identity checked at a counter.",

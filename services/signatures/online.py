@@ -17,7 +17,8 @@ from models.signatures import RequestChannel, SignatureProvider, SignatureReques
 from models.signatures import SignatureActorKind as Actor
 from models.signatures import SignatureRequestStatus as S
 from services.context import Context
-from services.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationFailed
+from services.errors import BadRequest, Conflict, NotFound, ValidationFailed
+from services.identity.assurance import Sensitive, check_level
 from services.identity.otp import OtpChallenges
 from services.identity.sms import SmsSender
 from services.signatures import certificates, workflow
@@ -26,10 +27,6 @@ from services.signatures.key_vault import KeyVault
 from services.signatures.profile import KeyAlgorithm
 from services.signatures.requests import _refuse_second
 
-ONLINE_LEVEL = 2
-# Where a citizen below level 2 goes instead (until the identity capability's gate table is on
-# main: `level_gate` is the one place to point at it then).
-WAYS_TO_LEVEL_2 = ["counter", "eid_sign_in"]
 CHALLENGE_KEY = "signature-request:{id}:challenge"
 
 
@@ -42,17 +39,10 @@ class OnlineRequest:
     otp: str
 
 
-def level_gate(account: Account, required: int = ONLINE_LEVEL) -> None:
-    """403 assurance_level_required, with the level needed and how to reach it."""
-    if account.assurance_level < required:
-        raise Forbidden("Online issuance needs a level-2 e-ID account; visit a counter or sign in with the e-ID.",
-                        code="assurance_level_required", required_level=required, how=WAYS_TO_LEVEL_2)
-
-
 def submit(ctx: Context, challenges: OtpChallenges, sms: SmsSender, *, provider_code: str) -> OnlineRequest:
     session, principal = ctx.session, ctx.principal
     account = session.get(Account, principal.account_id)
-    level_gate(account)
+    check_level(account.assurance_level, Sensitive.CERTIFICATES)  # the row: fresher than the token
     if session.get(SignatureProvider, provider_code) is None:
         raise ValidationFailed.on_field("provider_code", "Not a provider of the programme.", "unknown_provider")
     if not account.phone:
@@ -89,7 +79,7 @@ def confirm(ctx: Context, authority: CertificateAuthority, vault: KeyVault, chal
     if payload.get("request_id") != request.id or payload.get("account_id") != str(principal.account_id):
         raise BadRequest("This code was not issued for this request.", code="invalid_otp")
     account = session.get(Account, principal.account_id)
-    level_gate(account)
+    check_level(account.assurance_level, Sensitive.CERTIFICATES)  # the row: fresher than the token
     workflow.move(session, request, S.APPROVED, actor_id=None, actor_role=Actor.AUTHORITY,
                   note="e-ID level 2 and a texted code")
     certificate = certificates.issue(session, authority, vault, account, provider_code=request.provider_code,

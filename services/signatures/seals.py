@@ -39,7 +39,8 @@ def issue_seal(ctx: Context, authority: CertificateAuthority, vault: KeyVault, a
     return seal
 
 
-def _current_seal(ctx: Context, agency_code: str) -> AgencySeal:
+def current_seal(ctx: Context, agency_code: str) -> AgencySeal:
+    """The agency's valid seal (409 no_valid_seal without one)."""
     now = ctx.clock.now()
     seal = ctx.session.scalar(select(AgencySeal).where(
         AgencySeal.agency_code == agency_code, AgencySeal.revoked_at.is_(None), AgencySeal.valid_from <= now,
@@ -53,7 +54,7 @@ def _current_seal(ctx: Context, agency_code: str) -> AgencySeal:
 def seal_pdf(ctx: Context, authority: CertificateAuthority, vault: KeyVault, agency_code: str, pdf: bytes) -> bytes:
     """`pdf` sealed by the agency (PAdES B-T); raises Conflict no_valid_seal without a valid seal."""
     read_pdf(pdf, ctx.settings.signature_max_pdf_bytes)
-    seal = _current_seal(ctx, agency_code)
+    seal = current_seal(ctx, agency_code)
     try:
         key = vault.open(SealedKey(seal.key_id, seal.ciphertext), seal.serial)
     except KeyUnavailable as exc:

@@ -45,7 +45,7 @@ def test_below_level_2_is_sent_to_a_counter_or_the_e_id(client, people, catalogu
     citizen = people.citizen(assurance_level=1)
     refused = _online(client, citizen)
     assert refused.status_code == 403 and refused.json["code"] == "assurance_level_required"
-    assert refused.json["required_level"] == 2 and set(refused.json["how"]) == {"counter", "eid_sign_in"}
+    assert refused.json["required_level"] == 2 and set(refused.json["how"]) == {"eid", "counter"}
     assert submit(client, citizen).status_code == 201  # the counter path stays as it is
 
 

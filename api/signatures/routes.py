@@ -68,14 +68,14 @@ class NewRequest(MethodView):
             return requests.submit(request_context(), **body)
         rt = runtime()
         started = online.submit(request_context(), rt.signing_challenges, rt.sms, provider_code=body["provider_code"])
-        answer = {"id": started.id, "status": started.status, "challenge_id": started.challenge_id,
+        answer = {"public_id": started.public_id, "status": started.status, "challenge_id": started.challenge_id,
                   "expires_at": started.expires_at}
         if not rt.settings.production:
             answer["debug_otp"] = started.otp
         return answer, 202
 
 
-@blp.route("/signature-requests/<int:request_id>/confirm")
+@blp.route("/signature-requests/<uuid:request_id>/confirm")
 class Confirm(MethodView):
     @blp.auth(Role.CITIZEN)
     @blp.arguments(schemas.ConfirmSchema)

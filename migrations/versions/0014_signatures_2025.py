@@ -8,7 +8,6 @@ Revision ID: 0014_signatures_2025
 Revises: 0008_event_columns
 Create Date: 2026-11-30
 """
-from contextlib import contextmanager
 
 from alembic import op
 import sqlalchemy as sa
@@ -20,41 +19,14 @@ branch_labels = None
 depends_on = None
 
 
-@contextmanager
-def _keys_off_on_sqlite():
-    """SQLite rebuilds signature_requests and certificates to relax NOT NULL, and dropping a
-    table other rows point at fails while foreign keys are on. The pragma only takes effect
-    outside a transaction, so the migration's transaction is cut there (alembic's advice for
-    batch mode); the keys are checked before they are turned back on."""
-    bind = op.get_bind()
-    if bind.dialect.name != "sqlite":
-        yield
-        return
-    raw = bind.connection.driver_connection
-    raw.execute("COMMIT")
-    raw.execute("PRAGMA foreign_keys=OFF")
-    raw.execute("BEGIN")
-    ending = "ROLLBACK"
-    try:
-        yield
-        broken = raw.execute("PRAGMA foreign_key_check").fetchall()
-        if broken:
-            raise RuntimeError(f"foreign keys broken by the rebuild: {broken[:5]}")
-        ending = "COMMIT"
-    finally:
-        raw.execute(ending)
-        raw.execute("PRAGMA foreign_keys=ON")
-        raw.execute("BEGIN")
-
-
+# SQLite rebuilds signature_requests and certificates to relax NOT NULL; migrations/env.py turns
+# foreign keys off for the whole run and checks them once at the end.
 def upgrade() -> None:
-    with _keys_off_on_sqlite():
-        _upgrade()
+    _upgrade()
 
 
 def downgrade() -> None:
-    with _keys_off_on_sqlite():
-        _downgrade()
+    _downgrade()
 
 
 def _upgrade() -> None:

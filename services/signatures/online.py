@@ -6,6 +6,7 @@ as the counter path. Below level 2 the citizen is sent to a counter or to the e-
 """
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -33,6 +34,7 @@ CHALLENGE_KEY = "signature-request:{id}:challenge"
 @dataclass(frozen=True)
 class OnlineRequest:
     id: int
+    public_id: uuid.UUID
     status: str
     challenge_id: str
     expires_at: datetime
@@ -61,13 +63,15 @@ def submit(ctx: Context, challenges: OtpChallenges, sms: SmsSender, *, provider_
     issued = challenges.issue({"account_id": str(account.id), "request_id": request.id})
     ctx.kv.set(CHALLENGE_KEY.format(id=request.id), issued.challenge_id, exat=int(issued.expires_at.timestamp()))
     sms.send(account.phone, f"Ma xac nhan cap chu ky so iHanoi: {issued.otp}. Hieu luc 5 phut.")
-    return OnlineRequest(request.id, request.status, issued.challenge_id, issued.expires_at, issued.otp)
+    return OnlineRequest(request.id, request.public_id, request.status, issued.challenge_id, issued.expires_at,
+                         issued.otp)
 
 
 def confirm(ctx: Context, authority: CertificateAuthority, vault: KeyVault, challenges: OtpChallenges,
-            request_id: int, otp: str) -> SignatureRequest:
+            request_id: uuid.UUID, otp: str) -> SignatureRequest:
     session, principal = ctx.session, ctx.principal
-    request = session.scalar(select(SignatureRequest).where(SignatureRequest.id == request_id).with_for_update())
+    request = session.scalar(select(SignatureRequest).where(SignatureRequest.public_id == request_id)
+                             .with_for_update())
     if request is None or request.account_id != principal.account_id:
         raise NotFound("No such signature request.")
     if request.channel != RequestChannel.ONLINE:

@@ -39,7 +39,7 @@ def test_a_child_record_through_a_level_1_guardian_is_refused_too(client, people
     assert answer.status_code == 403 and answer.json["code"] == "assurance_level_required"
 
 
-def test_a_counter_check_opens_the_gate_at_the_next_refresh(client, people):
+def test_a_counter_check_opens_the_gate_at_the_next_refresh(client, people, catalogues):
     citizen, officer = people.citizen(assurance_level=1), people.staff("officer")
     assert client.get(f"{API}/me/health/summary", headers=citizen.headers).status_code == 403
     checked = client.post(f"{API}/officer/identity-verifications", headers=officer.headers,

@@ -46,7 +46,7 @@ def test_a_counter_dossier_is_in_the_citizens_data_tracker(client, people, catal
 
 
 def test_only_an_officer_of_a_one_stop_counter_raises_the_level(client, people, catalogues):
-    citizen = people.citizen()
+    citizen = people.citizen(assurance_level=1)
     body = {"national_id": citizen.national_id, "method": "in_person"}
     elsewhere = people.staff("officer", agency_code=NO_COUNTER_AGENCY)
     refused = client.post(RAISE, headers=elsewhere.headers, json=body)

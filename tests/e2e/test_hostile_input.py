@@ -92,7 +92,8 @@ def test_a_signed_pdf_with_a_corrupted_byte_range_is_422_on_verify(client, peopl
     if answer.status_code == 200:  # pyHanko may read the range and find the document changed
         assert answer.json["valid"] is False
     else:
-        _problem(answer, 422, "unreadable_pdf")
+        assert answer.status_code == 422, answer.get_data(as_text=True)
+        assert answer.json["code"] in ("corrupted_signature", "unreadable_pdf")
 
 
 def test_a_forged_cursor_with_a_huge_id_or_a_naive_time_is_422_invalid_cursor(client, people):

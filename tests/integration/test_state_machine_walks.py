@@ -27,7 +27,7 @@ from tests.signatures_support import COUNTER, business_day
 # seed (not derandomize, whose seed is a hash of the test's source) keeps the same walks when a test is
 # reworded.
 WALKS = settings(max_examples=100, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
-WALK_SEED = 1
+WALK_SEED = 5
 
 
 def _steps(data, legal_now, any_move, count: int):

@@ -95,6 +95,11 @@ class AccessTokens:
         self._verified[token] = claims
         return claims
 
+    def roles_of(self, token: str) -> tuple[str, ...]:
+        """The roles in a token this process has just issued (signature and expiry checked; a
+        token minted a moment ago cannot be on the denylist, so it is not read)."""
+        return tuple(self._decode(token).get("roles", ()))
+
     def verify(self, token: str) -> Principal:
         claims = self._decode(token)
         keys = [f"deny:jti:{claims['jti']}", f"deny:sid:{claims.get('sid')}", DENYLIST_COMPLETE]

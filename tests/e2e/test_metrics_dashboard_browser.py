@@ -96,6 +96,7 @@ def _browser():
 
 def test_dashboard_table_matches_the_api(live):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     base, analyst_id = live
     driver = _browser()
@@ -105,6 +106,8 @@ def test_dashboard_table_matches_the_api(live):
         driver.find_element(By.ID, "national_id").send_keys(analyst_id)
         driver.find_element(By.ID, "password").send_keys(PASSWORD)
         driver.find_element(By.ID, "submit").click()
+        # the sign-in's redirect must land (and its cookie be set) before the next page is asked for
+        WebDriverWait(driver, 30).until(lambda d: not d.current_url.endswith("/dashboard/sign-in"))
         driver.get(base + "/dashboard?period=2024&level=district&sort=eid_verified_share&order=desc")
         assert driver.find_element(By.ID, "shown-period").text == "2024"
         assert "▼" in driver.find_element(By.CSS_SELECTOR, 'th[data-code="eid_verified_share"]').text

@@ -205,6 +205,10 @@ class AppSlot:
 APP = AppSlot()
 
 
+# The CA's protocol bodies (RFC 3161 queries, RFC 6960 requests) are raw bytes, sent as such.
+schemathesis.serializer.alias(["application/timestamp-query", "application/ocsp-request"], "application/octet-stream")
+
+
 def load_schema(config: schemathesis.Config) -> Any:
     schema = schemathesis.openapi.from_dict(strict_document(served_document()), config=config)
     schema.app = APP

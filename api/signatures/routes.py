@@ -255,6 +255,7 @@ class Ocsp(MethodView):
 @blp.route("/ca/ocsp/<path:encoded>")
 class OcspGet(MethodView):
     @blp.response(200, {"type": "string", "format": "binary"}, content_type=OCSP_RESPONSE)
+    @blp.alt_response(404, response="NOT_FOUND", description="An empty request path routes nowhere")
     def get(self, encoded: str):
         """The GET form of OCSP: the DER request base64- and URL-encoded in the path (RFC 6960 A.1)."""
         answer = city_services.answer_ocsp(request_context(), runtime().authority, request_from_get_path(encoded))

@@ -54,14 +54,6 @@ class NewRequestSchema(ma.Schema):
     appointment_date = ma.fields.Date(metadata={
         "description": "A business day, today to 30 days ahead; required for the counter channel"})
 
-    @ma.validates_schema
-    def _counter_needs_a_visit(self, data, **_kwargs):
-        if data.get("channel", "counter") == "counter":
-            missing = {name: ["Required for the counter channel."] for name in ("counter_code", "appointment_date")
-                       if name not in data}
-            if missing:
-                raise ma.ValidationError(missing)
-
 
 class CreatedRequestSchema(ma.Schema):
     id = ma.fields.UUID(attribute="public_id")

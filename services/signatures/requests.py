@@ -42,9 +42,16 @@ def _refuse_second(session: Session, account_id: uuid.UUID) -> None:
                        existing_id=certificate.serial)
 
 
-def submit(ctx: Context, *, provider_code: str, counter_code: str,
-           appointment_date: date) -> SignatureRequest:
+def submit(ctx: Context, *, provider_code: str, counter_code: str | None = None,
+           appointment_date: date | None = None) -> SignatureRequest:
+    """The counter channel: the identity is checked in person at `counter_code` on `appointment_date`."""
     session, principal = ctx.session, ctx.principal
+    missing = {name: ["Required for the counter channel."]
+               for name, value in (("counter_code", counter_code), ("appointment_date", appointment_date))
+               if value is None}
+    if missing:
+        raise ValidationFailed("The counter channel needs a counter and an appointment date.",
+                               errors=missing, code="visit_required")
     if session.get(SignatureProvider, provider_code) is None:
         raise ValidationFailed.on_field("provider_code", "Not a provider of the programme.", "unknown_provider")
     if session.get(ServiceCounter, counter_code) is None:

@@ -23,6 +23,7 @@ class Payments(MethodView):
     @blp.response(201, schemas.PaymentSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     def post(self, code: str):
         """Pay what the dossier owes: a payment at the gateway, its VietQR and page to pay on."""

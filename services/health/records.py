@@ -57,8 +57,8 @@ def _formatter(column) -> Callable[[Any], str]:
     python_type = getattr(column.type, "impl_instance", column.type).python_type
     if isinstance(column.type, JSON):
         format_one = lambda v: json.dumps(v, ensure_ascii=False).translate(_COPY_ESCAPES)  # noqa: E731
-    elif python_type is str:
-        format_one = lambda v: v.translate(_COPY_ESCAPES)  # noqa: E731
+    elif isinstance(python_type, type) and issubclass(python_type, str):  # str, and the StrEnum columns
+        format_one = lambda v: str(v).translate(_COPY_ESCAPES)  # noqa: E731
     elif python_type is bool:
         format_one = lambda v: "t" if v else "f"  # noqa: E731
     elif python_type in (datetime, date):

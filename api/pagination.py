@@ -8,7 +8,7 @@ _page_schemas: dict[type[ma.Schema], type[ma.Schema]] = {}
 
 class PageQuery(ma.Schema):
     limit = ma.fields.Integer(load_default=20, validate=ma.validate.Range(min=1, max=100))
-    cursor = ma.fields.String(load_default=None, validate=ma.validate.Length(max=500))
+    cursor = ma.fields.String(load_default=None, validate=ma.validate.Length(min=1, max=500))
 
 
 def page_of(item_schema: type[ma.Schema]) -> type[ma.Schema]:

@@ -27,9 +27,9 @@ from zoneinfo import ZoneInfo
 import requests
 from werkzeug.exceptions import HTTPException, NotFound, Unauthorized
 from werkzeug.routing import Map, Rule
-from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
+from devservers.loopback import LoopbackServer
 from services.payments.gateway import SIGNATURE_HEADER, sign
 
 CITY_TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -81,34 +81,22 @@ class DevPaymentGateway:
         self.api_key = api_key
         self.ttl = ttl
         self.ledger = _Ledger()
-        self._server = make_server("127.0.0.1", port, self._wsgi, threaded=True)
-        self._thread: threading.Thread | None = None
+        self._server = LoopbackServer(self._wsgi, port)
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_port}"
+        return self._server.base_url
 
     @property
     def deliveries(self) -> list[Delivery]:
         return list(self.ledger.deliveries)
 
     def start(self) -> "DevPaymentGateway":
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
+        self._server.start()
         return self
 
     def stop(self) -> None:
-        if self._thread:  # shutdown() waits for serve_forever, which only a started server runs
-            self._server.shutdown()
-            self._thread.join()
-        self._server.server_close()
-
-    def serve(self) -> None:
-        """Serve in this thread until interrupted (the standalone command)."""
-        try:
-            self._server.serve_forever()
-        except KeyboardInterrupt:
-            self._server.server_close()
+        self._server.stop()
 
     def __enter__(self) -> "DevPaymentGateway":
         return self.start()
@@ -256,8 +244,9 @@ def main() -> None:
     options = parser.parse_args()
     gateway = DevPaymentGateway(secret=options.secret, callback_url=options.callback_url,
                                 api_key=options.api_key, port=options.port)
-    print(f"development payment gateway on {gateway.base_url}", flush=True)
-    gateway.serve()
+    with gateway:
+        print(f"development payment gateway on {gateway.base_url}", flush=True)
+        threading.Event().wait()
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import uuid
 
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from models.signatures import (CertificateStatus as C, SignatureActorKind as Actor, SignatureRequest,
@@ -71,8 +72,12 @@ def record(session: Session, request: SignatureRequest, from_status: S | None, t
 
 
 def _followed(session: Session, request: SignatureRequest, event: SignatureRequestEvent) -> SignatureRequestEvent:
-    """Keep the loaded history in step and tell the citizen."""
-    request.history.append(event)
+    """Keep the loaded history in step and tell the citizen.
+
+    A history not loaded yet is left alone: loading it now would autoflush the new row into the
+    list and the append would then show it twice; when it is read, it comes with the row."""
+    if "history" not in inspect(request).unloaded:
+        request.history.append(event)
     title, body = REQUEST_NOTICES[request.status]
     notify(session, request.account_id, kind=f"signature_request_{request.status}", title=title,
            body=body.format(counter=request.counter_code or "trực tuyến",

@@ -30,7 +30,7 @@ from devservers.eid_grants import (
     ACR_LEVEL_1, ACR_LEVEL_2, CLIENT_AUTH_METHOD, NATIONAL_ID_CLAIM, SCOPES, CodeGrant, IssuedCode,
     OpenIDCodeWithKeys, PrivateKeyJWTAssertion, RelyingParty, Resident, S256Only,
 )
-from devservers.loopback import LoopbackServer
+from devservers.loopback import LoopbackServer, ServedOnLoopback
 
 Lookup = Callable[[str], Mapping[str, Any] | None]
 
@@ -39,7 +39,7 @@ CODE_TTL_SECONDS = 60
 TAMPERINGS = ("unknown_key", "forged_signature", "alg_none", "wrong_audience", "expired")
 
 
-class EidProvider:
+class EidProvider(ServedOnLoopback):
     """The provider, its signing key, its codes and its test knobs; `start()` serves it."""
 
     def __init__(self, lookup: Lookup, *, alg: str = "ES256", port: int = 0) -> None:
@@ -58,18 +58,6 @@ class EidProvider:
         self._outage: int | None = None
         self.app = _build_app(self)
         self._server = LoopbackServer(self.app, port)
-
-    # -- lifecycle -------------------------------------------------------------------------
-    def start(self) -> "EidProvider":
-        self._server.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.stop()
-
-    @property
-    def base_url(self) -> str:
-        return self._server.base_url
 
     @property
     def issuer(self) -> str:

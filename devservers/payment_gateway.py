@@ -29,7 +29,7 @@ from werkzeug.exceptions import HTTPException, NotFound, Unauthorized
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from devservers.loopback import LoopbackServer
+from devservers.loopback import LoopbackServer, ServedOnLoopback
 from services.payments.gateway import SIGNATURE_HEADER, sign
 
 CITY_TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -73,7 +73,7 @@ URLS = Map([
 ])
 
 
-class DevPaymentGateway:
+class DevPaymentGateway(ServedOnLoopback):
     def __init__(self, *, secret: str, callback_url: str | None = None, api_key: str = "",
                  ttl: timedelta = timedelta(minutes=15), port: int = 0) -> None:
         self.secret = secret
@@ -84,25 +84,8 @@ class DevPaymentGateway:
         self._server = LoopbackServer(self._wsgi, port)
 
     @property
-    def base_url(self) -> str:
-        return self._server.base_url
-
-    @property
     def deliveries(self) -> list[Delivery]:
         return list(self.ledger.deliveries)
-
-    def start(self) -> "DevPaymentGateway":
-        self._server.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.stop()
-
-    def __enter__(self) -> "DevPaymentGateway":
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     # --- what tests drive -------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from werkzeug.wrappers import Request, Response
 
-from devservers.loopback import LoopbackServer
+from devservers.loopback import LoopbackServer, ServedOnLoopback
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class ReceivedSms:
     text: str
 
 
-class SmsGateway:
+class SmsGateway(ServedOnLoopback):
     def __init__(self, *, username: str | None = "ihanoi", password: str | None = "dev-sms-password",
                  token: str | None = None, port: int = 0) -> None:
         self.username, self.password, self.token = username, password, token
@@ -34,17 +34,6 @@ class SmsGateway:
         self._delay = 0.0
         self._lock = threading.Lock()
         self._server = LoopbackServer(self._app, port)
-
-    def start(self) -> "SmsGateway":
-        self._server.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.stop()
-
-    @property
-    def base_url(self) -> str:
-        return self._server.base_url
 
     @property
     def url(self) -> str:

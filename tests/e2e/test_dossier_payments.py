@@ -7,6 +7,7 @@ import io
 import json
 from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -16,7 +17,7 @@ from devservers.payment_gateway import CITY_TIMEZONE, DevPaymentGateway
 from models.payments import Payment
 from services.payments.gateway import SIGNATURE_HEADER, HttpPaymentGateway, sign
 from services.payments.vietqr import crc_ok, fields
-from tests.dossiers_support import BUSINESS, inbox, key_headers, move, submit, walk
+from tests.dossiers_support import BUSINESS, DATA, inbox, key_headers, move, submit, walk
 
 SECRET = "dev-gateway-secret"
 FEE = 100_000  # the business household registration's fee in data/procedures.json
@@ -184,3 +185,33 @@ def test_reconcile_lists_every_difference(app, client, db_session, runner, peopl
     clean = runner.invoke(args=["payments", "reconcile", "--date", today.isoformat()])
     assert clean.exit_code == 0 and "no differences" in clean.output
     assert db_session.query(Payment).count() >= 3
+
+
+def _business_with_online_fee(runner, tmp_path, online_fee_vnd) -> object:
+    catalogue = json.loads((Path(DATA) / "procedures.json").read_text(encoding="utf-8"))
+    business = next(p for p in catalogue if p["code"] == BUSINESS)
+    path = tmp_path / "procedures.json"
+    path.write_text(json.dumps([{**business, "online_fee_vnd": online_fee_vnd}], ensure_ascii=False), encoding="utf-8")
+    return runner.invoke(args=["procedures", "import", str(path)])
+
+
+def test_a_dossier_filed_online_pays_the_lower_online_fee(client, runner, people, catalogue, gateway, tmp_path):
+    assert client.get(f"/api/v1/procedures/{BUSINESS}").json["online_fee_vnd"] is None  # older files: none
+    imported = _business_with_online_fee(runner, tmp_path, 80_000)
+    assert imported.exit_code == 0, imported.output
+    shown = client.get(f"/api/v1/procedures/{BUSINESS}").json
+    assert shown["fee"] == FEE and shown["online_fee_vnd"] == 80_000
+    citizen = people.citizen()
+    filed = submit(client, citizen).json
+    assert filed["status"] == "payment_requested" and filed["amount_due_vnd"] == 80_000
+    payment = pay(client, citizen, filed["code"]).json
+    assert payment["amount_vnd"] == 80_000 and fields(payment["qr_payload"])["54"] == "80000"
+
+
+def test_a_free_online_filing_owes_nothing_and_a_higher_online_fee_is_refused(
+        client, runner, people, catalogue, gateway, tmp_path):
+    too_high = _business_with_online_fee(runner, tmp_path, FEE + 1)
+    assert too_high.exit_code == 1 and "online_fee_vnd" in too_high.output
+    assert _business_with_online_fee(runner, tmp_path, 0).exit_code == 0
+    filed = submit(client, people.citizen()).json
+    assert filed["status"] == "submitted" and filed["amount_due_vnd"] is None

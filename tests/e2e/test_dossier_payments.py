@@ -62,7 +62,7 @@ def test_a_fee_is_filed_unpaid_and_paying_submits_it(client, people, catalogue, 
     view = detail(client, citizen, filed["code"])
     assert view["status"] == "submitted" and view["amount_due_vnd"] is None
     assert [e["to_status"] for e in view["timeline"]] == ["payment_requested", "submitted"]
-    paid = client.get(f"/api/v1/dossiers/{filed['code']}/payments", headers=citizen.headers).json[0]
+    paid = client.get(f"/api/v1/dossiers/{filed['code']}/payments", headers=citizen.headers).json["items"][0]
     assert paid["status"] == "paid" and paid["receipt_number"].startswith("BL")
     receipt = client.get(f"/api/v1/dossiers/{filed['code']}/payments/{paid['id']}/receipt",
                          headers=citizen.headers)
@@ -96,7 +96,7 @@ def test_a_forged_callback_is_401_and_records_nothing(client, people, catalogue,
     gateway.pay(ref, callback=False)
     forged = gateway.send_callback(ref, forge=True)
     assert forged.status_code == 401
-    payments = client.get(f"/api/v1/dossiers/{code}/payments", headers=citizen.headers).json
+    payments = client.get(f"/api/v1/dossiers/{code}/payments", headers=citizen.headers).json["items"]
     assert payments[0]["status"] == "pending" and detail(client, citizen, code)["status"] == "payment_requested"
     answer = client.post("/api/v1/payments/callbacks/dev", data=forged.body,
                          headers={"Content-Type": "application/json", SIGNATURE_HEADER: forged.signature})
@@ -122,8 +122,13 @@ def test_failed_and_expired_payments_leave_the_fee_owed(client, people, catalogu
     pay(client, citizen, code)
     second = [r for r in gateway.ledger.payments if r != first][0]
     assert gateway.expire(second).status_code == 200
-    statuses = [p["status"] for p in client.get(f"/api/v1/dossiers/{code}/payments", headers=citizen.headers).json]
+    statuses = [p["status"] for p in client.get(f"/api/v1/dossiers/{code}/payments", headers=citizen.headers).json["items"]]
     assert statuses == ["failed", "expired"] and detail(client, citizen, code)["status"] == "payment_requested"
+    first_page = client.get(f"/api/v1/dossiers/{code}/payments?limit=1", headers=citizen.headers).json
+    assert [p["status"] for p in first_page["items"]] == ["failed"] and first_page["next_cursor"]
+    rest = client.get(f"/api/v1/dossiers/{code}/payments", headers=citizen.headers,
+                      query_string={"limit": 1, "cursor": first_page["next_cursor"]}).json
+    assert [p["status"] for p in rest["items"]] == ["expired"] and rest["next_cursor"] is None
     assert gateway.pay(second).status_code == 200  # the money arrived late: it is still paid
     assert detail(client, citizen, code)["status"] == "submitted"
 

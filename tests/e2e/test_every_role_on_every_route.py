@@ -140,6 +140,7 @@ GET    /api/v1/rating-criteria                                         200  200 
 PUT    /api/v1/dossiers/{code}/rating                                  401  401     200   404   403     403      403    403     403     403   403  403  404
 GET    /api/v1/agency/ratings                                          401  401     403   403   200     200      403    403     403     403   403  403  403
 GET    /api/v1/metrics/indicators                                      401  401     403   403   403     403      403    403     200     200   403  403  403
+GET    /api/v1/metrics/service-index                                   401  401     403   403   403     403      403    403     200     200   403  403  403
 GET    /api/v1/metrics/usage                                           401  401     403   403   403     403      403    403     200     200   403  403  403
 GET    /dashboard/sign-in                                              200  200     200   200   200     200      200    200     200     200   200  200  200
 POST   /dashboard/sign-in                                              401  401     401   401   401     401      401    401     303     303   401  401  401
@@ -340,6 +341,7 @@ CALLS = {
         "scores": {code: 4 for code in CRITERIA}, "comment": "Cán bộ hướng dẫn tận tình"}),
     "GET /api/v1/agency/ratings": lambda w: Call(f"{API}/agency/ratings", query={"period": "2026"}),
     "GET /api/v1/metrics/indicators": lambda w: Call(f"{API}/metrics/indicators", query={"period": "2024"}),
+    "GET /api/v1/metrics/service-index": lambda w: Call(f"{API}/metrics/service-index", query={"period": "2026"}),
     "GET /api/v1/metrics/usage": lambda w: Call(f"{API}/metrics/usage", query={
         "from": "2024-01-01", "to": "2024-12-31", "granularity": "month"}),
     "GET /dashboard/sign-in": lambda w: Call("/dashboard/sign-in"),

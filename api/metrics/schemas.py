@@ -77,7 +77,7 @@ class ServiceIndexEntrySchema(ma.Schema):
     code = ma.fields.String()
     group = ma.fields.String(metadata={"description": "The Decision 766 group it scores"})
     name = ma.fields.String(metadata={"description": "Vietnamese name"})
-    computed_from = ma.fields.String(metadata={"description": "What the numerator and denominator count"})
+    source = ma.fields.String(metadata={"description": "What the numerator and denominator count"})
     numerator = ma.fields.Integer(allow_none=True)
     denominator = ma.fields.Integer(allow_none=True)
     value = ma.fields.Float(allow_none=True, metadata={"description": "numerator / denominator, 0..1"})
@@ -88,7 +88,7 @@ class ElsewhereSchema(ma.Schema):
     code = ma.fields.String()
     group = ma.fields.String()
     name = ma.fields.String()
-    needs_data_from = ma.fields.String()
+    external_source = ma.fields.String(metadata={"description": "The systems that hold the data this group needs"})
 
 
 class ServiceIndexSchema(ma.Schema):

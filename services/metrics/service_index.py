@@ -63,9 +63,9 @@ class Measure:
     code: str
     group: str  # the Decision 766 group it scores
     name: str
-    computed_from: str
+    source: str
     rows: Callable[[Period], Select] | None  # (agency, moment, counts in the numerator); None: not here
-    needs_data_from: str | None = None
+    external_source: str | None = None
 
 
 # The Decision 766 groups: what this system computes (from what), and what needs data from elsewhere.
@@ -106,7 +106,7 @@ class IndexEntry:
     code: str
     group: str
     name: str
-    computed_from: str
+    source: str
     numerator: int | None
     denominator: int | None
     value: float | None
@@ -118,7 +118,7 @@ class Elsewhere:
     code: str
     group: str
     name: str
-    needs_data_from: str
+    external_source: str
 
 
 @dataclass(frozen=True)
@@ -150,7 +150,7 @@ def _table(counts: dict[Key, tuple[int, int]]) -> Table:
 def _entry(measure: Measure, key: Key, counts: tuple[int, int], shown: bool) -> IndexEntry:
     n, d = counts
     value = round(n / d, 6) if shown and d else None
-    return IndexEntry(key[0], key[1], measure.code, measure.group, measure.name, measure.computed_from,
+    return IndexEntry(key[0], key[1], measure.code, measure.group, measure.name, measure.source,
                       n if shown else None, d if shown else None, value, not shown)
 
 
@@ -165,5 +165,13 @@ def service_index(ctx: Context, *, period: str, agency_code: str | None = None) 
         for key in sorted(k for k in counts if k[1] == asked.label and agency_code in (None, k[0])):
             items.append(_entry(measure, key, counts[key], key not in secret))
     items.sort(key=lambda e: (e.agency_code, [m.code for m in MEASURED].index(e.code)))
-    elsewhere = [Elsewhere(m.code, m.group, m.name, m.needs_data_from) for m in MEASURES if m.rows is None]
+    elsewhere = [Elsewhere(m.code, m.group, m.name, m.external_source) for m in MEASURES if m.rows is None]
     return ServiceIndex(items, elsewhere)
+
+
+def by_agency(index: ServiceIndex) -> list[tuple[str, dict[str, IndexEntry]]]:
+    """(agency code, {measure code: entry}) per agency, by code: the dashboard's rows."""
+    rows: dict[str, dict[str, IndexEntry]] = {}
+    for entry in index.items:
+        rows.setdefault(entry.agency_code, {})[entry.code] = entry
+    return sorted(rows.items())

@@ -146,6 +146,7 @@ GET    /dashboard/sign-in                                              200  200 
 POST   /dashboard/sign-in                                              401  401     401   401   401     401      401    401     303     303   401  401  401
 POST   /dashboard/sign-out                                             303  303     303   303   303     303      303    303     303     303   303  303  303
 GET    /dashboard/indicators.csv                                       303  303     403   403   403     403      403    403     200     200   303  303  403
+GET    /dashboard/service-index                                        303  303     403   403   403     403      403    403     200     200   303  303  403
 GET    /dashboard                                                      303  303     403   403   403     403      403    403     200     200   303  303  403
 """)
 
@@ -348,6 +349,7 @@ CALLS = {
     "POST /dashboard/sign-in": lambda w: Call("/dashboard/sign-in", form={}, sign_in_form=True),
     "POST /dashboard/sign-out": lambda w: Call("/dashboard/sign-out", form={}),
     "GET /dashboard/indicators.csv": lambda w: Call("/dashboard/indicators.csv", query={"period": "2024"}),
+    "GET /dashboard/service-index": lambda w: Call("/dashboard/service-index", query={"period": "2026"}),
     "GET /dashboard": lambda w: Call("/dashboard", query={"period": "2024"}),
 }
 # Routes walked once the owner's request has been approved (a valid certificate to act on,

@@ -9,6 +9,7 @@ import pytest
 
 from services.clock import clock
 from services.dossiers.ratings import CRITERIA
+from tests.e2e.test_metrics_dashboard import _sign_in
 from tests.dossiers_support import BA_DINH, BUSINESS, at, key_headers, submit, walk
 from tests.roles_support import pdf_upload
 from tests.signatures_support import minimal_pdf
@@ -59,9 +60,9 @@ def test_each_agencys_measures_from_its_own_dossiers(client, db_session, people,
                       "electronic_results": (3, 3), "paid_online": (None, None), "satisfaction": (3, 3)}
     assert entries["online"]["value"] == 0.8 and entries["online"]["group"] == "online_provision"
     assert entries["paid_online"]["suppressed"] is True and entries["paid_online"]["value"] is None  # 0 paid online
-    assert all(e["computed_from"] for e in entries.values())
+    assert all(e["source"] for e in entries.values())
     elsewhere = {e["group"]: e for e in answer.json["elsewhere"]}
-    assert "publicity" in elsewhere and elsewhere["publicity"]["needs_data_from"]
+    assert "publicity" in elsewhere and elsewhere["publicity"]["external_source"]
     quarter = _index(client, analyst, period="2026-Q4", agency_code=BA_DINH).json["items"]
     assert {e["agency_code"] for e in quarter} == {BA_DINH} and len(quarter) == 7
     assert _index(client, analyst, period="2026-11", agency_code="UBND-00166").json["items"] == []
@@ -85,3 +86,19 @@ def test_who_may_ask_and_bad_periods(client, people):
     assert _index(client, people.citizen(), period="2026").status_code == 403
     bad = _index(client, people.staff("admin"), period="2026-13")
     assert bad.status_code == 422 and bad.json["code"] == "invalid_period"
+
+
+def test_the_dashboard_page_shows_the_index_per_agency(client, people, catalogue, threshold):
+    clock.freeze(NOVEMBER)
+    for _ in range(3):
+        submit(client, people.citizen())
+    assert client.get("/dashboard/service-index?period=2026").status_code == 303  # not signed in
+    assert _sign_in(client, people.staff("analyst").national_id).status_code == 303
+    page = client.get("/dashboard/service-index", query_string={"period": "2026-11"})
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert f'data-agency="{BA_DINH}"' in html and "Hồ sơ nộp trực tuyến" in html
+    assert 'title="3 / 3">100.0 %' in html  # all three filed online
+    assert 'class="suppressed" data-code="on_time"' not in html and "Công khai, minh bạch" in html
+    bad = client.get("/dashboard/service-index", query_string={"period": "2026-13"})
+    assert bad.status_code == 400 and 'id="error"' in bad.get_data(as_text=True)

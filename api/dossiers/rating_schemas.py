@@ -20,7 +20,7 @@ class CriterionListSchema(ma.Schema):
 
 class RatingBodySchema(ma.Schema):
     scores = ma.fields.Dict(
-        keys=ma.fields.String(validate=validate.Length(min=1, max=40)),
+        keys=ma.fields.String(),  # the service names an unknown criterion (422 unknown_criterion)
         values=ma.fields.Integer(strict=True, validate=validate.Range(min=LOWEST, max=HIGHEST)),
         required=True, metadata={"description": f"A score {LOWEST}..{HIGHEST} on every criterion: {CRITERION_CODES}"})
     comment = ma.fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))

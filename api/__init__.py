@@ -34,15 +34,18 @@ def _blueprints() -> list[Any]:
     from api.dossiers import agency_routes as agency_dossier_routes
     from api.dossiers import document_routes as dossier_document_routes
     from api.dossiers import payment_routes as dossier_payment_routes
+    from api.dossiers import rating_routes as dossier_rating_routes
     from api.dossiers import routes as dossier_routes
     from api.metrics import routes as metrics_routes
+    from api.metrics import service_index as service_index_routes
     from api.notifications import routes as notification_routes
     from api.signatures import routes as signature_routes
     from api.units import routes as unit_routes
 
     return [probes.blp, auth_routes.blp, account_routes.blp, notification_routes.blp,
             health_routes.blp, signature_routes.blp, dossier_routes.blp, agency_dossier_routes.blp,
-            metrics_routes.blp, unit_routes.blp, dossier_document_routes.blp, dossier_payment_routes.blp]
+            metrics_routes.blp, unit_routes.blp, dossier_document_routes.blp, dossier_payment_routes.blp,
+            dossier_rating_routes.blp, service_index_routes.blp]
 
 
 def _reject_unknown_body_types() -> None:

@@ -70,6 +70,8 @@ class Procedure(Base):
     online_level: Mapped[OnlineLevel] = mapped_column(enum_column(OnlineLevel, 10))
     processing_days: Mapped[int] = mapped_column(Integer)  # business days
     fee: Mapped[int] = mapped_column(Integer)  # VND
+    # A lower fee for a dossier filed online (VND); None: online pays `fee` too.
+    online_fee_vnd: Mapped[int | None] = mapped_column(Integer)
     form_schema: Mapped[dict[str, Any]] = mapped_column(Document)
     # The documents a dossier hands in: [{code, name, required, types, max_bytes, copies}].
     components: Mapped[list[dict[str, Any]]] = mapped_column(Document, server_default=text("'[]'"))

@@ -144,6 +144,7 @@ class Settings:
     payment_callback_url: str | None = setting(None)
     payment_bank_bin: str = setting("970415")
     payment_bank_account: str = setting("113000006100")
+    rating_change_days: int = setting(7, integer(0, 365))
     health_entry_probe_limit: int = setting(30, integer(1))
     agency_key_ttl_days: int = setting(365, integer(1, 3650))
     sms_sender: str = setting("log", one_of(*SMS_SENDERS))

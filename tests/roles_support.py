@@ -179,7 +179,8 @@ def arrange(app: Flask, client, people, db_session) -> World:
 
 
 def _arrange_dossiers(world: World) -> None:
-    """submitted (online), supplement_requested, and received (registered at the counter)."""
+    """submitted (online), supplement_requested, received (registered at the counter), and
+    rejected (decided: its owner can rate it)."""
     client, owner, officer = world.client, world.owner, world.as_("officer")
 
     def filed() -> str:
@@ -196,6 +197,8 @@ def _arrange_dossiers(world: World) -> None:
     walk(client, officer, world.ids["dossier_processing"], "received", "processing")
     _ok(client.post(f"{API}/agency/dossiers/{world.ids['dossier_processing']}/result", headers=officer,
                     data={"file": pdf_upload(minimal_pdf("Ket qua"))}, content_type="multipart/form-data"), 201)
+    world.ids["dossier_decided"] = filed()
+    walk(client, officer, world.ids["dossier_decided"], "received", "rejected")
     world.ids["dossier_received"] = _ok(client.post(f"{API}/agency/dossiers", headers=officer, json={
         "national_id": owner.national_id, "full_name": owner.full_name, "procedure_code": BUSINESS,
         "channel": "counter"}), 201)["code"]

@@ -14,5 +14,5 @@ procedures = CommandGroup("procedures", help="The administrative procedure catal
 @click.argument("path", type=click.Path(dir_okay=False))
 @with_appcontext
 def import_procedures(path: str) -> None:
-    """JSON list of {code, name, agency_code, online_level, processing_days, fee, form_schema}."""
+    """JSON list of {code, name, agency_code, online_level, processing_days, fee, online_fee_vnd?, form_schema}."""
     run_file_import(path, "procedures")

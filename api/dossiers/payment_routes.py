@@ -7,6 +7,7 @@ from flask.views import MethodView
 from api.blueprint import Blueprint
 from api.context import request_context
 from api.dossiers import schemas
+from api.pagination import PageQuery, page_of
 from api.runtime import runtime
 from models.identity import Role
 from services.identity.assurance import Sensitive
@@ -30,11 +31,12 @@ class Payments(MethodView):
         return payments.create(request_context(), runtime().payments, code)
 
     @blp.auth(Role.CITIZEN, Role.OFFICER, needs=Sensitive.DOSSIER_DETAILS)
-    @blp.response(200, schemas.PaymentSchema(many=True))
+    @blp.arguments(PageQuery, location="query")
+    @blp.response(200, page_of(schemas.PaymentSchema))
     @blp.alt_response(404, response="NOT_FOUND")
-    def get(self, code: str):
-        """The dossier's payments, oldest first, with their receipt numbers once paid."""
-        return payments.list_payments(request_context(), code)
+    def get(self, query, code: str):
+        """The dossier's payments, oldest first (a page), with their receipt numbers once paid."""
+        return payments.list_payments(request_context(), code, **query)
 
 
 @blp.route("/dossiers/<code>/payments/<int:payment_id>/receipt")

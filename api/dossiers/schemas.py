@@ -35,6 +35,8 @@ class ProcedureSchema(ma.Schema):
     online_level = ma.fields.String(metadata={"enum": list(ONLINE_LEVELS)})
     processing_days = ma.fields.Integer(metadata={"description": "Business days from receipt"})
     fee = ma.fields.Integer(metadata={"description": "VND"})
+    online_fee_vnd = ma.fields.Integer(allow_none=True, metadata={
+        "description": "VND, the lower fee of a dossier filed online; null: online pays `fee`"})
     form_schema = ma.fields.Dict(metadata={"description": "JSON Schema of the dossier's form"})
     components = ma.fields.List(ma.fields.Nested(ComponentSchema),
                                 metadata={"description": "The documents a dossier hands in"})

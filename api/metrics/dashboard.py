@@ -18,8 +18,9 @@ from api.runtime import runtime
 from models.identity import Role
 from services.errors import DomainError, Forbidden, RateLimited, Unauthenticated, ValidationFailed
 from services.identity.principal import Principal
-from services.metrics import analyst
+from services.metrics import analyst, service_index
 from services.metrics.export import indicators_csv
+from services.metrics.periods import local_today
 from services.metrics.units import LEVELS
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard", template_folder="templates")
@@ -167,3 +168,21 @@ def page():
                            levels=LEVELS, bars=bars, trend=charts.active_users_trend(view.trend),
                            rows=view.rows(sort, descending), sort=sort, descending=descending,
                            csrf_token=csrf_token())
+
+
+@bp.get("/service-index")
+def service_index_page():
+    """The service index per agency as a table (GET /api/v1/metrics/service-index, for a browser)."""
+    principal = _analyst()
+    if not isinstance(principal, Principal):
+        return principal
+    period = request.args.get("period") or local_today().isoformat()[:4]
+    agency_code = request.args.get("agency_code") or None
+    page = {"period": period, "agency_code": agency_code, "measures": service_index.MEASURED,
+            "csrf_token": csrf_token()}
+    try:
+        index = service_index.service_index(request_context(), period=period, agency_code=agency_code)
+    except ValidationFailed as error:
+        return render_template("dashboard/service_index.html", index=None, error=error.detail, **page), 400
+    return render_template("dashboard/service_index.html", index=index, error=None,
+                           rows=service_index.by_agency(index), **page)

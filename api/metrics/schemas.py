@@ -63,3 +63,35 @@ class UsageItemSchema(ma.Schema):
 
 class UsageListSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(UsageItemSchema), required=True)
+
+
+class ServiceIndexQuerySchema(ma.Schema):
+    period = ma.fields.String(required=True, validate=validate.Length(max=10),
+                              metadata={"description": "2026, 2026-Q4 or 2026-11", "example": "2026"})
+    agency_code = ma.fields.String(load_default=None, validate=validate.Length(min=1, max=40))
+
+
+class ServiceIndexEntrySchema(ma.Schema):
+    agency_code = ma.fields.String()
+    period = ma.fields.String()
+    code = ma.fields.String()
+    group = ma.fields.String(metadata={"description": "The Decision 766 group it scores"})
+    name = ma.fields.String(metadata={"description": "Vietnamese name"})
+    source = ma.fields.String(metadata={"description": "What the numerator and denominator count"})
+    numerator = ma.fields.Integer(allow_none=True)
+    denominator = ma.fields.Integer(allow_none=True)
+    value = ma.fields.Float(allow_none=True, metadata={"description": "numerator / denominator, 0..1"})
+    suppressed = ma.fields.Boolean(metadata={"description": "a count is below the threshold; numbers are null"})
+
+
+class ElsewhereSchema(ma.Schema):
+    code = ma.fields.String()
+    group = ma.fields.String()
+    name = ma.fields.String()
+    external_source = ma.fields.String(metadata={"description": "The systems that hold the data this group needs"})
+
+
+class ServiceIndexSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(ServiceIndexEntrySchema), required=True)
+    elsewhere = ma.fields.List(ma.fields.Nested(ElsewhereSchema), required=True, metadata={
+        "description": "Groups this system cannot measure from its own data, and where their data lives"})

@@ -14,6 +14,7 @@ KIND_STATUS = "dossier_status"
 KIND_EXTENSION = "dossier_extension"
 KIND_PAYMENT = "dossier_payment"
 KIND_RESULT = "dossier_result"
+KIND_RATING = "dossier_rating_invited"
 
 
 def local_time(moment: datetime) -> str:
@@ -51,3 +52,9 @@ def payment_received(ctx: Context, dossier: Dossier, payment) -> None:
 def result_available(ctx: Context, dossier: Dossier) -> None:
     _send(ctx, dossier, kind=KIND_RESULT, title=f"Hồ sơ {dossier.code}: đã có kết quả điện tử",
           lines=[dossier.procedure.name, "Kết quả điện tử có chữ ký số của cơ quan đã sẵn sàng để tải về."])
+
+
+def rating_invited(ctx: Context, dossier: Dossier) -> None:
+    _send(ctx, dossier, kind=KIND_RATING, title=f"Hồ sơ {dossier.code}: mời ông/bà đánh giá",
+          lines=[dossier.procedure.name,
+                 "Hồ sơ đã có kết quả giải quyết. Mời ông/bà đánh giá mức độ hài lòng về việc giải quyết hồ sơ."])

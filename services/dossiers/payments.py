@@ -23,6 +23,7 @@ from services.dossiers.actors import Actor, owner_actor
 from services.dossiers.documents import readable_dossier
 from services.dossiers.transitions import lock_dossier, move
 from services.errors import Conflict, NotFound
+from services.pagination import Page, paginate
 from services.payments import reconciliation
 from services.payments.gateway import PaymentGateway, SettledStatus
 from services.payments.settlement import Outcome, settle
@@ -127,9 +128,11 @@ def receipt(ctx: Context, code: str, payment_id: int) -> ReceiptFile:
         amount_vnd=payment.amount_vnd, paid_at=payment.paid_at, agency=agency.name if agency else "")))
 
 
-def list_payments(ctx: Context, code: str) -> list[Payment]:
+def list_payments(ctx: Context, code: str, *, limit: int, cursor: str | None) -> Page[Payment]:
+    """The dossier's payments, oldest first, a page at a time like every list."""
     dossier = readable_dossier(ctx, code)
-    return list(ctx.session.scalars(select(Payment).where(Payment.dossier_id == dossier.id).order_by(Payment.id)))
+    return paginate(ctx.session, select(Payment).where(Payment.dossier_id == dossier.id), [Payment.id],
+                    limit=limit, cursor=cursor, descending=False)
 
 
 def reconcile(ctx: Context, gateway: PaymentGateway | None, day: date) -> list[reconciliation.Difference]:

@@ -90,6 +90,21 @@ def _flag(raw: dict[str, Any], name: str) -> bool:
     return value
 
 
+def _online_fee(raw: dict[str, Any]) -> int | None:
+    """The lower fee online, at most the fee; a file without it: online pays the fee."""
+    if raw.get("online_fee_vnd") is None:
+        return None
+    online = _whole_number(raw, "online_fee_vnd", 0, 1_000_000_000)
+    if isinstance(raw.get("fee"), int) and online > raw["fee"]:
+        raise RowRejected(f"online_fee_vnd ({online}) must not be more than fee ({raw['fee']})")
+    return online
+
+
+def fee_online(procedure: Procedure) -> int:
+    """What a dossier filed online pays (VND)."""
+    return procedure.fee if procedure.online_fee_vnd is None else procedure.online_fee_vnd
+
+
 def procedure_parser(agency_codes: set[str]) -> Callable[[Any], dict[str, Any]]:
     def parse(raw: Any) -> dict[str, Any]:
         if not isinstance(raw, dict):
@@ -102,6 +117,7 @@ def procedure_parser(agency_codes: set[str]) -> Callable[[Any], dict[str, Any]]:
             "online_level": fields.one_of(text, "online_level", ONLINE_LEVELS),
             "processing_days": _whole_number(raw, "processing_days", 1, MAX_PROCESSING_DAYS),
             "fee": _whole_number(raw, "fee", 0, 1_000_000_000),
+            "online_fee_vnd": _online_fee(raw),
             "form_schema": _form_schema(raw),
             "components": _components(raw),
             "yields_result": _flag(raw, "yields_result"),
@@ -114,8 +130,8 @@ def load_procedures(session: Session, procedures: list[dict[str, Any]]) -> None:
     now = clock.now()
     rows = [{**p, "search_text": fold(f"{p['code']} {p['name']}"), "updated_at": now} for p in procedures]
     upsert(session, Procedure.__table__, rows, key=["code"],
-           compare=["name", "agency_code", "online_level", "processing_days", "fee", "form_schema",
-                    "components", "yields_result"])
+           compare=["name", "agency_code", "online_level", "processing_days", "fee", "online_fee_vnd",
+                    "form_schema", "components", "yields_result"])
 
 
 def search(ctx: Context, *, q: str | None, agency_code: str | None, limit: int,

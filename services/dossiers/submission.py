@@ -16,7 +16,7 @@ from services.data_access.bindings import StaffAction, check_bound
 from services.dossiers import codes, deadlines, filing_place, notices, views
 from services.dossiers.actors import Actor, acting_agency, resident_of
 from services.dossiers.forms import check_form
-from services.dossiers.procedures import get_procedure
+from services.dossiers.procedures import fee_online, get_procedure
 from services.dossiers.transitions import record
 from services.errors import Conflict, ValidationFailed
 from services.identity import national_id as cccd
@@ -63,7 +63,8 @@ def submit_online(ctx: Context, *, procedure_code: str, form: dict[str, Any],
     check_form(procedure.form_schema, form)
     centre = filing_place.receiving_centre(session, day, receiving_unit_code, receiving_centre_code)
     deciding = filing_place.deciding_agency(session, procedure, day, centre.unit_code if centre else None)
-    owes = procedure.fee if procedure.fee > 0 and ctx.settings.payment_gateway_url else None
+    fee = fee_online(procedure)
+    owes = fee if fee > 0 and ctx.settings.payment_gateway_url else None
     dossier = _new_dossier(ctx, procedure, resident, channel=DossierChannel.ONLINE, form=form,
                            account_id=account.id,
                            status=DossierStatus.PAYMENT_REQUESTED if owes else DossierStatus.SUBMITTED,

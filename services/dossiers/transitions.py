@@ -79,5 +79,7 @@ def move(ctx: Context, dossier: Dossier, to: DossierStatus, actor: Actor, *,
                        missing_documents=documents, **_who(actor))
     _apply_deadlines(dossier, previous, to, now)
     notices.status_changed(ctx, dossier, note=note, missing_documents=documents)
+    if to in DECIDED:
+        notices.rating_invited(ctx, dossier)
     session.flush()
     return dossier

@@ -7,6 +7,7 @@ import io
 import json
 from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -16,7 +17,7 @@ from devservers.payment_gateway import CITY_TIMEZONE, DevPaymentGateway
 from models.payments import Payment
 from services.payments.gateway import SIGNATURE_HEADER, HttpPaymentGateway, sign
 from services.payments.vietqr import crc_ok, fields
-from tests.dossiers_support import BUSINESS, inbox, key_headers, move, submit, walk
+from tests.dossiers_support import BUSINESS, DATA, inbox, key_headers, move, submit, walk
 
 SECRET = "dev-gateway-secret"
 FEE = 100_000  # the business household registration's fee in data/procedures.json
@@ -61,7 +62,7 @@ def test_a_fee_is_filed_unpaid_and_paying_submits_it(client, people, catalogue, 
     view = detail(client, citizen, filed["code"])
     assert view["status"] == "submitted" and view["amount_due_vnd"] is None
     assert [e["to_status"] for e in view["timeline"]] == ["payment_requested", "submitted"]
-    paid = client.get(f"/api/v1/dossiers/{filed['code']}/payments", headers=citizen.headers).json[0]
+    paid = client.get(f"/api/v1/dossiers/{filed['code']}/payments", headers=citizen.headers).json["items"][0]
     assert paid["status"] == "paid" and paid["receipt_number"].startswith("BL")
     receipt = client.get(f"/api/v1/dossiers/{filed['code']}/payments/{paid['id']}/receipt",
                          headers=citizen.headers)
@@ -95,7 +96,7 @@ def test_a_forged_callback_is_401_and_records_nothing(client, people, catalogue,
     gateway.pay(ref, callback=False)
     forged = gateway.send_callback(ref, forge=True)
     assert forged.status_code == 401
-    payments = client.get(f"/api/v1/dossiers/{code}/payments", headers=citizen.headers).json
+    payments = client.get(f"/api/v1/dossiers/{code}/payments", headers=citizen.headers).json["items"]
     assert payments[0]["status"] == "pending" and detail(client, citizen, code)["status"] == "payment_requested"
     answer = client.post("/api/v1/payments/callbacks/dev", data=forged.body,
                          headers={"Content-Type": "application/json", SIGNATURE_HEADER: forged.signature})
@@ -121,8 +122,13 @@ def test_failed_and_expired_payments_leave_the_fee_owed(client, people, catalogu
     pay(client, citizen, code)
     second = [r for r in gateway.ledger.payments if r != first][0]
     assert gateway.expire(second).status_code == 200
-    statuses = [p["status"] for p in client.get(f"/api/v1/dossiers/{code}/payments", headers=citizen.headers).json]
+    statuses = [p["status"] for p in client.get(f"/api/v1/dossiers/{code}/payments", headers=citizen.headers).json["items"]]
     assert statuses == ["failed", "expired"] and detail(client, citizen, code)["status"] == "payment_requested"
+    first_page = client.get(f"/api/v1/dossiers/{code}/payments?limit=1", headers=citizen.headers).json
+    assert [p["status"] for p in first_page["items"]] == ["failed"] and first_page["next_cursor"]
+    rest = client.get(f"/api/v1/dossiers/{code}/payments", headers=citizen.headers,
+                      query_string={"limit": 1, "cursor": first_page["next_cursor"]}).json
+    assert [p["status"] for p in rest["items"]] == ["expired"] and rest["next_cursor"] is None
     assert gateway.pay(second).status_code == 200  # the money arrived late: it is still paid
     assert detail(client, citizen, code)["status"] == "submitted"
 
@@ -184,3 +190,33 @@ def test_reconcile_lists_every_difference(app, client, db_session, runner, peopl
     clean = runner.invoke(args=["payments", "reconcile", "--date", today.isoformat()])
     assert clean.exit_code == 0 and "no differences" in clean.output
     assert db_session.query(Payment).count() >= 3
+
+
+def _business_with_online_fee(runner, tmp_path, online_fee_vnd) -> object:
+    catalogue = json.loads((Path(DATA) / "procedures.json").read_text(encoding="utf-8"))
+    business = next(p for p in catalogue if p["code"] == BUSINESS)
+    path = tmp_path / "procedures.json"
+    path.write_text(json.dumps([{**business, "online_fee_vnd": online_fee_vnd}], ensure_ascii=False), encoding="utf-8")
+    return runner.invoke(args=["procedures", "import", str(path)])
+
+
+def test_a_dossier_filed_online_pays_the_lower_online_fee(client, runner, people, catalogue, gateway, tmp_path):
+    assert client.get(f"/api/v1/procedures/{BUSINESS}").json["online_fee_vnd"] is None  # older files: none
+    imported = _business_with_online_fee(runner, tmp_path, 80_000)
+    assert imported.exit_code == 0, imported.output
+    shown = client.get(f"/api/v1/procedures/{BUSINESS}").json
+    assert shown["fee"] == FEE and shown["online_fee_vnd"] == 80_000
+    citizen = people.citizen()
+    filed = submit(client, citizen).json
+    assert filed["status"] == "payment_requested" and filed["amount_due_vnd"] == 80_000
+    payment = pay(client, citizen, filed["code"]).json
+    assert payment["amount_vnd"] == 80_000 and fields(payment["qr_payload"])["54"] == "80000"
+
+
+def test_a_free_online_filing_owes_nothing_and_a_higher_online_fee_is_refused(
+        client, runner, people, catalogue, gateway, tmp_path):
+    too_high = _business_with_online_fee(runner, tmp_path, FEE + 1)
+    assert too_high.exit_code == 1 and "online_fee_vnd" in too_high.output
+    assert _business_with_online_fee(runner, tmp_path, 0).exit_code == 0
+    filed = submit(client, people.citizen()).json
+    assert filed["status"] == "submitted" and filed["amount_due_vnd"] is None

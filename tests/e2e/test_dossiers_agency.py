@@ -37,7 +37,7 @@ def test_every_allowed_move_is_recorded_and_notified(client, people, db_session,
         history = _history(db_session, code)
         assert [(f, t) for f, t, _ in history] == list(zip([None, "submitted", *states], ["submitted", *states]))
         assert {actor for _, _, actor in history[1:]} == {"officer" if index % 2 else "agency_key"}
-        notices = [n for n in inbox(client, citizen) if n["reference"] == code]
+        notices = [n for n in inbox(client, citizen) if n["reference"] == code and n["kind"] == "dossier_status"]
         assert len(notices) == len(states) + 1
     finished = client.get(f"/api/v1/dossiers/{code}", headers=officer.headers).json
     assert finished["status"] == "withdrawn" and finished["on_time"] is None
@@ -68,7 +68,7 @@ def test_illegal_moves_are_409_and_change_nothing(client, people, db_session, ca
         assert refused.status_code == 409 and refused.json["allowed"] == []
     assert move(client, key, code, "lost").status_code == 422
     assert len(_history(db_session, code)) == 5
-    assert len(inbox(client, citizen)) == before + 4
+    assert len(inbox(client, citizen)) == before + 5  # four moves and the invitation to rate the decision
 
 
 def test_rejection_needs_a_reason(client, people, db_session, catalogue):
@@ -226,5 +226,6 @@ def test_every_move_writes_one_notification(db_session, client, people, catalogu
     code = submit(client, citizen).json["code"]
     walk(client, key, code, "received", "processing", "approved", "returned")
     count = db_session.scalar(select(func.count()).select_from(Notification).where(
-        Notification.account_id == citizen.account.id, Notification.reference == code))
+        Notification.account_id == citizen.account.id, Notification.reference == code,
+        Notification.kind == "dossier_status"))
     assert count == 5

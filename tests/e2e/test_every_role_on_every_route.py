@@ -38,6 +38,7 @@ from datetime import timedelta
 
 from asn1crypto import tsp
 
+from services.dossiers.ratings import CRITERIA
 from services.signatures.city_services import ocsp_request
 
 from tests.dossiers_support import BUSINESS, BUSINESS_FORM
@@ -135,12 +136,17 @@ GET    /api/v1/dossiers/{code}/payments/{payment_id}/receipt           401  401 
 POST   /api/v1/payments/callbacks/{gateway}                            404  404     404   404   404     404      404    404     404     404   404  404  404
 POST   /api/v1/agency/dossiers/{code}/result                           401  401     403   403   201     403      403    403     403     403   201  403  403
 GET    /api/v1/dossiers/{code}/result                                  401  401     200   404   200     404      403    403     403     403   403  403  403
+GET    /api/v1/rating-criteria                                         200  200     200   200   200     200      200    200     200     200   200  200  200
+PUT    /api/v1/dossiers/{code}/rating                                  401  401     200   404   403     403      403    403     403     403   403  403  404
+GET    /api/v1/agency/ratings                                          401  401     403   403   200     200      403    403     403     403   403  403  403
 GET    /api/v1/metrics/indicators                                      401  401     403   403   403     403      403    403     200     200   403  403  403
+GET    /api/v1/metrics/service-index                                   401  401     403   403   403     403      403    403     200     200   403  403  403
 GET    /api/v1/metrics/usage                                           401  401     403   403   403     403      403    403     200     200   403  403  403
 GET    /dashboard/sign-in                                              200  200     200   200   200     200      200    200     200     200   200  200  200
 POST   /dashboard/sign-in                                              401  401     401   401   401     401      401    401     303     303   401  401  401
 POST   /dashboard/sign-out                                             303  303     303   303   303     303      303    303     303     303   303  303  303
 GET    /dashboard/indicators.csv                                       303  303     403   403   403     403      403    403     200     200   303  303  403
+GET    /dashboard/service-index                                        303  303     403   403   403     403      403    403     200     200   303  303  403
 GET    /dashboard                                                      303  303     403   403   403     403      403    403     200     200   303  303  403
 """)
 
@@ -331,13 +337,19 @@ CALLS = {
     "POST /api/v1/agency/dossiers/{code}/result": lambda w: Call(
         f"{API}/agency/dossiers/{w.ids['dossier_processing']}/result", form={"file": pdf_upload(minimal_pdf("Ket qua"))}),
     "GET /api/v1/dossiers/{code}/result": lambda w: Call(f"{API}/dossiers/{w.ids['dossier_processing']}/result"),
+    "GET /api/v1/rating-criteria": lambda w: Call(f"{API}/rating-criteria"),
+    "PUT /api/v1/dossiers/{code}/rating": lambda w: Call(f"{API}/dossiers/{w.ids['dossier_decided']}/rating", json={
+        "scores": {code: 4 for code in CRITERIA}, "comment": "Cán bộ hướng dẫn tận tình"}),
+    "GET /api/v1/agency/ratings": lambda w: Call(f"{API}/agency/ratings", query={"period": "2026"}),
     "GET /api/v1/metrics/indicators": lambda w: Call(f"{API}/metrics/indicators", query={"period": "2024"}),
+    "GET /api/v1/metrics/service-index": lambda w: Call(f"{API}/metrics/service-index", query={"period": "2026"}),
     "GET /api/v1/metrics/usage": lambda w: Call(f"{API}/metrics/usage", query={
         "from": "2024-01-01", "to": "2024-12-31", "granularity": "month"}),
     "GET /dashboard/sign-in": lambda w: Call("/dashboard/sign-in"),
     "POST /dashboard/sign-in": lambda w: Call("/dashboard/sign-in", form={}, sign_in_form=True),
     "POST /dashboard/sign-out": lambda w: Call("/dashboard/sign-out", form={}),
     "GET /dashboard/indicators.csv": lambda w: Call("/dashboard/indicators.csv", query={"period": "2024"}),
+    "GET /dashboard/service-index": lambda w: Call("/dashboard/service-index", query={"period": "2026"}),
     "GET /dashboard": lambda w: Call("/dashboard", query={"period": "2024"}),
 }
 # Routes walked once the owner's request has been approved (a valid certificate to act on,

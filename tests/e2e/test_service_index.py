@@ -1,0 +1,104 @@
+"""The service index per agency (issue 16 point 8): the Decision 766 measures computed from the
+system's own dossiers, what each is computed from, the groups that need data from elsewhere, and
+small cells suppressed."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from services.clock import clock
+from services.dossiers.ratings import CRITERIA
+from tests.e2e.test_metrics_dashboard import _sign_in
+from tests.dossiers_support import BA_DINH, BUSINESS, at, key_headers, submit, walk
+from tests.roles_support import pdf_upload
+from tests.signatures_support import minimal_pdf
+
+NOVEMBER = at("2026-11-10T09:00:00+07:00")
+
+
+@pytest.fixture
+def threshold(app, monkeypatch):
+    runtime = app.extensions["runtime"]
+    monkeypatch.setattr(runtime, "settings", replace(runtime.settings, metrics_suppression_threshold=3))
+
+
+def _index(client, person, **query):
+    return client.get("/api/v1/metrics/service-index", headers=person.headers, query_string=query)
+
+
+def _upload(client, headers, path: str, **form):
+    answer = client.post(path, headers=headers, data={**form, "file": pdf_upload(minimal_pdf("Giay to"))},
+                         content_type="multipart/form-data")
+    assert answer.status_code == 201, answer.json
+
+
+def test_each_agencys_measures_from_its_own_dossiers(client, db_session, people, catalogue, threshold):
+    clock.freeze(NOVEMBER)
+    key = key_headers(db_session)
+    for index in range(4):
+        citizen = people.citizen()
+        code = submit(client, citizen).json["code"]
+        if index < 3:
+            _upload(client, citizen.headers, f"/api/v1/dossiers/{code}/documents", component_code="CCCD")
+            walk(client, key, code, "received", "processing")
+            _upload(client, key, f"/api/v1/agency/dossiers/{code}/result")
+            walk(client, key, code, "approved")
+            rating = client.put(f"/api/v1/dossiers/{code}/rating", headers=citizen.headers,
+                                json={"scores": {c: 4 for c in CRITERIA}})
+            assert rating.status_code == 200
+    counter = people.resident()
+    assert client.post("/api/v1/agency/dossiers", headers=key, json={
+        "national_id": counter.national_id, "full_name": counter.full_name, "procedure_code": BUSINESS,
+        "channel": "counter"}).status_code == 201
+    analyst = people.staff("analyst")
+    answer = _index(client, analyst, period="2026-11")
+    assert answer.status_code == 200, answer.json
+    entries = {e["code"]: e for e in answer.json["items"] if e["agency_code"] == BA_DINH}
+    shares = {code: (e["numerator"], e["denominator"]) for code, e in entries.items()}
+    assert shares == {"on_time": (3, 3), "online": (4, 5), "fully_online": (4, 5), "documents_digitised": (3, 5),
+                      "electronic_results": (3, 3), "paid_online": (None, None), "satisfaction": (3, 3)}
+    assert entries["online"]["value"] == 0.8 and entries["online"]["group"] == "online_provision"
+    assert entries["paid_online"]["suppressed"] is True and entries["paid_online"]["value"] is None  # 0 paid online
+    assert all(e["source"] for e in entries.values())
+    elsewhere = {e["group"]: e for e in answer.json["elsewhere"]}
+    assert "publicity" in elsewhere and elsewhere["publicity"]["external_source"]
+    quarter = _index(client, analyst, period="2026-Q4", agency_code=BA_DINH).json["items"]
+    assert {e["agency_code"] for e in quarter} == {BA_DINH} and len(quarter) == 7
+    assert _index(client, analyst, period="2026-11", agency_code="UBND-00166").json["items"] == []
+
+
+def test_a_small_cell_is_hidden_with_its_partner(client, people, catalogue, threshold):
+    for moment, count in ((at("2026-10-15T09:00:00+07:00"), 2), (NOVEMBER, 3)):
+        clock.freeze(moment)
+        for _ in range(count):
+            submit(client, people.citizen())
+    analyst = people.staff("analyst")
+    online = {p: next(e for e in _index(client, analyst, period=p, agency_code=BA_DINH).json["items"]
+                      if e["code"] == "online") for p in ("2026-10", "2026-11", "2026-Q4")}
+    assert online["2026-10"]["suppressed"] and online["2026-10"]["numerator"] is None
+    assert online["2026-11"]["suppressed"]  # else the quarter minus November gives October away
+    assert (online["2026-Q4"]["numerator"], online["2026-Q4"]["denominator"]) == (5, 5)
+
+
+def test_who_may_ask_and_bad_periods(client, people):
+    assert _index(client, people.staff("officer", agency_code=BA_DINH), period="2026").status_code == 403
+    assert _index(client, people.citizen(), period="2026").status_code == 403
+    bad = _index(client, people.staff("admin"), period="2026-13")
+    assert bad.status_code == 422 and bad.json["code"] == "invalid_period"
+
+
+def test_the_dashboard_page_shows_the_index_per_agency(client, people, catalogue, threshold):
+    clock.freeze(NOVEMBER)
+    for _ in range(3):
+        submit(client, people.citizen())
+    assert client.get("/dashboard/service-index?period=2026").status_code == 303  # not signed in
+    assert _sign_in(client, people.staff("analyst").national_id).status_code == 303
+    page = client.get("/dashboard/service-index", query_string={"period": "2026-11"})
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert f'data-agency="{BA_DINH}"' in html and "Hồ sơ nộp trực tuyến" in html
+    assert 'title="3 / 3">100.0 %' in html  # all three filed online
+    assert 'class="suppressed" data-code="on_time"' not in html and "Công khai, minh bạch" in html
+    bad = client.get("/dashboard/service-index", query_string={"period": "2026-13"})
+    assert bad.status_code == 400 and 'id="error"' in bad.get_data(as_text=True)

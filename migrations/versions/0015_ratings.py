@@ -4,7 +4,7 @@
 to the owner), `dossier_rating_scores` its score per criterion; procedures may carry a lower
 `online_fee_vnd` (null: online pays `fee`).
 
-Revision ID: 0017_ratings
+Revision ID: 0015_ratings
 Revises: 0014_signatures_2025
 Create Date: 2026-11-30
 """
@@ -12,7 +12,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0017_ratings'
+revision = '0015_ratings'
 down_revision = '0014_signatures_2025'
 branch_labels = None
 depends_on = None

@@ -1,5 +1,6 @@
 """PostgreSQL restarts while requests flow: clean 503s while it is away, then the pool
-reconnects (pool_pre_ping) and the same workers serve again; nothing acknowledged is lost."""
+reconnects (no pre-ping: a dropped connection is retried for safe requests) and the same
+workers serve again; nothing acknowledged is lost."""
 from __future__ import annotations
 
 import time

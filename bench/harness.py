@@ -26,13 +26,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(app: str, env: dict[str, str], workers: int = 2) -> Iterator[str]:
-    """Serve `app` on a free loopback port; yields the base URL."""
+def gunicorn(app: str, env: dict[str, str], workers: int = 2, root: str = ROOT) -> Iterator[str]:
+    """Serve `app` from the checkout at `root` on a free loopback port; yields the base URL."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
          "--log-level", "warning", "--access-logfile", "-", "--access-logformat", "", app],
-        cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=root, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -69,7 +69,7 @@ def wrk(url: str, *, seconds: int, connections: int, threads: int = 2,
     """
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency", url]
     if script:
         command[1:1] = ["-s", script]
     for name, value in (headers or {}).items():

@@ -41,12 +41,22 @@ def _seed(app) -> str:
 
 
 def _round_trips(app, client, path: str, headers: dict[str, str]) -> dict[str, list[str]]:
-    """The SQL statements and Redis commands one request makes."""
+    """The SQL statements one request sends (each marked when it runs outside a transaction),
+    the BEGIN/COMMIT the driver really sends, and its Redis round trips."""
     from sqlalchemy import event
 
     runtime, statements, commands = app.extensions["runtime"], [], []
-    listeners = {"before_cursor_execute": lambda *args: statements.append(args[2].split("\n")[0][:90]),
-                 **{name: (lambda *_, said=name.upper(): statements.append(said))
+    client.get(path, headers=headers)  # after a Redis flush the first request restores the denylist
+
+    def bare(connection) -> bool:
+        return bool(getattr(connection.connection.dbapi_connection, "autocommit", False))
+
+    def on_statement(connection, _cursor, statement, *_):
+        mark = " (no transaction)" if bare(connection) and _cursor.connection.info.transaction_status == 0 else ""
+        statements.append(" ".join(statement.split()[:4])[:70] + mark)
+
+    listeners = {"before_cursor_execute": on_statement,
+                 **{name: (lambda connection, *_, said=name.upper(): None if bare(connection) else statements.append(said))
                     for name in ("begin", "commit", "rollback")}}
     for name, listener in listeners.items():
         event.listen(runtime.engine, name, listener)

@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -29,10 +30,11 @@ def free_port() -> int:
 def gunicorn(app: str, env: dict[str, str], workers: int = 2, root: str = ROOT) -> Iterator[str]:
     """Serve `app` from the checkout at `root` on a free loopback port; yields the base URL."""
     port = free_port()
+    errors = tempfile.TemporaryFile(mode="w+")
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
          "--log-level", "warning", "--access-logfile", "-", "--access-logformat", "", app],
-        cwd=root, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=root, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=errors,
         start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -46,11 +48,13 @@ def gunicorn(app: str, env: dict[str, str], workers: int = 2, root: str = ROOT) 
             except OSError:
                 time.sleep(0.2)
         else:
-            raise RuntimeError(f"gunicorn {app} did not start")
+            errors.seek(0)
+            raise RuntimeError(f"gunicorn {app} did not start: {errors.read()[-2000:]}")
         yield base
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=60)
+        errors.close()
 
 
 _UNIT = {"us": 1e-3, "ms": 1.0, "s": 1000.0}

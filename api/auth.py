@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import g, request
 
 from api.database import db
+from api.metrics import queue_use
 from api.runtime import runtime
 from services.errors import Unauthenticated
 from services.identity.agency_keys import authenticate_agency_key
@@ -14,7 +15,7 @@ def authenticate() -> Principal:
     scheme, _, credential = request.headers.get("Authorization", "").partition(" ")
     credential = credential.strip()
     if scheme.lower() == "bearer" and credential:
-        return runtime().tokens.verify(credential)
+        return runtime().tokens.verify(credential, also=queue_use)
     if scheme.lower() == "apikey" and credential:
         return authenticate_agency_key(db(), credential, ttl_days=runtime().settings.agency_key_ttl_days)
     raise Unauthenticated("Sign in first: send an Authorization header.", code="unauthenticated")

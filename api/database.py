@@ -1,17 +1,28 @@
-"""One database session per request, committed at one boundary: when the response is sent."""
+"""One database session per request, committed at one boundary: when the response is sent.
+
+A safe request (GET, HEAD) reads without a transaction bracket on PostgreSQL
+(models/database.py: reading_session) and, when its connection turns out to have been
+dropped (a database restart), is answered once more on a new connection instead of a 503:
+the pool no longer pings before every checkout.
+"""
 from __future__ import annotations
 
-from flask import Flask, Response, g
+from flask import Flask, Response, g, request
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from api.problems import UNAVAILABLE_ERRORS, unavailable_problem
 from api.runtime import runtime
+from models.database import reading_session
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def db() -> Session:
     """The request's session, opened on first use."""
     if "db" not in g:
-        g.db = runtime().sessions()
+        sessions = runtime().sessions
+        g.db = reading_session(sessions) if request.method in SAFE_METHODS else sessions()
     return g.db
 
 
@@ -20,7 +31,32 @@ def keep_changes_despite_error() -> None:
     g.keep_changes = True
 
 
+def _dropped_connection(exc: DBAPIError) -> bool:
+    return bool(exc.connection_invalidated) and request.method in SAFE_METHODS
+
+
+def _retrying_on_dropped_connection(dispatch):
+    """Answer a safe request again, once, when the database connection it got had been dropped
+    (SQLAlchemy then discards every connection of the pool older than the failure)."""
+
+    def dispatch_request(*args, **kwargs):
+        try:
+            return dispatch(*args, **kwargs)
+        except DBAPIError as exc:
+            if not _dropped_connection(exc):
+                raise
+        session: Session | None = g.pop("db", None)
+        if session is not None:
+            session.close()
+        g.pop("context", None)
+        return dispatch(*args, **kwargs)
+
+    return dispatch_request
+
+
 def init_app(app: Flask) -> None:
+    app.dispatch_request = _retrying_on_dropped_connection(app.dispatch_request)
+
     @app.after_request
     def _finish_unit_of_work(response: Response) -> Response:
         session: Session | None = g.pop("db", None)

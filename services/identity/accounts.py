@@ -29,7 +29,10 @@ VERIFICATION_METHODS = ("in_person", "chip")
 
 def current_account(ctx: Context) -> Account:
     """The caller's account, while it is active."""
-    account = ctx.session.get(Account, ctx.principal.account_id)
+    return _active(ctx.session.get(Account, ctx.principal.account_id))
+
+
+def _active(account: Account | None) -> Account:
     if account is None or account.status != AccountStatus.ACTIVE:
         raise Unauthenticated("This account is not active.", code="account_inactive")
     return account
@@ -48,9 +51,11 @@ class Profile:
 
 
 def profile(ctx: Context) -> Profile:
-    account = current_account(ctx)
-    unit_code = ctx.session.scalar(select(Resident.unit_code).where(Resident.national_id == account.national_id))
-    return Profile(account, unit_code)
+    """One round trip: the account and the registry's unit of the person, joined."""
+    found = ctx.session.execute(
+        select(Account, Resident.unit_code).outerjoin(Resident, Resident.national_id == Account.national_id)
+        .where(Account.id == ctx.principal.account_id)).first()
+    return Profile(_active(found.Account if found else None), found.unit_code)
 
 
 def find_account(session: Session, id_hasher: cccd.NationalIdHasher, national_id: str) -> Account | None:

@@ -24,6 +24,9 @@ DENYLIST_COMPLETE = "deny:complete"
 # (session id, seconds its access tokens may still live) of every session revoked within
 # the given number of seconds: the database's record, from which the denylist is rebuilt.
 RevokedSessions = Callable[[int], Iterable[tuple[uuid.UUID, int]]]
+# Queues commands for the caller on the denylist's pipeline; returns what to do with their
+# answers once the round trip is back (or None).
+AlsoInRoundTrip = Callable[[Any, Principal], Callable[[list[Any]], None] | None]
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,16 @@ class IssuedAccessToken:
     token: str
     jti: str
     expires_in: int
+
+
+def _principal(claims: dict[str, Any]) -> Principal:
+    return Principal(
+        kind=PrincipalKind.ACCOUNT, account_id=uuid.UUID(claims["sub"]), roles=tuple(claims.get("roles", ())),
+        assurance_level=int(claims.get("assurance_level", 0)),
+        session_id=uuid.UUID(claims["sid"]) if claims.get("sid") else None,
+        token_id=claims["jti"], token_expires_at=int(claims["exp"]),
+        agency_code=claims.get("agency_code"), facility_code=claims.get("facility_code"),
+        district_code=claims.get("district_code"))
 
 
 class AccessTokens:
@@ -100,25 +113,31 @@ class AccessTokens:
         token minted a moment ago cannot be on the denylist, so it is not read)."""
         return tuple(self._decode(token).get("roles", ()))
 
-    def verify(self, token: str) -> Principal:
-        claims = self._decode(token)
-        keys = [f"deny:jti:{claims['jti']}", f"deny:sid:{claims.get('sid')}", DENYLIST_COMPLETE]
+    def verify(self, token: str, *, also: AlsoInRoundTrip | None = None) -> Principal:
+        """The token's caller, unless its token or session is denied.
+
+        `also` queues more commands (the usage count) on the same pipeline as the denylist
+        read, so the request makes one Redis round trip; they run whatever the denylist says."""
+        principal = _principal(self._decode(token))
+        keys = [f"deny:jti:{principal.token_id}", f"deny:sid:{principal.session_id}", DENYLIST_COMPLETE]
         try:
-            *denied, complete = self._kv.mget(keys)
+            pipe = self._kv.pipeline(transaction=False)
+            pipe.mget(keys)
+            settle = also(pipe, principal) if also else None
+            answers = pipe.execute(raise_on_error=False)
+            if isinstance(answers[0], Exception):
+                raise answers[0]
+            *denied, complete = answers[0]
             if complete is None:
                 self.restore_denials()
                 *denied, _ = self._kv.mget(keys)
         except redis.RedisError as exc:
             raise Unavailable("Token revocation cannot be checked right now.") from exc
+        if settle:
+            settle(answers[1:])
         if any(denied):
             raise Unauthenticated("This session has ended; sign in again.", code="token_revoked")
-        return Principal(
-            kind=PrincipalKind.ACCOUNT, account_id=uuid.UUID(claims["sub"]), roles=tuple(claims.get("roles", ())),
-            assurance_level=int(claims.get("assurance_level", 0)),
-            session_id=uuid.UUID(claims["sid"]) if claims.get("sid") else None,
-            token_id=claims["jti"], token_expires_at=int(claims["exp"]),
-            agency_code=claims.get("agency_code"), facility_code=claims.get("facility_code"),
-            district_code=claims.get("district_code"))
+        return principal
 
     def restore_denials(self) -> int:
         """Deny again every session revoked within one token lifetime; how many."""

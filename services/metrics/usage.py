@@ -1,6 +1,6 @@
 """Counting uses of the app in Redis: one request by a citizen = one use of a feature.
 
-Per request (one pipelined round trip, three commands):
+Per request (four commands, pipelined with the token's denylist read: one round trip):
   INCR   usage:req:{day}:{unit}:{feature}        requests of the day
   PFADD  usage:dau:{day}:{unit}:{feature} <id>   distinct citizens of the day (HyperLogLog)
   PFADD  usage:mau:{month}:{unit}:{feature} and usage:mau:{month}:{unit}:any <id>
@@ -18,6 +18,7 @@ import uuid
 from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any, Callable
 
 import redis
 
@@ -102,20 +103,35 @@ class UsageCounter:
     _last_warning: float = 0.0
 
     def count(self, account_id: uuid.UUID, unit_code: str | None, feature: str, now: datetime) -> None:
-        """Count one use; never raises: metrics must not fail a citizen's request."""
+        """Count one use on its own round trip; never raises: metrics must not fail a citizen's request."""
         try:
-            self._count(str(account_id), unit_code or UNKNOWN_UNIT, feature, local_day(now))
+            pipe = self.kv.pipeline(transaction=False)
+            settle = self.queue(pipe, account_id, unit_code, feature, now)
+            settle(pipe.execute(raise_on_error=False))
         except redis.RedisError as exc:
             self._warn(exc)
 
-    def _count(self, account: str, unit: str, feature: str, day: date) -> None:
-        pipe = self.kv.pipeline(transaction=False)
+    def queue(self, pipe, account_id: uuid.UUID, unit_code: str | None, feature: str,
+              now: datetime) -> Callable[[list[Any]], None]:
+        """Queue one use on `pipe` (e.g. the denylist's, api/auth.py); returns what to call
+        with the answers of the queued commands. The settling never raises."""
+        account, unit, day = str(account_id), unit_code or UNKNOWN_UNIT, local_day(now)
         pipe.incr(requests_key(day, unit, feature))
         pipe.pfadd(daily_users_key(day, unit, feature), account)
         pipe.pfadd(monthly_users_key(day, unit, feature), account)
         pipe.pfadd(monthly_users_key(day, unit, ANY_FEATURE), account)
-        if pipe.execute()[0] == 1:
-            self.index(day, unit, feature)
+
+        def settle(answers: list[Any]) -> None:
+            failed = next((a for a in answers if isinstance(a, Exception)), None)
+            if failed is not None:
+                self._warn(failed)
+            elif answers[0] == 1:
+                try:
+                    self.index(day, unit, feature)
+                except redis.RedisError as exc:
+                    self._warn(exc)
+
+        return settle
 
     def index(self, day: date, unit: str, feature: str) -> None:
         """Make the day's keys known to the rollup and bound their lifetime (idempotent)."""

@@ -10,7 +10,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from api import body_depth, database, metrics, problems, request_log
+from api import body_depth, database, language, metrics, problems, request_log
 from api.docs import docs_assets
 from api.openapi import make_api
 from api.runtime import RUNTIME, build_runtime, flask_secret_key
@@ -110,6 +110,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         app.view_functions["signatures.Verify"])
     app.register_blueprint(docs_assets)
     metrics.init_app(app)
+    language.init_app(app)  # Flask-Babel on services/messages: `_()` in the dashboard's templates
     app.view_functions["dashboard.sign_in"] = sign_in_budget(app.view_functions["dashboard.sign_in"])
 
     from api.cli import register_commands

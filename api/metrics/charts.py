@@ -8,6 +8,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+from flask_babel import gettext as _  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from services.metrics.indicators import IndicatorValue  # noqa: E402
@@ -36,12 +37,12 @@ def indicator_bars(code: str, title: str, values: list[IndicatorValue], city: fl
     shares = [0.0 if v.value is None else v.value * 100 for v in values][::-1]
     bars = axes.barh(labels, shares, color=BAR_COLOUR, height=0.7)
     for bar, value in zip(bars, values[::-1]):
-        note = "ẩn (số nhỏ)" if value.suppressed else f"{value.value * 100:.1f}%" if value.value is not None else "–"
+        note = _("dashboard.chart.hidden") if value.suppressed else f"{value.value * 100:.1f}%" if value.value is not None else "–"
         axes.text(bar.get_width() + 1, bar.get_y() + bar.get_height() / 2, note, va="center",
                   fontsize=6 if len(values) > 40 else 7, color=HIDDEN_COLOUR if value.suppressed else "#222")
     if city is not None:
         axes.axvline(city * 100, color=CITY_COLOUR, linestyle="--", linewidth=1)
-        axes.text(city * 100, 1.0, f" Toàn thành phố {city * 100:.1f}%", transform=axes.get_xaxis_transform(),
+        axes.text(city * 100, 1.0, " " + _("dashboard.chart.city", value=f"{city * 100:.1f}%"), transform=axes.get_xaxis_transform(),
                   va="bottom", fontsize=7, color=CITY_COLOUR)
     axes.set_ylim(-0.6, len(values) - 0.4)
     axes.set_xlim(0, 110)
@@ -63,7 +64,7 @@ def active_users_trend(trend: list[tuple[date, int | None]]) -> str:
     axes.fill_between(labels, counts, alpha=0.12, color=BAR_COLOUR)
     axes.set_ylim(bottom=0)
     axes.tick_params(axis="x", labelsize=7, rotation=45)
-    axes.set_title("Người dùng hoạt động hằng tháng (toàn thành phố)", fontsize=9, loc="left")
+    axes.set_title(_("dashboard.chart.monthly_active"), fontsize=9, loc="left")
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
     return _svg(figure, "trend")

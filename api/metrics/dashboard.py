@@ -11,8 +11,10 @@ import secrets
 from dataclasses import replace
 
 from flask import Blueprint, Response, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 
 from api.context import request_context
+from api.language import request_language
 from api.metrics.routes import csv_attachment
 from api.runtime import runtime
 from models.identity import Role
@@ -25,13 +27,17 @@ from services.metrics.units import LEVELS
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard", template_folder="templates")
 ROLES = (Role.ANALYST, Role.ADMIN)
-WRONG_CREDENTIALS = "Số định danh hoặc mật khẩu không đúng. / Wrong ID number or password."
 HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
                                "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     "X-Frame-Options": "DENY", "Cache-Control": "no-store", "Referrer-Policy": "no-referrer",
     "X-Content-Type-Options": "nosniff",
 }
+
+
+@bp.context_processor
+def _language() -> dict[str, str]:
+    return {"language": request_language()}
 
 
 @bp.after_request
@@ -97,9 +103,9 @@ def sign_in():
             # The 401 rolls the new session back: nothing is kept.
             raise Unauthenticated("Not an analyst.", code="invalid_credentials")
     except Unauthenticated:
-        return _form(WRONG_CREDENTIALS, 401)
+        return _form(_("dashboard.wrong_credentials"), 401)
     except RateLimited:
-        return _form("Quá nhiều lần thử; hãy thử lại sau. / Too many tries; try again later.", 429)
+        return _form(_("dashboard.too_many_tries"), 429)
     except Forbidden as error:  # a 403 rolls the new session back: nothing is kept
         return _form(error.detail, 403)
     session.clear()
@@ -127,7 +133,7 @@ def _analyst() -> Principal | Response:
         return redirect(url_for("dashboard.sign_in_form"), code=303)
     if not principal.has_role(*ROLES):
         session.clear()
-        return Response(*_form("Only analysts and admins can open the dashboard.", 403))
+        return Response(*_form(_("dashboard.analysts_only"), 403))
     return principal
 
 

@@ -75,8 +75,9 @@ class _Counter:
                 self._done[key] = query(self._session, period, self._today)
         return self._done[key]
 
-    def __call__(self, count: sources.Count, period: Period) -> sources.Counts:
-        return {unit: counts[count.column] for unit, counts in self.rows(count.query, period).items()}
+    def __call__(self, count: sources.Count, period: Period, *, reexpressed: bool = False) -> sources.Counts:
+        query = sources.REEXPRESSED.get(count.query, count.query) if reexpressed else count.query
+        return {unit: counts[count.column] for unit, counts in self.rows(query, period).items()}
 
 
 def _summed(parts: list[sources.Rows]) -> sources.Rows:
@@ -109,7 +110,8 @@ class _Published:
 def _counts(counter: _Counter, formula: sources.Formula, period: Period, units: list[ReportUnit],
             view: tuple[str, ...] = (), place: Callable[[str], str | None] | None = None
             ) -> dict[Key, tuple[int, int]]:
-    numerators, denominators = counter(formula.numerator, period), counter(formula.denominator, period)
+    numerators = counter(formula.numerator, period, reexpressed=bool(place))
+    denominators = counter(formula.denominator, period, reexpressed=bool(place))
     cells = {(CITY_CODE, period.label, *view): (_city_total(numerators), _city_total(denominators))}
     if place:
         numerators, denominators = regrouped(numerators, place), regrouped(denominators, place)

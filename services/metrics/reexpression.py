@@ -1,8 +1,10 @@
 """`?units=2025`: a past period re-expressed on Hanoi's 126 wards and communes of 2025.
 
-Method: each count is placed in the 2025 unit its person or dossier belongs to. The counts
-carry the unit their person lived in as the registry knows it (services/metrics/residence.py:
-today the current unit; the address history will give the unit on 2025-07-01, `REFORM_DAY`):
+Method: each count is placed in the 2025 unit its person or dossier belongs to. Residents are
+counted afresh in the unit their address history gives on 2025-07-01 (`REFORM_DAY`), or, where
+the history has no 2025 unit, through the crosswalk from the old ward it names on the period's
+last day (services/metrics/residence.unit_2025_column). Other counts carry a unit code, placed
+here:
 - a 2025 code stays where it is;
 - a pre-2025 ward code goes to the crosswalk's default new unit (`is_default`, the unit
   vietnamadminunits places an address of that old ward in when no street is known), so a
@@ -15,14 +17,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Collection
-from datetime import date
 from functools import cache
 
+from services.metrics.residence import REFORM_DAY  # noqa: F401 (the indicators read it here)
 from services.metrics.units import CITY_CODE
 from services.reference.crosswalk_2025 import hanoi_crosswalk
 
 VIEW = "units-2025"  # the third key coordinate of re-expressed cells
-REFORM_DAY = date(2025, 7, 1)
 
 
 @cache

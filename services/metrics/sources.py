@@ -8,9 +8,10 @@ gives the city under CITY_CODE. Stocks (accounts, certificates, records, residen
 at the period's last instant (created before its end, not yet ended by then); flows
 (dossiers) within the period.
 
-The registry holds each resident's current unit only: "residents of a unit at the period's
-end" is read as "residents born by then whom the registry places there today". A dossier
-belongs to its owner's unit as copied onto it when it was filed (`dossiers.district_code`).
+A resident is counted in the unit their address history places them in on the period's last
+day (services/metrics/residence.py). An account counts in the district copied onto it when it
+was opened (`accounts.district_code`), a dossier in its owner's unit as copied onto it when it
+was filed (`dossiers.district_code`).
 
 What the other capabilities store, and so what is counted (see their services):
 - certificates (services/signatures/certificates.py): valid_from/valid_to are the X.509
@@ -33,6 +34,7 @@ from datetime import date
 from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
+from sqlalchemy.sql.elements import ColumnElement
 
 from models.dossiers import Dossier, DossierChannel, OnlineLevel, Procedure
 from models.health import HealthRecord
@@ -42,7 +44,8 @@ from models.reference import Resident
 from models.signatures import Certificate
 from services.metrics.periods import Period, years_before
 from services.metrics.relations import Along
-from services.metrics.residence import unit_column
+from services.metrics.residence import unit_2025_column, unit_column
+from services.metrics.units import sub_city_level
 from services.metrics.usage import ANY_FEATURE
 
 ADULT_AGE = 14
@@ -69,15 +72,24 @@ def _adult_born_by(period: Period) -> date:
     return years_before(period.last_day, ADULT_AGE)
 
 
-def resident_counts(session: Session, period: Period, _today: date) -> Rows:
-    """Residents born by the last day; adults among them; those with a health record by the end."""
-    unit = unit_column(period.last_day)
+def _resident_counts(session: Session, period: Period, unit: ColumnElement) -> Rows:
     return _by_unit(session, select(
         unit, func.count(),
         func.count().filter(Resident.date_of_birth <= _adult_born_by(period)),
         func.count(HealthRecord.id).filter(HealthRecord.created_at < period.ends_at))
         .outerjoin(HealthRecord, HealthRecord.resident_id == Resident.id)
         .where(Resident.date_of_birth <= period.last_day).group_by(unit))
+
+
+def resident_counts(session: Session, period: Period, _today: date) -> Rows:
+    """Residents born by the last day; adults among them; those with a health record by the end;
+    each in the unit they lived in on the last day (services/metrics/residence.py)."""
+    return _resident_counts(session, period, unit_column(period.last_day, sub_city_level(session, period)))
+
+
+def resident_counts_2025(session: Session, period: Period, _today: date) -> Rows:
+    """The same counts, each person in their 2025 unit (`?units=2025`)."""
+    return _resident_counts(session, period, unit_2025_column(period.last_day))
 
 
 def _adult_citizen_accounts(period: Period):
@@ -131,11 +143,15 @@ def monthly_active(session: Session, period: Period, today: date) -> Rows:
 # active users on the month read; dossiers are flows, summed from the months (`ADDITIVE`).
 SAME_ANSWER: dict[QueryFn, Callable[[Period, date], object]] = {
     resident_counts: lambda period, _today: period.last_day,
+    resident_counts_2025: lambda period, _today: period.last_day,
     account_counts: lambda period, _today: period.last_day,
     dossier_counts: lambda period, _today: (period.first_day, period.last_day),
     monthly_active: lambda period, today: period.last_month(today),
 }
 ADDITIVE = frozenset({dossier_counts})
+# The query a period re-expressed on the 2025 units (`?units=2025`) reads instead; the others
+# are placed from their own codes (services/metrics/reexpression.py).
+REEXPRESSED: dict[QueryFn, QueryFn] = {resident_counts: resident_counts_2025}
 
 RESIDENTS, ADULT_RESIDENTS, RESIDENTS_WITH_RECORD = (Count(resident_counts, i) for i in range(3))
 EID_ACCOUNTS, SIGNATURE_HOLDERS = (Count(account_counts, i) for i in range(2))

@@ -64,7 +64,6 @@ def test_without_a_header_the_account_preference_then_vietnamese(small_app):
 
 def test_the_real_app_says_content_language_on_every_response(make_app):
     app = make_app()
-    language.init_app(app)  # the integrator moves this call into create_app
     client = app.test_client()
     assert client.get("/healthz").headers["Content-Language"] == "vi"
     missing = client.get("/api/v1/no-such-route", headers={"Accept-Language": "en"})

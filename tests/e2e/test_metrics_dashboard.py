@@ -25,7 +25,7 @@ def test_the_dashboard_needs_an_analyst_signed_in_through_the_form(client, peopl
     analyst, citizen = people.staff("analyst"), people.citizen()
     assert _sign_in(client, analyst.national_id, token="forged").status_code == 403
     wrong = _sign_in(client, analyst.national_id, "not the password")
-    assert wrong.status_code == 401 and "Wrong ID number or password" in wrong.get_data(as_text=True)
+    assert wrong.status_code == 401 and "Số định danh hoặc mật khẩu không đúng." in wrong.get_data(as_text=True)
     not_analyst = _sign_in(client, citizen.national_id)  # the right password, the wrong role
     assert not_analyst.status_code == 401
     assert not_analyst.get_data(as_text=True) == wrong.get_data(as_text=True)

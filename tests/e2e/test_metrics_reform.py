@@ -136,7 +136,7 @@ def test_the_dashboard_shows_126_units_sortable_with_the_city_marked_on_each_cha
 
     page = client.get("/dashboard?period=2025-Q3&sort=eid_verified_share&order=desc")
     html = page.get_data(as_text=True)
-    assert page.status_code == 200 and "(cấp commune)" in html
+    assert page.status_code == 200 and "(cấp phường/xã)" in html
     rows = re.findall(r'<tr data-unit="(\d+)"', html)
     assert len(rows) == 127 and rows[0] == CITY_CODE and set(rows[1:]) == set(sizes)
     values = [float(v) for v in re.findall(
@@ -150,3 +150,7 @@ def test_the_dashboard_shows_126_units_sortable_with_the_city_marked_on_each_cha
     assert upward == sorted(values)
     eid_chart = html.split('data-code="eid_verified_share">')[1].split("</figure>")[0]
     assert "Toàn thành phố" in eid_chart  # the city value marked on the chart (hidden city values are not)
+    assert ">phường/xã</option>" in html and "commune" not in html.replace('value="commune"', "").replace(
+        "level=commune", "")  # level names in Vietnamese, codes stay English
+    english = client.get("/dashboard?period=2025-Q3", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "(level: ward/commune)" in english and "Whole city" in english and "Toàn thành phố" not in english

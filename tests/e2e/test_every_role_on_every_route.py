@@ -135,6 +135,10 @@ GET    /api/v1/dossiers/{code}/payments/{payment_id}/receipt           401  401 
 POST   /api/v1/payments/callbacks/{gateway}                            404  404     404   404   404     404      404    404     404     404   404  404  404
 POST   /api/v1/agency/dossiers/{code}/result                           401  401     403   403   201     403      403    403     403     403   201  403  403
 GET    /api/v1/dossiers/{code}/result                                  401  401     200   404   200     404      403    403     403     403   403  403  403
+GET    /api/v1/procedures/{code}/form                                  401  401     200*  200   403     403      403    403     403     403   403  403  403
+GET    /api/v1/dossiers/{code}/application.pdf                         401  401     200*  404   403     403      403    403     403     403   403  403  403
+POST   /api/v1/dossiers/{code}/signed-application                      401  401     422   404   403     403      403    403     403     403   403  403  403
+GET    /api/v1/agency/dossiers/{code}                                  401  401     403   403   200*    404      403    403     403     403   403  403  403
 GET    /api/v1/metrics/indicators                                      401  401     403   403   403     403      403    403     200     200   403  403  403
 GET    /api/v1/metrics/usage                                           401  401     403   403   403     403      403    403     200     200   403  403  403
 GET    /dashboard/sign-in                                              200  200     200   200   200     200      200    200     200     200   200  200  200
@@ -331,6 +335,12 @@ CALLS = {
     "POST /api/v1/agency/dossiers/{code}/result": lambda w: Call(
         f"{API}/agency/dossiers/{w.ids['dossier_processing']}/result", form={"file": pdf_upload(minimal_pdf("Ket qua"))}),
     "GET /api/v1/dossiers/{code}/result": lambda w: Call(f"{API}/dossiers/{w.ids['dossier_processing']}/result"),
+    "GET /api/v1/procedures/{code}/form": lambda w: Call(f"{API}/procedures/{BUSINESS}/form", query={"prefill": "true"}),
+    "GET /api/v1/dossiers/{code}/application.pdf": lambda w: Call(f"{API}/dossiers/{w.ids['dossier']}/application.pdf"),
+    # An unsigned PDF: the owner gets 422 not_signed, nothing is attached.
+    "POST /api/v1/dossiers/{code}/signed-application": lambda w: Call(
+        f"{API}/dossiers/{w.ids['dossier']}/signed-application", form={"file": pdf_upload(minimal_pdf("To khai"))}),
+    "GET /api/v1/agency/dossiers/{code}": lambda w: Call(f"{API}/agency/dossiers/{w.ids['dossier']}"),
     "GET /api/v1/metrics/indicators": lambda w: Call(f"{API}/metrics/indicators", query={"period": "2024"}),
     "GET /api/v1/metrics/usage": lambda w: Call(f"{API}/metrics/usage", query={
         "from": "2024-01-01", "to": "2024-12-31", "granularity": "month"}),

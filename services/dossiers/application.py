@@ -96,7 +96,7 @@ def download(ctx: Context, code: str) -> RenderedApplication:
     """The owner's application to sign (GET /dossiers/{code}/application.pdf)."""
     dossier = ctx.session.scalar(select(Dossier).where(Dossier.code == code))
     if dossier is None:
-        raise NotFound("No such dossier.", code="dossier_not_found")
+        raise NotFound("Không tìm thấy hồ sơ.", code="dossier_not_found")
     owner_actor(ctx, dossier)
     return RenderedApplication(f"to-khai-{dossier.code}.pdf", render(ctx, dossier))
 
@@ -129,20 +129,20 @@ def attach(ctx: Context, authority: CertificateAuthority, store: storage.Documen
     dossier = lock_dossier(session, code)
     actor = owner_actor(ctx, dossier)
     if not accepts_documents(dossier):
-        raise Conflict(f"A dossier in '{dossier.status}' takes no documents.", code="documents_not_accepted",
-                       current=str(dossier.status))
+        raise Conflict(f"Hồ sơ ở trạng thái '{dossier.status}' không nhận thêm giấy tờ.",
+                       code="documents_not_accepted", current=str(dossier.status))
     limit = ctx.settings.signature_max_pdf_bytes
     content = read_capped(stream, limit)
     found = inspect(content, file_name=file_name or f"to-khai-{dossier.code}-da-ky.pdf", max_bytes=limit,
                     accepted=(PDF,))
     report = verification.verify(ctx, authority, content, max_bytes=limit)  # 422 not_signed first
     if not _signs_this_application(content, render(ctx, dossier)):
-        raise ValidationFailed.on_field("file", "Tệp không phải tờ khai của hồ sơ này được ký số.",
+        raise ValidationFailed.on_field("file", "Tệp này không phải tờ khai đã ký số của hồ sơ này.",
                                         "not_this_application")
     signature = _owner_signature(ctx, dossier, report)
     if not signature.valid:
-        raise ValidationFailed("Chữ ký số trên tờ khai không hợp lệ.", errors={"file": signature.problems},
-                               code="signature_not_valid")
+        message = "Chữ ký số trên tờ khai không hợp lệ."
+        raise ValidationFailed(message, errors={"file": signature.problems or [message]}, code="signature_not_valid")
     stored = storage.save(store, content, PDF)
     row = DossierDocument(dossier_id=dossier.id, component_code=APPLICATION_COMPONENT, file_name=found.file_name,
                           media_type=PDF, size=found.size, pages=found.pages, sha256=found.sha256,
@@ -190,6 +190,6 @@ def agency_view(ctx: Context, authority: CertificateAuthority, store: storage.Do
     """GET /agency/dossiers/{code}: the dossier for an officer of its agency, with its signed application."""
     dossier = ctx.session.scalar(select(Dossier).where(Dossier.code == code))
     if dossier is None or not _officer_may_read(ctx.principal, dossier):
-        raise NotFound("No such dossier.", code="dossier_not_found")
+        raise NotFound("Không tìm thấy hồ sơ.", code="dossier_not_found")
     detail = views.detail(ctx.session, dossier, staff=True)
     return AgencyDossierDetail(**vars(detail), signed_application=status(ctx, authority, store, dossier))

@@ -85,7 +85,7 @@ def procedure_form(ctx: Context, code: str, *, prefill: bool) -> ProcedureForm:
     """The procedure's form, bare or with the signed-in citizen's registry values filled in."""
     procedure = ctx.session.get(Procedure, code)
     if procedure is None:
-        raise NotFound("No such procedure in the catalogue.", code="procedure_not_found")
+        raise NotFound("Không có thủ tục này trong danh mục.", code="procedure_not_found")
     if not prefill:
         return ProcedureForm(procedure.code, procedure.form_schema)
     resident = resident_of(ctx.session, current_account(ctx))

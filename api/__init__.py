@@ -32,6 +32,7 @@ def _blueprints() -> list[Any]:
     from api.health import routes as health_routes
     from api.identity import account_routes, auth_routes
     from api.dossiers import agency_routes as agency_dossier_routes
+    from api.dossiers import application_routes as dossier_application_routes
     from api.dossiers import document_routes as dossier_document_routes
     from api.dossiers import payment_routes as dossier_payment_routes
     from api.dossiers import rating_routes as dossier_rating_routes
@@ -45,7 +46,7 @@ def _blueprints() -> list[Any]:
     return [probes.blp, auth_routes.blp, account_routes.blp, notification_routes.blp,
             health_routes.blp, signature_routes.blp, dossier_routes.blp, agency_dossier_routes.blp,
             metrics_routes.blp, unit_routes.blp, dossier_document_routes.blp, dossier_payment_routes.blp,
-            dossier_rating_routes.blp, service_index_routes.blp]
+            dossier_rating_routes.blp, service_index_routes.blp, dossier_application_routes.blp]
 
 
 def _reject_unknown_body_types() -> None:

@@ -131,6 +131,8 @@ call 201 -X POST "$B/signature-requests" -H "Authorization: Bearer $T" -H "Idemp
 echo "== Public-service dossiers"
 T=$(tok 001185004321 Hanoi@2024); KEY=$("$FLASK" --app wsgi agency-keys create UBND-00004)
 call 200 "$B/procedures?q=ho%20kinh%20doanh"
+call 200 "$B/procedures/2.000488/form?prefill=true" -H "Authorization: Bearer $T"
+# -> {form: {applicant_full_name: "Nguyễn Thị Hoa", applicant_date_of_birth, applicant_national_id, ...}, prefilled}
 call 201 "$B/dossiers" -H "Authorization: Bearer $T" -H "Idempotency-Key: k-$RUN" -H "$JSON" \
   -d '{"procedure_code":"2.000720","form":{"business_name":"Quán phở Hoa","address":"12 Phúc Xá",
        "lines_of_business":["Ăn uống"],"capital_vnd":50000000}}'           # {code, status, due_at}
@@ -139,6 +141,13 @@ call 201 "$B/dossiers/$CODE/documents" -H "Authorization: Bearer $T" \
   -F component_code=HD-THUE -F "file=@$SAMPLE_PDF;filename=hợp đồng thuê nhà.pdf"   # type read from the bytes
 DOC=$(val 'd["id"]')
 OUT=$WORK/lease.pdf call 200 "$B/dossiers/$CODE/documents/$DOC" -H "Authorization: Bearer $T"
+OUT=$WORK/application.pdf call 200 "$B/dossiers/$CODE/application.pdf" -H "Authorization: Bearer $T"   # the tờ khai
+call 202 -X POST "$B/signatures/challenges" -H "Authorization: Bearer $T"    # Hoa signs it with her demo certificate
+CHALLENGE=$(val 'd["challenge_id"]'); OTP=$(val 'd["debug_otp"]')
+OUT=$WORK/application-signed.pdf call 200 -X POST "$B/signatures/sign" -H "Authorization: Bearer $T" \
+  -F challenge_id="$CHALLENGE" -F otp="$OTP" -F file=@"$WORK/application.pdf"
+call 201 "$B/dossiers/$CODE/signed-application" -H "Authorization: Bearer $T" \
+  -F "file=@$WORK/application-signed.pdf"          # {signed: true, signer_name, certificate_serial, verifies: true}
 call 201 -X POST "$B/dossiers/$CODE/payments" -H "Authorization: Bearer $T" -H "Idempotency-Key: p-$RUN"
 # -> the fee (the dossier was filed payment_requested): {amount_vnd, qr_payload (VietQR), pay_url, expires_at}
 PAY=$(val 'd["id"]'); PAY_URL=$(val 'd["pay_url"]')
@@ -152,6 +161,8 @@ call 409 "$B/agency/dossiers/$CODE/transitions" -H "Authorization: ApiKey $KEY" 
   -d '{"to":"returned"}'   # {"code":"invalid_transition","current":"received","allowed":["processing","rejected","withdrawn"]}
 call 201 "$B/agency/dossiers/$CODE/extensions" -H "Authorization: ApiKey $KEY" -H "$JSON" \
   -d "{\"new_due_at\":\"$NEW_DUE\",\"apology\":\"Thành thật xin lỗi ông/bà...\"}"
+call 200 "$B/agency/dossiers/$CODE" -H "Authorization: Bearer $(tok 001080001111 Officer@2024)"
+[ "$(val 'd["signed_application"]["verifies"]')" = True ] || { echo "tour: the signed application does not verify" >&2; false; }
 call 200 "$B/agency/dossiers/$CODE/transitions" -H "Authorization: ApiKey $KEY" -H "$JSON" -d '{"to":"processing"}'
 call 201 "$B/agency/dossiers/$CODE/result" -H "Authorization: ApiKey $KEY" \
   -F "file=@$SAMPLE_PDF;filename=giấy chứng nhận hộ kinh doanh.pdf"    # sealed in the agency's name (PAdES)

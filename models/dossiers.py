@@ -77,6 +77,8 @@ class Procedure(Base):
     components: Mapped[list[dict[str, Any]]] = mapped_column(Document, server_default=text("'[]'"))
     # The decision is a document (a certificate, a licence): approving needs the sealed result.
     yields_result: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    # Receiving an online dossier needs the application (tờ khai) signed by its owner.
+    requires_signed_application: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     # Code and name lower-cased without Vietnamese diacritics: "dang ky" finds "Đăng ký".
     search_text: Mapped[str] = mapped_column(String(400))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

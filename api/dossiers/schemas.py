@@ -40,6 +40,8 @@ class ProcedureSchema(ma.Schema):
     form_schema = ma.fields.Dict(metadata={"description": "JSON Schema of the dossier's form"})
     components = ma.fields.List(ma.fields.Nested(ComponentSchema),
                                 metadata={"description": "The documents a dossier hands in"})
+    requires_signed_application = ma.fields.Boolean(metadata={
+        "description": "Received only with the application signed by the owner (POST /dossiers/{code}/signed-application)"})
 
 
 class SubmitSchema(ma.Schema):

@@ -92,9 +92,17 @@ def _nfc(text: object) -> str:
 
 
 def application_pdf(title: str, fields: Sequence[tuple[str, str]], *, applicant: str = "",
-                    submitted_at: datetime | None = None) -> bytes:
-    """The application (tờ khai) as filed: a title and the form's (label, value) pairs."""
+                    submitted_at: datetime | None = None, reference: str = "") -> bytes:
+    """The application (tờ khai) as filed: a title and the form's (label, value) pairs.
+
+    With `submitted_at`, the file's creation date is that moment, so the same application
+    renders to the same bytes (a signed copy can be matched with it); `reference` (a dossier
+    code) goes in the document's subject."""
     pdf = _document(title)
+    if submitted_at:
+        pdf.set_creation_date(submitted_at)
+    if reference:
+        pdf.set_subject(reference)
     _rows(pdf, fields)
     if submitted_at or applicant:
         pdf.ln(8)

@@ -5,8 +5,9 @@ from datetime import datetime
 from typing import Any
 
 from models.dossiers import DossierExtension, DossierStatus
+from models.reference import Resident
 from services.context import Context
-from services.dossiers import notices, views
+from services.dossiers import application, notices, prefill, views
 from services.dossiers.actors import acting_agency, check_agency, owner_actor
 from services.dossiers.documents import check_supplied
 from services.dossiers.forms import check_form
@@ -14,6 +15,7 @@ from services.dossiers.results import require_result
 from services.dossiers.states import CLOSED
 from services.dossiers.transitions import lock_dossier, move, require_move
 from services.errors import Conflict, ValidationFailed
+from services.reference.agency_timeline import hanoi_day
 
 
 def withdraw(ctx: Context, code: str, *, reason: str | None = None) -> views.DossierDetail:
@@ -30,7 +32,10 @@ def supplement(ctx: Context, code: str, *, documents: list[str], note: str | Non
     require_move(dossier, DossierStatus.PROCESSING, actor)
     check_supplied(ctx, dossier)
     if form is not None:
-        check_form(dossier.procedure.form_schema, form)
+        schema = dossier.procedure.form_schema
+        form = prefill.with_registry_values(schema, form, ctx.session.get(Resident, dossier.owner_resident_id),
+                                            hanoi_day(ctx.clock.now()))
+        check_form(schema, form)
         dossier.form = form
     supplied = "Đã bổ sung: " + "; ".join(d.strip() for d in documents if d.strip())
     move(ctx, dossier, DossierStatus.PROCESSING, actor,
@@ -50,6 +55,8 @@ def transition(ctx: Context, code: str, *, to: str, note: str | None = None,
     if amount_vnd is not None:
         dossier.amount_due_vnd = amount_vnd
     require_result(ctx.session, dossier, to)
+    if to == DossierStatus.RECEIVED:
+        application.require_signed_application(ctx, dossier)
     move(ctx, dossier, to, actor, note=note, missing_documents=missing_documents)
     return views.detail(ctx.session, dossier, staff=True)
 

@@ -15,6 +15,7 @@ from services.bulk import upsert
 from services.clock import clock
 from services.context import Context
 from services.documents.inspection import EXTENSION_OF_TYPE
+from services.dossiers import prefill
 from services.errors import NotFound, ValidationFailed
 from services.reference import fields
 from services.reference.file_import import RowRejected
@@ -26,6 +27,8 @@ MAX_COMPONENTS = 50
 MAX_COMPONENT_BYTES = 1024 * 1024 * 1024
 DOCUMENT_TYPES = tuple(EXTENSION_OF_TYPE)
 _COMPONENT_CODE = re.compile(r"^[A-Za-z0-9._-]{1,40}$")
+# The component the owner's signed application is kept under (services/dossiers/application.py).
+APPLICATION_COMPONENT = "signed_application"
 
 
 def fold(text: str) -> str:
@@ -50,6 +53,10 @@ def _form_schema(raw: dict[str, Any]) -> dict[str, Any]:
         Draft202012Validator.check_schema(schema)
     except SchemaError as exc:
         raise RowRejected(f"form_schema is not a valid JSON Schema: {exc.message}") from exc
+    try:
+        prefill.marks(schema)
+    except ValueError as exc:
+        raise RowRejected(f"form_schema {exc}") from exc
     return schema
 
 
@@ -60,6 +67,8 @@ def _component(raw: Any, seen: set[str]) -> dict[str, Any]:
     code, name = str(raw.get("code") or "").strip(), " ".join(str(raw.get("name") or "").split())
     if not _COMPONENT_CODE.match(code) or code in seen:
         raise RowRejected(f"component code {code!r} must be 1-40 letters, digits, '.', '_' or '-', once")
+    if code == APPLICATION_COMPONENT:
+        raise RowRejected(f"component code {code} is the signed application's, kept by the system")
     if not name:
         raise RowRejected(f"component {code} needs a name")
     types = raw.get("types", list(DOCUMENT_TYPES))
@@ -121,6 +130,7 @@ def procedure_parser(agency_codes: set[str]) -> Callable[[Any], dict[str, Any]]:
             "form_schema": _form_schema(raw),
             "components": _components(raw),
             "yields_result": _flag(raw, "yields_result"),
+            "requires_signed_application": _flag(raw, "requires_signed_application"),
         }
 
     return parse
@@ -131,7 +141,7 @@ def load_procedures(session: Session, procedures: list[dict[str, Any]]) -> None:
     rows = [{**p, "search_text": fold(f"{p['code']} {p['name']}"), "updated_at": now} for p in procedures]
     upsert(session, Procedure.__table__, rows, key=["code"],
            compare=["name", "agency_code", "online_level", "processing_days", "fee", "online_fee_vnd",
-                    "form_schema", "components", "yields_result"])
+                    "form_schema", "components", "yields_result", "requires_signed_application"])
 
 
 def search(ctx: Context, *, q: str | None, agency_code: str | None, limit: int,

@@ -13,7 +13,7 @@ from models.reference import Agency, Resident
 from services.context import Context
 from services.data_access import tracker
 from services.data_access.bindings import StaffAction, check_bound
-from services.dossiers import codes, deadlines, filing_place, notices, views
+from services.dossiers import codes, deadlines, filing_place, notices, prefill, views
 from services.dossiers.actors import Actor, acting_agency, resident_of
 from services.dossiers.forms import check_form
 from services.dossiers.procedures import fee_online, get_procedure
@@ -60,6 +60,7 @@ def submit_online(ctx: Context, *, procedure_code: str, form: dict[str, Any],
     if resident is None:
         raise Conflict("Your account is not in the population registry.", code="not_in_registry")
     procedure = get_procedure(session, procedure_code)
+    form = prefill.with_registry_values(procedure.form_schema, form, resident, day)
     check_form(procedure.form_schema, form)
     centre = filing_place.receiving_centre(session, day, receiving_unit_code, receiving_centre_code)
     deciding = filing_place.deciding_agency(session, procedure, day, centre.unit_code if centre else None)
@@ -102,6 +103,7 @@ def register_received(ctx: Context, *, national_id: str, full_name: str, procedu
     check_bound(ctx, StaffAction.FILE_COUNTER_DOSSIER, frozenset({deciding.code, centre.code if centre else deciding.code}))
     resident = _registry_resident(session, national_id, full_name)
     if form:
+        form = prefill.with_registry_values(procedure.form_schema, form, resident, day)
         check_form(procedure.form_schema, form)
     account = find_account(session, ctx.id_hasher, national_id)
     dossier = _new_dossier(ctx, procedure, resident, channel=DossierChannel(channel), form=form or {},

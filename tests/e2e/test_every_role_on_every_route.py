@@ -139,6 +139,10 @@ GET    /api/v1/dossiers/{code}/result                                  401  401 
 GET    /api/v1/rating-criteria                                         200  200     200   200   200     200      200    200     200     200   200  200  200
 PUT    /api/v1/dossiers/{code}/rating                                  401  401     200   404   403     403      403    403     403     403   403  403  404
 GET    /api/v1/agency/ratings                                          401  401     403   403   200     200      403    403     403     403   403  403  403
+GET    /api/v1/procedures/{code}/form                                  401  401     200*  200   403     403      403    403     403     403   403  403  403
+GET    /api/v1/dossiers/{code}/application.pdf                         401  401     200*  404   403     403      403    403     403     403   403  403  403
+POST   /api/v1/dossiers/{code}/signed-application                      401  401     422   404   403     403      403    403     403     403   403  403  403
+GET    /api/v1/agency/dossiers/{code}                                  401  401     403   403   200*    404      403    403     403     403   403  403  403
 GET    /api/v1/metrics/indicators                                      401  401     403   403   403     403      403    403     200     200   403  403  403
 GET    /api/v1/metrics/service-index                                   401  401     403   403   403     403      403    403     200     200   403  403  403
 GET    /api/v1/metrics/usage                                           401  401     403   403   403     403      403    403     200     200   403  403  403
@@ -341,6 +345,12 @@ CALLS = {
     "PUT /api/v1/dossiers/{code}/rating": lambda w: Call(f"{API}/dossiers/{w.ids['dossier_decided']}/rating", json={
         "scores": {code: 4 for code in CRITERIA}, "comment": "Cán bộ hướng dẫn tận tình"}),
     "GET /api/v1/agency/ratings": lambda w: Call(f"{API}/agency/ratings", query={"period": "2026"}),
+    "GET /api/v1/procedures/{code}/form": lambda w: Call(f"{API}/procedures/{BUSINESS}/form", query={"prefill": "true"}),
+    "GET /api/v1/dossiers/{code}/application.pdf": lambda w: Call(f"{API}/dossiers/{w.ids['dossier']}/application.pdf"),
+    # An unsigned PDF: the owner gets 422 not_signed, nothing is attached.
+    "POST /api/v1/dossiers/{code}/signed-application": lambda w: Call(
+        f"{API}/dossiers/{w.ids['dossier']}/signed-application", form={"file": pdf_upload(minimal_pdf("To khai"))}),
+    "GET /api/v1/agency/dossiers/{code}": lambda w: Call(f"{API}/agency/dossiers/{w.ids['dossier']}"),
     "GET /api/v1/metrics/indicators": lambda w: Call(f"{API}/metrics/indicators", query={"period": "2024"}),
     "GET /api/v1/metrics/service-index": lambda w: Call(f"{API}/metrics/service-index", query={"period": "2026"}),
     "GET /api/v1/metrics/usage": lambda w: Call(f"{API}/metrics/usage", query={

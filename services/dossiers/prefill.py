@@ -1,0 +1,95 @@
+"""Enter it once: form fields a procedure fills from the population registry.
+
+A property of a procedure's form schema names where its value comes from with the keyword
+`"x-prefill": SOURCE` (JSON Schema ignores keywords it does not know, so the schema still
+validates forms as before). `GET /procedures/{code}/form?prefill=true` hands the citizen the
+values, and filing overwrites those fields with the registry's values whatever the client
+sent. A source the registry has no value for (an address it does not know) is left to the
+citizen.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import object_session
+
+from models.dossiers import Procedure
+from models.reference import AdministrativeUnit, Resident, ResidentAddress
+from services.context import Context
+from services.dossiers.actors import resident_of
+from services.errors import Conflict, NotFound
+from services.identity.accounts import current_account
+from services.reference.addresses import addresses_on
+from services.reference.agency_timeline import hanoi_day
+
+KEYWORD = "x-prefill"
+CITY = "thành phố Hà Nội"
+
+
+def permanent_address(resident: Resident, day: date) -> str | None:
+    """The registry's address on `day` with its ward or commune and the city, if it knows one."""
+    session = object_session(resident)
+    row = session.execute(addresses_on(day).where(ResidentAddress.resident_id == resident.id)
+                          .with_only_columns(ResidentAddress.address, AdministrativeUnit.name)
+                          .order_by(ResidentAddress.valid_from.desc().nulls_last(), ResidentAddress.id.desc())
+                          ).first()
+    return ", ".join(part for part in (row.address, row.name, CITY) if part) if row else None
+
+
+# Prefill source -> how to read it from the resident's registry row on a Hanoi day.
+SOURCES: dict[str, Callable[[Resident, date], str | None]] = {
+    "full_name": lambda resident, day: resident.full_name,
+    "date_of_birth": lambda resident, day: resident.date_of_birth.isoformat(),
+    "national_id": lambda resident, day: resident.national_id,
+    "permanent_address": permanent_address,
+}
+
+
+def marks(schema: dict[str, Any]) -> dict[str, str]:
+    """{field: source} of the schema's top-level properties; ValueError on a source not in SOURCES."""
+    found = {}
+    for name, spec in (schema.get("properties") or {}).items():
+        source = spec.get(KEYWORD) if isinstance(spec, dict) else None
+        if source is None:
+            continue
+        if source not in SOURCES:
+            raise ValueError(f"field {name}: {KEYWORD} must be one of {', '.join(SOURCES)}, got {source!r}")
+        found[name] = source
+    return found
+
+
+def registry_values(schema: dict[str, Any], resident: Resident, day: date) -> dict[str, str]:
+    """The marked fields the registry has a value for."""
+    values = {name: SOURCES[source](resident, day) for name, source in marks(schema).items()}
+    return {name: value for name, value in values.items() if value is not None}
+
+
+def with_registry_values(schema: dict[str, Any], form: dict[str, Any], resident: Resident,
+                         day: date) -> dict[str, Any]:
+    """The form as filed: the marked fields hold the registry's values, not the client's."""
+    return {**form, **registry_values(schema, resident, day)}
+
+
+@dataclass
+class ProcedureForm:
+    procedure_code: str
+    form_schema: dict[str, Any]
+    form: dict[str, Any] = field(default_factory=dict)
+    prefilled: list[str] = field(default_factory=list)
+
+
+def procedure_form(ctx: Context, code: str, *, prefill: bool) -> ProcedureForm:
+    """The procedure's form, bare or with the signed-in citizen's registry values filled in."""
+    procedure = ctx.session.get(Procedure, code)
+    if procedure is None:
+        raise NotFound("Không có thủ tục này trong danh mục.", code="procedure_not_found")
+    if not prefill:
+        return ProcedureForm(procedure.code, procedure.form_schema)
+    resident = resident_of(ctx.session, current_account(ctx))
+    if resident is None:
+        raise Conflict("Tài khoản của bạn không có trong cơ sở dữ liệu dân cư.", code="not_in_registry")
+    values = registry_values(procedure.form_schema, resident, hanoi_day(ctx.clock.now()))
+    return ProcedureForm(procedure.code, procedure.form_schema, values, sorted(values))

@@ -1,15 +1,15 @@
 """Procedures that need the application signed by the dossier's owner before it is received.
 
 Revision ID: 0016_signed_application
-Revises: 0014_signatures_2025
+Revises: 0015_ratings
 """
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016_signed_application"
-down_revision = "0014_signatures_2025"
+revision = '0016_signed_application'
+down_revision = '0015_ratings'
 branch_labels = None
 depends_on = None
 

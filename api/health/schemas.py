@@ -46,7 +46,7 @@ class ObservationQuery(SubjectPageQuery):
 # -- entries -----------------------------------------------------------------------------------
 
 class CorrectionSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = ma.fields.UUID(metadata={"description": "the correction's id"})
     request_id = ma.fields.UUID(metadata={"description": "the correction request's id"})
     changes = ma.fields.Dict(metadata={"description": "the corrected fields, as they are now"})
     previous = ma.fields.Dict(metadata={"description": "the same fields before this correction"})

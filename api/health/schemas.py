@@ -238,6 +238,21 @@ class BatchResultSchema(ma.Schema):
     skipped_duplicates = ma.fields.Integer()
 
 
+BIRTH_DATE_HEADER = "X-Subject-Birth-Date"
+
+
+class PatientHeaders(ma.Schema):
+    date_of_birth = ma.fields.Date(data_key=BIRTH_DATE_HEADER, load_default=None, metadata={
+        "description": "The patient's date of birth as on the ID card (YYYY-MM-DD). A write and an "
+                       "emergency read need it: an ID number not in the registry, another date and no "
+                       "date all answer the same 422 `patient_not_matched`"})
+
+
+class PatientSubjectHeaders(PatientHeaders):
+    national_id = ma.fields.String(data_key=SUBJECT_HEADER, required=True, validate=NATIONAL_ID, metadata={
+        "description": "The patient's 12-digit ID number, kept out of URLs and proxy logs"})
+
+
 class ProviderSummaryQuery(ma.Schema):
     emergency_reason = ma.fields.String(load_default=None, validate=validate.Length(max=500), metadata={
         "description": "break-the-glass: read without consent; always logged and shown to the patient"})

@@ -53,7 +53,7 @@ class ArgumentsParser(FlaskParser):
     def pre_load(self, location_data: Any, *, schema: ma.Schema, req: Any, location: str) -> Any:
         # Query and form proxies show one value per key; look at every value sent.
         raw = {"query": req.args, "querystring": req.args, "form": req.form,
-               "multipart": req.form}.get(location, location_data)
+               "multipart": req.form, "headers": dict(req.headers)}.get(location, location_data)
         found = sorted(set(paths_with_nul(raw)))
         if found:
             raise ValidationFailed("Text cannot contain the NUL character (U+0000).",

@@ -24,10 +24,16 @@ HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 200
 
 
+# Headers that name whom a request is about, as a path would: the same key for another person
+# is another request (422), not a replay of the first person's answer.
+SUBJECT_HEADERS = ("X-Subject",)
+
+
 def _fingerprint() -> str:
     body = request.get_json(silent=True)
     canonical = json.dumps(body, sort_keys=True) if body is not None else request.get_data().hex()
-    return hashlib.sha256(f"{request.method} {request.path}\n{canonical}".encode()).hexdigest()
+    about = "".join(f"\n{name}: {request.headers[name]}" for name in SUBJECT_HEADERS if name in request.headers)
+    return hashlib.sha256(f"{request.method} {request.path}{about}\n{canonical}".encode()).hexdigest()
 
 
 def _replay(record: IdempotencyRecord, fingerprint: str) -> Response:

@@ -87,10 +87,11 @@ call 403 "$B/providers/patients/001185004321/summary" -H "Authorization: Bearer 
 call 200 -X PUT "$B/me/health/consents/TTYT-CAUGIAY" -H "Authorization: Bearer $T" \
   -H "$JSON" -d "{\"expires_at\":\"$(days 180)T00:00:00+07:00\"}"
 call 200 "$B/providers/patients/001185004321/summary" -H "Authorization: Bearer $D"   # 200 now, and logged
-call 200 "$B/providers/patients/001185004321/summary?emergency_reason=unconscious" -H "Authorization: Bearer $D"
+call 200 "$B/providers/patient/summary?emergency_reason=unconscious" -H "Authorization: Bearer $D" \
+  -H "X-Subject: 001185004321" -H "X-Subject-Birth-Date: 1985-03-14"   # the ID number out of the URL; date as on the card
 call 200 "$B/me/health/access-log" -H "Authorization: Bearer $T"        # who read it, why, when
 call 422 "$B/providers/patients/001185004321/records" -H "Authorization: Bearer $D" \
-  -H "$JSON" -H "Idempotency-Key: visit-$RUN" \
+  -H "$JSON" -H "Idempotency-Key: visit-$RUN" -H "X-Subject-Birth-Date: 1985-03-14" \
   -d "{\"observations\":[{\"code\":\"8310-5\",\"value\":95,\"unit\":\"Cel\",\"effective_at\":\"$(days -1)T08:00:00+07:00\",\"source_id\":\"t-$RUN\"}]}"
 # -> {"errors":{"observations.0.value":["Body temperature of 95 Cel is not plausible (expected 25 to 45)."]}}
 call 201 "$B/me/health/correction-requests" -H "Authorization: Bearer $T" -H "$JSON" \

@@ -90,8 +90,7 @@ class _Entry:
     """Columns shared by every clinical entry: whose record, which facility, which source row."""
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
-    # The id shown outside (always set; nullable only so that adding it copied no table).
-    public_id: Mapped[uuid.UUID] = mapped_column(unique=True, index=True, nullable=True, default=new_public_id)
+    public_id: Mapped[uuid.UUID] = mapped_column(unique=True, index=True, default=new_public_id)  # the id shown outside
     record_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("health_records.id"))
     facility_code: Mapped[str] = mapped_column(String(40), ForeignKey("facilities.code"))
     source_id: Mapped[str] = mapped_column(String(100))
@@ -219,8 +218,7 @@ class CorrectionRequest(Base):
                       Index("ix_health_correction_requests_resource", "resource_type", "resource_id"))
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
-    # The id shown outside (always set; nullable only so that adding it copied no table).
-    public_id: Mapped[uuid.UUID] = mapped_column(unique=True, index=True, nullable=True, default=new_public_id)
+    public_id: Mapped[uuid.UUID] = mapped_column(unique=True, index=True, default=new_public_id)  # the id shown outside
     resident_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("residents.id"))
     resource_type: Mapped[str] = mapped_column(String(16))
     resource_id: Mapped[int] = mapped_column(BigInteger)
@@ -244,6 +242,7 @@ class HealthCorrection(Base):
     __table_args__ = (Index("ix_health_corrections_resource", "resource_type", "resource_id", "id"),)
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    public_id: Mapped[uuid.UUID] = mapped_column(unique=True, index=True, default=new_public_id)  # the id shown outside
     request_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("health_correction_requests.id"),
                                             unique=True)
     resource_type: Mapped[str] = mapped_column(String(16))

@@ -29,8 +29,7 @@ class Notification(Base):
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
-    # The id shown outside (always set; nullable only so that adding it copied no table).
-    public_id: Mapped[uuid.UUID] = mapped_column(unique=True, index=True, nullable=True, default=new_public_id)
+    public_id: Mapped[uuid.UUID] = mapped_column(unique=True, index=True, default=new_public_id)  # the id shown outside
     account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("accounts.id"))
     kind: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(200))

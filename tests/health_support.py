@@ -5,6 +5,9 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from sqlalchemy import select
+
+from models.reference import Resident
 
 from services.demo.reference import seed_facilities as load_facilities
 
@@ -57,8 +60,16 @@ def check_up(prefix: str, at: datetime, *, systolic: float = 130, diastolic: flo
     }
 
 
+def born_on(client, national_id: str) -> dict[str, str]:
+    """The X-Subject-Birth-Date header of a resident, as a provider reads it off the ID card."""
+    with client.application.extensions["runtime"].sessions() as session:
+        born = session.scalar(select(Resident.date_of_birth).where(Resident.national_id == national_id))
+    return {"X-Subject-Birth-Date": born.isoformat()} if born else {}
+
+
 def write(client, doctor, national_id: str, batch: dict[str, Any], **headers: str):
-    return client.post(RECORDS.format(national_id), json=batch, headers={**doctor.headers, **headers})
+    return client.post(RECORDS.format(national_id), json=batch,
+                       headers={**doctor.headers, **born_on(client, national_id), **headers})
 
 
 def written(client, doctor, national_id: str, batch: dict[str, Any]) -> dict[str, Any]:

@@ -54,6 +54,7 @@ class Call:
     own_session: bool = False                # the call ends the session it is made with
     sign_in_form: bool = False               # the form carries the caller's ID number and password
     body: tuple[bytes, str] | None = None    # a raw body and its media type (DER protocol messages)
+    headers: dict[str, str] | None = None    # sent besides the caller's credentials (X-Subject)
 
 
 @dataclass(frozen=True)
@@ -324,7 +325,7 @@ def call_as(world: World, caller: str, route: str, build: Callable[[World], Call
         form = _form(world, caller, call, browser)
         if call.at is not None:
             stack.enter_context(clock.frozen_at(call.at))
-        kwargs: dict[str, Any] = {"query_string": call.query, "headers": headers}
+        kwargs: dict[str, Any] = {"query_string": call.query, "headers": {**(call.headers or {}), **headers}}
         if call.body is not None:
             kwargs["data"], kwargs["content_type"] = call.body
         elif call.json is not None:

@@ -1,4 +1,8 @@
-"""/providers: a health facility writes records and reads them with consent (or in an emergency)."""
+"""/providers: a health facility writes records and reads them with consent (or in an emergency).
+
+Each patient route comes twice: with the ID number in the path (`/patients/{national_id}/...`)
+and with it in the `X-Subject` header (`/patient/...`), so that a client can keep it out of
+URLs and proxy logs. Both call the same service function."""
 from __future__ import annotations
 
 import uuid
@@ -16,30 +20,57 @@ from services.health.batch_shape import ProviderBatchSchema
 # Nested in the health blueprint (api/health/routes.py): /api/v1/providers/..., tagged "health".
 blp = Blueprint("providers", __name__, url_prefix="/providers")
 PATIENT = "/patients/<string:national_id>"
+PATIENT_IN_HEADER = "/patient"  # the ID number in X-Subject
 
 
 @blp.route(f"{PATIENT}/records")
 class PatientRecords(MethodView):
     @blp.auth(Role.HEALTH_PROVIDER)
     @blp.idempotent()
+    @blp.arguments(schemas.PatientHeaders, location="headers")
     @blp.arguments(ProviderBatchSchema)
     @blp.response(201, schemas.BatchResultSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-    def post(self, batch, national_id: str):
+    def post(self, headers, batch, national_id: str):
         """Add observations, conditions, allergies, risk factors, immunizations and visits from your facility."""
-        return provider.write_batch(request_context(), national_id, batch)
+        return provider.write_batch(request_context(), national_id, batch, **headers)
+
+
+@blp.route(f"{PATIENT_IN_HEADER}/records")
+class PatientRecordsBySubject(MethodView):
+    @blp.auth(Role.HEALTH_PROVIDER)
+    @blp.idempotent()
+    @blp.arguments(schemas.PatientSubjectHeaders, location="headers")
+    @blp.arguments(ProviderBatchSchema)
+    @blp.response(201, schemas.BatchResultSchema)
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    def post(self, headers, batch):
+        """The same as `/patients/{national_id}/records`, the patient named in `X-Subject`."""
+        return provider.write_batch(request_context(), headers.pop("national_id"), batch, **headers)
 
 
 @blp.route(f"{PATIENT}/summary")
 class PatientSummary(MethodView):
     @blp.auth(Role.HEALTH_PROVIDER)
+    @blp.arguments(schemas.PatientHeaders, location="headers")
     @blp.arguments(schemas.ProviderSummaryQuery, location="query")
     @blp.response(200, schemas.ProviderSummarySchema)
-    @blp.alt_response(404, response="NOT_FOUND")
-    def get(self, query, national_id: str):
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    def get(self, headers, query, national_id: str):
         """A patient's summary: needs the patient's consent to your facility, or `emergency_reason`."""
-        return provider.read_summary(request_context(), national_id, **query)
+        return provider.read_summary(request_context(), national_id, **query, **headers)
+
+
+@blp.route(f"{PATIENT_IN_HEADER}/summary")
+class PatientSummaryBySubject(MethodView):
+    @blp.auth(Role.HEALTH_PROVIDER)
+    @blp.arguments(schemas.PatientSubjectHeaders, location="headers")
+    @blp.arguments(schemas.ProviderSummaryQuery, location="query")
+    @blp.response(200, schemas.ProviderSummarySchema)
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    def get(self, headers, query):
+        """The same as `/patients/{national_id}/summary`, the patient named in `X-Subject`."""
+        return provider.read_summary(request_context(), headers.pop("national_id"), **query, **headers)
 
 
 @blp.route("/correction-requests")

@@ -46,7 +46,7 @@ class ObservationQuery(SubjectPageQuery):
 # -- entries -----------------------------------------------------------------------------------
 
 class CorrectionSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = ma.fields.UUID(metadata={"description": "the correction's id"})
     request_id = ma.fields.UUID(metadata={"description": "the correction request's id"})
     changes = ma.fields.Dict(metadata={"description": "the corrected fields, as they are now"})
     previous = ma.fields.Dict(metadata={"description": "the same fields before this correction"})
@@ -236,6 +236,21 @@ class CreatedCountsSchema(ma.Schema):
 class BatchResultSchema(ma.Schema):
     created = ma.fields.Nested(CreatedCountsSchema)
     skipped_duplicates = ma.fields.Integer()
+
+
+BIRTH_DATE_HEADER = "X-Subject-Birth-Date"
+
+
+class PatientHeaders(ma.Schema):
+    date_of_birth = ma.fields.Date(data_key=BIRTH_DATE_HEADER, load_default=None, metadata={
+        "description": "The patient's date of birth as on the ID card (YYYY-MM-DD). A write and an "
+                       "emergency read need it: an ID number not in the registry, another date and no "
+                       "date all answer the same 422 `patient_not_matched`"})
+
+
+class PatientSubjectHeaders(PatientHeaders):
+    national_id = ma.fields.String(data_key=SUBJECT_HEADER, required=True, validate=NATIONAL_ID, metadata={
+        "description": "The patient's 12-digit ID number, kept out of URLs and proxy logs"})
 
 
 class ProviderSummaryQuery(ma.Schema):

@@ -1,7 +1,13 @@
 """What a health provider does: write a batch for a patient from its own facility, and read a
-patient's summary with consent or, in an emergency, by breaking the glass (always logged)."""
+patient's summary with consent or, in an emergency, by breaking the glass (always logged).
+
+A provider never learns who is in the population registry: a read without consent answers
+403 `consent_required` whether or not the number is known, and a write or an emergency read
+needs the patient's date of birth as on the ID card: an unknown number, a wrong date and a
+missing date all answer the same 422 `patient_not_matched`."""
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -9,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from models.health import AccessAction
 from models.identity import Account
+from models.reference import Resident
 from services.context import Context
 from services.errors import Forbidden, ValidationFailed
 from services.health import records
@@ -16,16 +23,29 @@ from services.health.access_log import record_access
 from services.health.batch import Context as BatchContext, parse_batch
 from services.health.consents import has_active_consent
 from services.health.reading import summary
-from services.health.subjects import actor_of, patient, provider_facility, resident_with_record
+from services.health.subjects import actor_of, provider_facility, resident_with_record
 from services.identity.national_id import NationalIdHasher
 from services.notifications.inbox import notify
 
 
-def write_batch(ctx: Context, national_id: str, raw: dict[str, Any]) -> dict[str, Any]:
+PATIENT_NOT_MATCHED = "Số định danh và ngày sinh không khớp với cơ sở dữ liệu dân cư."
+
+
+def matched_patient(session: Session, national_id: str, date_of_birth: date | None) -> tuple[Resident, int | None]:
+    """The patient whose ID number and date of birth (as on the card) both match; one answer
+    for an unknown number, a known number with another date, and no date."""
+    found = resident_with_record(session, national_id)
+    if found is None or date_of_birth is None or found[0].date_of_birth != date_of_birth:
+        raise ValidationFailed.on_field("date_of_birth", PATIENT_NOT_MATCHED, "patient_not_matched")
+    return found
+
+
+def write_batch(ctx: Context, national_id: str, raw: dict[str, Any], *,
+                date_of_birth: date | None) -> dict[str, Any]:
     """Validate and store a batch; entries already stored (same source_id) are skipped."""
     session, now = ctx.session, ctx.clock.now()
     facility = provider_facility(session, ctx.principal)
-    resident, record_id = patient(session, national_id)
+    resident, record_id = matched_patient(session, national_id, date_of_birth)
     batch = parse_batch(raw, BatchContext(now=now, born=resident.date_of_birth))
     if record_id is None:
         record_id = records.ensure_records(session, [resident.id])[resident.id]
@@ -59,23 +79,25 @@ EMERGENCY_NOTICE = {
 }
 
 
-def _patient_or_consent_required(session: Session, national_id: str, emergency: bool):
+def _patient_or_consent_required(session: Session, national_id: str, date_of_birth: date | None,
+                                 emergency: bool) -> tuple[Resident, int | None]:
     """Without an emergency, someone not in the registry answers exactly like a patient who gave
-    no consent, so the answer never tells a provider who is in the registry."""
+    no consent; in an emergency, like a known number with another date of birth."""
+    if emergency:
+        return matched_patient(session, national_id, date_of_birth)
     found = resident_with_record(session, national_id)
     if found is None:
-        if not emergency:
-            raise Forbidden(CONSENT_REQUIRED, code="consent_required")
-        return patient(session, national_id)
+        raise Forbidden(CONSENT_REQUIRED, code="consent_required")
     return found
 
 
-def read_summary(ctx: Context, national_id: str, *, purpose: str,
-                 emergency_reason: str | None) -> dict[str, Any]:
+def read_summary(ctx: Context, national_id: str, *, purpose: str, emergency_reason: str | None,
+                 date_of_birth: date | None = None) -> dict[str, Any]:
     session, principal = ctx.session, ctx.principal
     facility = provider_facility(session, principal)
     emergency_reason = (emergency_reason or "").strip() or None
-    resident, record_id = _patient_or_consent_required(session, national_id, emergency_reason is not None)
+    resident, record_id = _patient_or_consent_required(session, national_id, date_of_birth,
+                                                       emergency_reason is not None)
     staff = actor_of(session, principal)
     consented = has_active_consent(session, resident.id, facility.code)
     allowed = emergency_reason is not None or consented

@@ -74,13 +74,6 @@ def own_or_ward(ctx: Context, subject: str | None) -> Subject:
     return Subject(found[0], found[1], actor, via_guardian=True)
 
 
-def patient(session: Session, national_id: str) -> tuple[Resident, int | None]:
-    found = resident_with_record(session, national_id)
-    if found is None:
-        raise NotFound("No such patient in the population registry.", code="patient_not_found")
-    return found
-
-
 def provider_facility(session: Session, principal: Principal) -> Facility:
     """The facility a health provider belongs to; it must be in the catalogue."""
     facility = session.get(Facility, principal.facility_code) if principal.facility_code else None

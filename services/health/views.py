@@ -83,7 +83,7 @@ def entry_views(session: Session, kind: EntryKind, entries: Sequence[Any],
         view = {"id": entry.public_id, **current_values(kind, entry, own), "facility_code": entry.facility_code,
                 "facility_name": names.get(entry.facility_code), "recorded_at": entry.recorded_at,
                 "corrected": bool(own),
-                "corrections": [{"id": c.id, "request_id": requests.get(c.request_id), "changes": c.changes,
+                "corrections": [{"id": c.public_id, "request_id": requests.get(c.request_id), "changes": c.changes,
                                  "previous": c.previous, "facility_code": c.facility_code,
                                  "facility_name": names.get(c.facility_code), "corrected_at": c.corrected_at}
                                 for c in own]}

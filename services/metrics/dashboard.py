@@ -79,5 +79,5 @@ def dashboard(session: Session, period: str, level: str | None, *, threshold: in
     units = [value for value in values if value.level != "city"]
     level = units[0].level if units else level or "city"
     columns = [IndicatorColumn(v.code, v.name, v.name_en) for v in city]
-    trend = monthly_active_trend(session, _trend_months(parse_period(period).last_month(today)), threshold)
+    trend = monthly_active_trend(session, _trend_months(parse_period(period).last_month(today)), threshold, today)
     return Dashboard(period, level, columns, city, units, trend)

@@ -9,7 +9,7 @@ other units).
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -22,6 +22,7 @@ from services.metrics.protection import hidden
 from services.metrics.reexpression import REFORM_DAY, VIEW, placer, regrouped
 from services.metrics.suppression import Relation, Table, indicator_table
 from services.metrics.units import CITY, CITY_CODE, ReportUnit, check_level, sub_city_level, units_at
+from services.metrics.usage_report import MAU_SHARE, mau_share_hidden
 
 @dataclass(frozen=True)
 class IndicatorValue:
@@ -144,10 +145,12 @@ def year_table(code: str, counts: dict[Key, tuple[int, int]]) -> Table:
     return replace(table, relations={"numerator": found, "denominator": found})
 
 
-def year_tables(session: Session, year: str, today: date) -> dict[str, Table]:
-    """Indicator code -> its year table, for the catalogue of `year` (the README's cost figures)."""
+def year_tables(session: Session, year: str, today: date, only: Collection[str] | None = None) -> dict[str, Table]:
+    """Indicator code -> its year table, for the catalogue of `year` (the README's cost figures);
+    `only` these codes when given."""
     periods = year_of(parse_period(year))
-    codes = [definition.code for definition in catalogue_for(periods[0].last_day).indicators]
+    codes = [definition.code for definition in catalogue_for(periods[0].last_day).indicators
+             if only is None or definition.code in only]
     published = _published(session, periods, codes, today)
     return {code: year_table(code, published.counts[code]) for code in codes}
 
@@ -172,7 +175,9 @@ def compute_indicators(session: Session, query: IndicatorQuery, *, threshold: in
     values = []
     for definition in catalogue.indicators:
         counts = published.counts[definition.code]
-        secret = hidden(year_table(definition.code, counts), threshold)
+        table = year_table(definition.code, counts)
+        secret = (mau_share_hidden(session, table, int(period.label[:4]), threshold, today)
+                  if definition.code == MAU_SHARE else hidden(table, threshold))
         for unit in units:
             if query.unit_code not in (None, unit.code):
                 continue

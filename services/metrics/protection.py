@@ -9,12 +9,19 @@ Changed counts (a new dossier) are a new key; the oldest entries are dropped fir
 
 The service index (services/metrics/service_index.py) calls `hidden` the same way: build its
 `Table` with `suppression.relations(...)` and show a cell iff its key is not in the result.
+
+Across tables: one count can be published in two tables (a unit's monthly active users are
+both the `mau_share` numerator and a `GET /metrics/usage` row). `hidden_together` decides such
+tables together: a cell hidden in either is hidden in both, each table hiding its own partners
+for it, until neither hides anything more.
 """
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import replace
 
+from services.metrics.relations import Key
 from services.metrics.suppression import Table, protect
 
 CACHE_SIZE = 256
@@ -27,8 +34,19 @@ def _fingerprint(table: Table, threshold: int) -> Hashable:
     return threshold, table.order, values, links, tuple(sorted(table.public))
 
 
-def hidden(table: Table, threshold: int) -> frozenset:
-    """The keys of `table` not to publish (below the threshold, or their partners)."""
+def _as_small(table: Table, keys: frozenset) -> Table:
+    """`table` with `keys` under any threshold: hidden from the start, like a small cell. (A
+    hidden cell's counts are never seen by the attacker nor used to choose a partner.)"""
+    if not keys:
+        return table
+    return replace(table, values={key: {m: -1 for m in values} if key in keys else values
+                                  for key, values in table.values.items()})
+
+
+def hidden(table: Table, threshold: int, also: frozenset = frozenset()) -> frozenset:
+    """The keys of `table` not to publish (below the threshold, or their partners); `also`:
+    keys hidden in a linked table (`hidden_together`), hidden here too."""
+    table = _as_small(table, also & table.values.keys())
     key = _fingerprint(table, threshold)
     if key in _decided:
         _decided.move_to_end(key)
@@ -40,3 +58,24 @@ def hidden(table: Table, threshold: int) -> frozenset:
     while len(_decided) > CACHE_SIZE:
         _decided.popitem(last=False)
     return found.hidden
+
+
+Cell = tuple[Hashable, Key]  # (table name, key in that table)
+
+
+def hidden_together(tables: Mapping[Hashable, Table], same: Iterable[tuple[Cell, Cell]],
+                    threshold: int) -> dict[Hashable, frozenset]:
+    """The hidden keys of each table, where each pair in `same` (one count published in two
+    tables) is hidden in both or in neither."""
+    same = list(same)
+    also: dict[Hashable, frozenset] = {name: frozenset() for name in tables}
+    while True:
+        secret = {name: hidden(table, threshold, also[name]) for name, table in tables.items()}
+        more: dict[Hashable, set] = {name: set() for name in tables}
+        for one, other in same:
+            for (here, key), (there, partner) in ((one, other), (other, one)):
+                if key in secret[here] and partner not in secret[there]:
+                    more[there].add(partner)
+        if not any(more.values()):
+            return secret
+        also = {name: also[name] | more[name] for name in tables}

@@ -4,7 +4,7 @@ and health-record write is in a log the citizen reads, and providers get one ans
 "not in the registry" and "no consent"."""
 from models.notifications import Notification
 from tests.dossiers_support import BA_DINH
-from tests.health_support import HOSPITAL, check_up, days_ago, written
+from tests.health_support import HOSPITAL, born_on, check_up, days_ago, written
 from tests.signatures_support import submit
 
 COUNTER_DOSSIER = "/api/v1/agency/dossiers"
@@ -84,7 +84,7 @@ def test_the_data_tracker_pages(client, people, catalogue):
 
 def read(client, doctor, national_id, **query):
     return client.get(f"/api/v1/providers/patients/{national_id}/summary", query_string=query,
-                      headers=doctor.headers)
+                      headers={**doctor.headers, **born_on(client, national_id)})
 
 
 def test_a_provider_gets_one_answer_for_unknown_and_unconsented_patients(client, people, hospital_doctor):

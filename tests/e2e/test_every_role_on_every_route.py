@@ -89,6 +89,8 @@ GET    /api/v1/me/health/correction-requests                           401  401 
 POST   /api/v1/me/health/correction-requests                           401  401     201*  404   403     403      403    403     403     403   403  403  403
 POST   /api/v1/providers/patients/{national_id}/records                401  401     403   403   403     403      201    201     403     403   403  403  403
 GET    /api/v1/providers/patients/{national_id}/summary                401  401     403   403   403     403      200*   403     403     403   403  403  403
+POST   /api/v1/providers/patient/records                               401  401     403   403   403     403      201    201     403     403   403  403  403
+GET    /api/v1/providers/patient/summary                               401  401     403   403   403     403      200*   403     403     403   403  403  403
 GET    /api/v1/providers/correction-requests                           401  401     403   403   403     403      200*   200     403     403   403  403  403
 POST   /api/v1/providers/correction-requests/{request_id}/acknowledge  401  401     403   403   403     403      200*   404     403     403   403  403  403
 POST   /api/v1/providers/correction-requests/{request_id}/resolve      401  401     403   403   403     403      200*   404     403     403   403  403  403
@@ -199,6 +201,11 @@ def _batch() -> dict:
     return {"observations": [obs("walk-pulse", "8867-4", 72, "/min", days_ago(1))]}
 
 
+def _card(w: World) -> dict[str, str]:
+    """The owner's date of birth as on the ID card: a provider's write needs it."""
+    return {"X-Subject-Birth-Date": w.owner.date_of_birth.isoformat()}
+
+
 ME_HEALTH = f"{API}/me/health"
 PATIENT = f"{API}/providers/patients"
 
@@ -261,9 +268,15 @@ CALLS = {
     "POST /api/v1/me/health/correction-requests": lambda w: Call(f"{ME_HEALTH}/correction-requests", json={
         "resource_type": "observation", "resource_id": w.ids["observation_to_correct"], "reason": "Sai đơn vị"}),
     "POST /api/v1/providers/patients/{national_id}/records": lambda w: Call(
-        f"{PATIENT}/{w.owner.national_id}/records", json=_batch()),
+        f"{PATIENT}/{w.owner.national_id}/records", json=_batch(), headers=_card(w)),
     "GET /api/v1/providers/patients/{national_id}/summary": lambda w: Call(
         f"{PATIENT}/{w.owner.national_id}/summary", query={"purpose": "treatment"}),
+    # The same two with the owner's ID number in X-Subject instead of the path.
+    "POST /api/v1/providers/patient/records": lambda w: Call(
+        f"{API}/providers/patient/records", json=_batch(), headers={"X-Subject": w.owner.national_id, **_card(w)}),
+    "GET /api/v1/providers/patient/summary": lambda w: Call(
+        f"{API}/providers/patient/summary", query={"purpose": "treatment"},
+        headers={"X-Subject": w.owner.national_id}),
     "GET /api/v1/providers/correction-requests": lambda w: Call(f"{API}/providers/correction-requests"),
     "POST /api/v1/providers/correction-requests/{request_id}/acknowledge": lambda w: Call(
         f"{API}/providers/correction-requests/{w.ids['correction']}/acknowledge"),

@@ -6,14 +6,14 @@ from sqlalchemy import select
 from models.health import HealthConsent
 from models.notifications import Notification
 from services.clock import clock
-from tests.health_support import CLINIC, HOSPITAL, check_up, days_ago, written
+from tests.health_support import CLINIC, HOSPITAL, born_on, check_up, days_ago, written
 
 API = "/api/v1/me/health"
 
 
 def read(client, doctor, patient, **query):
     return client.get(f"/api/v1/providers/patients/{patient.national_id}/summary", query_string=query,
-                      headers=doctor.headers)
+                      headers={**doctor.headers, **born_on(client, patient.national_id)})
 
 
 def test_without_consent_the_read_is_refused_and_logged(client, people, hospital_doctor):

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from models.health import HealthAccessLog, Observation
+from models.health import HealthAccessLog, HealthCorrection, Observation
 from models.notifications import Notification
 from services.calendar.business_days import add_business_days
 from tests.health_support import check_up, days_ago, written
@@ -72,6 +72,7 @@ def test_a_correction_is_appended_and_the_original_kept(client, people, clinic_d
     assert shown["value"] == 128 and shown["corrected"] is True
     assert shown["corrections"][0]["previous"] == {"value": 182.0}
     assert shown["corrections"][0]["changes"] == {"value": 128}
+    assert shown["corrections"][0]["request_id"] == request["id"]
     original = db_session.scalar(select(Observation).where(Observation.public_id == uuid.UUID(entry["id"])))
     assert original.value == 182  # the original is untouched
     summary = client.get(f"{API}/summary", headers=me.headers).get_json()
@@ -119,3 +120,16 @@ def test_a_resource_id_beyond_bigint_is_422_not_a_database_overflow(client, peop
     me = people.citizen()
     answer = ask(client, me, "condition", 3024358578970077049321340500860469248)
     assert answer.status_code == 422 and "resource_id" in answer.get_json()["errors"]
+
+
+def test_a_corrections_id_is_opaque_not_its_sequential_key(client, people, clinic_doctor, db_session):
+    me = people.citizen()
+    written(client, clinic_doctor, me.national_id, check_up("v", days_ago(2), systolic=182))
+    request = ask(client, me, "observation", systolic_of(client, me)["id"]).get_json()
+    client.post(f"{QUEUE}/{request['id']}/acknowledge", headers=clinic_doctor.headers)
+    client.post(f"{QUEUE}/{request['id']}/resolve", headers=clinic_doctor.headers,
+                json={"outcome": "corrected", "changes": {"value": 128}})
+    [shown] = systolic_of(client, me)["corrections"]
+    stored = db_session.scalar(select(HealthCorrection).where(HealthCorrection.public_id == uuid.UUID(shown["id"])))
+    assert stored is not None and uuid.UUID(shown["id"]).version == 7
+    assert str(stored.id) != shown["id"]

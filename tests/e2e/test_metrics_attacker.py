@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
+from datetime import date
 
 import pytest
 
 from services.demo.people import ANALYST
+from services.metrics.periods import parse_period
 from services.metrics.sources import FORMULAS
 from services.metrics.suppression import attack, indicator_table, usage_table
 from services.metrics.units import CITY_CODE
@@ -69,3 +71,23 @@ def test_no_hidden_usage_cell_can_be_solved_from_a_month_and_its_days(demo):
              for key, i in rows.items() if not i["suppressed"]} | zeros
     assert attack(shown, relations) == {}
     assert all(min(i["requests"], i["active_users"]) >= 10 for i in rows.values() if not i["suppressed"])
+
+
+def test_a_units_monthly_active_users_are_hidden_in_mau_share_and_usage_alike(demo):
+    """The `mau_share` numerator of a period is the unit's active users (any feature) in the
+    period's last month, which `GET /metrics/usage` also publishes: hidden in both or in neither."""
+    mau_share = {}
+    for period in ("2024", "2024-Q2", "2024-06", "2024-11"):  # a year, a quarter and months (each costs seconds)
+        for level in ("city", "district"):
+            items = demo(f"/api/v1/metrics/indicators?period={period}&level={level}").json["items"]
+            mau_share |= {(i["unit_code"], period): i for i in items if i["code"] == "mau_share"}
+    usage = demo("/api/v1/metrics/usage?from=2024-01-01&to=2024-12-31&granularity=month").json["items"]
+    rows = {(i["unit_code"], i["date"][:7]): i for i in usage if i["feature"] == "any"}
+    linked = []
+    for (unit, period), item in mau_share.items():
+        row = rows.get((unit, parse_period(period).last_month(date(2025, 1, 1)).isoformat()[:7]))
+        if row is not None:
+            linked.append((unit, period))
+            assert item["suppressed"] == row["suppressed"], (unit, period)
+            assert item["suppressed"] or item["numerator"] == row["active_users"]
+    assert len(linked) > 60  # every unit of every period asked for has its usage row

@@ -62,7 +62,8 @@ def health_writes(world: World) -> Operation:
         patient = world.citizens[n % len(world.citizens)]
         source_id = f"faults-pulse-{n}"
         client.call("health_write", "POST", RECORDS.format(patient.national_id), {"source_id": source_id},
-                    headers={**world.doctor.headers, "Idempotency-Key": source_id},
+                    headers={**world.doctor.headers, "Idempotency-Key": source_id,
+                             "X-Subject-Birth-Date": patient.date_of_birth.isoformat()},
                     json={"observations": [obs(source_id, "8867-4", 60 + n % 40, "/min", days_ago(1))]})
         time.sleep(PACE)
 

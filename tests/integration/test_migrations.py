@@ -2,7 +2,9 @@
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 import models  # noqa: F401
 from migrations.runner import alembic_config, upgrade
@@ -78,4 +80,28 @@ def test_0009_keeps_the_2024_districts_and_their_residents_and_back(tmp_path):
     with engine.connect() as connection:
         assert connection.execute(text("SELECT code, name FROM administrative_units")).all() == [("001", "Ba Đình")]
         assert connection.execute(text("SELECT district_code FROM residents")).all() == [("001",)]
+    engine.dispose()
+
+
+def test_0019_gives_a_row_without_a_public_id_one_and_then_refuses_none(tmp_path):
+    """A notification stored without a public id (possible before 0019) gets one, and after
+    0019 the database itself refuses a row without one."""
+    url = f"sqlite:///{tmp_path}/public_ids.sqlite3"
+    upgrade(url, "0014_signatures_2025")
+    engine = make_engine(url)
+    account = {"id": "0f" * 16, "at": HISTORY["at"]}
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO accounts (id, national_id_hash, national_id, full_name, password_hash, role,"
+            " assurance_level, status, created_at) VALUES (:id, 'h', '001185004321', 'N', '!', 'citizen',"
+            " 1, 'active', :at)"), account)
+        connection.execute(text("INSERT INTO notifications (account_id, kind, title, body, created_at, push_status,"
+                                " push_attempts) VALUES (:id, 'k', 't', 'b', :at, 'pending', 0)"), account)
+    upgrade(url)
+    with engine.connect() as connection:
+        [public_id] = connection.execute(text("SELECT public_id FROM notifications")).scalars().all()
+    assert public_id and len(public_id) == 32
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        connection.execute(text("INSERT INTO notifications (account_id, kind, title, body, created_at, push_status,"
+                                " push_attempts) VALUES (:id, 'k', 't', 'b', :at, 'pending', 0)"), account)
     engine.dispose()

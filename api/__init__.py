@@ -10,7 +10,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from api import body_depth, database, metrics, problems, request_log
+from api import body_depth, database, language, metrics, problems, request_log
 from api.docs import docs_assets
 from api.openapi import make_api
 from api.runtime import RUNTIME, build_runtime, flask_secret_key
@@ -80,6 +80,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.extensions[RUNTIME] = build_runtime(settings)
     request_log.init_app(app)  # before database: its line shows the status after the commit
     database.init_app(app)
+    language.init_app(app)  # Accept-Language, then the account's preference; Content-Language on every answer
     app.before_request(_reject_unknown_body_types)
     app.before_request(body_depth.reject_deep_json)  # before webargs' json.loads can recurse
 

@@ -26,6 +26,7 @@ class Context:
     clock: Clock
     kv: redis.Redis
     settings: Settings
+    language: str = "vi"  # the language texts for the caller are written in (api/language.py chose it)
 
     @property
     def principal(self) -> Principal:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.data_access import DataArea
-from models.identity import (Account, AccountStatus, AssuranceSource, IdentityVerification, Role,
+from models.identity import (Account, AccountStatus, AssuranceSource, IdentityVerification, Language, Role,
                              SecurityEventKind)
 from models.reference import Resident
 from services.clock import clock
@@ -21,6 +21,7 @@ from services.identity import national_id as cccd
 from services.identity import security_log
 from services.identity.passwords import Passwords
 from services.identity.sessions import SignIn
+from services.messages import DEFAULT_LANGUAGE
 
 # Plain strings (not members) so click and error messages show the stored values.
 STAFF_ROLES = tuple(role.value for role in Role if role != Role.CITIZEN)
@@ -51,6 +52,19 @@ def profile(ctx: Context) -> Profile:
     account = current_account(ctx)
     unit_code = ctx.session.scalar(select(Resident.unit_code).where(Resident.national_id == account.national_id))
     return Profile(account, unit_code)
+
+
+def set_language(ctx: Context, language: Language) -> Profile:
+    """The language the caller's notifications and texts are written in, and its answers without
+    Accept-Language."""
+    current_account(ctx).language = language
+    return profile(ctx)
+
+
+def language_of(session: Session, account_id: uuid.UUID | None) -> str:
+    """An account's preference (Vietnamese for an unknown account, or none)."""
+    language = session.scalar(select(Account.language).where(Account.id == account_id)) if account_id else None
+    return language or DEFAULT_LANGUAGE
 
 
 def find_account(session: Session, id_hasher: cccd.NationalIdHasher, national_id: str) -> Account | None:

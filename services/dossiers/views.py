@@ -20,6 +20,7 @@ from services.dossiers.states import PORTAL_STATUS, STATE_LABELS
 from services.errors import NotFound
 from services.identity import national_id as cccd
 from services.identity.accounts import current_account
+from services.messages import LazyText
 from services.pagination import Page, paginate
 
 PUBLIC_MISSES_ALLOWED = 10  # wrong last-4 guesses per code and hour before lookups stop answering
@@ -35,7 +36,7 @@ class DossierSummary:
     agency_code: str
     channel: str
     status: str
-    status_label: str
+    status_label: LazyText  # written in the reader's language by the response schema
     portal_status: int
     submitted_at: datetime
     received_at: datetime | None

@@ -25,6 +25,7 @@ from services.health.subjects import Subject
 from services.health.views import corrections_of, current_values, to_json_value
 from services.identity.national_id import last4_mask
 from services.identity.principal import Principal
+from services.messages import lazy_text
 from services.notifications.inbox import notify
 from services.pagination import Page, paginate
 from services.state_machine import Moves, StateMachine
@@ -42,6 +43,8 @@ MOVES: Moves = {
 CORRECTIONS = StateMachine("request", tuple(S), MOVES)
 OPEN_STATUSES = (S.OPEN, S.ACKNOWLEDGED)
 OUTCOMES = tuple(s.value for s in (S.CORRECTED, S.REFUSED))
+CORRECTION_TITLES = {S.CORRECTED: lazy_text("health.correction.made.title"),
+                     S.REFUSED: lazy_text("health.correction.refused.title")}
 
 
 def _view(request: CorrectionRequest, names: dict[str, str], *, patient: Resident | None = None,
@@ -128,8 +131,8 @@ def acknowledge(ctx: Context, request_id: uuid.UUID) -> dict[str, Any]:
     request = _facility_request(ctx.session, ctx.principal, request_id)
     _move(request, S.ACKNOWLEDGED)
     request.acknowledged_at = ctx.clock.now()
-    notify(ctx.session, request.requested_by, kind="health_correction", title="Correction request received",
-           body="The facility has received your correction request and will answer it by the deadline.",
+    notify(ctx.session, request.requested_by, kind="health_correction", title=lazy_text("health.correction.received.title"),
+           body=lazy_text("health.correction.received.body"),
            reference=f"health-correction:{request.id}")
     return _view(request, facility_names(ctx.session, {request.facility_code}))
 
@@ -178,8 +181,8 @@ def resolve(ctx: Context, request_id: uuid.UUID, *, outcome: str, note: str | No
     request.acknowledged_at = request.acknowledged_at or now
     request.resolved_at, request.resolved_by, request.resolution_note = now, ctx.principal.account_id, note
     notify(ctx.session, request.requested_by, kind="health_correction",
-           title="Correction made" if outcome == S.CORRECTED else "Correction refused",
-           body=note or "The facility has appended the correction to your health record.",
+           title=CORRECTION_TITLES[outcome],
+           body=[note] if note else lazy_text("health.correction.made.body"),
            reference=f"health-correction:{request.id}")
     ctx.session.flush()
     return _view(request, facility_names(ctx.session, {request.facility_code}))

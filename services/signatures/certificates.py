@@ -15,6 +15,7 @@ from services.clock import clock
 from services.context import Context
 from services.errors import NotFound, Unavailable, ValidationFailed
 from services.identity.national_id import last4_mask
+from services.messages import lazy_text
 from services.notifications.inbox import notify
 from services.pagination import Page, paginate
 from services.signatures import access
@@ -131,8 +132,8 @@ def revoke(ctx: Context, serial: str, reason: str) -> Certificate | StaffCertifi
     certificate = _by_serial(session, serial, lock=True)
     reader = access.check_revoker(principal, certificate.account_id)
     _revoke(certificate, reason, principal.account_id, ctx.clock.now())
-    notify(session, certificate.account_id, kind="certificate_revoked", title="Chứng thư số đã bị thu hồi",
-           body=f"Chứng thư số {certificate.serial} đã bị thu hồi (lý do: {reason}).",
+    notify(session, certificate.account_id, kind="certificate_revoked", title=lazy_text("certificate.revoked.title"),
+           body=lazy_text("certificate.revoked.body", serial=certificate.serial, reason=reason),
            reference=f"certificate:{certificate.serial}")
     return certificate if reader == SignatureActorKind.OWNER else for_staff(session, certificate)
 
@@ -156,9 +157,9 @@ def renew(ctx: Context, authority: CertificateAuthority, vault: KeyVault,
                 counter_code=old.counter_code, renewed_from=old,
                 algorithm=KeyAlgorithm(ctx.settings.signature_key_algorithm))
     _revoke(old, "superseded", principal.account_id, now)
-    notify(session, account.id, kind="certificate_renewed", title="Chứng thư số đã được gia hạn",
-           body=f"Chứng thư số mới {new.serial} có hiệu lực đến {new.valid_to.date().isoformat()}; "
-                f"chứng thư {old.serial} được thay thế.",
+    notify(session, account.id, kind="certificate_renewed", title=lazy_text("certificate.renewed.title"),
+           body=lazy_text("certificate.renewed.body", serial=new.serial, valid_to=new.valid_to.date(),
+                          old_serial=old.serial),
            reference=f"certificate:{new.serial}")
     return new
 

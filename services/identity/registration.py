@@ -20,6 +20,7 @@ from services.identity.phones import normalize_phone
 from services.identity.registry import PopulationRegistry
 from services.identity.sessions import SignIn, TokenPair
 from services.identity.sms import SmsSender
+from services.messages.sms import send_sms
 
 MINIMUM_AGE = 14
 
@@ -76,7 +77,8 @@ class Registration:
             "date_of_birth": record.date_of_birth.isoformat(), "sex": record.sex,
             "district_code": record.district_code, "phone": record.phone,
             "password_hash": self._passwords.hash(applicant.password)})
-        self._sms.send(record.phone, f"iHanoi: your sign-up code is {challenge.otp}. It expires in 5 minutes.")
+        # No account yet: the code is texted in the language the sign-up was asked in.
+        send_sms(self._sms, record.phone, "signup_code", ctx.language, code=challenge.otp)
         return challenge
 
     def _account_exists(self, session: Session, national_id: str) -> bool:

@@ -27,6 +27,7 @@ from services.signatures.authority import CertificateAuthority
 from services.signatures.key_vault import KeyVault
 from services.signatures.profile import KeyAlgorithm
 from services.signatures.requests import _refuse_second
+from services.messages.sms import send_sms
 
 CHALLENGE_KEY = "signature-request:{id}:challenge"
 
@@ -62,7 +63,7 @@ def submit(ctx: Context, challenges: OtpChallenges, sms: SmsSender, *, provider_
     workflow.record(session, request, None, S.SUBMITTED, actor_id=account.id, actor_role=Actor.OWNER, note=None)
     issued = challenges.issue({"account_id": str(account.id), "request_id": request.id})
     ctx.kv.set(CHALLENGE_KEY.format(id=request.id), issued.challenge_id, exat=int(issued.expires_at.timestamp()))
-    sms.send(account.phone, f"Ma xac nhan cap chu ky so iHanoi: {issued.otp}. Hieu luc 5 phut.")
+    send_sms(sms, account.phone, "online_issuance_code", account.language, code=issued.otp)
     return OnlineRequest(request.id, request.public_id, request.status, issued.challenge_id, issued.expires_at,
                          issued.otp)
 

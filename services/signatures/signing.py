@@ -31,6 +31,7 @@ from services.pagination import Page, paginate
 from services.signatures import city_services
 from services.signatures.long_term import PadesLevel, holder_signer, sign_pdf
 from services.signatures.pdf import UNREADABLE_PDF, read_pdf
+from services.messages.sms import send_sms
 
 OTP_PURPOSE = "signing"
 SIGNING_REASON = "Ký số qua ứng dụng iHanoi"
@@ -86,7 +87,7 @@ def start(ctx: Context, challenges: OtpChallenges, sms: SmsSender) -> SigningCha
     if not account.phone:
         raise ValidationFailed("The account has no phone number for the signing code.", code="no_phone")
     issued = challenges.issue({"account_id": str(account.id), "serial": certificate.serial, "phone": account.phone})
-    sms.send(account.phone, f"Ma ky so iHanoi: {issued.otp}. Hieu luc 5 phut. Khong chia se ma nay.")
+    send_sms(sms, account.phone, "signing_code", account.language, code=issued.otp)
     return SigningChallenge(issued, certificate.serial)
 
 

@@ -13,6 +13,7 @@ from dataclasses import replace
 from flask import Blueprint, Response, redirect, render_template, request, session, url_for
 
 from api.context import request_context
+from api.language import text_of
 from api.metrics.routes import csv_attachment
 from api.runtime import runtime
 from models.identity import Role
@@ -100,7 +101,7 @@ def sign_in():
     except RateLimited:
         return _form("Quá nhiều lần thử; hãy thử lại sau. / Too many tries; try again later.", 429)
     except Forbidden as error:  # a 403 rolls the new session back: nothing is kept
-        return _form(error.detail, 403)
+        return _form(text_of(error.detail), 403)
     session.clear()
     _keep(pair)
     return redirect(url_for("dashboard.page"), code=303)
@@ -111,7 +112,7 @@ def sign_out():
     try:  # before _signed_in(), which clears the cookie (and its CSRF token) of a dead session
         _check_csrf()
     except Forbidden as error:
-        return _form(error.detail, 403)
+        return _form(text_of(error.detail), 403)
     principal = _signed_in()
     if principal is not None:
         runtime().sign_in.logout(replace(request_context(), caller=principal))
@@ -141,7 +142,7 @@ def csv():
     try:
         values = analyst.city_table(request_context(), period, level)
     except ValidationFailed as error:
-        return Response(error.detail, 400, mimetype="text/plain")
+        return Response(text_of(error.detail), 400, mimetype="text/plain")
     return csv_attachment(indicators_csv(values), f"indicators-{period}.csv")
 
 
@@ -156,7 +157,7 @@ def page():
     try:
         view = analyst.dashboard(request_context(), period, level)
     except ValidationFailed as error:
-        return render_template("dashboard/page.html", view=None, error=error.detail, period=period,
+        return render_template("dashboard/page.html", view=None, error=text_of(error.detail), period=period,
                                level=level, levels=LEVELS, csrf_token=csrf_token()), 400
     from api.metrics import charts  # matplotlib loads only when a page is drawn
 

@@ -12,6 +12,7 @@ from flask_limiter.errors import RateLimitExceeded
 from sqlalchemy.exc import OperationalError, DisconnectionError
 from werkzeug.exceptions import HTTPException
 
+from api.field_messages import field_message
 from api.language import request_language
 from services import errors
 from services.messages import LazyText, lazy_text, translate
@@ -153,10 +154,12 @@ def _http_problem(error: HTTPException) -> Response:
         return _unexpected_problem(original)
     data = getattr(error, "data", None) or {}
     if status == 422 or "messages" in data:
+        language = request_language()
         return problem(422 if status == 422 else status,
                        "malformed_json" if status == 400 else "validation_failed",
                        INVALID_FIELDS,
-                       errors=flatten_messages(data.get("messages", {})))
+                       errors={path: [field_message(language, message) for message in messages]
+                               for path, messages in flatten_messages(data.get("messages", {})).items()})
     headers = dict(data.get("headers") or {})
     if status == 405 and error.valid_methods:
         headers["Allow"] = ", ".join(error.valid_methods)

@@ -87,6 +87,8 @@ def test_an_account_chooses_english_and_the_header_still_wins(client, people):
     asked_in_vietnamese = client.patch("/api/v1/me", headers={**me.headers, "Accept-Language": "vi"},
                                        json={"language": "fr"})
     assert asked_in_vietnamese.json["detail"] == "Yêu cầu có trường không hợp lệ."
+    assert refused.json["errors"] == {"language": ["Must be one of: vi, en."]}
+    assert asked_in_vietnamese.json["errors"] == {"language": ["Phải là một trong: vi, en."]}
     assert asked_in_vietnamese.headers["Content-Language"] == "vi"
 
 

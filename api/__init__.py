@@ -16,6 +16,7 @@ from api.openapi import make_api
 from api.runtime import RUNTIME, build_runtime, flask_secret_key
 from services.errors import UnsupportedMediaType
 from services.settings import Settings
+from services.messages import lazy_text
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ def _reject_unknown_body_types() -> None:
     if (request.path.startswith("/api/") and request.method in ("POST", "PUT", "PATCH")
             and (request.content_length or request.headers.get("Transfer-Encoding"))
             and request.mimetype not in (*BODY_TYPES, PROTOCOL_BODY_TYPES.get(request.path))):
-        raise UnsupportedMediaType(f"Send {' or '.join(BODY_TYPES)}, not {request.mimetype or 'no type'}.")
+        raise UnsupportedMediaType(lazy_text("__init__.send_items_s_value", items=' or '.join(BODY_TYPES), value=request.mimetype or 'no type'))
 
 
 def _flask_config(settings: Settings) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
 from api import database
-from services.identity import accounts
+from services.identity import preferences
 from services.messages import DEFAULT_LANGUAGE, LANGUAGES, LazyText, translate, translator
 
 HANOI_TIME_ZONE = "Asia/Ho_Chi_Minh"
@@ -59,7 +59,7 @@ def _account_preference() -> str | None:
     if "account_language" not in g:
         principal = g.get("principal")
         account_id = principal.account_id if principal is not None else None
-        g.account_language = accounts.language_of(database.db(), account_id) if account_id else None
+        g.account_language = preferences.language_of(database.db(), account_id) if account_id else None
     return g.account_language
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.messages import LazyText
+from services.messages import DEFAULT_LANGUAGE, LazyText, translate
 
 
 class DomainError(Exception):
@@ -25,6 +25,10 @@ class DomainError(Exception):
         # (a revoked session family, a denied-access log entry).
         self.keep_changes = keep_changes
         self.extra = extra
+
+    def __str__(self) -> str:
+        """The detail in Vietnamese, for logs and operators (a response writes it in the reader's language)."""
+        return translate(DEFAULT_LANGUAGE, self.detail) if isinstance(self.detail, LazyText) else self.detail
 
 
 class NotFound(DomainError):

@@ -22,6 +22,7 @@ from services.identity.principal import Principal
 from services.metrics import analyst
 from services.metrics.export import indicators_csv
 from services.metrics.units import LEVELS
+from services.messages import lazy_text
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard", template_folder="templates")
 ROLES = (Role.ANALYST, Role.ADMIN)
@@ -49,7 +50,7 @@ def csrf_token() -> str:
 def _check_csrf() -> None:
     sent = request.form.get("csrf_token", "")
     if not (session.get("csrf") and hmac.compare_digest(sent, session["csrf"])):
-        raise Forbidden("The form expired; reload the page and try again.", code="csrf_failed")
+        raise Forbidden(lazy_text("metrics.dashboard.form_expired_reload_page"), code="csrf_failed")
 
 
 def _keep(pair) -> None:
@@ -95,7 +96,7 @@ def sign_in():
         if not set(runtime().tokens.roles_of(pair.access_token)) & set(ROLES):
             # The same answer as a wrong password: the form must not tell who is an analyst.
             # The 401 rolls the new session back: nothing is kept.
-            raise Unauthenticated("Not an analyst.", code="invalid_credentials")
+            raise Unauthenticated(lazy_text("metrics.dashboard.analyst"), code="invalid_credentials")
     except Unauthenticated:
         return _form(WRONG_CREDENTIALS, 401)
     except RateLimited:

@@ -70,15 +70,15 @@ def open_request(session: Session, subject: Subject, resource_type: str, resourc
                  reason: str) -> dict[str, Any]:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed.on_field("reason", "Say what is wrong with the entry.", "reason_required")
+        raise ValidationFailed.on_field("reason", lazy_text("health.corrections.say_what_wrong_entry"), "reason_required")
     if resource_type not in RESOURCE_TYPES:
-        raise ValidationFailed.on_field("resource_type", f"One of: {', '.join(RESOURCE_TYPES)}.")
+        raise ValidationFailed.on_field("resource_type", lazy_text("health.corrections.one_items_s", items=', '.join(RESOURCE_TYPES)))
     entry = owned_entry(session, subject, resource_type, resource_id)
     pending = session.scalar(select(CorrectionRequest.id).where(
         CorrectionRequest.resource_type == resource_type, CorrectionRequest.resource_id == entry.id,
         CorrectionRequest.status.in_(OPEN_STATUSES)))
     if pending is not None:
-        raise Conflict("A correction of this entry is already being handled.", code="correction_pending",
+        raise Conflict(lazy_text("health.corrections.correction_entry_already_being"), code="correction_pending",
                        request_id=pending)
     now = clock.now()
     request = CorrectionRequest(
@@ -118,7 +118,7 @@ def _facility_request(session: Session, principal: Principal, request_id: uuid.U
     request = session.scalar(select(CorrectionRequest).where(CorrectionRequest.public_id == request_id)
                              .with_for_update())
     if request is None or request.facility_code != principal.facility_code:
-        raise NotFound("No correction request with this id for your facility.", code="not_found")
+        raise NotFound(lazy_text("health.corrections.no_correction_request_id"), code="not_found")
     return request
 
 
@@ -148,7 +148,7 @@ def _append_correction(session: Session, principal: Principal, request: Correcti
     unknown = sorted(set(changes) - set(allowed))
     if not changes or unknown:
         raise ValidationFailed.on_field(f"changes.{unknown[0]}" if unknown else "changes",
-                                        f"A {kind.resource_type} correction changes some of: {', '.join(allowed)}.",
+                                        lazy_text("health.corrections.resource_type_s_correction", resource_type=kind.resource_type, items=', '.join(allowed)),
                                         "invalid_correction")
     entry = session.get(kind.model, request.resource_id)
     current = current_values(kind, entry, corrections_of(session, kind.resource_type, [entry.id]).get(entry.id, []))
@@ -171,9 +171,9 @@ def resolve(ctx: Context, request_id: uuid.UUID, *, outcome: str, note: str | No
     request = _facility_request(ctx.session, ctx.principal, request_id)
     note = (note or "").strip() or None
     if outcome not in OUTCOMES:
-        raise ValidationFailed.on_field("outcome", f"One of: {', '.join(OUTCOMES)}.")
+        raise ValidationFailed.on_field("outcome", lazy_text("health.corrections.one_items_s", items=', '.join(OUTCOMES)))
     if outcome == S.REFUSED and note is None:
-        raise ValidationFailed.on_field("note", "A refusal needs its reason.", "reason_required")
+        raise ValidationFailed.on_field("note", lazy_text("health.corrections.refusal_needs_reason"), "reason_required")
     _move(request, outcome)
     if outcome == S.CORRECTED:
         _append_correction(ctx.session, ctx.principal, request, changes or {})

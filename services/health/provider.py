@@ -33,7 +33,7 @@ def write_batch(ctx: Context, national_id: str, raw: dict[str, Any]) -> dict[str
     heights = records.latest_heights(session, [record_id]).get(record_id, [])
     errors = records.add_derived(batch, heights, resident.date_of_birth)
     if errors:
-        raise ValidationFailed("Some entries are not valid.", errors=errors, code="invalid_health_entry")
+        raise ValidationFailed(lazy_text("health.provider.some_entries_valid"), errors=errors, code="invalid_health_entry")
     created, skipped = records.store(session, records.rows_for(batch, record_id, facility.code, now))
     if any(created.values()):
         record_access(session, resident.id, actor_of(session, ctx.principal),

@@ -12,9 +12,10 @@ from models.notifications import Device, Notification, PushStatus
 from services.clock import clock
 from services.context import Context
 from services.errors import NotFound
-from services.identity.accounts import language_of
+from services.identity.preferences import language_of
 from services.messages import LazyText, translate
 from services.pagination import Page, paginate
+from services.messages import lazy_text
 
 PLATFORMS = ("android", "ios")
 
@@ -61,7 +62,7 @@ def list_inbox(ctx: Context, *, limit: int, cursor: str | None, unread_only: boo
 def mark_read(ctx: Context, notification_id: uuid.UUID) -> Notification:
     entry = ctx.session.scalar(select(Notification).where(Notification.public_id == notification_id))
     if entry is None or entry.account_id != ctx.principal.account_id:
-        raise NotFound("No such notification.")
+        raise NotFound(lazy_text("notifications.inbox.no_such_notification"))
     entry.read_at = entry.read_at or ctx.clock.now()
     return entry
 

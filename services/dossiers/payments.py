@@ -125,7 +125,8 @@ def receipt(ctx: Context, code: str, payment_id: int) -> ReceiptFile:
     agency = ctx.session.get(Agency, dossier.agency_code)
     return ReceiptFile(payment.receipt_number, receipt_pdf(Receipt(
         number=payment.receipt_number, payer=payer.full_name, procedure=dossier.procedure.name,
-        amount_vnd=payment.amount_vnd, paid_at=payment.paid_at, agency=agency.name if agency else "")))
+        amount_vnd=payment.amount_vnd, paid_at=payment.paid_at, agency=agency.name if agency else ""),
+        ctx.language))
 
 
 def list_payments(ctx: Context, code: str) -> list[Payment]:

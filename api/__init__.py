@@ -16,6 +16,7 @@ from api.openapi import make_api
 from api.runtime import RUNTIME, build_runtime, flask_secret_key
 from services.errors import UnsupportedMediaType
 from services.settings import Settings
+from services.messages import lazy_text
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ def _reject_unknown_body_types() -> None:
     if (request.path.startswith("/api/") and request.method in ("POST", "PUT", "PATCH")
             and (request.content_length or request.headers.get("Transfer-Encoding"))
             and request.mimetype not in (*BODY_TYPES, PROTOCOL_BODY_TYPES.get(request.path))):
-        raise UnsupportedMediaType(f"Send {' or '.join(BODY_TYPES)}, not {request.mimetype or 'no type'}.")
+        raise UnsupportedMediaType(lazy_text("__init__.send_items_s_value", items=' or '.join(BODY_TYPES), value=request.mimetype or 'no type'))
 
 
 def _flask_config(settings: Settings) -> dict[str, Any]:
@@ -84,6 +85,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.extensions[RUNTIME] = build_runtime(settings)
     request_log.init_app(app)  # before database: its line shows the status after the commit
     database.init_app(app)
+    language.init_app(app)  # Accept-Language, then the account's preference; Content-Language on every answer
     app.before_request(_reject_unknown_body_types)
     app.before_request(body_depth.reject_deep_json)  # before webargs' json.loads can recurse
 

@@ -9,6 +9,7 @@ from api.runtime import runtime
 from services.errors import Unauthenticated
 from services.identity.agency_keys import authenticate_agency_key
 from services.identity.principal import Principal
+from services.messages import lazy_text
 
 
 def authenticate() -> Principal:
@@ -18,7 +19,7 @@ def authenticate() -> Principal:
         return runtime().tokens.verify(credential, also=queue_use)
     if scheme.lower() == "apikey" and credential:
         return authenticate_agency_key(db(), credential, ttl_days=runtime().settings.agency_key_ttl_days)
-    raise Unauthenticated("Sign in first: send an Authorization header.", code="unauthenticated")
+    raise Unauthenticated(lazy_text("auth.sign_first_send_authorization"), code="unauthenticated")
 
 
 def current_principal() -> Principal:

@@ -14,6 +14,7 @@ from api.idempotency import HEADER, MAX_KEY_LENGTH, idempotent
 from models.identity import PrincipalKind
 from services.errors import Forbidden, ValidationFailed
 from services.identity.assurance import Sensitive, require_level
+from services.messages import lazy_text
 
 BEARER = {"bearerAuth": []}
 AGENCY_KEY = {"agencyKey": []}
@@ -56,7 +57,7 @@ class ArgumentsParser(FlaskParser):
                "multipart": req.form, "headers": dict(req.headers)}.get(location, location_data)
         found = sorted(set(paths_with_nul(raw)))
         if found:
-            raise ValidationFailed("Text cannot contain the NUL character (U+0000).",
+            raise ValidationFailed(lazy_text("blueprint.text_cannot_contain_nul"),
                                    errors={path: ["Contains the NUL character."] for path in found},
                                    code="nul_character")
         return location_data
@@ -79,9 +80,9 @@ class Blueprint(flask_smorest.Blueprint):
                 principal = authenticate()
                 if principal.kind == PrincipalKind.AGENCY_KEY:
                     if not agency_key:
-                        raise Forbidden("Agency keys cannot call this.", code="forbidden_role")
+                        raise Forbidden(lazy_text("blueprint.agency_keys_cannot_call"), code="forbidden_role")
                 elif roles and not principal.has_role(*roles):
-                    raise Forbidden("Your role cannot do this.", code="forbidden_role")
+                    raise Forbidden(lazy_text("blueprint.role_cannot_do"), code="forbidden_role")
                 elif needs is not None:
                     require_level(principal, needs)
                 g.principal = principal

@@ -7,6 +7,7 @@ import re
 from flask import request
 
 from services.errors import BadRequest
+from services.messages import lazy_text
 
 MAX_JSON_DEPTH = 32  # the deepest documented body (a dossier form, a FHIR-like batch) is under 10
 # A string (escapes included; an unterminated one runs to the end) or one bracket.
@@ -32,5 +33,5 @@ def nesting_exceeds(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
 def reject_deep_json() -> None:
     """before_request: 400 body_too_deep for a JSON body nested deeper than MAX_JSON_DEPTH."""
     if request.is_json and nesting_exceeds(request.get_data(cache=True)):
-        raise BadRequest(f"The JSON body is nested deeper than {MAX_JSON_DEPTH} levels.",
+        raise BadRequest(lazy_text("body_depth.json_body_nested_deeper", max_json_depth=MAX_JSON_DEPTH),
                          code="body_too_deep")

@@ -19,6 +19,7 @@ from api.database import db
 from api.runtime import runtime
 from models.idempotency import IdempotencyRecord
 from services.errors import ValidationFailed
+from services.messages import lazy_text
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 200
@@ -38,8 +39,8 @@ def _fingerprint() -> str:
 
 def _replay(record: IdempotencyRecord, fingerprint: str) -> Response:
     if record.request_hash != fingerprint:
-        raise ValidationFailed("This Idempotency-Key was used with another request body.",
-                               errors={HEADER: ["Already used with another request body."]},
+        raise ValidationFailed(lazy_text("idempotency.idempotency_key_was_used"),
+                               errors={HEADER: [lazy_text("idempotency.already_used_another_request")]},
                                code="idempotency_key_reused")
     response = Response(record.response_body, status=record.status_code, mimetype="application/json")
     response.headers["Idempotent-Replayed"] = "true"
@@ -53,7 +54,7 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
         if key is None:
             return view(*args, **kwargs)
         if not (0 < len(key) <= MAX_KEY_LENGTH and key.isascii() and key.isprintable()):
-            raise ValidationFailed.on_field(HEADER, f"1 to {MAX_KEY_LENGTH} printable ASCII characters.")
+            raise ValidationFailed.on_field(HEADER, lazy_text("idempotency.1_max_key_length", max_key_length=MAX_KEY_LENGTH))
         caller, fingerprint, session = current_principal().caller_key, _fingerprint(), db()
         lookup = select(IdempotencyRecord).where(IdempotencyRecord.caller == caller,
                                                  IdempotencyRecord.key == key)

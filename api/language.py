@@ -7,24 +7,29 @@ message catalogue of services/messages, so `flask_babel.gettext` and `_()` in Ji
 
 Services never ask Flask: the route layer reads `request_language()` once, after
 authentication, and hands the plain value ("vi" or "en") to the service in its Context.
+The account's preference is read from the database only when the header names no language
+we speak (tests and the small app of the language test set `g.account_language` instead).
 """
 from __future__ import annotations
 
 from typing import Any
 
 import flask_babel
+import marshmallow as ma
 from flask import Flask, Response, g, request
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
-from services.messages import DEFAULT_LANGUAGE, LANGUAGES, translator
+from api import database
+from services.identity import preferences
+from services.messages import DEFAULT_LANGUAGE, LANGUAGES, LazyText, translate, translator
 
 HANOI_TIME_ZONE = "Asia/Ho_Chi_Minh"
 
 
-def choose_language(accept_language: str | None, account_preference: str | None) -> str:
-    """The first language of the header we speak (by primary subtag: "en-US" is "en"), else the
-    account's preference, else Vietnamese. A bare "*" states no preference."""
+def header_language(accept_language: str | None) -> str | None:
+    """The first language of the header we speak (by primary subtag: "en-US" is "en"), if any.
+    A bare "*" states no preference."""
     for tag, quality in parse_accept_header(accept_language, LanguageAccept):
         if quality <= 0:
             continue
@@ -33,18 +38,34 @@ def choose_language(accept_language: str | None, account_preference: str | None)
         primary = tag.split("-")[0].lower()
         if primary in LANGUAGES:
             return primary
+    return None
+
+
+def choose_language(accept_language: str | None, account_preference: str | None) -> str:
+    """The header's language, else the account's preference, else Vietnamese."""
+    chosen = header_language(accept_language)
+    if chosen is not None:
+        return chosen
     return account_preference if account_preference in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def request_language() -> str:
-    """The language of the current request. Authentication sets `g.account_language` from the
-    account's `language` preference (a column the integrator adds); until then only the
-    header and the default decide. Flask-Babel keeps the first answer for the request."""
+    """The language of the current request. Flask-Babel keeps the first answer for the request."""
     return flask_babel.get_locale().language
 
 
+def _account_preference() -> str | None:
+    """The signed-in account's `language` (read only when the header does not decide)."""
+    if "account_language" not in g:
+        principal = g.get("principal")
+        account_id = principal.account_id if principal is not None else None
+        g.account_language = preferences.language_of(database.db(), account_id) if account_id else None
+    return g.account_language
+
+
 def _select_locale() -> str:
-    return choose_language(request.headers.get("Accept-Language"), g.get("account_language"))
+    header = request.headers.get("Accept-Language")
+    return header_language(header) or choose_language(None, _account_preference())
 
 
 class CatalogueDomain(flask_babel.Domain):
@@ -66,3 +87,15 @@ def init_app(app: Flask) -> None:
                               locale_selector=_select_locale)
     babel.domain_instance = CatalogueDomain()
     app.after_request(_say_content_language)
+
+
+def text_of(text: str | LazyText) -> str:
+    """A catalogue text (a domain error's detail) in the request's language; a plain text as it is."""
+    return translate(request_language(), text) if isinstance(text, LazyText) else text
+
+
+class CatalogueText(ma.fields.String):
+    """A response field holding a catalogue text (a LazyText): written in the request's language."""
+
+    def _serialize(self, value: Any, attr: Any, obj: Any, **kwargs: Any) -> str | None:
+        return super()._serialize(text_of(value) if value is not None else None, attr, obj, **kwargs)

@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from api.blueprint import Blueprint
 from api.runtime import runtime
 from services.errors import Unavailable
+from services.messages import lazy_text
 
 blp = Blueprint("probes", __name__, url_prefix="", description="Probes and public keys")
 
@@ -42,11 +43,11 @@ class Readiness(MethodView):
             with runtime().engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
         except SQLAlchemyError as exc:
-            raise Unavailable("The database does not answer.", code="database_unavailable") from exc
+            raise Unavailable(lazy_text("probes.database_does_answer"), code="database_unavailable") from exc
         try:
             runtime().kv.ping()
         except redis.RedisError as exc:
-            raise Unavailable("Redis does not answer.", code="redis_unavailable") from exc
+            raise Unavailable(lazy_text("probes.redis_does_answer"), code="redis_unavailable") from exc
         return {"status": "ready", "database": "ok", "redis": "ok"}
 
 

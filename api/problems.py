@@ -12,13 +12,24 @@ from flask_limiter.errors import RateLimitExceeded
 from sqlalchemy.exc import OperationalError, DisconnectionError
 from werkzeug.exceptions import HTTPException
 
+from api.field_messages import field_message
+from api.language import request_language
 from services import errors
+from services.messages import LazyText, lazy_text, translate
 
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
 # The detail of a request the argument parser (the documented schema) rejected.
-INVALID_FIELDS = "The request has invalid fields."
+INVALID_FIELDS = lazy_text("problem.invalid_fields")
+# The title of each status, in the reader's language (RFC 9457 lets the title be localised).
+TITLE_OF_STATUS = {
+    400: lazy_text("problem.title.400"), 401: lazy_text("problem.title.401"), 403: lazy_text("problem.title.403"),
+    404: lazy_text("problem.title.404"), 405: lazy_text("problem.title.405"), 409: lazy_text("problem.title.409"),
+    412: lazy_text("problem.title.412"), 413: lazy_text("problem.title.413"), 415: lazy_text("problem.title.415"),
+    422: lazy_text("problem.title.422"), 428: lazy_text("problem.title.428"), 429: lazy_text("problem.title.429"),
+    500: lazy_text("problem.title.500"), 502: lazy_text("problem.title.502"), 503: lazy_text("problem.title.503"),
+}
 
 # Domain error class -> HTTP status. Order matters: subclasses before their bases.
 STATUS_OF_ERROR: list[tuple[type[errors.DomainError], int]] = [
@@ -69,12 +80,20 @@ class ProblemSchema(ma.Schema):
                                 metadata={"description": "Who took over an agency that ended: {code, name} (403 agency_ended)"})
 
 
-def problem(status: int, code: str, detail: str | None = None, *,
+def problem(status: int, code: str, detail: str | LazyText | None = None, *,
             headers: dict[str, str] | None = None, **extra: Any) -> Response:
-    body = {"type": f"urn:ihanoi:problem:{code}", "title": http.HTTPStatus(status).phrase,
+    """The problem+json answer; catalogue texts (the title, a LazyText detail, field messages)
+    are written in the request's language."""
+    language = request_language()
+    title = TITLE_OF_STATUS.get(status)
+    body = {"type": f"urn:ihanoi:problem:{code}",
+            "title": translate(language, title) if title else http.HTTPStatus(status).phrase,
             "status": status, "code": code}
     if detail:
-        body["detail"] = detail
+        body["detail"] = _text(language, detail)
+    if "errors" in extra:
+        extra["errors"] = {path: [_text(language, message) for message in messages]
+                           for path, messages in extra["errors"].items()}
     body.update(extra)
     response = Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
     for name, value in (headers or {}).items():
@@ -82,6 +101,10 @@ def problem(status: int, code: str, detail: str | None = None, *,
     if status == 401:
         response.headers.setdefault("WWW-Authenticate", 'Bearer realm="ihanoi"')
     return response
+
+
+def _text(language: str, text: str | LazyText) -> str:
+    return translate(language, text) if isinstance(text, LazyText) else text
 
 
 def status_of(error: errors.DomainError) -> int:
@@ -131,10 +154,12 @@ def _http_problem(error: HTTPException) -> Response:
         return _unexpected_problem(original)
     data = getattr(error, "data", None) or {}
     if status == 422 or "messages" in data:
+        language = request_language()
         return problem(422 if status == 422 else status,
                        "malformed_json" if status == 400 else "validation_failed",
                        INVALID_FIELDS,
-                       errors=flatten_messages(data.get("messages", {})))
+                       errors={path: [field_message(language, message) for message in messages]
+                               for path, messages in flatten_messages(data.get("messages", {})).items()})
     headers = dict(data.get("headers") or {})
     if status == 405 and error.valid_methods:
         headers["Allow"] = ", ".join(error.valid_methods)
@@ -145,7 +170,7 @@ def _rate_limit_problem(error: RateLimitExceeded) -> Response:
     retry_after = "60"
     if error.limit is not None:
         retry_after = str(error.limit.limit.get_expiry())
-    return problem(429, "rate_limited", "Too many requests from this address; slow down.",
+    return problem(429, "rate_limited", lazy_text("problem.rate_limited"),
                    headers={"Retry-After": retry_after})
 
 
@@ -155,13 +180,13 @@ def _unexpected_problem(error: BaseException) -> Response:
     if isinstance(error, UNAVAILABLE_ERRORS):
         return unavailable_problem(error)
     log.exception("unexpected error")
-    return problem(500, "internal_error", "Something went wrong on our side.")
+    return problem(500, "internal_error", lazy_text("problem.internal_error"))
 
 
 def unavailable_problem(error: BaseException) -> Response:
     """503 for a database or Redis that does not answer (a retry with the same Idempotency-Key is safe)."""
     log.warning("dependency unavailable: %s", error.__class__.__name__)
-    return problem(503, "service_unavailable", "A backing service does not answer; try again shortly.",
+    return problem(503, "service_unavailable", lazy_text("problem.service_unavailable"),
                    headers={"Retry-After": "5"})
 
 

@@ -48,7 +48,8 @@ echo "== Identity"
 NEW_ID=001095$(printf '%06d' $(( (RANDOM * 32768 + RANDOM) % 1000000 )))
 NEW_PASSWORD='Tour-pass-2025'
 REGISTER="{\"national_id\":\"$NEW_ID\",\"full_name\":\"Lê Văn An\",\"date_of_birth\":\"1995-01-01\",\"phone\":\"0912345678\",\"password\":\"$NEW_PASSWORD\"}"
-call 422 "$B/auth/register" -H "$JSON" -d "$REGISTER"           # identity_mismatch: not in the registry
+call 422 "$B/auth/register" -H "$JSON" -d "$REGISTER"           # identity_mismatch, "detail" in Vietnamese (the default)
+call 422 "$B/auth/register" -H "$JSON" -H "Accept-Language: en" -d "$REGISTER"   # the same code, "detail" in English
 printf 'national_id,full_name,date_of_birth,sex,district_code,phone\n%s,Lê Văn An,1995-01-01,male,005,0912345678\n' "$NEW_ID" > "$WORK/resident.csv"
 "$FLASK" --app wsgi registry import "$WORK/resident.csv"
 call 202 "$B/auth/register" -H "$JSON" -d "$REGISTER"           # {verification_id, expires_at, debug_otp}
@@ -56,6 +57,7 @@ VERIFY="{\"verification_id\":\"$(val 'd["verification_id"]')\",\"otp\":\"$(val '
 call 201 "$B/auth/register/verify" -H "$JSON" -d "$VERIFY"      # account, access_token, refresh_token
 N=$(val 'd["access_token"]'); REFRESH=$(val 'd["refresh_token"]')
 call 200 "$B/me" -H "Authorization: Bearer $N"                  # national_id_masked, assurance_level 1
+call 200 "$B/me" -X PATCH -H "Authorization: Bearer $N" -H "$JSON" -d '{"language":"en"}'   # notices and texts in English
 call 200 "$B/me/sessions" -H "Authorization: Bearer $N"
 call 200 "$B/auth/refresh" -H "$JSON" -d "{\"refresh_token\":\"$REFRESH\"}"   # a new pair; the old one is spent
 N=$(val 'd["access_token"]')

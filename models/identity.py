@@ -41,6 +41,13 @@ class SecurityEventKind(StrEnum):
     RECOVERED = "recovered"
 
 
+class Language(StrEnum):
+    """The language an account reads its notifications, texts and (without Accept-Language) answers in."""
+
+    VI = "vi"
+    EN = "en"
+
+
 class PrincipalKind(StrEnum):
     """Who calls the API: a signed-in account or an agency system with an API key."""
 
@@ -69,6 +76,8 @@ class Account(Base):
     status: Mapped[AccountStatus] = mapped_column(enum_column(AccountStatus, 10), default=AccountStatus.ACTIVE)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    language: Mapped[Language] = mapped_column(enum_column(Language, 2), default=Language.VI,
+                                               server_default=Language.VI.value)
 
 
 class AuthSession(Base):

@@ -16,6 +16,7 @@ from services.errors import Unauthenticated
 from services.identity.national_id import NationalIdHasher
 from services.identity.principal import Principal
 from services.settings import Settings
+from services.messages import lazy_text
 
 
 @dataclass(frozen=True)
@@ -26,10 +27,11 @@ class Context:
     clock: Clock
     kv: redis.Redis
     settings: Settings
+    language: str = "vi"  # the language texts for the caller are written in (api/language.py chose it)
 
     @property
     def principal(self) -> Principal:
         """The signed-in caller, for the services only a signed-in caller reaches."""
         if self.caller is None:
-            raise Unauthenticated("Sign in first: send an Authorization header.")
+            raise Unauthenticated(lazy_text("context.sign_first_send_authorization"))
         return self.caller

@@ -3,17 +3,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from services.messages import DEFAULT_LANGUAGE, LazyText, translate
+
 
 class DomainError(Exception):
     """Base of every rule violation a caller can be told about.
 
-    `code` is stable and machine-readable (the app translates it); `detail` is for people;
+    `code` is stable and machine-readable (the app translates it); `detail` is for people, a
+    catalogue text (`lazy_text("id", **values)`) that api/problems.py writes in the reader's language;
     `extra` carries structured fields (for example `current` and `allowed` of a transition).
     """
 
     default_code = "error"
 
-    def __init__(self, detail: str, *, code: str | None = None, keep_changes: bool = False,
+    def __init__(self, detail: str | LazyText, *, code: str | None = None, keep_changes: bool = False,
                  **extra: Any) -> None:
         super().__init__(detail)
         self.detail = detail
@@ -22,6 +25,10 @@ class DomainError(Exception):
         # (a revoked session family, a denied-access log entry).
         self.keep_changes = keep_changes
         self.extra = extra
+
+    def __str__(self) -> str:
+        """The detail in Vietnamese, for logs and operators (a response writes it in the reader's language)."""
+        return translate(DEFAULT_LANGUAGE, self.detail) if isinstance(self.detail, LazyText) else self.detail
 
 
 class NotFound(DomainError):
@@ -53,12 +60,13 @@ class ValidationFailed(DomainError):
 
     default_code = "validation_failed"
 
-    def __init__(self, detail: str, *, errors: dict[str, list[str]] | None = None, **kw: Any) -> None:
+    def __init__(self, detail: str | LazyText, *, errors: dict[str, list[str | LazyText]] | None = None,
+                 **kw: Any) -> None:
         super().__init__(detail, **kw)
         self.errors = errors or {}
 
     @classmethod
-    def on_field(cls, field: str, message: str, code: str | None = None) -> "ValidationFailed":
+    def on_field(cls, field: str, message: str | LazyText, code: str | None = None) -> "ValidationFailed":
         return cls(message, errors={field: [message]}, code=code)
 
 

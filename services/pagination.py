@@ -11,6 +11,7 @@ from sqlalchemy import Select, literal, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from services.errors import ValidationFailed
+from services.messages import lazy_text
 
 T = TypeVar("T")
 # Integer keys are 64-bit signed on every backend: a larger number in a cursor was not given out.
@@ -36,7 +37,7 @@ def _decode(cursor: str, columns: Sequence[InstrumentedAttribute]) -> list[Any]:
             raise ValueError("wrong length")
         return [_coerce(value, column) for value, column in zip(raw, columns)]
     except (ValueError, TypeError, AttributeError, OverflowError, RecursionError) as exc:
-        raise ValidationFailed.on_field("cursor", "Not a cursor this list gave out.", "invalid_cursor") from exc
+        raise ValidationFailed.on_field("cursor", lazy_text("pagination.cursor_list_gave_out"), "invalid_cursor") from exc
 
 
 def _coerce(value: Any, column: InstrumentedAttribute) -> Any:

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from services.errors import Forbidden, InvalidTransition
+from services.messages import lazy_text
 
 # (from, to) -> who may make the move. Nothing else is a legal move.
 Moves = Mapping[tuple[StrEnum, StrEnum], frozenset[StrEnum]]
@@ -53,7 +54,7 @@ class StateMachine:
             raise InvalidTransition(self.refusal.format(current=current, to=to, noun=self.noun),
                                     current=current, allowed=offered)
         if actor is not None and actor not in who:
-            raise Forbidden(f"Only the {' or '.join(sorted(who))} can make a {self.noun} {to}.",
+            raise Forbidden(lazy_text("state_machine.only_items_s_can", items=' or '.join(sorted(who)), noun=self.noun, to=to),
                             code="forbidden_move")
 
 

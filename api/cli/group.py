@@ -4,13 +4,20 @@ from __future__ import annotations
 import click
 
 from services.errors import DomainError
+from services.messages import DEFAULT_LANGUAGE, LazyText, translate
 from services.reference.file_import import RowRejected
 
 
 def describe(error: DomainError) -> str:
     """The error's detail, then each field with its messages (a ValidationFailed's `errors`)."""
-    fields = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in getattr(error, "errors", {}).items())
-    return f"{error.detail} {fields}".strip()
+    fields = "; ".join(f"{name}: {' '.join(map(_operator_text, messages))}"
+                       for name, messages in getattr(error, "errors", {}).items())
+    return f"{_operator_text(error.detail)} {fields}".strip()
+
+
+def _operator_text(text: str | LazyText) -> str:
+    """Operators read the CLI in Vietnamese, the catalogue's source language."""
+    return translate(DEFAULT_LANGUAGE, text) if isinstance(text, LazyText) else text
 
 
 class CommandGroup(click.Group):

@@ -5,6 +5,7 @@ import marshmallow as ma
 from flask_smorest.fields import Upload
 from marshmallow import validate
 
+from api.language import CatalogueText
 from api.pagination import PageQuery
 from models.dossiers import DossierActorKind, DossierStatus
 from services.dossiers.procedures import ONLINE_LEVELS
@@ -104,7 +105,7 @@ class DossierSummarySchema(ma.Schema):
     agency_code = ma.fields.String()
     channel = ma.fields.String()
     status = ma.fields.String(metadata={"enum": STATES})
-    status_label = ma.fields.String()
+    status_label = CatalogueText()
     portal_status = ma.fields.Integer(metadata={"description": "The national portal's status code"})
     submitted_at = ma.fields.DateTime()
     received_at = ma.fields.DateTime(allow_none=True)

@@ -26,6 +26,13 @@ class Me(MethodView):
         """The signed-in account, with the ward or commune (2025 code) the registry has the person in."""
         return accounts.profile(request_context())
 
+    @blp.auth()
+    @blp.arguments(schemas.ProfileChangeSchema)
+    @blp.response(200, schemas.ProfileSchema)
+    def patch(self, change):
+        """Change the account's preferences: `language` (`vi` or `en`)."""
+        return accounts.set_language(request_context(), change["language"])
+
 
 @blp.route("/me/sessions")
 class Sessions(MethodView):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
+from models.identity import Language
 from services.identity import national_id as cccd
 from services.identity.phones import mask_phone
 
@@ -43,10 +44,16 @@ class AccountSchema(ma.Schema):
     roles = ma.fields.Function(lambda account: [account.role])
     agency_code = ma.fields.String(allow_none=True)
     facility_code = ma.fields.String(allow_none=True)
+    language = ma.fields.Enum(Language, by_value=True,
+                              metadata={"description": "Notifications, texts and answers without Accept-Language"})
 
 
 class ProfileSchema(AccountSchema):
     unit_code = ma.fields.String(allow_none=True, metadata={"description": "The current ward or commune (2025 code)"})
+
+
+class ProfileChangeSchema(ma.Schema):
+    language = ma.fields.Enum(Language, by_value=True, required=True)
 
 
 class TokenPairSchema(ma.Schema):

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 
 from api.context import request_context
 from api.language import request_language
+from api.language import text_of
 from api.metrics.routes import csv_attachment
 from api.runtime import runtime
 from models.identity import Role
@@ -24,6 +25,7 @@ from services.metrics import analyst, service_index
 from services.metrics.export import indicators_csv
 from services.metrics.periods import local_today
 from services.metrics.units import LEVELS
+from services.messages import lazy_text
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard", template_folder="templates")
 ROLES = (Role.ANALYST, Role.ADMIN)
@@ -55,7 +57,7 @@ def csrf_token() -> str:
 def _check_csrf() -> None:
     sent = request.form.get("csrf_token", "")
     if not (session.get("csrf") and hmac.compare_digest(sent, session["csrf"])):
-        raise Forbidden("The form expired; reload the page and try again.", code="csrf_failed")
+        raise Forbidden(lazy_text("metrics.dashboard.form_expired_reload_page"), code="csrf_failed")
 
 
 def _keep(pair) -> None:
@@ -101,13 +103,13 @@ def sign_in():
         if not set(runtime().tokens.roles_of(pair.access_token)) & set(ROLES):
             # The same answer as a wrong password: the form must not tell who is an analyst.
             # The 401 rolls the new session back: nothing is kept.
-            raise Unauthenticated("Not an analyst.", code="invalid_credentials")
+            raise Unauthenticated(lazy_text("metrics.dashboard.analyst"), code="invalid_credentials")
     except Unauthenticated:
         return _form(_("dashboard.wrong_credentials"), 401)
     except RateLimited:
         return _form(_("dashboard.too_many_tries"), 429)
     except Forbidden as error:  # a 403 rolls the new session back: nothing is kept
-        return _form(error.detail, 403)
+        return _form(text_of(error.detail), 403)
     session.clear()
     _keep(pair)
     return redirect(url_for("dashboard.page"), code=303)
@@ -118,7 +120,7 @@ def sign_out():
     try:  # before _signed_in(), which clears the cookie (and its CSRF token) of a dead session
         _check_csrf()
     except Forbidden as error:
-        return _form(error.detail, 403)
+        return _form(text_of(error.detail), 403)
     principal = _signed_in()
     if principal is not None:
         runtime().sign_in.logout(replace(request_context(), caller=principal))
@@ -148,7 +150,7 @@ def csv():
     try:
         values = analyst.city_table(request_context(), period, level)
     except ValidationFailed as error:
-        return Response(error.detail, 400, mimetype="text/plain")
+        return Response(text_of(error.detail), 400, mimetype="text/plain")
     return csv_attachment(indicators_csv(values), f"indicators-{period}.csv")
 
 
@@ -163,7 +165,7 @@ def page():
     try:
         view = analyst.dashboard(request_context(), period, level)
     except ValidationFailed as error:
-        return render_template("dashboard/page.html", view=None, error=error.detail, period=period,
+        return render_template("dashboard/page.html", view=None, error=text_of(error.detail), period=period,
                                level=level, levels=LEVELS, csrf_token=csrf_token()), 400
     from api.metrics import charts  # matplotlib loads only when a page is drawn
 

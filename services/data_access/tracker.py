@@ -11,6 +11,7 @@ from models.identity import Account, PrincipalKind
 from services.context import Context
 from services.errors import Unauthenticated
 from services.pagination import Page, paginate
+from services.messages import lazy_text
 
 
 def record(ctx: Context, national_id: str, area: DataArea, action: str, resource: str | None = None) -> None:
@@ -35,7 +36,7 @@ def list_mine(ctx: Context, *, limit: int, cursor: str | None) -> Page:
     """The caller's entries, newest first."""
     account = ctx.session.get(Account, ctx.principal.account_id)
     if account is None:
-        raise Unauthenticated("This account is not active.", code="account_inactive")
+        raise Unauthenticated(lazy_text("data_access.tracker.account_active"), code="account_inactive")
     stmt = select(DataAccessEntry).where(DataAccessEntry.subject_hash == account.national_id_hash)
     page = paginate(ctx.session, stmt, [DataAccessEntry.at, DataAccessEntry.id], limit=limit, cursor=cursor)
     return Page([_view(e) for e in page.items], page.next_cursor)

@@ -24,6 +24,7 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
 from services.errors import DocumentTooLarge, MalformedDocument, UnsupportedDocumentType
+from services.messages import lazy_text
 
 # Accepted media type -> the extension a stored name gets.
 EXTENSION_OF_TYPE = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
@@ -47,7 +48,7 @@ def read_capped(stream: BinaryIO, max_bytes: int) -> bytes:
     """Read an upload, stopping one byte past the limit rather than reading it all."""
     content = stream.read(max_bytes + 1)
     if len(content) > max_bytes:
-        raise DocumentTooLarge(f"The file is larger than {max_bytes} bytes.", max_bytes=max_bytes)
+        raise DocumentTooLarge(lazy_text("documents.inspection.file_larger_than_max", max_bytes=max_bytes), max_bytes=max_bytes)
     return content
 
 
@@ -55,7 +56,7 @@ def media_type(content: bytes, accepted: Collection[str] = tuple(EXTENSION_OF_TY
     kind = filetype.guess(content[:8192])
     if kind is None or kind.mime not in accepted:
         raise UnsupportedDocumentType(
-            "The file's content is not one of the accepted types.", accepted=sorted(accepted))
+            lazy_text("documents.inspection.file_s_content_one"), accepted=sorted(accepted))
     return kind.mime
 
 
@@ -63,12 +64,12 @@ def pdf_pages(content: bytes) -> int:
     try:
         reader = PdfReader(io.BytesIO(content))
         if reader.is_encrypted and not reader.decrypt(""):
-            raise MalformedDocument("The PDF is locked with a password.", code="document_encrypted")
+            raise MalformedDocument(lazy_text("documents.inspection.pdf_locked_password"), code="document_encrypted")
         pages = len(reader.pages)
     except _PDF_BREAKS as exc:
-        raise MalformedDocument("The PDF cannot be read.") from exc
+        raise MalformedDocument(lazy_text("documents.inspection.pdf_cannot_read")) from exc
     if pages < 1:
-        raise MalformedDocument("The PDF has no pages.")
+        raise MalformedDocument(lazy_text("documents.inspection.pdf_no_pages"))
     return pages
 
 
@@ -76,11 +77,11 @@ def inspect(content: bytes, *, file_name: str, max_bytes: int,
             accepted: Collection[str] = tuple(EXTENSION_OF_TYPE), max_pages: int | None = None) -> Inspected:
     """Check an upload against a component's rules; raise the domain error a citizen is told."""
     if len(content) > max_bytes:
-        raise DocumentTooLarge(f"The file is larger than {max_bytes} bytes.", max_bytes=max_bytes)
+        raise DocumentTooLarge(lazy_text("documents.inspection.file_larger_than_max", max_bytes=max_bytes), max_bytes=max_bytes)
     kind = media_type(content, accepted)
     pages = pdf_pages(content) if kind == "application/pdf" else None
     if pages is not None and max_pages is not None and pages > max_pages:
-        raise MalformedDocument(f"The PDF has {pages} pages; at most {max_pages} are accepted.",
+        raise MalformedDocument(lazy_text("documents.inspection.pdf_pages_s_pages", pages=pages, max_pages=max_pages),
                                 code="too_many_pages", max_pages=max_pages)
     return Inspected(media_type=kind, size=len(content), sha256=hashlib.sha256(content).hexdigest(),
                      pages=pages, file_name=safe_file_name(file_name, kind))

@@ -20,6 +20,9 @@ import matplotlib
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from services import messages
+from services.messages import DEFAULT_LANGUAGE, translate
+
 CITY_TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
@@ -113,15 +116,19 @@ def application_pdf(title: str, fields: Sequence[tuple[str, str]], *, applicant:
     return bytes(pdf.output())
 
 
-def receipt_pdf(receipt: Receipt) -> bytes:
-    """The electronic receipt of a fee paid online."""
-    pdf = _document("Biên lai thu phí, lệ phí")
-    _line(pdf, f"Số: {receipt.number}", align="C")
+def receipt_pdf(receipt: Receipt, language: str = DEFAULT_LANGUAGE) -> bytes:
+    """The electronic receipt of a fee paid online, in the reader's language (the national
+    heading stays as the state writes it)."""
+    pdf = _document(translate(language, "receipt.title"))
+    _line(pdf, translate(language, "receipt.number", number=receipt.number), align="C")
     pdf.ln(4)
-    rows = [("Người nộp", receipt.payer), ("Thủ tục", receipt.procedure),
-            ("Số tiền", format_vnd(receipt.amount_vnd)), ("Thời gian nộp", format_time(receipt.paid_at)),
-            ("Ngày nộp", format_date(receipt.paid_at))]
+    rows = [(translate(language, "receipt.payer"), receipt.payer),
+            (translate(language, "receipt.procedure"), receipt.procedure),
+            (translate(language, "receipt.amount"), messages.format_amount(receipt.amount_vnd, language)),
+            (translate(language, "receipt.paid_at"), messages.format_datetime(receipt.paid_at, language)),
+            (translate(language, "receipt.paid_on"),
+             messages.format_date(receipt.paid_at.astimezone(CITY_TIMEZONE).date(), language))]
     if receipt.agency:
-        rows.insert(0, ("Cơ quan thu", receipt.agency))
+        rows.insert(0, (translate(language, "receipt.agency"), receipt.agency))
     _rows(pdf, rows)
     return bytes(pdf.output())

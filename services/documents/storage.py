@@ -28,6 +28,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from services.errors import DocumentMissing, Unavailable
+from services.messages import lazy_text
 
 CHUNK_BYTES = 64 * 1024
 # Leftovers of a write killed mid-way start with this; the directory store never lists them.
@@ -121,13 +122,13 @@ class DirectoryStore:
         try:
             return self._path(key).read_bytes()
         except FileNotFoundError:
-            raise DocumentMissing(f"No stored object {key}.") from None
+            raise DocumentMissing(lazy_text("documents.storage.no_stored_object_key", key=key)) from None
 
     def stream(self, key: str, chunk_bytes: int = CHUNK_BYTES) -> Iterator[bytes]:
         try:
             source = self._path(key).open("rb")
         except FileNotFoundError:
-            raise DocumentMissing(f"No stored object {key}.") from None
+            raise DocumentMissing(lazy_text("documents.storage.no_stored_object_key", key=key)) from None
         return _chunks(source, chunk_bytes)
 
     def exists(self, key: str) -> bool:
@@ -221,11 +222,11 @@ def _outside_errors(key: str | None = None) -> Iterator[None]:
     except ClientError as error:
         code = error.response.get("Error", {}).get("Code", "")
         if key is not None and code in ("404", "NoSuchKey", "NotFound"):
-            raise DocumentMissing(f"No stored object {key}.") from None
-        raise Unavailable(f"Object storage refused the request ({code}).",
+            raise DocumentMissing(lazy_text("documents.storage.no_stored_object_key", key=key)) from None
+        raise Unavailable(lazy_text("documents.storage.object_storage_refused_request", code=code),
                           code="document_store_unavailable") from error
     except BotoCoreError as error:
-        raise Unavailable("Object storage does not answer.", code="document_store_unavailable") from error
+        raise Unavailable(lazy_text("documents.storage.object_storage_does_answer"), code="document_store_unavailable") from error
 
 
 def open_store(url: str, *, endpoint_url: str | None = None, region: str | None = None) -> DocumentStore:

@@ -16,6 +16,7 @@ from services.dossiers.states import CLOSED
 from services.dossiers.transitions import lock_dossier, move, require_move
 from services.errors import Conflict, ValidationFailed
 from services.reference.agency_timeline import hanoi_day
+from services.messages import lazy_text
 
 
 def withdraw(ctx: Context, code: str, *, reason: str | None = None) -> views.DossierDetail:
@@ -50,7 +51,7 @@ def transition(ctx: Context, code: str, *, to: str, note: str | None = None,
     check_agency(dossier, actor, (dossier.status, to))
     require_move(dossier, to, actor)
     if (to == DossierStatus.PAYMENT_REQUESTED) != (amount_vnd is not None):
-        raise ValidationFailed.on_field("amount_vnd", "The amount (VND) goes with payment_requested, and only there.",
+        raise ValidationFailed.on_field("amount_vnd", lazy_text("dossiers.actions.amount_vnd_goes_payment"),
                                         "amount_required")
     if amount_vnd is not None:
         dossier.amount_due_vnd = amount_vnd
@@ -67,7 +68,7 @@ def extend(ctx: Context, code: str, *, new_due_at: datetime, apology: str) -> vi
     dossier = lock_dossier(session, code)
     check_agency(dossier, actor)
     if dossier.status in CLOSED:
-        raise Conflict("A decided or closed dossier has no due date to move.", code="dossier_closed")
+        raise Conflict(lazy_text("dossiers.actions.decided_closed_dossier_no"), code="dossier_closed")
     errors: dict[str, list[str]] = {}
     if not apology.strip():
         errors["apology"] = ["The apology letter to the citizen is required."]
@@ -76,7 +77,7 @@ def extend(ctx: Context, code: str, *, new_due_at: datetime, apology: str) -> vi
     elif new_due_at <= now:
         errors["new_due_at"] = ["Must be in the future."]
     if errors:
-        raise ValidationFailed("The extension is not valid.", errors=errors, code="invalid_extension")
+        raise ValidationFailed(lazy_text("dossiers.actions.extension_valid"), errors=errors, code="invalid_extension")
     session.add(DossierExtension(dossier_id=dossier.id, previous_due_at=dossier.due_at,
                                  new_due_at=new_due_at, apology=apology.strip(), actor_kind=actor.kind,
                                  actor_account_id=actor.account_id, actor_agency_code=actor.agency_code,

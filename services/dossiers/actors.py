@@ -16,6 +16,7 @@ from services.errors import Forbidden, NotFound
 from services.identity.accounts import find_account
 from services.identity.principal import Principal
 from services.reference.agency_timeline import check_not_ended, hanoi_day
+from services.messages import lazy_text
 
 
 @dataclass(frozen=True)
@@ -28,9 +29,9 @@ class Actor:
 def agency_actor(principal: Principal) -> Actor:
     kind = DossierActorKind.AGENCY_KEY if principal.kind == PrincipalKind.AGENCY_KEY else DossierActorKind.OFFICER
     if kind == DossierActorKind.OFFICER and not principal.has_role(Role.OFFICER):
-        raise Forbidden("Only agency officers and agency systems do this.", code="forbidden_role")
+        raise Forbidden(lazy_text("dossiers.actors.only_agency_officers_agency"), code="forbidden_role")
     if not principal.agency_code:
-        raise Forbidden("This account belongs to no agency.", code="forbidden_role")
+        raise Forbidden(lazy_text("dossiers.actors.account_belongs_no_agency"), code="forbidden_role")
     return Actor(kind, principal.account_id, principal.agency_code)
 
 
@@ -48,8 +49,8 @@ def check_agency(dossier: Dossier, actor: Actor, move: tuple[DossierStatus, Doss
     if actor.agency_code == dossier.receiving_centre_code and move in RECEIVING_CENTRE_MOVES:
         return
     if actor.agency_code == dossier.receiving_centre_code:
-        raise Forbidden("The deciding agency makes this move, not the receiving centre.", code="other_agency")
-    raise Forbidden("This dossier belongs to another agency.", code="other_agency")
+        raise Forbidden(lazy_text("dossiers.actors.deciding_agency_makes_move"), code="other_agency")
+    raise Forbidden(lazy_text("dossiers.actors.dossier_belongs_another_agency"), code="other_agency")
 
 
 def resident_of(session: Session, account: Account) -> Resident | None:
@@ -74,5 +75,5 @@ def owner_actor(ctx: Context, dossier: Dossier) -> Actor:
     """The caller acting as the owner; anyone else is told there is no such dossier."""
     principal = ctx.principal
     if principal.kind != PrincipalKind.ACCOUNT or not is_owner(ctx, dossier, principal.account_id):
-        raise NotFound("No such dossier.", code="dossier_not_found")
+        raise NotFound(lazy_text("dossiers.actors.no_such_dossier"), code="dossier_not_found")
     return Actor(DossierActorKind.OWNER, principal.account_id)

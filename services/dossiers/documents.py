@@ -24,6 +24,7 @@ from services.dossiers.transitions import lock_dossier, move
 from services.dossiers.views import last_supplement_request
 from services.errors import Conflict, NotFound, ValidationFailed
 from services.pagination import Page, paginate
+from services.messages import lazy_text
 
 # A citizen hands documents in while the dossier waits for them (filed, or asked for more).
 ACCEPTING = frozenset({DossierStatus.SUBMITTED, DossierStatus.SUPPLEMENT_REQUESTED})
@@ -51,7 +52,7 @@ def components_of(dossier: Dossier) -> dict[str, dict[str, Any]]:
 def _component(dossier: Dossier, code: str) -> dict[str, Any]:
     component = components_of(dossier).get(code)
     if component is None:
-        raise ValidationFailed.on_field("component_code", "This procedure has no such component.",
+        raise ValidationFailed.on_field("component_code", lazy_text("dossiers.documents.procedure_no_such_component"),
                                         "unknown_component")
     return component
 
@@ -76,7 +77,7 @@ def upload(ctx: Context, store: storage.DocumentStore, code: str, *, component_c
     dossier = lock_dossier(session, code)
     actor = owner_actor(ctx, dossier)
     if not accepts_documents(dossier):
-        raise Conflict(f"A dossier in '{dossier.status}' takes no documents.", code="documents_not_accepted",
+        raise Conflict(lazy_text("dossiers.documents.dossier_status_s_takes", status=dossier.status), code="documents_not_accepted",
                        current=str(dossier.status))
     component = _component(dossier, component_code)
     limit = min(component.get("max_bytes") or ctx.settings.document_max_bytes, ctx.settings.document_max_bytes)
@@ -122,7 +123,7 @@ def check_supplied(ctx: Context, dossier: Dossier) -> None:
     """A supplement is refused while a named component has no new document (409)."""
     missing = still_missing(ctx, dossier)
     if missing:
-        raise Conflict("Upload the documents the agency named first.", code="documents_missing",
+        raise Conflict(lazy_text("dossiers.documents.upload_documents_agency_named"), code="documents_missing",
                        missing=missing)
 
 
@@ -136,7 +137,7 @@ def readable_dossier(ctx: Context, code: str) -> Dossier:
                 return dossier
         elif is_owner(ctx, dossier, principal.account_id):
             return dossier
-    raise NotFound("No such dossier.", code="dossier_not_found")
+    raise NotFound(lazy_text("dossiers.documents.no_such_dossier"), code="dossier_not_found")
 
 
 def list_documents(ctx: Context, code: str, *, limit: int, cursor: str | None) -> Page[DossierDocument]:
@@ -149,5 +150,5 @@ def download(ctx: Context, store: storage.DocumentStore, code: str, document_id:
     dossier = readable_dossier(ctx, code)
     row = ctx.session.get(DossierDocument, document_id)
     if row is None or row.dossier_id != dossier.id:
-        raise NotFound("No such document in this dossier.", code="document_not_found")
+        raise NotFound(lazy_text("dossiers.documents.no_such_document_dossier"), code="document_not_found")
     return Download(row.file_name, row.media_type, row.size, row.sha256, store.stream(row.storage_key))

@@ -7,6 +7,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from services.errors import ValidationFailed
+from services.messages import lazy_text
 
 
 def _path(parts: list[Any]) -> str:
@@ -33,5 +34,5 @@ def check_form(schema: dict[str, Any], form: Any) -> None:
         for path, message in _messages(error):
             errors.setdefault(path, []).append(message)
     if errors:
-        raise ValidationFailed("The form does not match the procedure's fields.", errors=errors,
+        raise ValidationFailed(lazy_text("dossiers.forms.form_does_match_procedure"), errors=errors,
                                code="invalid_form")

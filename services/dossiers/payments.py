@@ -28,6 +28,7 @@ from services.payments import reconciliation
 from services.payments.gateway import PaymentGateway, SettledStatus
 from services.payments.settlement import Outcome, settle
 from services.payments.vietqr import payment_reference, vietqr_payload
+from services.messages import lazy_text
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class ReceiptFile:
 
 def _gateway(gateway: PaymentGateway | None) -> PaymentGateway:
     if gateway is None:
-        raise Conflict("Fees are paid at the counter here: no payment gateway is configured.",
+        raise Conflict(lazy_text("dossiers.payments.fees_paid_counter_here"),
                        code="payments_unavailable")
     return gateway
 
@@ -49,8 +50,8 @@ def _owed(ctx: Context, dossier: Dossier) -> int:
     paid = ctx.session.scalar(select(Payment.id).where(Payment.dossier_id == dossier.id,
                                                        Payment.status == PaymentStatus.PAID).limit(1))
     if paid is not None:
-        raise Conflict("This dossier's fee is already paid.", code="already_paid", current=str(dossier.status))
-    raise Conflict("This dossier owes nothing.", code="nothing_owed", current=str(dossier.status))
+        raise Conflict(lazy_text("dossiers.payments.dossier_s_fee_already"), code="already_paid", current=str(dossier.status))
+    raise Conflict(lazy_text("dossiers.payments.dossier_owes_nothing"), code="nothing_owed", current=str(dossier.status))
 
 
 def create(ctx: Context, gateway: PaymentGateway | None, code: str) -> Payment:
@@ -101,12 +102,12 @@ def receive_callback(ctx: Context, gateway: PaymentGateway | None, name: str, bo
                      signature: str | None) -> Payment:
     """A gateway's callback: signature (401, nothing recorded), amount (422), then the table."""
     if gateway is None or gateway.name != name:
-        raise NotFound("No such payment gateway.", code="unknown_gateway")
+        raise NotFound(lazy_text("dossiers.payments.no_such_payment_gateway"), code="unknown_gateway")
     callback = gateway.verify_callback(body, signature)
     payment = ctx.session.scalar(select(Payment).where(Payment.gateway_ref == callback.gateway_ref)
                                  .with_for_update())
     if payment is None:
-        raise NotFound("No payment with this reference.", code="payment_not_found")
+        raise NotFound(lazy_text("dossiers.payments.no_payment_reference"), code="payment_not_found")
     if settle(payment.status, payment.amount_vnd, callback) == Outcome.APPLY:
         payment.status, payment.updated_at = PaymentStatus(callback.status.value), ctx.clock.now()
         if callback.status == SettledStatus.PAID:
@@ -120,12 +121,13 @@ def receipt(ctx: Context, code: str, payment_id: int) -> ReceiptFile:
     dossier = readable_dossier(ctx, code)
     payment = ctx.session.get(Payment, payment_id)
     if payment is None or payment.dossier_id != dossier.id or payment.receipt_number is None:
-        raise NotFound("No receipt for this payment.", code="receipt_not_found")
+        raise NotFound(lazy_text("dossiers.payments.no_receipt_payment"), code="receipt_not_found")
     payer = ctx.session.get(Resident, dossier.owner_resident_id)
     agency = ctx.session.get(Agency, dossier.agency_code)
     return ReceiptFile(payment.receipt_number, receipt_pdf(Receipt(
         number=payment.receipt_number, payer=payer.full_name, procedure=dossier.procedure.name,
-        amount_vnd=payment.amount_vnd, paid_at=payment.paid_at, agency=agency.name if agency else "")))
+        amount_vnd=payment.amount_vnd, paid_at=payment.paid_at, agency=agency.name if agency else ""),
+        ctx.language))
 
 
 def list_payments(ctx: Context, code: str, *, limit: int, cursor: str | None) -> Page[Payment]:

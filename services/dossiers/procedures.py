@@ -20,6 +20,7 @@ from services.errors import NotFound, ValidationFailed
 from services.reference import fields
 from services.reference.file_import import RowRejected
 from services.pagination import Page, paginate
+from services.messages import lazy_text
 
 ONLINE_LEVELS = tuple(level.value for level in OnlineLevel)
 MAX_PROCESSING_DAYS = 365
@@ -159,7 +160,7 @@ def procedure_by_code(ctx: Context, code: str) -> Procedure:
     """One procedure of the catalogue, with its components (GET /procedures/{code})."""
     procedure = ctx.session.get(Procedure, code)
     if procedure is None:
-        raise NotFound("No such procedure in the catalogue.", code="procedure_not_found")
+        raise NotFound(lazy_text("dossiers.procedures.no_such_procedure_catalogue"), code="procedure_not_found")
     return procedure
 
 
@@ -167,6 +168,6 @@ def get_procedure(session: Session, code: str) -> Procedure:
     """The procedure a dossier is filed under; an unknown code is the caller's input error."""
     procedure = session.get(Procedure, code)
     if procedure is None:
-        raise ValidationFailed.on_field("procedure_code", "No such procedure in the catalogue.",
+        raise ValidationFailed.on_field("procedure_code", lazy_text("dossiers.procedures.no_such_procedure_catalogue"),
                                         "unknown_procedure")
     return procedure

@@ -23,6 +23,7 @@ from services.errors import Conflict, NotFound, ValidationFailed
 from services.signatures.authority import CertificateAuthority
 from services.signatures.key_vault import KeyVault
 from services.signatures import seals
+from services.messages import lazy_text
 
 PDF = "application/pdf"
 # Before or with the decision; returned too, where the procedure hands over a paper.
@@ -48,7 +49,7 @@ def upload(ctx: Context, authority: CertificateAuthority, vault: KeyVault, store
     dossier = lock_dossier(session, code)
     check_agency(dossier, actor)
     if dossier.status not in TAKES_RESULT:
-        raise Conflict(f"A dossier in '{dossier.status}' takes no result.", code="result_not_accepted",
+        raise Conflict(lazy_text("dossiers.results.dossier_status_s_takes", status=dossier.status), code="result_not_accepted",
                        current=str(dossier.status))
     content = read_capped(stream, ctx.settings.document_max_bytes)
     found = inspect(content, file_name=file_name or "ket-qua.pdf", max_bytes=ctx.settings.document_max_bytes,
@@ -68,12 +69,12 @@ def require_result(session, dossier: Dossier, to: DossierStatus) -> None:
     """Approving a procedure whose decision is a document needs its sealed result first (422)."""
     if to == DossierStatus.APPROVED and dossier.procedure.yields_result and session.get(
             DossierResult, dossier.id) is None:
-        raise ValidationFailed.on_field("file", "Upload the sealed result before approving.", "result_required")
+        raise ValidationFailed.on_field("file", lazy_text("dossiers.results.upload_sealed_result_before"), "result_required")
 
 
 def download(ctx: Context, store: storage.DocumentStore, code: str) -> Download:
     dossier = readable_dossier(ctx, code)
     row = ctx.session.scalar(select(DossierResult).where(DossierResult.dossier_id == dossier.id))
     if row is None:
-        raise NotFound("This dossier has no result document yet.", code="result_not_found")
+        raise NotFound(lazy_text("dossiers.results.dossier_no_result_document"), code="result_not_found")
     return Download(row.file_name, PDF, row.size, row.sha256, store.stream(row.storage_key))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from models.dossiers import DossierActorKind as Actor, DossierEvent, DossierStatus as S
+from services.messages import LazyText, lazy_text
 from services.state_machine import Moves, StateMachine
 
 AGENCY = frozenset({Actor.OFFICER, Actor.AGENCY_KEY})
@@ -69,16 +70,16 @@ PORTAL_STATUS: dict[S, int] = {
 }
 
 # What the citizen reads in the inbox, per state (the app is in Vietnamese).
-STATE_LABELS: dict[S, str] = {
-    S.SUBMITTED: "Đã nộp",
-    S.RECEIVED: "Đã tiếp nhận",
-    S.PROCESSING: "Đang xử lý",
-    S.SUPPLEMENT_REQUESTED: "Cần bổ sung giấy tờ",
-    S.APPROVED: "Đã giải quyết",
-    S.REJECTED: "Bị từ chối",
-    S.RETURNED: "Đã trả kết quả",
-    S.WITHDRAWN: "Đã rút hồ sơ",
-    S.PAYMENT_REQUESTED: "Chờ nộp phí, lệ phí",
+STATE_LABELS: dict[S, LazyText] = {
+    S.SUBMITTED: lazy_text("dossier.state.submitted"),
+    S.RECEIVED: lazy_text("dossier.state.received"),
+    S.PROCESSING: lazy_text("dossier.state.processing"),
+    S.SUPPLEMENT_REQUESTED: lazy_text("dossier.state.supplement_requested"),
+    S.APPROVED: lazy_text("dossier.state.approved"),
+    S.REJECTED: lazy_text("dossier.state.rejected"),
+    S.RETURNED: lazy_text("dossier.state.returned"),
+    S.WITHDRAWN: lazy_text("dossier.state.withdrawn"),
+    S.PAYMENT_REQUESTED: lazy_text("dossier.state.payment_requested"),
 }
 # The dossier waits on the citizen in these states: its processing clock is paused.
 WAITING_ON_CITIZEN = frozenset({S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUESTED})

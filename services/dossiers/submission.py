@@ -23,6 +23,7 @@ from services.identity import national_id as cccd
 from services.identity.accounts import current_account, find_account
 from services.identity.names import same_name
 from services.reference.agency_timeline import hanoi_day
+from services.messages import lazy_text
 
 AGENCY_CHANNELS = (DossierChannel.COUNTER, DossierChannel.POST)
 
@@ -58,7 +59,7 @@ def submit_online(ctx: Context, *, procedure_code: str, form: dict[str, Any],
     account = current_account(ctx)
     resident = resident_of(session, account)
     if resident is None:
-        raise Conflict("Your account is not in the population registry.", code="not_in_registry")
+        raise Conflict(lazy_text("dossiers.submission.account_population_registry"), code="not_in_registry")
     procedure = get_procedure(session, procedure_code)
     form = prefill.with_registry_values(procedure.form_schema, form, resident, day)
     check_form(procedure.form_schema, form)
@@ -85,7 +86,7 @@ def _registry_resident(session: Session, national_id: str, full_name: str) -> Re
     cccd.check(national_id, None)
     resident = session.scalar(select(Resident).where(Resident.national_id == national_id))
     if resident is None or not same_name(resident.full_name, full_name):
-        raise ValidationFailed.on_field("national_id", "Số định danh và họ tên không khớp với cơ sở dữ liệu dân cư.",
+        raise ValidationFailed.on_field("national_id", lazy_text("dossiers.submission.resident_not_matched"),
                                         "resident_not_matched")
     return resident
 
@@ -95,7 +96,7 @@ def register_received(ctx: Context, *, national_id: str, full_name: str, procedu
     """An agency registers a dossier handed in at its counter or sent by post: received now."""
     session, actor, day = ctx.session, acting_agency(ctx), hanoi_day(ctx.clock.now())
     if channel not in AGENCY_CHANNELS:
-        raise ValidationFailed.on_field("channel", f"One of {', '.join(AGENCY_CHANNELS)}.")
+        raise ValidationFailed.on_field("channel", lazy_text("dossiers.submission.one_items_s", items=', '.join(AGENCY_CHANNELS)))
     procedure = get_procedure(session, procedure_code)
     here = session.get(Agency, actor.agency_code)
     centre = here if here is not None and here.level == "centre" else None

@@ -18,12 +18,13 @@ from services.dossiers import deadlines, notices
 from services.dossiers.actors import Actor
 from services.dossiers.states import DECIDED, DOSSIERS, NOTE_REQUIRED, WAITING_ON_CITIZEN
 from services.errors import NotFound, ValidationFailed
+from services.messages import lazy_text
 
 
 def lock_dossier(session: Session, code: str) -> Dossier:
     dossier = session.scalar(select(Dossier).where(Dossier.code == code).with_for_update(of=Dossier))
     if dossier is None:
-        raise NotFound("No such dossier.", code="dossier_not_found")
+        raise NotFound(lazy_text("dossiers.transitions.no_such_dossier"), code="dossier_not_found")
     return dossier
 
 
@@ -41,7 +42,7 @@ def _check_reasons(to: DossierStatus, note: str | None, missing_documents: list[
     elif to != DossierStatus.SUPPLEMENT_REQUESTED and missing_documents:
         errors["missing_documents"] = ["Only when asking for more documents."]
     if errors:
-        raise ValidationFailed("This move needs more information.", errors=errors)
+        raise ValidationFailed(lazy_text("dossiers.transitions.move_needs_more_information"), errors=errors)
     return documents or None
 
 

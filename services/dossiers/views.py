@@ -20,7 +20,9 @@ from services.dossiers.states import PORTAL_STATUS, STATE_LABELS
 from services.errors import NotFound
 from services.identity import national_id as cccd
 from services.identity.accounts import current_account
+from services.messages import LazyText
 from services.pagination import Page, paginate
+from services.messages import lazy_text
 
 PUBLIC_MISSES_ALLOWED = 10  # wrong last-4 guesses per code and hour before lookups stop answering
 PUBLIC_MISS_WINDOW = 3600
@@ -35,7 +37,7 @@ class DossierSummary:
     agency_code: str
     channel: str
     status: str
-    status_label: str
+    status_label: LazyText  # written in the reader's language by the response schema
     portal_status: int
     submitted_at: datetime
     received_at: datetime | None
@@ -120,7 +122,7 @@ def for_viewer(ctx: Context, code: str) -> DossierDetail:
                 return detail(session, dossier, staff=True)
         elif is_owner(ctx, dossier, principal.account_id):
             return detail(session, dossier, staff=False)
-    raise NotFound("No such dossier.", code="dossier_not_found")
+    raise NotFound(lazy_text("dossiers.views.no_such_dossier"), code="dossier_not_found")
 
 
 def list_mine(ctx: Context, *, status: str | None, limit: int,
@@ -144,7 +146,7 @@ def public_status(ctx: Context, code: str, id_last4: str) -> DossierSummary:
 
     Wrong guesses are counted per code, so the four digits cannot be found by trying them all.
     """
-    miss = NotFound("No dossier matches this code and these digits.", code="dossier_not_found")
+    miss = NotFound(lazy_text("dossiers.views.no_dossier_matches_code"), code="dossier_not_found")
     if len(code) > MAX_CODE_LENGTH:
         raise miss
     session, kv, counter = ctx.session, ctx.kv, f"dossiers:public-misses:{code}"

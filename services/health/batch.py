@@ -17,6 +17,7 @@ from services.calendar.business_days import HANOI
 from services.errors import ValidationFailed
 from services.health import codes
 from services.health.batch_shape import ITEM_SCHEMAS
+from services.messages import lazy_text
 
 KINDS = tuple(ITEM_SCHEMAS)
 MAX_ITEMS = 1_000
@@ -204,7 +205,7 @@ def check_item(kind: str, item: dict, ctx: Context) -> dict[str, Any]:
     try:
         return ITEM_RULES[kind](item, ctx)
     except _Invalid as problem:
-        raise ValidationFailed("The correction is not valid.", errors={problem.field_name: [str(problem)]},
+        raise ValidationFailed(lazy_text("health.batch.correction_valid"), errors={problem.field_name: [str(problem)]},
                                code="invalid_health_entry") from None
 
 
@@ -265,7 +266,7 @@ def parse_batch(raw: dict[str, Any], ctx: Context) -> CleanBatch:
     if not errors and batch.size == 0:
         errors["_body"] = ["The batch holds no entries."]
     if errors:
-        raise ValidationFailed("Some entries are not valid.", errors=errors, code="invalid_health_entry")
+        raise ValidationFailed(lazy_text("health.batch.some_entries_valid"), errors=errors, code="invalid_health_entry")
     return batch
 
 

@@ -18,6 +18,7 @@ from services.clock import clock
 from services.errors import Conflict, NotFound, ValidationFailed
 from services.health.subjects import Subject
 from services.identity.principal import Principal
+from services.messages import lazy_text
 
 MAX_DURATION = timedelta(days=5 * 366)
 
@@ -47,7 +48,7 @@ def has_active_consent(session: Session, resident_id: int, facility_code: str) -
 def _facility(session: Session, facility_code: str) -> Facility:
     facility = session.get(Facility, facility_code)
     if facility is None:
-        raise NotFound("No such facility in the catalogue.", code="facility_not_found")
+        raise NotFound(lazy_text("health.consents.no_such_facility_catalogue"), code="facility_not_found")
     return facility
 
 
@@ -66,7 +67,7 @@ def read_consent(session: Session, subject: Subject, facility_code: str) -> dict
     facility = _facility(session, facility_code)
     history = versions(session, subject.resident.id, facility_code)
     if not history:
-        raise NotFound("This facility has never been given consent.", code="consent_not_found")
+        raise NotFound(lazy_text("health.consents.facility_never_been_given"), code="consent_not_found")
     return _view(facility, history)
 
 
@@ -80,7 +81,7 @@ def _append(session: Session, subject: Subject, principal: Principal, facility_c
         with session.begin_nested():
             session.add(entry)
     except IntegrityError:
-        raise Conflict("The consent changed at the same moment; read it again and retry.",
+        raise Conflict(lazy_text("health.consents.consent_changed_same_moment"),
                        code="consent_changed") from None
 
 
@@ -90,7 +91,7 @@ def grant(session: Session, subject: Subject, principal: Principal, facility_cod
     facility = _facility(session, facility_code)
     now = clock.now()
     if expires_at is not None and not now < expires_at <= now + MAX_DURATION:
-        raise ValidationFailed.on_field("expires_at", "Must be in the future and at most 5 years ahead.",
+        raise ValidationFailed.on_field("expires_at", lazy_text("health.consents.must_future_most_5"),
                                         "invalid_expiry")
     history = versions(session, subject.resident.id, facility_code)
     latest = history[0] if history else None
@@ -105,5 +106,5 @@ def revoke(session: Session, subject: Subject, principal: Principal, facility_co
     _facility(session, facility_code)
     history = versions(session, subject.resident.id, facility_code)
     if not history or history[0].action != ConsentAction.GRANT:
-        raise NotFound("This facility has no consent to withdraw.", code="consent_not_found")
+        raise NotFound(lazy_text("health.consents.facility_no_consent_withdraw"), code="consent_not_found")
     _append(session, subject, principal, facility_code, ConsentAction.REVOKE, None, history[0])

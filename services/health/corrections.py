@@ -25,6 +25,7 @@ from services.health.subjects import Subject
 from services.health.views import corrections_of, current_values, to_json_value
 from services.identity.national_id import last4_mask
 from services.identity.principal import Principal
+from services.messages import lazy_text
 from services.notifications.inbox import notify
 from services.pagination import Page, paginate
 from services.state_machine import Moves, StateMachine
@@ -42,6 +43,8 @@ MOVES: Moves = {
 CORRECTIONS = StateMachine("request", tuple(S), MOVES)
 OPEN_STATUSES = (S.OPEN, S.ACKNOWLEDGED)
 OUTCOMES = tuple(s.value for s in (S.CORRECTED, S.REFUSED))
+CORRECTION_TITLES = {S.CORRECTED: lazy_text("health.correction.made.title"),
+                     S.REFUSED: lazy_text("health.correction.refused.title")}
 
 
 def _view(request: CorrectionRequest, names: dict[str, str], *, patient: Resident | None = None,
@@ -67,15 +70,15 @@ def open_request(session: Session, subject: Subject, resource_type: str, resourc
                  reason: str) -> dict[str, Any]:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed.on_field("reason", "Say what is wrong with the entry.", "reason_required")
+        raise ValidationFailed.on_field("reason", lazy_text("health.corrections.say_what_wrong_entry"), "reason_required")
     if resource_type not in RESOURCE_TYPES:
-        raise ValidationFailed.on_field("resource_type", f"One of: {', '.join(RESOURCE_TYPES)}.")
+        raise ValidationFailed.on_field("resource_type", lazy_text("health.corrections.one_items_s", items=', '.join(RESOURCE_TYPES)))
     entry = owned_entry(session, subject, resource_type, resource_id)
     pending = session.scalar(select(CorrectionRequest.id).where(
         CorrectionRequest.resource_type == resource_type, CorrectionRequest.resource_id == entry.id,
         CorrectionRequest.status.in_(OPEN_STATUSES)))
     if pending is not None:
-        raise Conflict("A correction of this entry is already being handled.", code="correction_pending",
+        raise Conflict(lazy_text("health.corrections.correction_entry_already_being"), code="correction_pending",
                        request_id=pending)
     now = clock.now()
     request = CorrectionRequest(
@@ -115,7 +118,7 @@ def _facility_request(session: Session, principal: Principal, request_id: uuid.U
     request = session.scalar(select(CorrectionRequest).where(CorrectionRequest.public_id == request_id)
                              .with_for_update())
     if request is None or request.facility_code != principal.facility_code:
-        raise NotFound("No correction request with this id for your facility.", code="not_found")
+        raise NotFound(lazy_text("health.corrections.no_correction_request_id"), code="not_found")
     return request
 
 
@@ -128,8 +131,8 @@ def acknowledge(ctx: Context, request_id: uuid.UUID) -> dict[str, Any]:
     request = _facility_request(ctx.session, ctx.principal, request_id)
     _move(request, S.ACKNOWLEDGED)
     request.acknowledged_at = ctx.clock.now()
-    notify(ctx.session, request.requested_by, kind="health_correction", title="Correction request received",
-           body="The facility has received your correction request and will answer it by the deadline.",
+    notify(ctx.session, request.requested_by, kind="health_correction", title=lazy_text("health.correction.received.title"),
+           body=lazy_text("health.correction.received.body"),
            reference=f"health-correction:{request.id}")
     return _view(request, facility_names(ctx.session, {request.facility_code}))
 
@@ -145,7 +148,7 @@ def _append_correction(session: Session, principal: Principal, request: Correcti
     unknown = sorted(set(changes) - set(allowed))
     if not changes or unknown:
         raise ValidationFailed.on_field(f"changes.{unknown[0]}" if unknown else "changes",
-                                        f"A {kind.resource_type} correction changes some of: {', '.join(allowed)}.",
+                                        lazy_text("health.corrections.resource_type_s_correction", resource_type=kind.resource_type, items=', '.join(allowed)),
                                         "invalid_correction")
     entry = session.get(kind.model, request.resource_id)
     current = current_values(kind, entry, corrections_of(session, kind.resource_type, [entry.id]).get(entry.id, []))
@@ -168,9 +171,9 @@ def resolve(ctx: Context, request_id: uuid.UUID, *, outcome: str, note: str | No
     request = _facility_request(ctx.session, ctx.principal, request_id)
     note = (note or "").strip() or None
     if outcome not in OUTCOMES:
-        raise ValidationFailed.on_field("outcome", f"One of: {', '.join(OUTCOMES)}.")
+        raise ValidationFailed.on_field("outcome", lazy_text("health.corrections.one_items_s", items=', '.join(OUTCOMES)))
     if outcome == S.REFUSED and note is None:
-        raise ValidationFailed.on_field("note", "A refusal needs its reason.", "reason_required")
+        raise ValidationFailed.on_field("note", lazy_text("health.corrections.refusal_needs_reason"), "reason_required")
     _move(request, outcome)
     if outcome == S.CORRECTED:
         _append_correction(ctx.session, ctx.principal, request, changes or {})
@@ -178,8 +181,8 @@ def resolve(ctx: Context, request_id: uuid.UUID, *, outcome: str, note: str | No
     request.acknowledged_at = request.acknowledged_at or now
     request.resolved_at, request.resolved_by, request.resolution_note = now, ctx.principal.account_id, note
     notify(ctx.session, request.requested_by, kind="health_correction",
-           title="Correction made" if outcome == S.CORRECTED else "Correction refused",
-           body=note or "The facility has appended the correction to your health record.",
+           title=CORRECTION_TITLES[outcome],
+           body=[note] if note else lazy_text("health.correction.made.body"),
            reference=f"health-correction:{request.id}")
     ctx.session.flush()
     return _view(request, facility_names(ctx.session, {request.facility_code}))

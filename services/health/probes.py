@@ -9,6 +9,7 @@ import redis
 
 from services.context import Context
 from services.errors import RateLimited
+from services.messages import lazy_text
 
 log = logging.getLogger(__name__)
 WINDOW_SECONDS = 3600
@@ -23,7 +24,7 @@ def check(ctx: Context) -> None:
     try:
         misses = int(ctx.kv.get(_key(ctx)) or 0)
         if misses >= ctx.settings.health_entry_probe_limit:
-            raise RateLimited("Quá nhiều lần hỏi mã bản ghi không có; hãy thử lại sau.",
+            raise RateLimited(lazy_text("health.probes.too_many_unknown_ids"),
                               retry_after=ctx.kv.ttl(_key(ctx)), code="too_many_probes")
     except redis.RedisError:
         log.warning("entry probe counter unavailable")

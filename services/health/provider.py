@@ -25,6 +25,7 @@ from services.health.consents import has_active_consent
 from services.health.reading import summary
 from services.health.subjects import actor_of, provider_facility, resident_with_record
 from services.identity.national_id import NationalIdHasher
+from services.messages import lazy_text
 from services.notifications.inbox import notify
 
 
@@ -52,7 +53,7 @@ def write_batch(ctx: Context, national_id: str, raw: dict[str, Any], *,
     heights = records.latest_heights(session, [record_id]).get(record_id, [])
     errors = records.add_derived(batch, heights, resident.date_of_birth)
     if errors:
-        raise ValidationFailed("Some entries are not valid.", errors=errors, code="invalid_health_entry")
+        raise ValidationFailed(lazy_text("health.provider.some_entries_valid"), errors=errors, code="invalid_health_entry")
     created, skipped = records.store(session, records.rows_for(batch, record_id, facility.code, now))
     if any(created.values()):
         record_access(session, resident.id, actor_of(session, ctx.principal),
@@ -72,10 +73,8 @@ CONSENT_REQUIRED = ("Cơ sở này chưa được người bệnh đồng ý cho
                     "emergency_reason.")
 # What the person is told after an emergency read, by whether a consent was active at the time.
 EMERGENCY_NOTICE = {
-    True: "{facility} đã đọc hồ sơ sức khỏe của {name} theo thủ tục cấp cứu (khi cơ sở đang có sự đồng ý "
-          "còn hiệu lực), lý do: {reason}",
-    False: "{facility} đã đọc hồ sơ sức khỏe của {name} theo thủ tục cấp cứu, không có sự đồng ý còn hiệu lực, "
-           "lý do: {reason}",
+    True: lazy_text("health.emergency_access.body.with_consent"),
+    False: lazy_text("health.emergency_access.body.without_consent"),
 }
 
 
@@ -107,10 +106,10 @@ def read_summary(ctx: Context, national_id: str, *, purpose: str, emergency_reas
     if not allowed:
         raise Forbidden(CONSENT_REQUIRED, code="consent_required", keep_changes=True)
     if emergency_reason:
-        body = EMERGENCY_NOTICE[consented].format(facility=facility.name, name=resident.full_name,
+        body = EMERGENCY_NOTICE[consented].filled(facility=facility.name, name=resident.full_name,
                                                   reason=emergency_reason)
         for account_id in _owner_account_ids(session, ctx.id_hasher, resident):
-            notify(session, account_id, kind="health_emergency_access", title="Đọc hồ sơ sức khỏe theo thủ tục cấp cứu",
-                   body=body, reference=f"health-access:{resident.id}")
+            notify(session, account_id, kind="health_emergency_access",
+                   title=lazy_text("health.emergency_access.title"), body=body, reference=f"health-access:{resident.id}")
     return {**summary(session, resident, record_id, for_staff=True), "facility_code": facility.code,
             "emergency": emergency_reason is not None}

@@ -22,6 +22,7 @@ from services.health.subjects import Subject
 from services.health.views import corrections_for, entry_views
 from services.identity.national_id import last4_mask, mask
 from services.pagination import Page, paginate
+from services.messages import lazy_text
 
 OBSERVATION = BY_RESOURCE_TYPE["observation"]
 ENCOUNTER = BY_RESOURCE_TYPE["encounter"]
@@ -124,7 +125,7 @@ def owned_entry(session: Session, subject: Subject, resource_type: str, entry_id
     entry = session.scalar(select(kind.model).where(kind.model.public_id == entry_id))
     if entry is not None and entry.record_id == subject.record_id:
         return entry
-    raise NotFound(f"No {resource_type.replace('_', ' ')} with this id in this record.", code="not_found")
+    raise NotFound(lazy_text("health.reading.no_value_s_id", value=resource_type.replace('_', ' ')), code="not_found")
 
 
 def one_entry(session: Session, subject: Subject, resource_type: str, entry_id: uuid.UUID) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from services.calendar.business_days import HANOI
 from services.context import Context
 from services.errors import Forbidden, NotFound, Unauthenticated
 from services.identity.principal import Principal
+from services.messages import lazy_text
 
 GUARDIAN_UNTIL_AGE = 14  # children under 14 have no account; a guardian reads for them
 
@@ -43,7 +44,7 @@ def resident_with_record(session: Session, national_id: str) -> tuple[Resident, 
 def actor_of(session: Session, principal: Principal) -> Account:
     account = session.get(Account, principal.account_id)
     if account is None or account.status != AccountStatus.ACTIVE:
-        raise Unauthenticated("This account is not active.", code="account_inactive")
+        raise Unauthenticated(lazy_text("health.subjects.account_active"), code="account_inactive")
     return account
 
 
@@ -59,17 +60,17 @@ def own_or_ward(ctx: Context, subject: str | None) -> Subject:
                           .outerjoin(HealthRecord, HealthRecord.resident_id == Resident.id)
                           .where(Account.id == principal.account_id)).first()
     if row is None or row[0].status != AccountStatus.ACTIVE:
-        raise Unauthenticated("This account is not active.", code="account_inactive")
+        raise Unauthenticated(lazy_text("health.subjects.account_active"), code="account_inactive")
     actor, own, own_record = row
     if subject is None or subject == actor.national_id:
         if own is None:
-            raise NotFound("Your account has no entry in the population registry.", code="not_in_registry")
+            raise NotFound(lazy_text("health.subjects.account_no_entry_population"), code="not_in_registry")
         return Subject(own, own_record, actor)
     found = resident_with_record(session, subject)
     today = ctx.clock.now().astimezone(HANOI).date()
     if (found is None or found[0].guardian_national_id != actor.national_id
             or age_on(found[0].date_of_birth, today) >= GUARDIAN_UNTIL_AGE):
-        raise Forbidden("Only the registered guardian of a child under 14 can read this record.",
+        raise Forbidden(lazy_text("health.subjects.only_registered_guardian_child"),
                         code="not_guardian")
     return Subject(found[0], found[1], actor, via_guardian=True)
 
@@ -78,5 +79,5 @@ def provider_facility(session: Session, principal: Principal) -> Facility:
     """The facility a health provider belongs to; it must be in the catalogue."""
     facility = session.get(Facility, principal.facility_code) if principal.facility_code else None
     if facility is None:
-        raise Forbidden("Your account's facility is not in the facility catalogue.", code="unknown_facility")
+        raise Forbidden(lazy_text("health.subjects.account_s_facility_facility"), code="unknown_facility")
     return facility

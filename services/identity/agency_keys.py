@@ -16,6 +16,7 @@ from services.clock import clock
 from services.context import Context
 from services.errors import NotFound, Unauthenticated
 from services.identity.principal import AGENCY_SYSTEM, Principal
+from services.messages import lazy_text
 
 
 def _digest(key: str) -> str:
@@ -24,7 +25,7 @@ def _digest(key: str) -> str:
 
 def create_agency_key(session: Session, agency_code: str) -> str:
     if session.get(Agency, agency_code) is None:
-        raise NotFound(f"No agency {agency_code!r}.")
+        raise NotFound(lazy_text("identity.agency_keys.no_agency_agency_code", agency_code=repr(agency_code)))
     prefix = secrets.token_hex(4)
     key = f"ak_{prefix}_{secrets.token_urlsafe(32)}"
     session.add(AgencyApiKey(agency_code=agency_code, key_hash=_digest(key), prefix=prefix,
@@ -41,7 +42,7 @@ def authenticate_agency_key(session: Session, key: str, *, ttl_days: int) -> Pri
     stored = session.scalar(select(AgencyApiKey).where(AgencyApiKey.key_hash == _digest(key),
                                                        AgencyApiKey.revoked_at.is_(None)))
     if stored is None or expires_at(stored, ttl_days) <= clock.now():
-        raise Unauthenticated("Unknown, revoked or expired API key.", code="invalid_api_key")
+        raise Unauthenticated(lazy_text("identity.agency_keys.unknown_revoked_expired_api"), code="invalid_api_key")
     return Principal(kind=PrincipalKind.AGENCY_KEY, roles=(AGENCY_SYSTEM,), agency_code=stored.agency_code)
 
 
@@ -69,6 +70,6 @@ def revoke_key(ctx: Context, prefix: str) -> AgencyApiKey:
     """Revoke the key shown as `ak_<prefix>_...`; revoking it again changes nothing."""
     key = ctx.session.scalar(select(AgencyApiKey).where(AgencyApiKey.prefix == prefix.removeprefix("ak_")))
     if key is None:
-        raise NotFound(f"No API key with prefix {prefix!r}.")
+        raise NotFound(lazy_text("identity.agency_keys.no_api_key_prefix", prefix=repr(prefix)))
     key.revoked_at = key.revoked_at or ctx.clock.now()
     return key

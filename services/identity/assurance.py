@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from services.errors import Forbidden
 from services.identity.principal import Principal
+from services.messages import lazy_text
 
 
 class Sensitive(StrEnum):
@@ -40,7 +41,5 @@ def check_level(level: int, action: Sensitive) -> None:
     """The same 403 for a level read elsewhere (the account row, fresher than the token)."""
     required = REQUIRED_LEVEL[action]
     if level < required:
-        raise Forbidden("Tác vụ này cần tài khoản định danh mức 2: đăng nhập bằng VNeID hoặc xác minh "
-                        "tại bộ phận một cửa. / This needs an assurance level 2 account: sign in with "
-                        "the national e-ID or have your identity checked at a counter.",
+        raise Forbidden(lazy_text("identity.assurance.level_2_required"),
                         code="assurance_level_required", required_level=required, how=list(HOW))

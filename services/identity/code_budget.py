@@ -8,6 +8,7 @@ from __future__ import annotations
 import redis
 
 from services.errors import RateLimited, Unavailable
+from services.messages import lazy_text
 
 WINDOW_SECONDS = 3600
 # purpose -> codes per hour, per phone and per account
@@ -34,8 +35,7 @@ def spend_code(kv: redis.Redis, purpose: str, subjects: list[str]) -> None:
             counts = pipe.execute()[0::2]
         over = [key for key, count in zip(keys, counts) if count > limit]
         if over:
-            raise RateLimited(f"Đã gửi quá {limit} mã trong một giờ; hãy thử lại sau. / At most {limit} "
-                              "codes an hour; try again later.",
+            raise RateLimited(lazy_text("identity.code_budget.codes_per_hour", limit=limit),
                               retry_after=max(kv.ttl(key) for key in over), code="too_many_codes")
     except redis.RedisError as exc:
-        raise Unavailable("The code store does not answer; try again shortly.") from exc
+        raise Unavailable(lazy_text("identity.code_budget.code_store_does_answer")) from exc

@@ -29,6 +29,7 @@ from joserfc.jwk import Key, KeySet, import_key
 
 from services.clock import clock
 from services.errors import EidStateInvalid, EidTokenInvalid, EidUnavailable, ValidationFailed
+from services.messages import lazy_text
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +95,7 @@ class EidRelyingParty:
                           acr_values: str | None = None) -> EidAuthorization:
         """Where to send the citizen; state, nonce and PKCE verifier stay here for ten minutes."""
         if redirect_uri not in self.settings.redirect_uris:
-            raise ValidationFailed.on_field("redirect_uri", "This redirect URI is not allowed.",
+            raise ValidationFailed.on_field("redirect_uri", lazy_text("identity.eid.redirect_uri_allowed"),
                                             "redirect_uri_not_allowed")
         metadata = self.metadata()
         state, nonce, verifier = generate_token(32), generate_token(32), generate_token(64)
@@ -112,10 +113,10 @@ class EidRelyingParty:
         """Exchange `code` for a checked ID token; `state` is spent whatever happens next."""
         raw = self._store.getdel(STATE_KEY + state)
         if raw is None:
-            raise EidStateInvalid("The sign-in state is unknown, expired or already used.")
+            raise EidStateInvalid(lazy_text("identity.eid.sign_state_unknown_expired"))
         record = json.loads(raw)
         if redirect_uri is not None and redirect_uri != record["redirect_uri"]:
-            raise EidStateInvalid("The redirect URI differs from the one the sign-in started with.")
+            raise EidStateInvalid(lazy_text("identity.eid.redirect_uri_differs_from"))
         id_token = self._exchange(code, record)
         return _claims_of(self._verify(id_token, record["nonce"]), self.settings.acr_levels)
 
@@ -128,10 +129,10 @@ class EidRelyingParty:
         url = self.settings.issuer.rstrip("/") + "/.well-known/openid-configuration"
         document = self._get_json(url)
         if document.get("issuer") != self.settings.issuer:
-            raise EidUnavailable("The e-ID provider's discovery document names another issuer.")
+            raise EidUnavailable(lazy_text("identity.eid.e_id_provider_s"))
         missing = {"authorization_endpoint", "token_endpoint", "jwks_uri"} - document.keys()
         if missing:
-            raise EidUnavailable("The e-ID provider's discovery document is incomplete.")
+            raise EidUnavailable(lazy_text("identity.eid.e_id_provider_s_2"))
         self._metadata = (time.monotonic(), document)
         return document
 
@@ -153,13 +154,13 @@ class EidRelyingParty:
                                             code_verifier=record["verifier"])
         except OAuthError as error:
             if error.error == "invalid_grant":  # the code: used, expired, not for this verifier
-                raise EidTokenInvalid("The e-ID provider refused the sign-in code.") from error
+                raise EidTokenInvalid(lazy_text("identity.eid.e_id_provider_refused")) from error
             log.error("e-ID provider refused our token request: %s", error.error)  # our set-up
-            raise EidUnavailable("The national e-ID service refused this app; try again later.") from error
+            raise EidUnavailable(lazy_text("identity.eid.national_e_id_service_2")) from error
         except (requests.RequestException, ValueError) as error:
             raise _unavailable(error) from error
         if not isinstance(token.get("id_token"), str):
-            raise EidTokenInvalid("The e-ID provider sent no ID token.")
+            raise EidTokenInvalid(lazy_text("identity.eid.e_id_provider_sent"))
         return token["id_token"]
 
     def _get_json(self, url: str) -> dict[str, Any]:
@@ -170,7 +171,7 @@ class EidRelyingParty:
         except (requests.RequestException, ValueError) as error:
             raise _unavailable(error) from error
         if not isinstance(document, dict):
-            raise EidUnavailable("The e-ID provider answered with something that is not JSON.")
+            raise EidUnavailable(lazy_text("identity.eid.e_id_provider_answered"))
         return document
 
     def _signing_key(self, kid: str) -> Key:
@@ -184,7 +185,7 @@ class EidRelyingParty:
                 raise _unavailable(error) from error
             self._keys = keys
         if not any(key.kid == kid for key in keys):
-            raise EidTokenInvalid("The ID token is signed by a key the e-ID provider does not publish.")
+            raise EidTokenInvalid(lazy_text("identity.eid.id_token_signed_key"))
         return keys.get_by_kid(kid)
 
     def _verify(self, id_token: str, nonce: str) -> dict[str, Any]:
@@ -192,11 +193,11 @@ class EidRelyingParty:
         try:
             header = jws.extract_compact(id_token.encode()).headers()
         except (JoseError, ValueError) as error:
-            raise EidTokenInvalid("The ID token is malformed.") from error
+            raise EidTokenInvalid(lazy_text("identity.eid.id_token_malformed")) from error
         if header.get("alg") not in settings.algorithms:
-            raise EidTokenInvalid("The ID token is signed with an algorithm that is not allowed.")
+            raise EidTokenInvalid(lazy_text("identity.eid.id_token_signed_algorithm"))
         if not isinstance(header.get("kid"), str):
-            raise EidTokenInvalid("The ID token names no signing key.")
+            raise EidTokenInvalid(lazy_text("identity.eid.id_token_names_no"))
         key = self._signing_key(header["kid"])
         registry = jwt.JWTClaimsRegistry(
             leeway=settings.leeway_seconds, iss={"essential": True, "value": settings.issuer},
@@ -207,10 +208,10 @@ class EidRelyingParty:
             registry.validate(claims)
         except (JoseError, ValueError) as error:
             log.info("e-ID token refused: %s", error.__class__.__name__)
-            raise EidTokenInvalid("The ID token does not check out.") from error
+            raise EidTokenInvalid(lazy_text("identity.eid.id_token_does_check")) from error
         audience = claims["aud"]
         if isinstance(audience, list) and len(audience) > 1 and claims.get("azp") != settings.client_id:
-            raise EidTokenInvalid("The ID token is meant for several parties, not authorised for us.")
+            raise EidTokenInvalid(lazy_text("identity.eid.id_token_meant_several"))
         return claims
 
 
@@ -218,15 +219,15 @@ def _claims_of(claims: Mapping[str, Any], acr_levels: Mapping[str, int]) -> EidC
     national_id, born = claims.get(NATIONAL_ID_CLAIM), claims.get("birthdate")
     level = acr_levels.get(claims.get("acr"))  # type: ignore[arg-type]
     if not isinstance(national_id, str) or not _NATIONAL_ID.match(national_id):
-        raise EidTokenInvalid("The ID token carries no valid national ID number.")
+        raise EidTokenInvalid(lazy_text("identity.eid.id_token_carries_no"))
     if level is None:
-        raise EidTokenInvalid("The ID token's assurance level (acr) is not one we know.")
+        raise EidTokenInvalid(lazy_text("identity.eid.id_token_s_assurance"))
     if not isinstance(claims.get("name"), str) or claims.get("gender") not in _SEXES:
-        raise EidTokenInvalid("The ID token lacks the name or sex.")
+        raise EidTokenInvalid(lazy_text("identity.eid.id_token_lacks_name"))
     try:
         date_of_birth = date.fromisoformat(str(born))
     except ValueError as error:
-        raise EidTokenInvalid("The ID token's birth date is not a date.") from error
+        raise EidTokenInvalid(lazy_text("identity.eid.id_token_s_birth")) from error
     phone = claims.get("phone_number")
     return EidClaims(subject=claims["sub"], national_id=national_id, full_name=claims["name"],
                      date_of_birth=date_of_birth, sex=claims["gender"],
@@ -235,4 +236,4 @@ def _claims_of(claims: Mapping[str, Any], acr_levels: Mapping[str, int]) -> EidC
 
 def _unavailable(error: Exception) -> EidUnavailable:
     log.warning("e-ID provider unavailable: %s", error.__class__.__name__)
-    return EidUnavailable("The national e-ID service does not answer; try again shortly.")
+    return EidUnavailable(lazy_text("identity.eid.national_e_id_service"))

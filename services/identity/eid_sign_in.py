@@ -20,6 +20,7 @@ from services.identity.names import same_name
 from services.identity.recovery import UNUSABLE_PASSWORD
 from services.identity.registry import PopulationRegistry
 from services.identity.sessions import SignIn, TokenPair
+from services.messages import lazy_text
 
 # Accounts the e-ID may take over when it proves another phone: those opened by local sign-up.
 LOCALLY_OPENED = (None, AssuranceSource.SIGN_UP)
@@ -41,7 +42,7 @@ class EidSignIn:
 
     def _party(self) -> EidRelyingParty:
         if self._rp is None:
-            raise NotFound("Sign-in with the national e-ID is not offered by this server (EID_ISSUER is unset).",
+            raise NotFound(lazy_text("identity.eid_sign_in.sign_national_e_id"),
                            code="eid_not_offered")
         return self._rp
 
@@ -67,7 +68,7 @@ class EidSignIn:
         record = self._registry_for(session).lookup(claims.national_id)
         if (record is None or not same_name(record.full_name, claims.full_name)
                 or record.date_of_birth != claims.date_of_birth):
-            raise ValidationFailed("The e-ID's details do not match the population registry.",
+            raise ValidationFailed(lazy_text("identity.eid_sign_in.e_id_s_details"),
                                    code="identity_mismatch")
 
     def _open(self, ctx: Context, claims: EidClaims) -> Account:
@@ -84,9 +85,9 @@ class EidSignIn:
 
     def _returning(self, session: Session, account: Account, claims: EidClaims) -> None:
         if account.role != Role.CITIZEN:
-            raise Forbidden("Staff sign in with their own accounts.", code="staff_local_account")
+            raise Forbidden(lazy_text("identity.eid_sign_in.staff_sign_their_own"), code="staff_local_account")
         if account.status != AccountStatus.ACTIVE:
-            raise Forbidden("This account is locked.", code="account_locked")
+            raise Forbidden(lazy_text("identity.eid_sign_in.account_locked"), code="account_locked")
         if (claims.level >= 2 and claims.phone and claims.phone != account.phone
                 and account.assurance_source in LOCALLY_OPENED):
             recovery.take_over(session, self._sign_in, account, claims.phone, how="national e-ID")

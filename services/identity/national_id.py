@@ -6,6 +6,7 @@ import hmac
 from datetime import date
 
 from services.errors import ValidationFailed
+from services.messages import lazy_text
 
 # Digit 4 encodes century and sex: (first year of the century) -> (male digit, female digit).
 CENTURY_SEX_DIGITS: dict[int, tuple[str, str]] = {
@@ -47,7 +48,7 @@ def check(number: str, date_of_birth: date | None, sex: str | None = None, field
     """Raise a 422 on `field` when the number is malformed for this person."""
     reasons = problems(number, date_of_birth, sex)
     if reasons:
-        raise ValidationFailed("The citizen ID number is malformed.", errors={field: reasons},
+        raise ValidationFailed(lazy_text("identity.national_id.citizen_id_number_malformed"), errors={field: reasons},
                                code="malformed_national_id")
 
 

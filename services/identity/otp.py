@@ -15,6 +15,7 @@ import redis
 from services.clock import clock
 from services.identity.code_budget import spend_code, subjects_of
 from services.errors import BadRequest, RateLimited, Unavailable
+from services.messages import lazy_text
 
 OTP_TTL = timedelta(minutes=5)
 MAX_TRIES = 5
@@ -54,7 +55,7 @@ class OtpChallenges:
             self._kv.hset(self._key(challenge_id), mapping=record)
             self._kv.expire(self._key(challenge_id), int(OTP_TTL.total_seconds()) + 60)
         except redis.RedisError as exc:
-            raise Unavailable("The code store does not answer; try again shortly.") from exc
+            raise Unavailable(lazy_text("identity.otp.code_store_does_answer")) from exc
         return IssuedChallenge(challenge_id, otp, expires_at)
 
     def redeem(self, challenge_id: str, otp: str) -> dict[str, Any]:
@@ -63,20 +64,20 @@ class OtpChallenges:
         try:
             record = self._kv.hgetall(key)
             if not record or datetime.fromisoformat(record["expires_at"]) <= clock.now():
-                raise BadRequest("This code has expired or was already used; ask for a new one.",
+                raise BadRequest(lazy_text("identity.otp.code_expired_was_already"),
                                  code="otp_expired")
             if int(record["tries"]) >= MAX_TRIES:
-                raise RateLimited("Too many wrong codes; ask for a new one.",
+                raise RateLimited(lazy_text("identity.otp.too_many_wrong_codes"),
                                   retry_after=self._kv.ttl(key), code="otp_attempts_exhausted")
             if not hmac.compare_digest(record["digest"], self._digest(challenge_id, otp)):
                 tries = self._kv.hincrby(key, "tries", 1)
                 if tries >= MAX_TRIES:
-                    raise RateLimited("Too many wrong codes; ask for a new one.",
+                    raise RateLimited(lazy_text("identity.otp.too_many_wrong_codes"),
                                       retry_after=self._kv.ttl(key), code="otp_attempts_exhausted")
-                raise BadRequest("The code is wrong.", code="invalid_otp",
+                raise BadRequest(lazy_text("identity.otp.code_wrong"), code="invalid_otp",
                                  tries_left=MAX_TRIES - tries)
             if self._kv.delete(key) != 1:  # somebody redeemed it a moment ago
-                raise BadRequest("This code was already used.", code="otp_expired")
+                raise BadRequest(lazy_text("identity.otp.code_was_already_used"), code="otp_expired")
         except redis.RedisError as exc:
-            raise Unavailable("The code store does not answer; try again shortly.") from exc
+            raise Unavailable(lazy_text("identity.otp.code_store_does_answer")) from exc
         return json.loads(record["payload"])

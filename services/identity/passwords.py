@@ -7,6 +7,7 @@ from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from services.errors import ValidationFailed
+from services.messages import lazy_text
 
 MIN_LENGTH = 8
 MAX_LENGTH = 128
@@ -38,7 +39,7 @@ class Passwords:
     def check_policy(password: str, national_id: str | None = None) -> None:
         if not MIN_LENGTH <= len(password) <= MAX_LENGTH:
             raise ValidationFailed.on_field(
-                "password", f"Use {MIN_LENGTH} to {MAX_LENGTH} characters.", "weak_password")
+                "password", lazy_text("identity.passwords.use_min_length_s", min_length=MIN_LENGTH, max_length=MAX_LENGTH), "weak_password")
         if national_id and national_id in password:
             raise ValidationFailed.on_field(
-                "password", "Do not use your ID number in the password.", "weak_password")
+                "password", lazy_text("identity.passwords.do_use_id_number"), "weak_password")

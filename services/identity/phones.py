@@ -2,6 +2,7 @@
 import re
 
 from services.errors import ValidationFailed
+from services.messages import lazy_text
 
 _MOBILE = re.compile(r"^(?:\+?84|0)([35789]\d{8})$")
 
@@ -9,7 +10,7 @@ _MOBILE = re.compile(r"^(?:\+?84|0)([35789]\d{8})$")
 def normalize_phone(raw: str) -> str:
     match = _MOBILE.match(re.sub(r"[\s.-]", "", raw))
     if not match:
-        raise ValidationFailed.on_field("phone", "Not a Vietnamese mobile number.", "invalid_phone")
+        raise ValidationFailed.on_field("phone", lazy_text("identity.phones.vietnamese_mobile_number"), "invalid_phone")
     return "+84" + match.group(1)
 
 

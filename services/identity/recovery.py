@@ -16,6 +16,7 @@ from services.errors import NotFound
 from services.identity import accounts, security_log
 from services.identity.phones import mask_phone, normalize_phone
 from services.identity.sessions import SignIn
+from services.messages import lazy_text
 from services.notifications.inbox import notify
 
 UNUSABLE_PASSWORD = "!"  # no Argon2 hash: every password check fails
@@ -27,11 +28,10 @@ def take_over(session: Session, sign_in: SignIn, account: Account, phone: str, *
     ended = sign_in.end_all(session, account.id, "account_recovered")
     account.phone, account.password_hash = phone, UNUSABLE_PASSWORD
     notify(session, account.id, kind="account_recovered",
-           title="Tài khoản đã được khôi phục / Your account was recovered",
-           body=f"Mọi phiên đăng nhập cũ đã kết thúc; số điện thoại của tài khoản nay là {mask_phone(phone)}. "
-                f"/ Every old session ended; the account's phone is now {mask_phone(phone)}.")
+           title=lazy_text("account.recovered.title"),
+           body=lazy_text("account.recovered.body", phone=mask_phone(phone)))
     security_log.record(session, account.id, SecurityEventKind.RECOVERED, actor_account_id=officer_id,
-                        detail=f"{how}; {ended} session(s) ended; phone {mask_phone(phone)}")
+                        detail=lazy_text("identity.recovery.recovered", how=how, ended=ended, phone=mask_phone(phone)))
     return ended
 
 
@@ -49,7 +49,7 @@ def recover_at_counter(ctx: Context, sign_in: SignIn, national_id: str, phone: s
     """POST /officer/accounts/recover: the officer checked the citizen and their phone in person."""
     account = accounts.find_account(ctx.session, ctx.id_hasher, national_id)
     if account is None or account.role != Role.CITIZEN:
-        raise NotFound("No citizen account for this ID number.")
+        raise NotFound(lazy_text("identity.recovery.no_citizen_account_id"))
     phone = normalize_phone(phone)
     officer = ctx.principal
     take_over(ctx.session, sign_in, account, phone, how="counter", officer_id=officer.account_id)

@@ -20,6 +20,8 @@ from services.identity.phones import normalize_phone
 from services.identity.registry import PopulationRegistry
 from services.identity.sessions import SignIn, TokenPair
 from services.identity.sms import SmsSender
+from services.messages.sms import send_sms
+from services.messages import lazy_text
 
 MINIMUM_AGE = 14
 
@@ -55,28 +57,26 @@ class Registration:
         Passwords.check_policy(applicant.password, applicant.national_id)
         if age_on(applicant.date_of_birth, ctx.clock.now().date()) < MINIMUM_AGE:
             raise ValidationFailed.on_field(
-                "date_of_birth", "Accounts are for people aged 14 and over; a guardian's "
-                "account serves younger children.", "underage")
+                "date_of_birth", lazy_text("identity.registration.accounts_people_aged_14"), "underage")
         record = self._registry_for(ctx.session).lookup(applicant.national_id)
         if (record is None or not same_name(record.full_name, applicant.full_name)
                 or record.date_of_birth != applicant.date_of_birth
                 or (applicant.sex is not None and applicant.sex != record.sex)
                 or (record.phone is not None and record.phone != phone)):
-            raise ValidationFailed("The details do not match the population registry.",
+            raise ValidationFailed(lazy_text("identity.registration.details_do_match_population"),
                                    code="identity_mismatch")
         if record.phone is None:
             raise ValidationFailed(
-                "Không có số điện thoại nào đăng ký theo số định danh này: hãy đăng nhập bằng VNeID hoặc "
-                "đến bộ phận một cửa. / No phone is on record for this ID number: sign in with the "
-                "national e-ID or visit a counter.", code="no_phone_on_record", how=["eid", "counter"])
+                lazy_text("identity.registration.no_phone_on_record"), code="no_phone_on_record", how=["eid", "counter"])
         if self._account_exists(ctx.session, applicant.national_id):
-            raise Conflict("An account already exists for this ID number.", code="already_registered")
+            raise Conflict(lazy_text("identity.registration.account_already_exists_id"), code="already_registered")
         challenge = self._otps.issue({
             "national_id": record.national_id, "full_name": record.full_name,
             "date_of_birth": record.date_of_birth.isoformat(), "sex": record.sex,
             "district_code": record.district_code, "phone": record.phone,
             "password_hash": self._passwords.hash(applicant.password)})
-        self._sms.send(record.phone, f"iHanoi: your sign-up code is {challenge.otp}. It expires in 5 minutes.")
+        # No account yet: the code is texted in the language the sign-up was asked in.
+        send_sms(self._sms, record.phone, "signup_code", ctx.language, code=challenge.otp)
         return challenge
 
     def _account_exists(self, session: Session, national_id: str) -> bool:
@@ -88,7 +88,7 @@ class Registration:
         session = ctx.session
         details = self._otps.redeem(verification_id, otp)
         if self._account_exists(session, details["national_id"]):
-            raise Conflict("An account already exists for this ID number.", code="already_registered")
+            raise Conflict(lazy_text("identity.registration.account_already_exists_id"), code="already_registered")
         account = Account(
             national_id_hash=self._id_hasher(details["national_id"]),
             national_id=details["national_id"], full_name=details["full_name"],

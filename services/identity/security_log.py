@@ -13,11 +13,17 @@ from sqlalchemy.orm import Session
 from models.identity import AuthSession, SecurityEvent, SecurityEventKind
 from services.clock import clock
 from services.context import Context
+from services.identity.preferences import language_of
+from services.messages import LazyText, translate
 from services.pagination import Page, paginate
 
 
-def record(session: Session, account_id: uuid.UUID, kind: SecurityEventKind, *, detail: str | None = None,
-           device_name: str | None = None, actor_account_id: uuid.UUID | None = None) -> SecurityEvent:
+def record(session: Session, account_id: uuid.UUID, kind: SecurityEventKind, *,
+           detail: str | LazyText | None = None, device_name: str | None = None,
+           actor_account_id: uuid.UUID | None = None) -> SecurityEvent:
+    """A security log entry; a catalogue text is written in the account's language."""
+    if isinstance(detail, LazyText):
+        detail = translate(language_of(session, account_id), detail)
     event = SecurityEvent(account_id=account_id, kind=kind, detail=detail, device_name=device_name,
                           actor_account_id=actor_account_id, created_at=clock.now())
     session.add(event)

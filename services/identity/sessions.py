@@ -21,6 +21,7 @@ from services.identity.passwords import Passwords
 from services.identity.throttle import SignInThrottle
 from services.identity.tokens import AccessTokens
 from services.pagination import Page, paginate
+from services.messages import lazy_text
 
 
 @dataclass(frozen=True)
@@ -60,9 +61,9 @@ class SignIn:
         account = session.scalar(select(Account).where(Account.national_id_hash == subject))
         if not self._passwords.verify(account.password_hash if account else None, password):
             self._throttle.record_failure(subject)
-            raise Unauthenticated("The ID number or password is wrong.", code="invalid_credentials")
+            raise Unauthenticated(lazy_text("identity.sessions.id_number_password_wrong"), code="invalid_credentials")
         if account.status != AccountStatus.ACTIVE:
-            raise Forbidden("This account is locked.", code="account_locked")
+            raise Forbidden(lazy_text("identity.sessions.account_locked"), code="account_locked")
         self._throttle.reset(subject)
         security_log.signed_in(session, account.id, device_name, "password")
         return self.open_session(session, account, device_name)
@@ -90,22 +91,22 @@ class SignIn:
         stored = session.scalar(select(RefreshToken).where(
             RefreshToken.token_hash == _hash_refresh(refresh_token)))
         if stored is None:
-            raise Unauthenticated("Unknown refresh token.", code="invalid_refresh_token")
+            raise Unauthenticated(lazy_text("identity.sessions.unknown_refresh_token"), code="invalid_refresh_token")
         auth_session = session.get(AuthSession, stored.session_id)
         now = ctx.clock.now()
         if auth_session.revoked_at is not None or auth_session.expires_at <= now:
-            raise Unauthenticated("This session has ended; sign in again.", code="session_ended")
+            raise Unauthenticated(lazy_text("identity.sessions.session_ended_sign_again"), code="session_ended")
         # Spend the token atomically: of two concurrent refreshes exactly one wins.
         spent = session.execute(update(RefreshToken).where(
             RefreshToken.id == stored.id, RefreshToken.spent_at.is_(None)).values(spent_at=now))
         if spent.rowcount != 1:
             self._revoke(session, auth_session, "refresh_reuse")
-            raise Unauthenticated("This refresh token was already used; the session is ended.",
+            raise Unauthenticated(lazy_text("identity.sessions.refresh_token_was_already"),
                                   code="refresh_token_reused", keep_changes=True)
         auth_session.last_used_at = now
         account = session.get(Account, auth_session.account_id)
         if account.status != AccountStatus.ACTIVE:
-            raise Forbidden("This account is locked.", code="account_locked")
+            raise Forbidden(lazy_text("identity.sessions.account_locked"), code="account_locked")
         return self._pair(session, account, auth_session)
 
     def _revoke(self, session: Session, auth_session: AuthSession, reason: str) -> None:
@@ -134,7 +135,7 @@ class SignIn:
         auth_session = ctx.session.get(AuthSession, session_id)
         if (auth_session is None or auth_session.account_id != ctx.principal.account_id
                 or auth_session.revoked_at):
-            raise NotFound("No such session.")
+            raise NotFound(lazy_text("identity.sessions.no_such_session"))
         self._revoke(ctx.session, auth_session, "ended_by_user")
 
     def end_all(self, session: Session, account_id: uuid.UUID, reason: str) -> int:

@@ -15,6 +15,7 @@ from requests.adapters import HTTPAdapter
 
 from services.errors import SmsUnavailable
 from services.identity.phones import mask_phone
+from services.messages import lazy_text
 
 log = logging.getLogger("sms")
 
@@ -55,8 +56,8 @@ class HttpSmsSender:
                 timeout=settings.timeout_seconds)
         except requests.RequestException as error:
             log.warning("sms to %s not sent: %s", mask_phone(phone), error.__class__.__name__)
-            raise SmsUnavailable("The text message could not be sent; try again shortly.") from None
+            raise SmsUnavailable(lazy_text("identity.sms_gateway.text_message_could_sent")) from None
         if not response.ok:
             log.warning("sms to %s refused by the gateway: HTTP %s", mask_phone(phone), response.status_code)
-            raise SmsUnavailable("The text message could not be sent; try again shortly.")
+            raise SmsUnavailable(lazy_text("identity.sms_gateway.text_message_could_sent"))
         log.info("sms to %s sent", mask_phone(phone))

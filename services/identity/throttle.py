@@ -4,6 +4,7 @@ from __future__ import annotations
 import redis
 
 from services.errors import RateLimited, Unavailable
+from services.messages import lazy_text
 
 
 class SignInThrottle:
@@ -20,10 +21,10 @@ class SignInThrottle:
         try:
             failures = int(self._kv.get(self._key(subject)) or 0)
             if failures >= self._max:
-                raise RateLimited("Too many failed sign-ins; try again later.",
+                raise RateLimited(lazy_text("identity.throttle.too_many_failed_sign"),
                                   retry_after=self._kv.ttl(self._key(subject)), code="too_many_attempts")
         except redis.RedisError as exc:
-            raise Unavailable("Sign-in is unavailable right now.") from exc
+            raise Unavailable(lazy_text("identity.throttle.sign_unavailable_right_now")) from exc
 
     def record_failure(self, subject: str) -> None:
         key = self._key(subject)

@@ -14,6 +14,7 @@ from models.identity import PrincipalKind
 from services.errors import Unauthenticated, Unavailable
 from services.identity.principal import Principal
 from services.identity.signing_keys import SigningKey
+from services.messages import lazy_text
 
 ALGORITHM = "EdDSA"
 REQUIRED_CLAIMS = ["iss", "aud", "sub", "jti", "exp", "iat"]
@@ -97,14 +98,14 @@ class AccessTokens:
         try:
             header = jwt.get_unverified_header(token)
             if header.get("alg") != ALGORITHM or header.get("kid") != self._key.kid:
-                raise Unauthenticated("The token was not signed by a key of ours.", code="invalid_token")
+                raise Unauthenticated(lazy_text("identity.tokens.token_was_signed_key"), code="invalid_token")
             claims = jwt.decode(token, self._key.public_key, algorithms=[ALGORITHM],
                                 audience=self._audience, issuer=self._issuer,
                                 options={"require": REQUIRED_CLAIMS})
         except jwt.ExpiredSignatureError as exc:
-            raise Unauthenticated("The access token has expired.", code="token_expired") from exc
+            raise Unauthenticated(lazy_text("identity.tokens.access_token_expired"), code="token_expired") from exc
         except jwt.PyJWTError as exc:
-            raise Unauthenticated("The access token is not valid.", code="invalid_token") from exc
+            raise Unauthenticated(lazy_text("identity.tokens.access_token_valid"), code="invalid_token") from exc
         self._verified[token] = claims
         return claims
 
@@ -132,11 +133,11 @@ class AccessTokens:
                 self.restore_denials()
                 *denied, _ = self._kv.mget(keys)
         except redis.RedisError as exc:
-            raise Unavailable("Token revocation cannot be checked right now.") from exc
+            raise Unavailable(lazy_text("identity.tokens.token_revocation_cannot_checked")) from exc
         if settle:
             settle(answers[1:])
         if any(denied):
-            raise Unauthenticated("This session has ended; sign in again.", code="token_revoked")
+            raise Unauthenticated(lazy_text("identity.tokens.session_ended_sign_again"), code="token_revoked")
         return principal
 
     def restore_denials(self) -> int:
@@ -161,4 +162,4 @@ class AccessTokens:
         try:
             self._kv.set(key, "1", ex=max(1, seconds + 5))
         except redis.RedisError as exc:
-            raise Unavailable("Token revocation cannot be recorded right now.") from exc
+            raise Unavailable(lazy_text("identity.tokens.token_revocation_cannot_recorded")) from exc

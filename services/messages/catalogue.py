@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 import io
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -43,11 +44,26 @@ def translator(language: str) -> Translations:
 
 
 def translate(language: str, msgid: str | LazyText, **values: Any) -> str:
-    """The text of `msgid` in `language`, with `%(name)s` placeholders filled from `values`."""
+    """The text of `msgid` in `language`, with `%(name)s` placeholders filled from `values`;
+    dates, instants and `Amount`s among the values are written as the language writes them."""
     if isinstance(msgid, LazyText):
         return msgid.resolve(language, **values)
     text = translator(language).gettext(msgid)
-    return text % values if values else text
+    return text % {name: _formatted(value, language) for name, value in values.items()} if values else text
+
+
+def _formatted(value: Any, language: str) -> Any:
+    from services.messages import formats
+
+    if isinstance(value, datetime):
+        return formats.format_datetime(value, language)
+    if isinstance(value, date):
+        return formats.format_date(value, language)
+    if isinstance(value, LazyText):
+        return value.resolve(language)
+    if isinstance(value, formats.Amount):
+        return formats.format_amount(value.vnd, language)
+    return value
 
 
 def translate_plural(language: str, singular: str, plural: str, num: int, **values: Any) -> str:
@@ -65,6 +81,10 @@ class LazyText:
 
     msgid: str
     values: dict[str, Any] = field(default_factory=dict)
+
+    def filled(self, **values: Any) -> LazyText:
+        """The same text with (more) values, still without a language."""
+        return LazyText(self.msgid, {**self.values, **values})
 
     def resolve(self, language: str, **values: Any) -> str:
         return translate(language, self.msgid, **{**self.values, **values})

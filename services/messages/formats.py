@@ -1,6 +1,7 @@
 """Dates, times and amounts as each language writes them (Babel's CLDR data), in Hanoi's time zone."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -31,6 +32,13 @@ def format_datetime(moment: datetime, language: str) -> str:
 def format_amount(vnd: int | Decimal, language: str) -> str:
     """Dong, which has no minor unit: `1.250.000 ₫` in Vietnamese, `₫1,250,000` in English."""
     return numbers.format_currency(vnd, "VND", locale=language)
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A sum in dong among a text's values: `translate` writes it as the language does."""
+
+    vnd: int | Decimal
 
 
 def format_working_days(count: int, language: str) -> str:

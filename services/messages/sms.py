@@ -102,6 +102,8 @@ SMS_TEMPLATES: dict[str, SmsTemplate] = {
                                longest_values={"code": "9" * 12}),
     "signing_code": SmsTemplate(lazy_text("sms.signing_code"), budget=1,
                                 longest_values={"code": "9" * 12}),
+    "online_issuance_code": SmsTemplate(lazy_text("sms.online_issuance_code"), budget=1,
+                                        longest_values={"code": "9" * 12}),
 }
 
 

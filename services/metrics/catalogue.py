@@ -14,6 +14,7 @@ from datetime import date
 from functools import cache
 
 from services.errors import ValidationFailed
+from services.messages import lazy_text
 
 CATALOGUE_FILE = os.path.join(os.path.dirname(__file__), "..", "..", "data", "indicator_catalogue.json")
 PILLARS = ("digital_society", "digital_government")
@@ -68,5 +69,5 @@ def catalogue_for(day: date) -> Catalogue:
     for catalogue in catalogues():
         if catalogue.covers(day):
             return catalogue
-    raise ValidationFailed.on_field("period", "No indicator catalogue covers this period.",
+    raise ValidationFailed.on_field("period", lazy_text("metrics.catalogue.no_indicator_catalogue_covers"),
                                     "no_catalogue")

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from services.clock import clock
 from services.errors import ValidationFailed
+from services.messages import lazy_text
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 _PATTERN = re.compile(r"^(?P<year>\d{4})(?:-Q(?P<quarter>[1-4])|-(?P<month>0[1-9]|1[0-2]))?$")
@@ -68,7 +69,7 @@ def parse_period(text: str) -> Period:
     match = _PATTERN.match(text or "")
     if not match or int(match["year"]) not in YEARS:
         raise ValidationFailed.on_field(
-            "period", "A year (2024), a quarter (2024-Q3) or a month (2024-11), years 2000-2100.",
+            "period", lazy_text("metrics.periods.year_2024_quarter_2024"),
             "invalid_period")
     year = int(match["year"])
     if match["quarter"]:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from models.reference import AdministrativeUnit
 from services.errors import ValidationFailed
 from services.metrics.periods import Period
+from services.messages import lazy_text
 
 # Hanoi's statistical province code; the city row of every report. Units below it are data.
 CITY_CODE = "01"
@@ -60,7 +61,7 @@ def check_level(session: Session, period: Period, level: str | None, unit_code: 
     asked = _level_of_unit(session, level, unit_code) if unit_code else (level or existed[1])
     if asked not in existed:
         raise ValidationFailed.on_field(
-            "level", f"Cấp {asked} không có trong kỳ {period.label}; các cấp khi đó: {', '.join(existed)}.",
+            "level", lazy_text("metrics.units.level_not_in_period", asked=asked, label=period.label, items=', '.join(existed)),
             "level_not_in_period")
     return asked
 
@@ -68,14 +69,14 @@ def check_level(session: Session, period: Period, level: str | None, unit_code: 
 def _level_of_unit(session: Session, level: str | None, unit_code: str) -> str:
     if unit_code == CITY_CODE:
         if level not in (None, "city"):
-            raise ValidationFailed.on_field("level", "The city is reported at level city.", "level_mismatch")
+            raise ValidationFailed.on_field("level", lazy_text("metrics.units.city_reported_level_city"), "level_mismatch")
         return "city"
     # A code names a unit per period (issue 11): the latest period's unit.
     unit = session.scalars(select(AdministrativeUnit).where(AdministrativeUnit.code == unit_code)
                            .order_by(AdministrativeUnit.valid_from.desc().nulls_last())).first()
     if unit is None:
-        raise ValidationFailed.on_field("unit_code", "No such administrative unit.", "unknown_unit")
+        raise ValidationFailed.on_field("unit_code", lazy_text("metrics.units.no_such_administrative_unit"), "unknown_unit")
     own = next((name for name, stored in STORED_LEVELS.items() if unit.level in stored), unit.level)
     if level not in (None, own):
-        raise ValidationFailed.on_field("level", f"Unit {unit_code} is a {unit.level}.", "level_mismatch")
+        raise ValidationFailed.on_field("level", lazy_text("metrics.units.unit_unit_code_s", unit_code=unit_code, level=unit.level), "level_mismatch")
     return own

@@ -30,6 +30,7 @@ from services.metrics.protection import hidden_together
 from services.metrics.suppression import Table, usage_table
 from services.metrics.usage import ANY_FEATURE
 from services.metrics.units import CITY_CODE
+from services.messages import lazy_text
 
 GRANULARITIES = ("day", "month")
 MAX_DAYS = {"day": 93, "month": 5 * 366}  # bounded answers instead of a paginated one
@@ -60,10 +61,10 @@ def _window(query: UsageQuery, today: date) -> tuple[date, date]:
     last = query.last or today
     first = query.first or (last - timedelta(days=29) if query.granularity == "day" else last.replace(day=1))
     if first > last:
-        raise ValidationFailed.on_field("from", "`from` is after `to`.", "invalid_range")
+        raise ValidationFailed.on_field("from", lazy_text("metrics.usage_report.from_after"), "invalid_range")
     if (last - first).days >= MAX_DAYS[query.granularity]:
         raise ValidationFailed.on_field(
-            "to", f"At most {MAX_DAYS[query.granularity]} days per {query.granularity} query.",
+            "to", lazy_text("metrics.usage_report.most_max_days_s", max_days=MAX_DAYS[query.granularity], granularity=query.granularity),
             "range_too_long")
     return first, last
 

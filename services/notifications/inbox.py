@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -11,20 +12,33 @@ from models.notifications import Device, Notification, PushStatus
 from services.clock import clock
 from services.context import Context
 from services.errors import NotFound
+from services.identity.preferences import language_of
+from services.messages import LazyText, translate
 from services.pagination import Page, paginate
+from services.messages import lazy_text
 
 PLATFORMS = ("android", "ios")
 
 
-def notify(session: Session, account_id: uuid.UUID, *, kind: str, title: str, body: str,
-           reference: str | None = None) -> Notification:
-    """Add an inbox entry in the caller's transaction; push delivery picks it up later."""
+def notify(session: Session, account_id: uuid.UUID, *, kind: str, title: LazyText,
+           body: LazyText | Sequence[LazyText | str], reference: str | None = None) -> Notification:
+    """Add an inbox entry in the caller's transaction, written in the recipient's language (no
+    request is there to ask); push delivery sends the same texts later. A body given as lines
+    joins them, texts of the catalogue and the person's own words (a note, a name) alike."""
     now = clock.now()
-    entry = Notification(account_id=account_id, kind=kind, title=title, body=body,
+    language = language_of(session, account_id)
+    entry = Notification(account_id=account_id, kind=kind, title=translate(language, title)[:200],
+                         body=_body(language, body),
                          reference=reference, created_at=now, push_status=PushStatus.PENDING,
                          push_attempts=0, push_next_attempt_at=now)
     session.add(entry)
     return entry
+
+
+def _body(language: str, body: LazyText | Sequence[LazyText | str]) -> str:
+    lines = [body] if isinstance(body, LazyText) else body
+    return "\n".join(translate(language, line) if isinstance(line, LazyText) else line
+                     for line in lines if line)
 
 
 @dataclass
@@ -48,7 +62,7 @@ def list_inbox(ctx: Context, *, limit: int, cursor: str | None, unread_only: boo
 def mark_read(ctx: Context, notification_id: uuid.UUID) -> Notification:
     entry = ctx.session.scalar(select(Notification).where(Notification.public_id == notification_id))
     if entry is None or entry.account_id != ctx.principal.account_id:
-        raise NotFound("No such notification.")
+        raise NotFound(lazy_text("notifications.inbox.no_such_notification"))
     entry.read_at = entry.read_at or ctx.clock.now()
     return entry
 

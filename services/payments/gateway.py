@@ -27,6 +27,7 @@ import marshmallow as ma
 import requests
 
 from services.errors import BadCallbackSignature, BadRequest, Unavailable
+from services.messages import lazy_text
 
 SIGNATURE_HEADER = "X-Payment-Signature"
 
@@ -79,7 +80,7 @@ def sign(body: bytes, secret: str) -> str:
 def check_signature(body: bytes, signature: str | None, secret: str) -> None:
     sent = (signature or "").strip().lower().encode("utf-8", "surrogateescape")
     if not sent or not hmac.compare_digest(sign(body, secret).encode("ascii"), sent):
-        raise BadCallbackSignature("The callback's signature does not match its body.")
+        raise BadCallbackSignature(lazy_text("payments.gateway.callback_s_signature_does"))
 
 
 class _Settled(ma.Schema):
@@ -100,7 +101,7 @@ def parse_callback(body: bytes) -> Callback:
     try:
         return Callback(**_Settled().load(json.loads(body)))
     except (ValueError, ma.ValidationError) as exc:  # JSONDecodeError is a ValueError
-        raise BadRequest(f"The callback is not what a gateway sends: {exc}", code="malformed_callback") from exc
+        raise BadRequest(lazy_text("payments.gateway.callback_what_gateway_sends", exc=exc), code="malformed_callback") from exc
 
 
 def verify_callback(body: bytes, signature: str | None, secret: str) -> Callback:
@@ -128,7 +129,7 @@ class HttpPaymentGateway:
             response.raise_for_status()
             return response.json()
         except (requests.RequestException, ValueError) as exc:
-            raise Unavailable(f"The payment gateway {self.name} failed: {exc}",
+            raise Unavailable(lazy_text("payments.gateway.payment_gateway_name_s_2", name=self.name, exc=exc),
                               code="payment_gateway_unavailable") from exc
 
     def create_payment(self, *, reference: str, amount_vnd: int, description: str,
@@ -141,7 +142,7 @@ class HttpPaymentGateway:
             return CreatedPayment(gateway_ref=str(got["gateway_ref"]), pay_url=str(got["pay_url"]),
                                   expires_at=datetime.fromisoformat(got["expires_at"]))
         except (KeyError, TypeError, ValueError) as exc:
-            raise Unavailable(f"The payment gateway {self.name} answered {got!r}",
+            raise Unavailable(lazy_text("payments.gateway.payment_gateway_name_s_3", name=self.name, got=repr(got)),
                               code="payment_gateway_unavailable") from exc
 
     def verify_callback(self, body: bytes, signature: str | None) -> Callback:
@@ -151,10 +152,10 @@ class HttpPaymentGateway:
         got = self._call("GET", f"/statements/{day.isoformat()}")
         lines = got.get("payments") if isinstance(got, dict) else None
         if not isinstance(lines, list):
-            raise Unavailable(f"The payment gateway {self.name} sent no statement for {day}",
+            raise Unavailable(lazy_text("payments.gateway.payment_gateway_name_s", name=self.name, day=day),
                               code="payment_gateway_unavailable")
         try:
             return [StatementLine(**_Line().load(line)) for line in lines]
         except ma.ValidationError as exc:
-            raise Unavailable(f"The payment gateway {self.name} sent a statement we cannot read: {exc}",
+            raise Unavailable(lazy_text("payments.gateway.payment_gateway_name_s_4", name=self.name, exc=exc),
                               code="payment_gateway_unavailable") from exc

@@ -10,6 +10,7 @@ from enum import StrEnum
 from models.payments import PaymentStatus
 from services.errors import ValidationFailed
 from services.payments.gateway import Callback, SettledStatus
+from services.messages import lazy_text
 
 
 class Outcome(StrEnum):
@@ -43,7 +44,7 @@ def settle(recorded: PaymentStatus, amount_vnd: int, callback: Callback) -> Outc
     the dossier is not paid, and reconciliation lists the difference.
     """
     if callback.status == SettledStatus.PAID and callback.amount_vnd != amount_vnd:
-        raise ValidationFailed(f"The gateway reports {callback.amount_vnd} VND paid; {amount_vnd} VND is due.",
+        raise ValidationFailed(lazy_text("payments.settlement.gateway_reports_amount_vnd", amount_vnd=callback.amount_vnd, amount_vnd2=amount_vnd),
                                code="callback_amount_mismatch", expected_vnd=amount_vnd,
                                reported_vnd=callback.amount_vnd)
     return OUTCOME[(PaymentStatus(recorded), callback.status)]

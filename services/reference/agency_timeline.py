@@ -12,6 +12,7 @@ from models.reference import Agency, AgencySuccessor
 from services.calendar.business_days import HANOI
 from services.errors import Forbidden
 from services.reference.ward_conversion import UnknownUnitCode, default_successor
+from services.messages import lazy_text
 
 # A chain of takeovers longer than this is a loop in the data.
 MAX_TAKEOVERS = 5
@@ -80,6 +81,5 @@ def check_not_ended(session: Session, agency_code: str, day: date) -> None:
     if agency is None or not has_ended(agency, day):
         return
     taken_over_by = [successor for successor, _ in successors(session, agency.code)]
-    raise Forbidden(f"{agency.name} đã kết thúc hoạt động ngày {agency.valid_to.isoformat()}; "
-                    f"cơ quan tiếp nhận công việc: {', '.join(s.name for s in taken_over_by) or 'không có'}.",
+    raise Forbidden(lazy_text("reference.agency_timeline.agency_ended", name=agency.name, value=agency.valid_to.isoformat(), value2=', '.join((s.name for s in taken_over_by)) or 'không có'),
                     code="agency_ended", successors=[{"code": s.code, "name": s.name} for s in taken_over_by])

@@ -16,6 +16,7 @@ from services.pagination import Page, paginate
 from services.signatures.appointments import local_today
 from services.reference.units import unit_on, valid_on
 from services.reference.ward_conversion import UnknownUnitCode
+from services.messages import lazy_text
 
 
 @dataclass(frozen=True)
@@ -42,10 +43,10 @@ def list_units(ctx: Context, *, at: date | None = None, kind: str | None = None,
     day = at or local_today(ctx.clock.now())
     kinds = _kinds_on(ctx, day)
     if not kinds:
-        raise ValidationFailed.on_field("at", f"No unit is known on {day.isoformat()}.", "no_units_on_date")
+        raise ValidationFailed.on_field("at", lazy_text("reference.unit_timeline.no_unit_known_value", value=day.isoformat()), "no_units_on_date")
     if kind and kind not in kinds:
         raise ValidationFailed.on_field(
-            "kind", f"No unit of kind {kind} on {day.isoformat()}; the kinds then were: {', '.join(kinds)}.",
+            "kind", lazy_text("reference.unit_timeline.no_unit_kind_kind", kind=kind, value=day.isoformat(), items=', '.join(kinds)),
             "kind_not_in_period")
     stmt = select(AdministrativeUnit).where(valid_on(day))
     if kind:
@@ -64,7 +65,7 @@ def show_unit(ctx: Context, code: str, *, at: date | None = None) -> UnitView:
     day = at or local_today(ctx.clock.now())
     unit = unit_on(ctx.session, code, day)
     if unit is None:
-        raise NotFound(f"No unit has code {code} on {day.isoformat()}.", code="unknown_unit_code")
+        raise NotFound(lazy_text("reference.unit_timeline.no_unit_code_code", code=code, value=day.isoformat()), code="unknown_unit_code")
     return UnitView(unit, _links(ctx, unit, backwards=True), _links(ctx, unit, backwards=False))
 
 

@@ -9,6 +9,7 @@ from models.signatures import SignatureActorKind as Actor
 from services.errors import Forbidden, NotFound
 from services.identity.principal import Principal
 from services.signatures.catalogues import counters_of_officer
+from services.messages import lazy_text
 
 
 NO_SUCH = {"request": "Không có yêu cầu chữ ký này.", "certificate": "Không có chứng thư số này."}
@@ -30,15 +31,15 @@ def check_reader(session: Session, principal: Principal, account_id, counter_cod
     if principal.has_role(Role.OFFICER):
         if counter_code in counters_of_officer(session, principal.agency_code):
             return Actor.OFFICER
-        raise Forbidden(f"This {what} belongs to another counter.", code="other_counter")
+        raise Forbidden(lazy_text("signatures.access.what_s_belongs_another", what=what), code="other_counter")
     raise no_such(what)
 
 
 def check_officer(session: Session, principal: Principal, counter_code: str, what: str) -> None:
     if not principal.has_role(Role.OFFICER):
-        raise Forbidden("Only an officer of the counter can do this.", code="forbidden_role")
+        raise Forbidden(lazy_text("signatures.access.only_officer_counter_can"), code="forbidden_role")
     if counter_code not in counters_of_officer(session, principal.agency_code):
-        raise Forbidden(f"This {what} belongs to another counter.", code="other_counter")
+        raise Forbidden(lazy_text("signatures.access.what_s_belongs_another", what=what), code="other_counter")
 
 
 def check_revoker(principal: Principal, account_id) -> Actor:

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import holidays
 
 from services.errors import ValidationFailed
+from services.messages import lazy_text
 
 CITY_TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 BOOKING_HORIZON_DAYS = 30
@@ -37,12 +38,12 @@ def check_appointment(day: date, now: datetime) -> None:
     """422 on `appointment_date` unless `day` is a bookable business day."""
     today = local_today(now)
     if day < today:
-        raise ValidationFailed.on_field("appointment_date", "The appointment day is in the past.",
+        raise ValidationFailed.on_field("appointment_date", lazy_text("signatures.appointments.appointment_day_past"),
                                         "appointment_in_past")
     if day > today + timedelta(days=BOOKING_HORIZON_DAYS):
         raise ValidationFailed.on_field(
-            "appointment_date", f"Book at most {BOOKING_HORIZON_DAYS} days ahead.", "appointment_too_far")
+            "appointment_date", lazy_text("signatures.appointments.book_most_booking_horizon", booking_horizon_days=BOOKING_HORIZON_DAYS), "appointment_too_far")
     if not is_business_day(day):
         raise ValidationFailed.on_field(
-            "appointment_date", "Counters are closed on weekends and public holidays.",
+            "appointment_date", lazy_text("signatures.appointments.counters_closed_weekends_public"),
             "appointment_not_business_day")

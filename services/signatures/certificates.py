@@ -15,6 +15,7 @@ from services.clock import clock
 from services.context import Context
 from services.errors import NotFound, Unavailable, ValidationFailed
 from services.identity.national_id import last4_mask
+from services.messages import lazy_text
 from services.notifications.inbox import notify
 from services.pagination import Page, paginate
 from services.signatures import access
@@ -58,7 +59,7 @@ def issue(session: Session, authority: CertificateAuthority, vault: KeyVault, ac
                                  key.public_pem, not_before=now)
     except CertificateAuthorityError as exc:
         log.warning("certificate authority failed: %s", exc)
-        raise Unavailable("The certificate authority did not issue the certificate; try again shortly.",
+        raise Unavailable(lazy_text("signatures.certificates.certificate_authority_did_issue"),
                           code="certificate_authority_unavailable") from exc
     certificate = Certificate(
         account_id=account.id, request_id=request_id, provider_code=provider_code,
@@ -75,7 +76,7 @@ def issue(session: Session, authority: CertificateAuthority, vault: KeyVault, ac
 def sealed_key_of(session: Session, certificate: Certificate) -> SealedKey:
     row = session.get(CertificateKey, certificate.id)
     if row is None:
-        raise NotFound("This certificate has no key for remote signing.", code="no_signing_key")
+        raise NotFound(lazy_text("signatures.certificates.certificate_no_key_remote"), code="no_signing_key")
     return SealedKey(row.key_id, row.ciphertext)
 
 
@@ -89,7 +90,7 @@ def _by_serial(session: Session, serial: str, *, lock: bool = False) -> Certific
     stmt = select(Certificate).where(Certificate.serial == serial.upper().lstrip("0"))
     certificate = session.scalar(stmt.with_for_update() if lock else stmt)
     if certificate is None:
-        raise NotFound("No such certificate.")
+        raise NotFound(lazy_text("signatures.certificates.no_such_certificate"))
     return certificate
 
 
@@ -127,12 +128,12 @@ def for_staff(session: Session, certificate: Certificate) -> StaffCertificate:
 def revoke(ctx: Context, serial: str, reason: str) -> Certificate | StaffCertificate:
     session, principal = ctx.session, ctx.principal
     if reason not in REVOCATION_REASONS:
-        raise ValidationFailed.on_field("reason", f"One of {', '.join(REVOCATION_REASONS)}.", "invalid_reason")
+        raise ValidationFailed.on_field("reason", lazy_text("signatures.certificates.one_items_s", items=', '.join(REVOCATION_REASONS)), "invalid_reason")
     certificate = _by_serial(session, serial, lock=True)
     reader = access.check_revoker(principal, certificate.account_id)
     _revoke(certificate, reason, principal.account_id, ctx.clock.now())
-    notify(session, certificate.account_id, kind="certificate_revoked", title="Chứng thư số đã bị thu hồi",
-           body=f"Chứng thư số {certificate.serial} đã bị thu hồi (lý do: {reason}).",
+    notify(session, certificate.account_id, kind="certificate_revoked", title=lazy_text("certificate.revoked.title"),
+           body=lazy_text("certificate.revoked.body", serial=certificate.serial, reason=reason),
            reference=f"certificate:{certificate.serial}")
     return certificate if reader == SignatureActorKind.OWNER else for_staff(session, certificate)
 
@@ -143,22 +144,22 @@ def renew(ctx: Context, authority: CertificateAuthority, vault: KeyVault,
     session, principal = ctx.session, ctx.principal
     old = _by_serial(session, serial, lock=True)
     if not access.is_owner(principal, old.account_id):
-        raise NotFound("No such certificate.")
+        raise NotFound(lazy_text("signatures.certificates.no_such_certificate"))
     now = ctx.clock.now()
     check_certificate_move(status_of(old, now), CertificateStatus.REVOKED)  # revoked or expired: 409
     renewable_from = old.valid_to - RENEWAL_WINDOW
     if now < renewable_from:
-        raise ValidationFailed("A certificate can be renewed from 30 days before it expires.",
-                               errors={"serial": ["Too early to renew."]}, code="renewal_too_early",
+        raise ValidationFailed(lazy_text("signatures.certificates.certificate_can_renewed_from"),
+                               errors={"serial": [lazy_text("signatures.certificates.too_early_renew")]}, code="renewal_too_early",
                                renewable_from=renewable_from.isoformat())
     account = session.get(Account, old.account_id)
     new = issue(session, authority, vault, account, provider_code=old.provider_code,
                 counter_code=old.counter_code, renewed_from=old,
                 algorithm=KeyAlgorithm(ctx.settings.signature_key_algorithm))
     _revoke(old, "superseded", principal.account_id, now)
-    notify(session, account.id, kind="certificate_renewed", title="Chứng thư số đã được gia hạn",
-           body=f"Chứng thư số mới {new.serial} có hiệu lực đến {new.valid_to.date().isoformat()}; "
-                f"chứng thư {old.serial} được thay thế.",
+    notify(session, account.id, kind="certificate_renewed", title=lazy_text("certificate.renewed.title"),
+           body=lazy_text("certificate.renewed.body", serial=new.serial, valid_to=new.valid_to.date(),
+                          old_serial=old.serial),
            reference=f"certificate:{new.serial}")
     return new
 
@@ -184,5 +185,5 @@ def current_crl(ctx: Context, authority: CertificateAuthority) -> bytes:
     try:
         return authority.crl(revoked_entries(session, now), now=now)
     except CertificateAuthorityError as exc:
-        raise Unavailable("The certificate authority cannot sign a CRL right now.",
+        raise Unavailable(lazy_text("signatures.certificates.certificate_authority_cannot_sign"),
                           code="certificate_authority_unavailable") from exc

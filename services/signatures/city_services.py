@@ -24,6 +24,7 @@ from services.signatures.authority import CertificateAuthority, CertificateAutho
 from services.signatures.long_term import InProcessTimeStamper, revocation_context
 from services.signatures.ocsp import REQUEST_MEDIA_TYPE, CertificateState, OcspResponder
 from services.signatures.timestamps import QUERY_MEDIA_TYPE, TimestampAuthority
+from services.messages import lazy_text
 
 TSA_COUNTER = "tsa"
 
@@ -44,7 +45,7 @@ def _service_pair(getter):
     try:
         return getter()
     except CertificateAuthorityError as exc:
-        raise Unavailable("The certificate authority's service key is not configured.",
+        raise Unavailable(lazy_text("signatures.city_services.certificate_authority_s_service"),
                           code="certificate_authority_unavailable") from exc
 
 
@@ -57,7 +58,7 @@ def timestamp_authority(ctx: Context, authority: CertificateAuthority) -> Timest
 
 def _require(media_type: str, expected: str) -> None:
     if media_type != expected:
-        raise UnsupportedMediaType(f"Send {expected}.", code="unsupported_media_type")
+        raise UnsupportedMediaType(lazy_text("signatures.city_services.send_expected_s", expected=expected), code="unsupported_media_type")
 
 
 def stamp(ctx: Context, authority: CertificateAuthority, query: bytes, media_type: str = QUERY_MEDIA_TYPE) -> bytes:

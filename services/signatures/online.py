@@ -27,6 +27,8 @@ from services.signatures.authority import CertificateAuthority
 from services.signatures.key_vault import KeyVault
 from services.signatures.profile import KeyAlgorithm
 from services.signatures.requests import _refuse_second
+from services.messages.sms import send_sms
+from services.messages import lazy_text
 
 CHALLENGE_KEY = "signature-request:{id}:challenge"
 
@@ -46,9 +48,9 @@ def submit(ctx: Context, challenges: OtpChallenges, sms: SmsSender, *, provider_
     account = session.get(Account, principal.account_id)
     check_level(account.assurance_level, Sensitive.CERTIFICATES)  # the row: fresher than the token
     if session.get(SignatureProvider, provider_code) is None:
-        raise ValidationFailed.on_field("provider_code", "Not a provider of the programme.", "unknown_provider")
+        raise ValidationFailed.on_field("provider_code", lazy_text("signatures.online.provider_programme"), "unknown_provider")
     if not account.phone:
-        raise ValidationFailed("The account has no phone number for the code.", code="no_phone")
+        raise ValidationFailed(lazy_text("signatures.online.account_no_phone_number"), code="no_phone")
     _refuse_second(session, account.id)
     now = ctx.clock.now()
     request = SignatureRequest(account_id=account.id, provider_code=provider_code, channel=RequestChannel.ONLINE,
@@ -62,7 +64,7 @@ def submit(ctx: Context, challenges: OtpChallenges, sms: SmsSender, *, provider_
     workflow.record(session, request, None, S.SUBMITTED, actor_id=account.id, actor_role=Actor.OWNER, note=None)
     issued = challenges.issue({"account_id": str(account.id), "request_id": request.id})
     ctx.kv.set(CHALLENGE_KEY.format(id=request.id), issued.challenge_id, exat=int(issued.expires_at.timestamp()))
-    sms.send(account.phone, f"Ma xac nhan cap chu ky so iHanoi: {issued.otp}. Hieu luc 5 phut.")
+    send_sms(sms, account.phone, "online_issuance_code", account.language, code=issued.otp)
     return OnlineRequest(request.id, request.public_id, request.status, issued.challenge_id, issued.expires_at,
                          issued.otp)
 
@@ -73,15 +75,15 @@ def confirm(ctx: Context, authority: CertificateAuthority, vault: KeyVault, chal
     request = session.scalar(select(SignatureRequest).where(SignatureRequest.public_id == request_id)
                              .with_for_update())
     if request is None or request.account_id != principal.account_id:
-        raise NotFound("No such signature request.")
+        raise NotFound(lazy_text("signatures.online.no_such_signature_request"))
     if request.channel != RequestChannel.ONLINE:
-        raise Conflict("This request is checked at a counter.", code="not_an_online_request")
+        raise Conflict(lazy_text("signatures.online.request_checked_counter"), code="not_an_online_request")
     challenge_id = ctx.kv.get(CHALLENGE_KEY.format(id=request.id))
     if not challenge_id:
-        raise BadRequest("This code has expired or was already used; ask for a new one.", code="otp_expired")
+        raise BadRequest(lazy_text("signatures.online.code_expired_was_already"), code="otp_expired")
     payload = challenges.redeem(challenge_id, otp)
     if payload.get("request_id") != request.id or payload.get("account_id") != str(principal.account_id):
-        raise BadRequest("This code was not issued for this request.", code="invalid_otp")
+        raise BadRequest(lazy_text("signatures.online.code_was_issued_request"), code="invalid_otp")
     account = session.get(Account, principal.account_id)
     check_level(account.assurance_level, Sensitive.CERTIFICATES)  # the row: fresher than the token
     workflow.move(session, request, S.APPROVED, actor_id=None, actor_role=Actor.AUTHORITY,

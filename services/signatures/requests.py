@@ -24,6 +24,7 @@ from services.signatures.authority import CertificateAuthority
 from services.signatures.catalogues import counters_of_officer
 from services.signatures.key_vault import KeyVault
 from services.signatures.profile import KeyAlgorithm
+from services.messages import lazy_text
 
 
 def _open_request_of(session: Session, account_id: uuid.UUID) -> SignatureRequest | None:
@@ -34,11 +35,11 @@ def _open_request_of(session: Session, account_id: uuid.UUID) -> SignatureReques
 def _refuse_second(session: Session, account_id: uuid.UUID) -> None:
     existing = _open_request_of(session, account_id)
     if existing is not None:
-        raise Conflict("You already have an open signature request.", code="open_request_exists",
+        raise Conflict(lazy_text("signatures.requests.already_open_signature_request"), code="open_request_exists",
                        existing_id=str(existing.public_id))
     certificate = certificates.valid_certificate_of(session, account_id, clock.now())
     if certificate is not None:
-        raise Conflict("You already hold a valid certificate; renew it instead.", code="certificate_exists",
+        raise Conflict(lazy_text("signatures.requests.already_hold_valid_certificate"), code="certificate_exists",
                        existing_id=certificate.serial)
 
 
@@ -50,12 +51,12 @@ def submit(ctx: Context, *, provider_code: str, counter_code: str | None = None,
                for name, value in (("counter_code", counter_code), ("appointment_date", appointment_date))
                if value is None}
     if missing:
-        raise ValidationFailed("The counter channel needs a counter and an appointment date.",
+        raise ValidationFailed(lazy_text("signatures.requests.counter_channel_needs_counter"),
                                errors=missing, code="visit_required")
     if session.get(SignatureProvider, provider_code) is None:
-        raise ValidationFailed.on_field("provider_code", "Not a provider of the programme.", "unknown_provider")
+        raise ValidationFailed.on_field("provider_code", lazy_text("signatures.requests.provider_programme"), "unknown_provider")
     if session.get(ServiceCounter, counter_code) is None:
-        raise ValidationFailed.on_field("counter_code", "Not a one-stop counter.", "unknown_counter")
+        raise ValidationFailed.on_field("counter_code", lazy_text("signatures.requests.one_stop_counter"), "unknown_counter")
     now = ctx.clock.now()
     check_appointment(appointment_date, now)
     _refuse_second(session, principal.account_id)
@@ -147,7 +148,7 @@ def approve(ctx: Context, authority: CertificateAuthority, vault: KeyVault,
                   note=note)
     account = session.get(Account, request.account_id)
     if account.status != AccountStatus.ACTIVE:
-        raise Conflict("The citizen's account is locked.", code="account_inactive")
+        raise Conflict(lazy_text("signatures.requests.citizen_s_account_locked"), code="account_inactive")
     raise_assurance(session, account, officer_id=principal.account_id,
                     agency_code=principal.agency_code, method="in_person")
     _tracked(ctx, request, "request_approved")

@@ -14,6 +14,7 @@ from services.signatures.key_vault import KeyUnavailable, KeyVault, SealedKey
 from services.signatures.long_term import PadesLevel, holder_signer, sign_pdf
 from services.signatures.pdf import read_pdf
 from services.signatures.profile import KeyAlgorithm, new_holder_key
+from services.messages import lazy_text
 
 SEAL_REASON = "Đóng dấu số của cơ quan"
 
@@ -22,13 +23,13 @@ def issue_seal(ctx: Context, authority: CertificateAuthority, vault: KeyVault, a
     """A new seal certificate for the agency; its key is kept only sealed."""
     agency = ctx.session.get(Agency, agency_code)
     if agency is None:
-        raise NotFound(f"No agency {agency_code}.", code="unknown_agency")
+        raise NotFound(lazy_text("signatures.seals.no_agency_agency_code", agency_code=agency_code), code="unknown_agency")
     key = new_holder_key(KeyAlgorithm(ctx.settings.signature_key_algorithm))
     now = ctx.clock.now()
     try:
         issued = authority.issue_seal(agency.code, agency.name, key.public_pem, not_before=now)
     except CertificateAuthorityError as exc:
-        raise Unavailable("The certificate authority did not issue the seal.",
+        raise Unavailable(lazy_text("signatures.seals.certificate_authority_did_issue"),
                           code="certificate_authority_unavailable") from exc
     sealed = vault.seal(key, issued.serial)
     seal = AgencySeal(agency_code=agency.code, serial=issued.serial, subject=issued.subject, pem=issued.pem,
@@ -46,7 +47,7 @@ def current_seal(ctx: Context, agency_code: str) -> AgencySeal:
         AgencySeal.agency_code == agency_code, AgencySeal.revoked_at.is_(None), AgencySeal.valid_from <= now,
         AgencySeal.valid_to > now).order_by(AgencySeal.valid_to.desc()).limit(1))
     if seal is None:
-        raise Conflict(f"Agency {agency_code} has no valid seal; run `flask ca seal issue {agency_code}`.",
+        raise Conflict(lazy_text("signatures.seals.agency_agency_code_s", agency_code=agency_code),
                        code="no_valid_seal")
     return seal
 
@@ -58,7 +59,7 @@ def seal_pdf(ctx: Context, authority: CertificateAuthority, vault: KeyVault, age
     try:
         key = vault.open(SealedKey(seal.key_id, seal.ciphertext), seal.serial)
     except KeyUnavailable as exc:
-        raise Unavailable("The seal key cannot be opened; the operator has been told.",
+        raise Unavailable(lazy_text("signatures.seals.seal_key_cannot_opened"),
                           code="signing_key_unavailable") from exc
     return sign_pdf(pdf, holder_signer(seal.pem, key, authority.chain_pem()[:1]),
                     city_services.timestamper(ctx, authority), level=PadesLevel.B_T,

@@ -31,6 +31,8 @@ from services.pagination import Page, paginate
 from services.signatures import city_services
 from services.signatures.long_term import PadesLevel, holder_signer, sign_pdf
 from services.signatures.pdf import UNREADABLE_PDF, read_pdf
+from services.messages.sms import send_sms
+from services.messages import lazy_text
 
 OTP_PURPOSE = "signing"
 SIGNING_REASON = "Ký số qua ứng dụng iHanoi"
@@ -57,10 +59,10 @@ def asn1_certificate(pem_text: str) -> asn1_x509.Certificate:
 
 def _refuse_unusable(certificate: Certificate | None, now: datetime) -> Certificate:
     if certificate is None:
-        raise Conflict("You hold no valid signing certificate.", code="no_valid_certificate")
+        raise Conflict(lazy_text("signatures.signing.hold_no_valid_signing"), code="no_valid_certificate")
     status = certificates.status_of(certificate, now)
     if status != CertificateStatus.VALID:  # Circular 15/2025: checked before every signature
-        raise Conflict(f"This certificate is {status} and cannot sign.", code="certificate_not_valid",
+        raise Conflict(lazy_text("signatures.signing.certificate_status_s_cannot", status=status), code="certificate_not_valid",
                        current=status)
     return certificate
 
@@ -84,9 +86,9 @@ def start(ctx: Context, challenges: OtpChallenges, sms: SmsSender) -> SigningCha
                    or _newest_certificate(session, account.id))
     certificate = _refuse_unusable(certificate, now)
     if not account.phone:
-        raise ValidationFailed("The account has no phone number for the signing code.", code="no_phone")
+        raise ValidationFailed(lazy_text("signatures.signing.account_no_phone_number"), code="no_phone")
     issued = challenges.issue({"account_id": str(account.id), "serial": certificate.serial, "phone": account.phone})
-    sms.send(account.phone, f"Ma ky so iHanoi: {issued.otp}. Hieu luc 5 phut. Khong chia se ma nay.")
+    send_sms(sms, account.phone, "signing_code", account.language, code=issued.otp)
     return SigningChallenge(issued, certificate.serial)
 
 
@@ -100,7 +102,7 @@ def pades_sign(data: bytes, certificate_pem: str, chain_pem: list[str], key: Hol
     try:
         return signers.PdfSigner(metadata, signer).sign_pdf(writer).getvalue()
     except (SigningError, *UNREADABLE_PDF) as exc:  # UNREADABLE_PDF: parts of the file read only now
-        raise ValidationFailed.on_field("file", f"This PDF cannot be signed: {exc}", "cannot_sign_pdf") from exc
+        raise ValidationFailed.on_field("file", lazy_text("signatures.signing.pdf_cannot_signed_exc", exc=exc), "cannot_sign_pdf") from exc
 
 
 def timestamped_sign(ctx: Context, authority: CertificateAuthority, data: bytes, certificate_pem: str,
@@ -115,9 +117,9 @@ def timestamped_sign(ctx: Context, authority: CertificateAuthority, data: bytes,
         return sign_pdf(data, holder_signer(certificate_pem, key, authority.chain_pem()[:1]), tsa, level=level,
                         validation_context=context, signer_name=signer_name, reason=SIGNING_REASON)
     except (SigningError, *UNREADABLE_PDF) as exc:  # parts of a hostile file are read only now
-        raise ValidationFailed.on_field("file", f"This PDF cannot be signed: {exc}", "cannot_sign_pdf") from exc
+        raise ValidationFailed.on_field("file", lazy_text("signatures.signing.pdf_cannot_signed_exc", exc=exc), "cannot_sign_pdf") from exc
     except TimestampRequestError as exc:
-        raise Unavailable("The timestamp authority did not answer; try again shortly.",
+        raise Unavailable(lazy_text("signatures.signing.timestamp_authority_did_answer"),
                           code="timestamp_unavailable") from exc
 
 
@@ -148,17 +150,17 @@ def sign(ctx: Context, authority: CertificateAuthority, vault: KeyVault, challen
     read_pdf(data, max_bytes)  # a bad upload does not spend the code
     payload = challenges.redeem(challenge_id, otp)
     if payload.get("account_id") != str(principal.account_id):
-        raise BadRequest("This code was not issued to you.", code="invalid_otp")
+        raise BadRequest(lazy_text("signatures.signing.code_was_issued"), code="invalid_otp")
     now = ctx.clock.now()
     certificate = session.scalar(select(Certificate).where(Certificate.serial == payload["serial"])
                                  .with_for_update())
     if certificate is None:
-        raise NotFound("The certificate of this code no longer exists.")
+        raise NotFound(lazy_text("signatures.signing.certificate_code_no_longer"))
     _refuse_unusable(certificate, now)
     try:
         key = vault.open(certificates.sealed_key_of(session, certificate), certificate.serial)
     except KeyUnavailable as exc:
-        raise Unavailable("The signing key cannot be opened; the operator has been told.",
+        raise Unavailable(lazy_text("signatures.signing.signing_key_cannot_opened"),
                           code="signing_key_unavailable") from exc
     account = session.get(Account, principal.account_id)
     signed = timestamped_sign(ctx, authority, data, certificate.pem, key, account.full_name, level)

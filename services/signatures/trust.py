@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from models.signatures import TrustAnchor
 from services.context import Context
 from services.errors import ValidationFailed
+from services.messages import lazy_text
 
 
 def anchors_pem(session: Session) -> list[str]:
@@ -23,14 +24,14 @@ def _roots_in(pem: bytes) -> list[x509.Certificate]:
     try:
         certificates = x509.load_pem_x509_certificates(pem)
     except ValueError as exc:
-        raise ValidationFailed.on_field("file", "Not a PEM certificate file.", "not_a_certificate") from exc
+        raise ValidationFailed.on_field("file", lazy_text("signatures.trust.pem_certificate_file"), "not_a_certificate") from exc
     for certificate in certificates:
         try:
             constraints = certificate.extensions.get_extension_for_class(x509.BasicConstraints).value
         except x509.ExtensionNotFound:
             constraints = None
         if constraints is None or not constraints.ca:
-            raise ValidationFailed.on_field("file", "Only CA certificates can be trust anchors.", "not_a_ca")
+            raise ValidationFailed.on_field("file", lazy_text("signatures.trust.only_ca_certificates_can"), "not_a_ca")
     return certificates
 
 

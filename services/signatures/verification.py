@@ -28,6 +28,7 @@ from services.signatures import certificates, trust, verdicts
 from services.signatures.authority import CertificateAuthority, CertificateAuthorityError
 from services.signatures.pdf import UNREADABLE_PDF, read_pdf
 from services.signatures.signing import asn1_certificate
+from services.messages import lazy_text
 
 log = logging.getLogger(__name__)
 
@@ -209,7 +210,7 @@ class Budget:
 
     def check(self) -> None:
         if time.monotonic() > self.deadline:
-            raise Unavailable("Verification took too long; try again shortly.",
+            raise Unavailable(lazy_text("signatures.verification.verification_took_too_long"),
                               code="verification_time_exceeded")
 
 
@@ -227,18 +228,18 @@ def _signatures(data: bytes, max_bytes: int, limit: int) -> list[EmbeddedPdfSign
     try:
         embedded = reader.embedded_signatures
     except UNREADABLE as exc:
-        raise ValidationFailed.on_field("file", "The PDF cannot be read.", "unreadable_pdf") from exc
+        raise ValidationFailed.on_field("file", lazy_text("signatures.verification.pdf_cannot_read"), "unreadable_pdf") from exc
     if not embedded:
-        raise ValidationFailed.on_field("file", "This PDF carries no signature.", "not_signed")
+        raise ValidationFailed.on_field("file", lazy_text("signatures.verification.pdf_carries_no_signature"), "not_signed")
     if len(embedded) > limit:
-        raise ValidationFailed(f"At most {limit} signatures are checked in one document.",
+        raise ValidationFailed(lazy_text("signatures.verification.most_limit_s_signatures", limit=limit),
                                code="too_many_signatures", max_signatures=limit, found=len(embedded))
     try:
         fits = all(_byte_range_fits(signature, len(data)) for signature in embedded)
     except UNREADABLE:
         fits = False
     if not fits:
-        raise ValidationFailed.on_field("file", "A signature's /ByteRange is corrupted.", "corrupted_signature")
+        raise ValidationFailed.on_field("file", lazy_text("signatures.verification.signature_s_byterange_corrupted"), "corrupted_signature")
     return embedded
 
 
@@ -257,7 +258,7 @@ def verify(ctx: Context, authority: CertificateAuthority, data: bytes, *, max_by
         try:
             report = _report(ctx.session, roots, signature, now, crl)
         except UNREADABLE as exc:
-            raise ValidationFailed.on_field("file", "A signature of this PDF is corrupted.",
+            raise ValidationFailed.on_field("file", lazy_text("signatures.verification.signature_pdf_corrupted"),
                                             "corrupted_signature") from exc
         report.summary = verdicts.summary(report, language)
         reports.append(report)

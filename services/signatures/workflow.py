@@ -10,6 +10,7 @@ from models.signatures import (CertificateStatus as C, SignatureActorKind as Act
                                SignatureRequestEvent, SignatureRequestStatus as S)
 from services import state_machine
 from services.clock import clock
+from services.messages import LazyText, lazy_text
 from services.notifications.inbox import notify
 from services.state_machine import Moves, StateMachine
 
@@ -33,15 +34,12 @@ CERTIFICATE_MOVES: Moves = {
 CERTIFICATES = StateMachine("certificate", tuple(C), CERTIFICATE_MOVES)
 
 # What the citizen reads in the inbox when their request reaches a state.
-REQUEST_NOTICES: dict[S, tuple[str, str]] = {
-    S.SUBMITTED: ("Đã nhận yêu cầu chữ ký số",
-                  "Yêu cầu cấp chữ ký số miễn phí của bạn đã được ghi nhận. Hẹn gặp tại quầy {counter} ngày {day}."),
-    S.APPROVED: ("Đã xác minh danh tính",
-                 "Cán bộ đã xác minh trực tiếp danh tính của bạn tại quầy {counter}."),
-    S.ISSUED: ("Chứng thư số đã được cấp",
-               "Chứng thư số của bạn đã được cấp. Bạn có thể ký tài liệu trên ứng dụng."),
-    S.REJECTED: ("Yêu cầu chữ ký số bị từ chối", "Lý do: {note}"),
-    S.CANCELLED: ("Đã hủy yêu cầu chữ ký số", "Bạn đã hủy yêu cầu cấp chữ ký số."),
+REQUEST_NOTICES: dict[S, tuple[LazyText, LazyText]] = {
+    S.SUBMITTED: (lazy_text("signature_request.submitted.title"), lazy_text("signature_request.submitted.body")),
+    S.APPROVED: (lazy_text("signature_request.approved.title"), lazy_text("signature_request.approved.body")),
+    S.ISSUED: (lazy_text("signature_request.issued.title"), lazy_text("signature_request.issued.body")),
+    S.REJECTED: (lazy_text("signature_request.rejected.title"), lazy_text("signature_request.rejected.body")),
+    S.CANCELLED: (lazy_text("signature_request.cancelled.title"), lazy_text("signature_request.cancelled.body")),
 }
 
 
@@ -80,8 +78,8 @@ def _followed(session: Session, request: SignatureRequest, event: SignatureReque
         request.history.append(event)
     title, body = REQUEST_NOTICES[request.status]
     notify(session, request.account_id, kind=f"signature_request_{request.status}", title=title,
-           body=body.format(counter=request.counter_code or "trực tuyến",
-                            day=request.appointment_date.isoformat() if request.appointment_date else "hôm nay",
-                            note=event.note or ""),
+           body=body.filled(counter=request.counter_code or lazy_text("signature_request.online"),
+                             day=request.appointment_date or lazy_text("signature_request.today"),
+                             note=event.note or ""),
            reference=f"signature-request:{request.id}")
     return event

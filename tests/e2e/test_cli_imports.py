@@ -52,12 +52,12 @@ def test_staff_create_makes_a_staff_account(runner, db_session):
 def test_a_domain_error_ends_any_command_with_its_message_and_exit_code_1(runner):
     unknown = runner.invoke(args=["accounts", "lock", "001199000000"])
     assert unknown.exit_code == 1
-    assert "Error: No account for this ID number." in unknown.output
+    assert "Error: Không có tài khoản nào cho số định danh này." in unknown.output  # operators read Vietnamese
     missing_agency = runner.invoke(args=["staff", "create", "--role", "officer", "--national-id", "001180990003",
                                          "--full-name", "X", "--password", "Officer@2024"])
-    assert missing_agency.exit_code == 1 and "agency_code: An officer belongs" in missing_agency.output
+    assert missing_agency.exit_code == 1 and "agency_code: Cán bộ phải thuộc một cơ quan" in missing_agency.output
     bad_period = runner.invoke(args=["metrics", "export", "--period", "2024-Q9", "--out", "unused.csv"])
-    assert bad_period.exit_code == 1 and "period: A year" in bad_period.output
+    assert bad_period.exit_code == 1 and "period: Một năm (2024)" in bad_period.output
 
 
 def test_agency_key_is_printed_once_and_authenticates(runner, client):

@@ -63,6 +63,7 @@ POST   /api/v1/auth/token                                              200  200 
 POST   /api/v1/auth/refresh                                            200  200     200   200   200     200      200    200     200     200   200  200  200
 POST   /api/v1/auth/logout                                             401  401     204   204   204     204      204    204     204     204   403  403  204
 GET    /api/v1/me                                                      401  401     200*  200   200     200      200    200     200     200   403  403  200
+PATCH  /api/v1/me                                                      401  401     200*  200   200     200      200    200     200     200   403  403  200
 GET    /api/v1/me/sessions                                             401  401     200*  200   200     200      200    200     200     200   403  403  200
 DELETE /api/v1/me/sessions/{session_id}                                401  401     204   404   404     404      404    404     404     404   403  403  404
 POST   /api/v1/officer/identity-verifications                          401  401     403   403   200*    200*     403    403     403     403   403  403  403
@@ -226,6 +227,7 @@ CALLS = {
     "POST /api/v1/auth/refresh": _refresh,
     "POST /api/v1/auth/logout": lambda w: Call(f"{API}/auth/logout", own_session=True),
     "GET /api/v1/me": lambda w: Call(f"{API}/me"),
+    "PATCH /api/v1/me": lambda w: Call(f"{API}/me", json={"language": "en"}),
     "GET /api/v1/me/sessions": lambda w: Call(f"{API}/me/sessions"),
     "DELETE /api/v1/me/sessions/{session_id}": lambda w: Call(f"{API}/me/sessions/{w.ids['spare_session']}"),
     "POST /api/v1/officer/identity-verifications": lambda w: Call(

@@ -142,7 +142,7 @@ def test_unknown_query_parameters_are_refused(client, people):
     person = people.citizen()
     misspelt = client.get("/api/v1/me/dossiers?stauts=submitted", headers=person.headers)
     _is_problem(misspelt, 422, "validation_failed")
-    assert misspelt.json["errors"] == {"stauts": ["Unknown field."]}
+    assert misspelt.json["errors"] == {"stauts": ["Trường không được hỗ trợ."]}  # Vietnamese by default
     assert client.get("/api/v1/me/dossiers?status=submitted", headers=person.headers).status_code == 200
 
 

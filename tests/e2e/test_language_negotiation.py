@@ -7,6 +7,7 @@ from flask import Flask, g
 
 from api import language
 from api.language import choose_language
+from tests.health_support import check_up, days_ago, written
 
 
 @pytest.mark.parametrize(("header", "preference", "chosen"), [
@@ -62,10 +63,53 @@ def test_without_a_header_the_account_preference_then_vietnamese(small_app):
     assert (default.headers["Content-Language"], default.json["days"]) == ("vi", "3 ngày làm việc")
 
 
-def test_the_real_app_says_content_language_on_every_response(make_app):
-    app = make_app()
-    client = app.test_client()
+def test_the_real_app_says_content_language_on_every_response(client):
     assert client.get("/healthz").headers["Content-Language"] == "vi"
     missing = client.get("/api/v1/no-such-route", headers={"Accept-Language": "en"})
     assert missing.status_code == 404
-    assert missing.headers["Content-Language"] == "en"
+    assert (missing.headers["Content-Language"], missing.json["title"]) == ("en", "Not Found")
+    assert "Accept-Language" in missing.headers["Vary"]
+    vietnamese = client.get("/api/v1/no-such-route")
+    assert (vietnamese.headers["Content-Language"], vietnamese.json["title"]) == ("vi", "Không tìm thấy")
+    assert vietnamese.json["code"] == missing.json["code"] == "not_found"  # codes never change
+
+
+def test_an_account_chooses_english_and_the_header_still_wins(client, people):
+    me = people.citizen()
+    assert client.get("/api/v1/me", headers=me.headers).json["language"] == "vi"
+    changed = client.patch("/api/v1/me", headers=me.headers, json={"language": "en"})
+    assert changed.status_code == 200 and changed.json["language"] == "en"
+    profile = client.get("/api/v1/me", headers=me.headers)
+    assert (profile.json["language"], profile.headers["Content-Language"]) == ("en", "en")
+    refused = client.patch("/api/v1/me", headers=me.headers, json={"language": "fr"})
+    assert refused.status_code == 422 and list(refused.json["errors"]) == ["language"]
+    assert refused.json["detail"] == "The request has invalid fields."
+    asked_in_vietnamese = client.patch("/api/v1/me", headers={**me.headers, "Accept-Language": "vi"},
+                                       json={"language": "fr"})
+    assert asked_in_vietnamese.json["detail"] == "Yêu cầu có trường không hợp lệ."
+    assert refused.json["errors"] == {"language": ["Must be one of: vi, en."]}
+    assert asked_in_vietnamese.json["errors"] == {"language": ["Phải là một trong: vi, en."]}
+    assert asked_in_vietnamese.headers["Content-Language"] == "vi"
+
+
+def test_notifications_are_written_in_the_recipients_language(client, people, clinic_doctor):
+    """No request asks for the notice: the recipient's preference decides, whatever the
+    language of the officer's request that caused it."""
+    english, vietnamese = people.citizen(), people.citizen()
+    client.patch("/api/v1/me", headers=english.headers, json={"language": "en"})
+    titles = {}
+    for visit, person in enumerate((english, vietnamese)):
+        written(client, clinic_doctor, person.national_id, check_up(f"v{visit}", days_ago(2), systolic=182))
+        entry = client.get("/api/v1/me/health/observations?code=8480-6", headers=person.headers).json["items"][0]
+        request = client.post("/api/v1/me/health/correction-requests", headers=person.headers, json={
+            "resource_type": "observation", "resource_id": entry["id"], "reason": "128, not 182."}).json
+        acknowledged = client.post(f"/api/v1/providers/correction-requests/{request['id']}/acknowledge",
+                                   headers={**clinic_doctor.headers, "Accept-Language": "vi"})
+        assert acknowledged.status_code == 200
+        inbox = client.get("/api/v1/me/notifications", headers={**person.headers, "Accept-Language": "vi"})
+        [notice] = inbox.json["items"]
+        titles[person is english] = (notice["title"], notice["body"])
+    assert titles[True] == ("Correction request received",
+                            "The facility has received your correction request and will answer it by the deadline.")
+    assert titles[False] == ("Đã nhận yêu cầu đính chính",
+                             "Cơ sở y tế đã nhận yêu cầu đính chính của bạn và sẽ trả lời trong thời hạn.")

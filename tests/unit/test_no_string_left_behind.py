@@ -1,11 +1,9 @@
 """No user-facing text outside the catalogue (issue 17). The scan itself is tested here on a small
-source; the scan of the project fails until the integrator's sweep, hence its xfail."""
+source, then run on the project: a literal in notify(...), an SMS send or a problem detail fails."""
 from __future__ import annotations
 
 import textwrap
 from pathlib import Path
-
-import pytest
 
 from tests.i18n_leftovers import find_offenders, offenders_in
 
@@ -44,8 +42,6 @@ def test_the_scan_finds_literal_texts_and_passes_catalogue_calls(tmp_path: Path,
     ]
 
 
-@pytest.mark.xfail(strict=False, reason="issue 17 sweep not done yet: today's texts are still "
-                   "literals (177 at the groundwork commit); the integrator removes this mark")
 def test_no_user_facing_literal_outside_the_catalogue():
     offenders = find_offenders()
     assert offenders == [], "\n".join(map(str, offenders))

@@ -71,6 +71,16 @@ def test_the_receipt_reads_as_a_vietnamese_receipt():
     assert _embedded_fonts(receipt_pdf(receipt))
 
 
+def test_the_receipt_reads_in_english_when_asked():
+    receipt = Receipt(number="BL-2026-000123", payer="Lê Văn Hùng", procedure="Đăng ký khai sinh",
+                      amount_vnd=1_250_000, paid_at=datetime(2026, 11, 30, 16, 30, tzinfo=timezone.utc))
+    text = _text(receipt_pdf(receipt, "en"))
+    for expected in ("RECEIPT FOR FEES AND CHARGES", "No.: BL-2026-000123", "Payer", "Lê Văn Hùng",
+                     "₫1,250,000", "30 Nov 2026, 23:30", "Paid on 30 Nov 2026"):
+        assert expected in text
+    assert "Người nộp" not in text
+
+
 @pytest.mark.parametrize("amount, shown", [(0, "0 ₫"), (500, "500 ₫"), (1_250_000, "1.250.000 ₫"),
                                             (1_000_000_000, "1.000.000.000 ₫")])
 def test_amounts_are_written_the_vietnamese_way(amount, shown):

@@ -2,8 +2,8 @@
 
 Vietnamese for every existing account; English on request (PATCH /api/v1/me).
 
-Revision ID: 0020_account_language
-Revises: 0014_signatures_2025
+Revision ID: 0018_account_language
+Revises: 0017_public_ids_not_null
 Create Date: 2026-11-30
 """
 
@@ -11,8 +11,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0020_account_language'
-down_revision = '0014_signatures_2025'
+revision = '0018_account_language'
+down_revision = '0017_public_ids_not_null'
 branch_labels = None
 depends_on = None
 

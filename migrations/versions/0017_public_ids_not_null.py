@@ -11,15 +11,15 @@ sequential key (docs/api.md, "Opaque public ids").
 SQLite rebuilds each table to add NOT NULL (batch mode); migrations/env.py turns foreign keys
 off for the whole run and checks them once at the end.
 
-Revision ID: 0019_public_ids_not_null
-Revises: 0014_signatures_2025
+Revision ID: 0017_public_ids_not_null
+Revises: 0016_signed_application
 Create Date: 2026-11-30
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0019_public_ids_not_null"
-down_revision = "0014_signatures_2025"
+revision = '0017_public_ids_not_null'
+down_revision = '0016_signed_application'
 branch_labels = None
 depends_on = None
 

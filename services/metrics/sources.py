@@ -6,7 +6,9 @@ takes (session, period, today) and returns {unit_code: (count, ...)}, and a `Cou
 one column of one query. A count that cannot be summed over units (distinct users) also
 gives the city under CITY_CODE. Stocks (accounts, certificates, records, residents) are counted as they stand
 at the period's last instant (created before its end, not yet ended by then); flows
-(dossiers) within the period.
+(dossiers) within the period. Stocks are counted by named measures (`STOCK_MEASURES`:
+residents by age band, ...), the form a snapshot stores them in (services/metrics/snapshots.py),
+and folded into a query's rows by `STOCKS`, so a snapshot and a live count give the same rows.
 
 The registry holds each resident's current unit only: "residents of a unit at the period's
 end" is read as "residents born by then whom the registry places there today". A dossier

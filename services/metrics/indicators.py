@@ -9,6 +9,7 @@ other units).
 """
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -139,10 +140,10 @@ def _counts(counter: _Counter, formula: sources.Formula, period: Period, units: 
 
 
 def _published(session: Session, periods: list[Period], codes: list[str], today: date,
-               kv: redis.Redis | None = None) -> _Published:
-    """The year's counts; with `kv`, its closed rows are read from and kept in year_counts."""
+               kv: redis.Redis | None = None, at: str = "") -> _Published:
+    """The year's counts; with `kv`, its closed rows are read from and kept in year_counts
+    under version `at`."""
     year = periods[0].first_day.year
-    at = year_counts.version(kv, year) if kv is not None else ""
     counter = _Counter(session, today, year_counts.load(kv, year, at) if kv is not None else None)
     units = {p.label: [CITY, *units_at(session, sub_city_level(session, p), p.last_day)] for p in periods}
     units_2025 = [CITY, *units_at(session, "commune", REFORM_DAY)]
@@ -176,6 +177,36 @@ def year_tables(session: Session, year: str, today: date) -> dict[str, Table]:
     return {code: year_table(code, published.counts[code]) for code in codes}
 
 
+@dataclass(frozen=True)
+class _Decided:
+    published: _Published
+    secret: dict[str, frozenset]  # indicator code -> the keys of its year table not to publish
+
+
+DECIDED_YEARS = 16
+_decided: OrderedDict[tuple, _Decided] = OrderedDict()
+
+
+def _decide(session: Session, periods: list[Period], codes: list[str], today: date, threshold: int,
+            kv: redis.Redis | None) -> _Decided:
+    """The year's counts and hidden cells. A year that has ended, with `kv`, is decided once per
+    version of its kept counts in this process (services/metrics/year_counts.py)."""
+    year = periods[0].first_day.year
+    at = year_counts.version(kv, year) if kv is not None else ""
+    memo = (year, at, tuple(codes), threshold) if kv is not None and periods[0].last_day < today else None
+    if memo in _decided:
+        _decided.move_to_end(memo)
+        return _decided[memo]
+    published = _published(session, periods, codes, today, kv, at)
+    decided = _Decided(published, {code: hidden(year_table(code, published.counts[code]), threshold)
+                                   for code in codes})
+    if memo is not None:
+        _decided[memo] = decided
+        while len(_decided) > DECIDED_YEARS:
+            _decided.popitem(last=False)
+    return decided
+
+
 def compute_indicators(session: Session, query: IndicatorQuery, *, threshold: int,
                        today: date, kv: redis.Redis | None = None) -> list[IndicatorValue]:
     """One value per available indicator and unit of the level (or the one unit asked for).
@@ -189,7 +220,8 @@ def compute_indicators(session: Session, query: IndicatorQuery, *, threshold: in
     level = check_level(session, period, query.level, query.unit_code, query.units)
     catalogue = catalogue_for(period.last_day)
     codes = [definition.code for definition in catalogue.indicators]
-    published = _published(session, year_of(period), codes, today, kv)
+    decided = _decide(session, year_of(period), codes, today, threshold, kv)
+    published = decided.published
     provisional = period.last_day >= today
     view: tuple[str, ...] = ()
     units = published.units[period.label]
@@ -199,7 +231,7 @@ def compute_indicators(session: Session, query: IndicatorQuery, *, threshold: in
     values = []
     for definition in catalogue.indicators:
         counts = published.counts[definition.code]
-        secret = hidden(year_table(definition.code, counts), threshold)
+        secret = decided.secret[definition.code]
         for unit in units:
             if query.unit_code not in (None, unit.code):
                 continue

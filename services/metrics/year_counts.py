@@ -8,13 +8,17 @@ bumped (after the writing transaction commits) by:
 - `snapshots.take` for the year of the day it took;
 - `rollup.roll_up` for the years of the months before the current one that it rewrote
   (the first `METRICS_REDIS_RETENTION_DAYS` days of a month still fold the month before).
-Rows of periods still running are never kept: they are counted live on every answer.
+Rows of periods still running are never kept: they are counted live on every answer. A year
+that has ended entirely is also decided once per version in each process (its counts and
+hidden cells: services/metrics/indicators.py), so its answers only filter.
 What is not seen: a row written into a closed period by other means (a backdated import)
-shows after the next snapshot or rollup of that year (at the latest the next night's).
+shows after the next snapshot or rollup of that year (at the latest the next night's); so
+does a change of the units themselves (`units sync`) in a year that has ended.
 """
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterable
 
 import redis
@@ -36,13 +40,18 @@ def _rows_key(year: int, version: str) -> str:
 
 
 def version(kv: redis.Redis, year: int) -> str:
-    return kv.get(_version_key(year)) or "0"
+    """The year's version: a random token, new after each bump (and after Redis loses it, so a
+    version never names two different sets of counts)."""
+    pipe = kv.pipeline(transaction=False)
+    pipe.set(_version_key(year), uuid.uuid4().hex, nx=True)
+    pipe.get(_version_key(year))
+    return pipe.execute()[1]
 
 
 def bump(kv: redis.Redis, years: Iterable[int]) -> None:
     pipe = kv.pipeline(transaction=False)
     for year in sorted(set(years)):
-        pipe.incr(_version_key(year))
+        pipe.set(_version_key(year), uuid.uuid4().hex)
     pipe.execute()
 
 

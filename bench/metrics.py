@@ -65,7 +65,7 @@ def _seed_people(connection, accounts: int) -> None:
         SELECT '9' || lpad(i::text, 11, '0'), 'Bench ' || i, date '1940-01-01' + (i::bigint * 7919 % 30000)::int,
                CASE WHEN i % 2 = 0 THEN 'male' ELSE 'female' END,
                (SELECT array_agg(code ORDER BY code) FROM administrative_units
-                WHERE level IN ('ward', 'commune'))[1 + i % 126],
+                WHERE level = 'commune' AND valid_from = date '2025-07-01')[1 + i % 126],
                now()
         FROM generate_series(1, :n) AS i ON CONFLICT (national_id) DO NOTHING"""), {"n": residents})
     connection.execute(text("""
@@ -119,17 +119,12 @@ def _seed_capabilities(connection, dossiers: int) -> None:
         ON CONFLICT (code) DO NOTHING"""), {"n": dossiers, "low": low, "count": count})
 
 
-def _seed_units_2025(session) -> None:
-    """The 126 units of 2025 (if absent) and the districts closed on 30 June 2025."""
-    from models.reference import AdministrativeUnit
-    from services.reference.units_2025 import hanoi_units_2025
+def _seed_units_2025(ctx) -> None:
+    """Hanoi's unit timeline as `flask units sync` loads it: the 126 units of 2025 from
+    2025-07-01, the districts and their wards closed on 2025-06-30."""
+    from services.reference.unit_sync import sync_hanoi
 
-    session.execute(text("UPDATE administrative_units SET valid_to = date '2025-06-30' WHERE level = 'district'"))
-    present = set(session.scalars(text("SELECT code FROM administrative_units")))
-    session.add_all(AdministrativeUnit(code=u["code"], name=u["name"], level=u["kind"], valid_from=u["valid_from"],
-                                       valid_to=None)
-                    for u in hanoi_units_2025() if u["code"] != "01" and u["code"] not in present)
-    session.flush()
+    sync_hanoi(ctx)
 
 
 def _count_timings(session) -> dict:
@@ -326,7 +321,7 @@ def main() -> None:
         seed_people(context_of(rt, session), rt.passwords)
         load_signature_catalogues(session, os.path.join(ROOT, "data"))
         load_procedures(session)
-        _seed_units_2025(session)
+        _seed_units_2025(context_of(rt, session))
         _seed_people(session.connection(), args.accounts)
         _seed_capabilities(session.connection(), args.dossiers)
         units = [u.code for u in units_at(session, "commune", date(2025, 7, 1))]

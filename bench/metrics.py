@@ -315,7 +315,10 @@ def main() -> None:
                     "events": args.events, "dossiers": args.dossiers, "redis_events": args.redis_events}
     started = time.perf_counter()
     if args.indicators_only:
-        return _indicators_only(app, rt, args.runs, report)
+        try:
+            return _indicators_only(app, rt, args.runs, report)
+        finally:
+            rt.kv.flushdb()  # the kept yearly counts
     with rt.sessions() as session, session.begin():
         seed_reference_data(session)
         seed_people(context_of(rt, session), rt.passwords)

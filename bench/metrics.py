@@ -26,9 +26,13 @@ What it measures:
   rounds, in-process Flask client, medians), and the hook's own Redis round trip
   (UsageCounter.count) alone - the steadier figure on a noisy machine;
 - rollup_s: one `metrics rollup` over the retention window;
+- snapshot_s: `metrics snapshot --year` for 2024 and 2025 (24 month ends, the stocks closed
+  periods read);
 - indicators_ms: GET /api/v1/metrics/indicators for 2025-Q3 on the 126 units (the whole
-  year 2025 is counted and protected for it: 48 grouped queries, then suppression), 2024 on
-  the districts, 2024 re-expressed on the 2025 units, and the yearly export as CSV;
+  year 2025 is counted and protected for it: the first answer reads the snapshots and counts
+  the dossiers of each month, then decides suppression; later ones read the year's kept
+  counts), 2024 on the districts, 2024 re-expressed on the 2025 units, and the yearly export
+  as CSV;
 - count_ms: each grouped count query of 2024 alone (where the time goes).
 The Redis database given is flushed at the start and the end: give it a spare one. The
 JSON is printed before the clean-up; deleting a million accounts row by row (foreign-key
@@ -61,7 +65,7 @@ def _seed_people(connection, accounts: int) -> None:
         SELECT '9' || lpad(i::text, 11, '0'), 'Bench ' || i, date '1940-01-01' + (i::bigint * 7919 % 30000)::int,
                CASE WHEN i % 2 = 0 THEN 'male' ELSE 'female' END,
                (SELECT array_agg(code ORDER BY code) FROM administrative_units
-                WHERE level IN ('ward', 'commune'))[1 + i % 126],
+                WHERE level = 'commune' AND valid_from = date '2025-07-01')[1 + i % 126],
                now()
         FROM generate_series(1, :n) AS i ON CONFLICT (national_id) DO NOTHING"""), {"n": residents})
     connection.execute(text("""
@@ -115,17 +119,12 @@ def _seed_capabilities(connection, dossiers: int) -> None:
         ON CONFLICT (code) DO NOTHING"""), {"n": dossiers, "low": low, "count": count})
 
 
-def _seed_units_2025(session) -> None:
-    """The 126 units of 2025 (if absent) and the districts closed on 30 June 2025."""
-    from models.reference import AdministrativeUnit
-    from services.reference.units_2025 import hanoi_units_2025
+def _seed_units_2025(ctx) -> None:
+    """Hanoi's unit timeline as `flask units sync` loads it: the 126 units of 2025 from
+    2025-07-01, the districts and their wards closed on 2025-06-30."""
+    from services.reference.unit_sync import sync_hanoi
 
-    session.execute(text("UPDATE administrative_units SET valid_to = date '2025-06-30' WHERE level = 'district'"))
-    present = set(session.scalars(text("SELECT code FROM administrative_units")))
-    session.add_all(AdministrativeUnit(code=u["code"], name=u["name"], level=u["kind"], valid_from=u["valid_from"],
-                                       valid_to=None)
-                    for u in hanoi_units_2025() if u["code"] != "01" and u["code"] not in present)
-    session.flush()
+    sync_hanoi(ctx)
 
 
 def _count_timings(session) -> dict:
@@ -234,7 +233,22 @@ def _latency(client, url: str, headers: dict, runs: int) -> dict:
     return {"median_ms": round(statistics.median(times) * 1e3, 1), "max_ms": round(max(times) * 1e3, 1)}
 
 
+def _snapshots(rt) -> dict:
+    """`metrics snapshot --year` for 2024 and 2025: the month ends closed periods read (a rerun takes nothing)."""
+    from services.metrics import snapshots
+    from services.metrics.periods import local_today
+
+    today, started, rows = local_today(), time.perf_counter(), 0
+    for year in (2024, 2025):
+        for day in snapshots.month_ends(year, today):
+            with rt.sessions() as session, session.begin():
+                rows += snapshots.take(session, rt.kv, day, today).rows
+    return {"snapshot_s": round(time.perf_counter() - started, 1), "snapshot_rows": rows}
+
+
 def _indicator_latencies(client, headers: dict, runs: int) -> dict:
+    """The first answer of a year counts its closed periods (from the snapshots) and decides
+    suppression; the next ones read the kept counts (services/metrics/year_counts.py)."""
     base = "/api/v1/metrics/indicators?period=2024"
     q3 = "/api/v1/metrics/indicators?period=2025-Q3&level=commune"
     found = {"indicators_district_first_ms": _latency(client, base + "&level=district", headers, 1)}
@@ -242,6 +256,9 @@ def _indicator_latencies(client, headers: dict, runs: int) -> dict:
     found["indicators_commune_first_ms"] = _latency(client, q3, headers, 1)  # suppression decided
     found["indicators_commune_ms"] = _latency(client, q3, headers, runs)
     found["indicators_2024_on_2025_units_ms"] = _latency(client, base + "&units=2025", headers, runs)
+    found["yearly_export_csv_ms"] = {
+        "city": _latency(client, base + "&level=city&format=csv", headers, runs),
+        "district": _latency(client, base + "&level=district&format=csv", headers, runs)}
     return found
 
 
@@ -252,6 +269,7 @@ def _indicators_only(app, rt, runs: int, report: dict) -> None:
     with rt.sessions() as session, session.begin():
         analyst = rt.sign_in.sign_in(context_of(rt, session), ANALYST.national_id, ANALYST.password, "bench")
     client, headers = app.test_client(), {"Authorization": f"Bearer {analyst.access_token}"}
+    report.update(_snapshots(rt))
     report.update(_indicator_latencies(client, headers, runs))
     with rt.sessions() as session:
         report["count_ms"] = _count_timings(session)
@@ -297,13 +315,16 @@ def main() -> None:
                     "events": args.events, "dossiers": args.dossiers, "redis_events": args.redis_events}
     started = time.perf_counter()
     if args.indicators_only:
-        return _indicators_only(app, rt, args.runs, report)
+        try:
+            return _indicators_only(app, rt, args.runs, report)
+        finally:
+            rt.kv.flushdb()  # the kept yearly counts
     with rt.sessions() as session, session.begin():
         seed_reference_data(session)
         seed_people(context_of(rt, session), rt.passwords)
         load_signature_catalogues(session, os.path.join(ROOT, "data"))
         load_procedures(session)
-        _seed_units_2025(session)
+        _seed_units_2025(context_of(rt, session))
         _seed_people(session.connection(), args.accounts)
         _seed_capabilities(session.connection(), args.dossiers)
         units = [u.code for u in units_at(session, "commune", date(2025, 7, 1))]
@@ -328,14 +349,11 @@ def main() -> None:
         report["rollup_rows"] = {"daily": rolled.daily_rows, "monthly": rolled.monthly_rows}
 
         client, headers = app.test_client(), {"Authorization": f"Bearer {analyst.access_token}"}
-        base = "/api/v1/metrics/indicators?period=2024"
+        report.update(_snapshots(rt))
         report.update(_indicator_latencies(client, headers, args.runs))
         with rt.sessions() as session:
             _count_timings(session)  # warm-up
             report["count_ms"] = _count_timings(session)
-        report["yearly_export_csv_ms"] = {
-            "city": _latency(client, base + "&level=city&format=csv", headers, args.runs),
-            "district": _latency(client, base + "&level=district&format=csv", headers, args.runs)}
         print(json.dumps(report, indent=2), flush=True)
     finally:
         rt.kv.flushdb()

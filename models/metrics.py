@@ -44,3 +44,18 @@ class UsageMonthlyActive(Base):
     active_users: Mapped[int] = mapped_column(Integer)
     redis_epoch: Mapped[str] = mapped_column(String(32))
     active_users_base: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class MetricSnapshot(Base):
+    """One stock count of one unit as it stood at the end of one day (local time).
+
+    Written once per day by `flask metrics snapshot` (services/metrics/snapshots.py); the
+    measures are services.metrics.sources.STOCK_MEASURES. Counts only, no personal data.
+    """
+
+    __tablename__ = "metric_snapshots"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    unit_code: Mapped[str] = mapped_column(String(10), primary_key=True)
+    measure: Mapped[str] = mapped_column(String(40), primary_key=True)
+    count: Mapped[int] = mapped_column(BigInteger)

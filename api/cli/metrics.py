@@ -1,8 +1,11 @@
-"""`metrics rollup [--loop --interval S]` and `metrics export --period P --out FILE`."""
+"""`metrics rollup [--loop --interval S]`, `metrics snapshot [--date D | --year Y]` and
+`metrics export --period P --out FILE`."""
 from __future__ import annotations
 
 import logging
+import sys
 import time
+from datetime import datetime, timedelta
 
 import click
 import redis
@@ -11,14 +14,15 @@ from flask.cli import with_appcontext
 from api.cli.group import CommandGroup
 from api.context import context_of
 from api.runtime import runtime
-from services.metrics import analyst
+from services.metrics import analyst, snapshots
 from services.metrics.export import indicators_csv
 from services.metrics.periods import local_today
 from services.metrics.rollup import roll_up
 from services.metrics.units import LEVELS
 
 log = logging.getLogger(__name__)
-metrics = CommandGroup("metrics", help="Adoption metrics: fold usage counters, export indicators.")
+metrics = CommandGroup("metrics", help="Adoption metrics: fold usage counters, snapshot stock counts, "
+                                       "export indicators.")
 
 
 def _roll_up_once() -> None:
@@ -54,6 +58,27 @@ def rollup(loop: bool, interval: int | None) -> None:
         if not loop:
             return
         time.sleep(interval)
+
+
+@metrics.command("snapshot")
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The day to take (default: yesterday, Asia/Ho_Chi_Minh).")
+@click.option("--year", type=click.IntRange(2000, 2100), default=None,
+              help="Instead: every month end of YEAR that has passed (what closed periods read).")
+@with_appcontext
+def snapshot(day: datetime | None, year: int | None) -> None:
+    """Write the per-unit stock counts at the end of a day, once; run nightly after midnight."""
+    if day and year:
+        raise click.UsageError("Give --date or --year, not both.")
+    rt, today = runtime(), local_today()
+    days = snapshots.month_ends(year, today) if year else [day.date() if day else today - timedelta(days=1)]
+    taken = []
+    with click.progressbar(days, label="snapshot", file=sys.stderr) as bar:
+        for each in bar:
+            with rt.sessions() as session, session.begin():
+                taken.append(snapshots.take(session, rt.kv, each, today))
+    for report in taken:
+        click.echo(f"{report.day}: {report.rows} rows" if report.rows else f"{report.day}: already taken")
 
 
 @metrics.command("export")

@@ -37,6 +37,8 @@ class IndicatorSchema(ma.Schema):
     catalogue_version = ma.fields.String()
     counting_unit = ma.fields.String(metadata={
         "description": "home_unit (where the person lives; a dossier by its owner's home unit) or receiving_unit"})
+    provisional = ma.fields.Boolean(metadata={
+        "description": "the period has not ended: counted live, the numbers will still move"})
 
 
 class IndicatorListSchema(ma.Schema):

@@ -20,13 +20,13 @@ def _today(ctx: Context) -> date:
 
 def indicators(ctx: Context, query: IndicatorQuery) -> list[IndicatorValue]:
     return compute_indicators(ctx.session, query, threshold=ctx.settings.metrics_suppression_threshold,
-                              today=_today(ctx))
+                              today=_today(ctx), kv=ctx.kv)
 
 
 def city_table(ctx: Context, period: str, level: str | None) -> list[IndicatorValue]:
     """The city row of each indicator, then the units of `level` (the CSV export's layout)."""
     return city_and_units(ctx.session, period, level, threshold=ctx.settings.metrics_suppression_threshold,
-                          today=_today(ctx))
+                          today=_today(ctx), kv=ctx.kv)
 
 
 def usage(ctx: Context, query: UsageQuery) -> list[UsageItem]:
@@ -37,4 +37,4 @@ def dashboard(ctx: Context, period: str | None, level: str | None) -> dashboards
     """The dashboard of `period`, or of the newest period with data."""
     today = _today(ctx)
     return dashboards.dashboard(ctx.session, period or dashboards.default_period(ctx.session, today), level,
-                                threshold=ctx.settings.metrics_suppression_threshold, today=today)
+                                threshold=ctx.settings.metrics_suppression_threshold, today=today, kv=ctx.kv)

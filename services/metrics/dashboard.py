@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import redis
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -73,8 +74,9 @@ def _trend_months(last_month: date) -> list[date]:
     return months[::-1]
 
 
-def dashboard(session: Session, period: str, level: str | None, *, threshold: int, today: date) -> Dashboard:
-    values = city_and_units(session, period, level, threshold=threshold, today=today)
+def dashboard(session: Session, period: str, level: str | None, *, threshold: int, today: date,
+              kv: redis.Redis | None = None) -> Dashboard:
+    values = city_and_units(session, period, level, threshold=threshold, today=today, kv=kv)
     city = [value for value in values if value.level == "city"]
     units = [value for value in values if value.level != "city"]
     level = units[0].level if units else level or "city"

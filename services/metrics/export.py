@@ -8,7 +8,7 @@ from services.metrics.indicators import IndicatorValue
 from services.spreadsheet_cells import csv_writer
 
 CSV_COLUMNS = ("code", "name", "unit_code", "unit_name", "period", "numerator", "denominator",
-               "value", "suppressed", "catalogue_version")
+               "value", "suppressed", "catalogue_version", "provisional")
 BOM = "\ufeff"
 
 

@@ -9,13 +9,15 @@ other units).
 """
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import date
 
+import redis
 from sqlalchemy.orm import Session
 
-from services.metrics import sources
+from services.metrics import snapshots, sources, year_counts
 from services.metrics.catalogue import catalogue_for
 from services.metrics.periods import Period, parse_period
 from services.metrics.protection import hidden
@@ -40,6 +42,7 @@ class IndicatorValue:
     suppressed: bool
     catalogue_version: str
     counting_unit: str = "home_unit"
+    provisional: bool = False  # the period has not ended: counted live, its numbers will move
 
 
 @dataclass(frozen=True)
@@ -60,21 +63,39 @@ def _value(numerator: int, denominator: int) -> float | None:
 class _Counter:
     """Runs each grouped query once per distinct answer (its counts are shared by indicators
     and by periods that ask the same: services/metrics/sources.SAME_ANSWER); a flow over
-    several months is the sum of its months."""
+    several months is the sum of its months. A period that has ended reads its stocks from the
+    snapshot of its last day when there is one, and its rows from `saved` (the year's closed
+    rows kept by services/metrics/year_counts.py) when they are there; what it counts anew is
+    added to `saved` (`changed`)."""
 
-    def __init__(self, session: Session, today: date) -> None:
+    def __init__(self, session: Session, today: date, saved: year_counts.Saved | None = None) -> None:
         self._session, self._today = session, today
         self._done: dict[tuple[sources.QueryFn, object], sources.Rows] = {}
+        self.saved: year_counts.Saved = dict(saved or {})
+        self.changed = False
 
     def rows(self, query: sources.QueryFn, period: Period) -> sources.Rows:
-        key = (query, sources.SAME_ANSWER[query](period, self._today))
+        depends_on = sources.SAME_ANSWER[query](period, self._today)
+        key, name = (query, depends_on), f"{query.__name__}|{depends_on}"
+        closed = period.last_day < self._today
         if key not in self._done:
-            months = period.months()
-            if query in sources.ADDITIVE and len(months) > 1:
-                self._done[key] = _summed([self.rows(query, parse_period(m.isoformat()[:7])) for m in months])
-            else:
-                self._done[key] = query(self._session, period, self._today)
+            if closed and name in self.saved:
+                self._done[key] = self.saved[name]
+                return self._done[key]
+            self._done[key] = self._counted(query, period, closed)
+            if closed:
+                self.saved[name], self.changed = self._done[key], True
         return self._done[key]
+
+    def _counted(self, query: sources.QueryFn, period: Period, closed: bool) -> sources.Rows:
+        months = period.months()
+        if query in sources.ADDITIVE and len(months) > 1:
+            return _summed([self.rows(query, parse_period(m.isoformat()[:7])) for m in months])
+        if closed and query in sources.STOCKS:
+            taken = snapshots.read(self._session, query, period.last_day)
+            if taken is not None:
+                return taken
+        return query(self._session, period, self._today)
 
     def __call__(self, count: sources.Count, period: Period, *, reexpressed: bool = False) -> sources.Counts:
         query = sources.REEXPRESSED.get(count.query, count.query) if reexpressed else count.query
@@ -121,8 +142,12 @@ def _counts(counter: _Counter, formula: sources.Formula, period: Period, units: 
     return cells
 
 
-def _published(session: Session, periods: list[Period], codes: list[str], today: date) -> _Published:
-    counter = _Counter(session, today)
+def _published(session: Session, periods: list[Period], codes: list[str], today: date,
+               kv: redis.Redis | None = None, at: str = "") -> _Published:
+    """The year's counts; with `kv`, its closed rows are read from and kept in year_counts
+    under version `at`."""
+    year = periods[0].first_day.year
+    counter = _Counter(session, today, year_counts.load(kv, year, at) if kv is not None else None)
     units = {p.label: [CITY, *units_at(session, sub_city_level(session, p), p.last_day)] for p in periods}
     units_2025 = [CITY, *units_at(session, "commune", REFORM_DAY)]
     place = placer([unit.code for unit in units_2025])
@@ -133,6 +158,8 @@ def _published(session: Session, periods: list[Period], codes: list[str], today:
             counts[code].update(_counts(counter, formula, period, units[period.label]))
             if units[period.label][1:2] and units[period.label][1].level == "district" and units_2025[1:]:
                 counts[code].update(_counts(counter, formula, period, units_2025, (VIEW,), place))
+    if kv is not None and counter.changed:
+        year_counts.save(kv, year, at, counter.saved)
     return _Published(units, units_2025, counts)
 
 
@@ -155,18 +182,62 @@ def year_tables(session: Session, year: str, today: date, only: Collection[str] 
     return {code: year_table(code, published.counts[code]) for code in codes}
 
 
+@dataclass(frozen=True)
+class _Decided:
+    published: _Published
+    secret: dict[str, frozenset]  # indicator code -> the keys of its year table not to publish
+
+
+DECIDED_YEARS = 16
+_decided: OrderedDict[tuple, _Decided] = OrderedDict()
+
+
+def _secret(session: Session, code: str, published: _Published, year: int, threshold: int,
+            today: date) -> frozenset:
+    """The cells of one indicator's year table not to publish; the monthly active users of
+    `mau_share` are decided together with the usage report, which publishes them too."""
+    table = year_table(code, published.counts[code])
+    if code == MAU_SHARE:
+        return mau_share_hidden(session, table, year, threshold, today)
+    return hidden(table, threshold)
+
+
+def _decide(session: Session, periods: list[Period], codes: list[str], today: date, threshold: int,
+            kv: redis.Redis | None) -> _Decided:
+    """The year's counts and hidden cells. A year that has ended, with `kv`, is decided once per
+    version of its kept counts in this process (services/metrics/year_counts.py)."""
+    year = periods[0].first_day.year
+    at = year_counts.version(kv, year) if kv is not None else ""
+    memo = (year, at, tuple(codes), threshold) if kv is not None and periods[0].last_day < today else None
+    if memo in _decided:
+        _decided.move_to_end(memo)
+        return _decided[memo]
+    published = _published(session, periods, codes, today, kv, at)
+    decided = _Decided(published, {code: _secret(session, code, published, year, threshold, today)
+                                   for code in codes})
+    if memo is not None:
+        _decided[memo] = decided
+        while len(_decided) > DECIDED_YEARS:
+            _decided.popitem(last=False)
+    return decided
+
+
 def compute_indicators(session: Session, query: IndicatorQuery, *, threshold: int,
-                       today: date) -> list[IndicatorValue]:
+                       today: date, kv: redis.Redis | None = None) -> list[IndicatorValue]:
     """One value per available indicator and unit of the level (or the one unit asked for).
 
     Suppression is decided over the whole year and every level before the answer filters,
     so a single-unit or single-period answer hides exactly what every other answer hides.
+    With `kv` the year's closed counts are kept between answers (services/metrics/year_counts.py).
+    A period that has not ended by `today` is marked provisional.
     """
     period = parse_period(query.period)
     level = check_level(session, period, query.level, query.unit_code, query.units)
     catalogue = catalogue_for(period.last_day)
     codes = [definition.code for definition in catalogue.indicators]
-    published = _published(session, year_of(period), codes, today)
+    decided = _decide(session, year_of(period), codes, today, threshold, kv)
+    published = decided.published
+    provisional = period.last_day >= today
     view: tuple[str, ...] = ()
     units = published.units[period.label]
     if query.units == "2025" and (CITY_CODE, period.label, VIEW) in published.counts[codes[0]]:
@@ -175,9 +246,7 @@ def compute_indicators(session: Session, query: IndicatorQuery, *, threshold: in
     values = []
     for definition in catalogue.indicators:
         counts = published.counts[definition.code]
-        table = year_table(definition.code, counts)
-        secret = (mau_share_hidden(session, table, int(period.label[:4]), threshold, today)
-                  if definition.code == MAU_SHARE else hidden(table, threshold))
+        secret = decided.secret[definition.code]
         for unit in units:
             if query.unit_code not in (None, unit.code):
                 continue
@@ -186,14 +255,16 @@ def compute_indicators(session: Session, query: IndicatorQuery, *, threshold: in
             values.append(IndicatorValue(
                 definition.code, definition.name_vi, definition.name_en, definition.pillar,
                 unit.code, unit.name, level, period.label, n if shown else None, d if shown else None,
-                _value(n, d) if shown else None, not shown, catalogue.version, definition.counting_unit))
+                _value(n, d) if shown else None, not shown, catalogue.version, definition.counting_unit,
+                provisional))
     return values
 
 
 def city_and_units(session: Session, period: str, level: str | None, *, threshold: int,
-                   today: date) -> list[IndicatorValue]:
+                   today: date, kv: redis.Redis | None = None) -> list[IndicatorValue]:
     """The city row of each indicator, then the units of `level` (default: the period's own)."""
-    values = compute_indicators(session, IndicatorQuery(period, "city"), threshold=threshold, today=today)
+    values = compute_indicators(session, IndicatorQuery(period, "city"), threshold=threshold, today=today, kv=kv)
     if level != "city":
-        values += compute_indicators(session, IndicatorQuery(period, level), threshold=threshold, today=today)
+        values += compute_indicators(session, IndicatorQuery(period, level), threshold=threshold, today=today,
+                                     kv=kv)
     return values

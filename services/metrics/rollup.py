@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from models.metrics import UsageDaily, UsageMonthlyActive
 from services.bulk import upsert
-from services.metrics import usage
+from services.metrics import usage, year_counts
 from services.metrics.units import CITY_CODE
 
 MONTHLY_FEATURES = (*usage.FEATURES, usage.ANY_FEATURE)
@@ -52,8 +52,10 @@ def roll_up(session: Session, kv: redis.Redis, today: date, retention_days: int)
     monthly = [row for month in months for row in _monthly_counts(kv, month)]
     _store(session, UsageDaily, daily, ("day", "unit_code", "feature"),
            ("requests", "active_users"), epoch)
-    _store(session, UsageMonthlyActive, monthly, ("month", "unit_code", "feature"),
-           ("active_users",), epoch)
+    changed = _store(session, UsageMonthlyActive, monthly, ("month", "unit_code", "feature"),
+                     ("active_users",), epoch)
+    # A month that has ended is read from the year's kept counts: changing it starts them anew.
+    year_counts.bump_after_commit(session, kv, {month.year for month, *_ in changed if month < today.replace(day=1)})
     return RollupReport(epoch, len(days), len(daily), len(monthly))
 
 
@@ -86,10 +88,12 @@ def _monthly_counts(kv: redis.Redis, month: date) -> list[dict[str, Any]]:
 
 
 def _store(session: Session, model: type, rows: list[dict[str, Any]], key: Sequence[str],
-           values: Sequence[str], epoch: str) -> None:
-    """Upsert `base + Redis value`; the base moves to the stored value when the epoch changed."""
+           values: Sequence[str], epoch: str) -> set[tuple]:
+    """Upsert `base + Redis value`; the base moves to the stored value when the epoch changed.
+
+    Returns the keys whose values are new or changed."""
     if not rows:
-        return
+        return set()
     key_columns = [getattr(model, name) for name in key]
     wanted = [tuple(row[name] for name in key) for row in rows]
     stored = {tuple(getattr(old, name) for name in key): old for old in session.scalars(
@@ -106,5 +110,9 @@ def _store(session: Session, model: type, rows: list[dict[str, Any]], key: Seque
             row[f"{name}_base"] = base
             row[name] += base
         row["redis_epoch"] = epoch
+    changed = {tuple(row[name] for name in key) for row in rows
+               if (old := stored.get(tuple(row[name] for name in key))) is None
+               or any(getattr(old, name) != row[name] for name in values)}
     upsert(session, model.__table__, rows, key=list(key))
     session.expire_all()
+    return changed

@@ -6,7 +6,9 @@ takes (session, period, today) and returns {unit_code: (count, ...)}, and a `Cou
 one column of one query. A count that cannot be summed over units (distinct users) also
 gives the city under CITY_CODE. Stocks (accounts, certificates, records, residents) are counted as they stand
 at the period's last instant (created before its end, not yet ended by then); flows
-(dossiers) within the period.
+(dossiers) within the period. Stocks are counted by named measures (`STOCK_MEASURES`:
+residents by age band, ...), the form a snapshot stores them in (services/metrics/snapshots.py),
+and folded into a query's rows by `STOCKS`, so a snapshot and a live count give the same rows.
 
 A resident is counted in the unit their address history places them in on the period's last
 day (services/metrics/residence.py). An account counts in the district copied onto it when it
@@ -68,51 +70,115 @@ def _by_unit(session: Session, stmt: Select) -> Rows:
             if unit is not None}
 
 
-def _adult_born_by(period: Period) -> date:
-    return years_before(period.last_day, ADULT_AGE)
+# --- stocks: counts as they stand at the end of a day, by measure ------------------------
+
+# Residents by age band: measure -> the age (in whole years on the day) the band starts at.
+AGE_BANDS: dict[str, int] = {"residents_age_0_13": 0, "residents_age_14_17": ADULT_AGE,
+                             "residents_age_18_59": 18, "residents_age_60_plus": 60}
+RESIDENT_MEASURES = (*AGE_BANDS, "residents_with_health_record")
+ACCOUNT_MEASURES = ("accounts_adult_citizen", "accounts_with_certificate")
+STOCK_MEASURES = (*RESIDENT_MEASURES, *ACCOUNT_MEASURES)
+Stock = dict[str, dict[str, int]]  # unit -> measure -> count
 
 
-def _resident_counts(session: Session, period: Period, unit: ColumnElement) -> Rows:
-    return _by_unit(session, select(
-        unit, func.count(),
-        func.count().filter(Resident.date_of_birth <= _adult_born_by(period)),
-        func.count(HealthRecord.id).filter(HealthRecord.created_at < period.ends_at))
+def end_of(day: date) -> Period:
+    """The one-day period `day`: its `ends_at` is the instant a stock on `day` is counted at."""
+    return Period(day.isoformat(), day, day)
+
+
+def _born_by(day: date, age: int) -> date:
+    return years_before(day, age)
+
+
+def _age_bands(day: date) -> list:
+    """One filtered count per band: born by the day the band's age was reached, and after the next band's."""
+    starts = list(AGE_BANDS.values())
+    bands = []
+    for age, older in zip(starts, [*starts[1:], None]):
+        condition = Resident.date_of_birth <= _born_by(day, age)
+        if older is not None:
+            condition = and_(condition, Resident.date_of_birth > _born_by(day, older))
+        bands.append(func.count().filter(condition))
+    return bands
+
+
+def _stock(session: Session, stmt: Select, measures: tuple[str, ...]) -> Stock:
+    return {unit: dict(zip(measures, counts)) for unit, counts in _by_unit(session, stmt).items()}
+
+
+def resident_stock(session: Session, day: date, unit: ColumnElement | None = None) -> Stock:
+    """Residents born by the end of `day` per age band; those with a health record by then; each
+    in the unit their address history places them in on `day` (services/metrics/residence.py),
+    or by `unit`."""
+    if unit is None:
+        unit = unit_column(day, sub_city_level(session, end_of(day)))
+    return _stock(session, select(
+        unit, *_age_bands(day), func.count(HealthRecord.id).filter(HealthRecord.created_at < end_of(day).ends_at))
         .outerjoin(HealthRecord, HealthRecord.resident_id == Resident.id)
-        .where(Resident.date_of_birth <= period.last_day).group_by(unit))
+        .where(Resident.date_of_birth <= day).group_by(unit), RESIDENT_MEASURES)
 
 
-def resident_counts(session: Session, period: Period, _today: date) -> Rows:
-    """Residents born by the last day; adults among them; those with a health record by the end;
-    each in the unit they lived in on the last day (services/metrics/residence.py)."""
-    return _resident_counts(session, period, unit_column(period.last_day, sub_city_level(session, period)))
-
-
-def resident_counts_2025(session: Session, period: Period, _today: date) -> Rows:
-    """The same counts, each person in their 2025 unit (`?units=2025`)."""
-    return _resident_counts(session, period, unit_2025_column(period.last_day))
-
-
-def _adult_citizen_accounts(period: Period):
-    end = period.ends_at
+def _adult_citizen_accounts(day: date):
+    end = end_of(day).ends_at
     return and_(Account.role == Role.CITIZEN, Account.created_at < end,
-                Account.date_of_birth <= _adult_born_by(period),
+                Account.date_of_birth <= _born_by(day, ADULT_AGE),
                 or_(Account.locked_at.is_(None), Account.locked_at >= end))
 
 
-def _holders_in_force(period: Period):
-    """Accounts with a certificate in force at the period's last instant (once each)."""
-    end = period.ends_at
+def _holders_in_force(day: date):
+    """Accounts with a certificate in force at the end of `day` (once each)."""
+    end = end_of(day).ends_at
     return select(Certificate.account_id).where(
         Certificate.valid_from < end, Certificate.valid_to >= end,
         or_(Certificate.revoked_at.is_(None), Certificate.revoked_at >= end)).distinct().subquery()
 
 
+def account_stock(session: Session, day: date) -> Stock:
+    """Adult citizen accounts open at the end of `day`; those holding a certificate then."""
+    holders = _holders_in_force(day)
+    return _stock(session, select(Account.district_code, func.count(), func.count(holders.c.account_id))
+                  .outerjoin(holders, holders.c.account_id == Account.id)
+                  .where(_adult_citizen_accounts(day)).group_by(Account.district_code), ACCOUNT_MEASURES)
+
+
+def resident_row(measures: dict[str, int]) -> tuple[int, ...]:
+    """Residents; adults among them; those with a health record."""
+    adult = [m for m, age in AGE_BANDS.items() if age >= ADULT_AGE]
+    return (sum(measures.get(m, 0) for m in AGE_BANDS), sum(measures.get(m, 0) for m in adult),
+            measures.get("residents_with_health_record", 0))
+
+
+def account_row(measures: dict[str, int]) -> tuple[int, ...]:
+    """Adult citizen accounts open; those holding a certificate."""
+    return tuple(measures.get(m, 0) for m in ACCOUNT_MEASURES)
+
+
+def rows_of(stock: Stock, row: Callable[[dict[str, int]], tuple[int, ...]]) -> Rows:
+    return {unit: row(measures) for unit, measures in stock.items()}
+
+
+def resident_counts(session: Session, period: Period, _today: date) -> Rows:
+    """Residents born by the last day; adults among them; those with a health record by the end."""
+    return rows_of(resident_stock(session, period.last_day), resident_row)
+
+
+def resident_counts_2025(session: Session, period: Period, _today: date) -> Rows:
+    """The same counts, each person in their 2025 unit (`?units=2025`)."""
+    return rows_of(resident_stock(session, period.last_day, unit_2025_column(period.last_day)), resident_row)
+
+
 def account_counts(session: Session, period: Period, _today: date) -> Rows:
     """Adult citizen accounts open at the period's last instant; those holding a certificate."""
-    holders = _holders_in_force(period)
-    return _by_unit(session, select(Account.district_code, func.count(), func.count(holders.c.account_id))
-                    .outerjoin(holders, holders.c.account_id == Account.id)
-                    .where(_adult_citizen_accounts(period)).group_by(Account.district_code))
+    return rows_of(account_stock(session, period.last_day), account_row)
+
+
+# Each stock query -> its measures and how to read its rows from them (as a snapshot holds them:
+# services/metrics/snapshots.py).
+STOCKS: dict[QueryFn, tuple[tuple[str, ...], Callable[[dict[str, int]], tuple[int, ...]]]] = {
+    resident_counts: (RESIDENT_MEASURES, resident_row), account_counts: (ACCOUNT_MEASURES, account_row)}
+
+
+# --- flows and usage ---------------------------------------------------------------------
 
 
 def dossier_counts(session: Session, period: Period, _today: date) -> Rows:

@@ -1,15 +1,15 @@
 """metric snapshots: per-unit stock counts as they stood at the end of a day (issue 15.4)
 
-Revision ID: 0021_metric_snapshots
-Revises: 0014_signatures_2025
+Revision ID: 0019_metric_snapshots
+Revises: 0018_account_language
 Create Date: 2026-11-30
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0021_metric_snapshots'
-down_revision = '0014_signatures_2025'
+revision = '0019_metric_snapshots'
+down_revision = '0018_account_language'
 branch_labels = None
 depends_on = None
 

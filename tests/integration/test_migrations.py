@@ -83,9 +83,9 @@ def test_0009_keeps_the_2024_districts_and_their_residents_and_back(tmp_path):
     engine.dispose()
 
 
-def test_0019_gives_a_row_without_a_public_id_one_and_then_refuses_none(tmp_path):
-    """A notification stored without a public id (possible before 0019) gets one, and after
-    0019 the database itself refuses a row without one."""
+def test_0017_gives_a_row_without_a_public_id_one_and_then_refuses_none(tmp_path):
+    """A notification stored without a public id (possible before 0017) gets one, and after
+    0017 the database itself refuses a row without one."""
     url = f"sqlite:///{tmp_path}/public_ids.sqlite3"
     upgrade(url, "0014_signatures_2025")
     engine = make_engine(url)

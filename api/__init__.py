@@ -26,6 +26,7 @@ PROTOCOL_BODY_TYPES = {"/api/v1/ca/tsa": "application/timestamp-query", "/api/v1
 AUTH_PREFIX = "/api/v1/auth/"
 DASHBOARD_SIGN_IN = "/dashboard/sign-in"
 VERIFY_PATH = "/api/v1/signatures/verify"  # anyone may call it: limited per address too
+ARCHIVE_PATH = "/api/v1/signatures/archive"  # the same work and more: one budget with the verifier
 
 
 def _blueprints() -> list[Any]:
@@ -100,7 +101,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     # Only the sign-in doors and the open verifier are limited per address; skip the limiter's work
     # on every other request.
     limiter.request_filter(lambda: not (request.path.startswith(AUTH_PREFIX)
-                                         or request.path in (DASHBOARD_SIGN_IN, VERIFY_PATH)))
+                                         or request.path in (DASHBOARD_SIGN_IN, VERIFY_PATH, ARCHIVE_PATH)))
     # One budget per address shared by every /auth/* route and the dashboard's sign-in form.
     sign_in_budget = limiter.shared_limit(lambda: settings.auth_rate_limit, scope="sign-in")
     api = make_api(app)
@@ -109,8 +110,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         if blueprint.name == "auth":
             sign_in_budget(blueprint)
         api.register_blueprint(blueprint)
-    app.view_functions["signatures.Verify"] = limiter.limit(lambda: settings.signature_verify_rate_limit)(
-        app.view_functions["signatures.Verify"])
+    signature_checks = limiter.shared_limit(lambda: settings.signature_verify_rate_limit, scope="signature-checks")
+    for view in ("signatures.Verify", "signatures.Archive"):
+        app.view_functions[view] = signature_checks(app.view_functions[view])
     app.register_blueprint(docs_assets)
     metrics.init_app(app)
     language.init_app(app)  # Flask-Babel on services/messages: `_()` in the dashboard's templates

@@ -131,6 +131,32 @@ call 201 -X POST "$B/signature-requests" -H "Authorization: Bearer $T" -H "Idemp
   -H "$JSON" -d "{\"provider_code\":\"VNPT-CA\",\"counter_code\":\"MC-P-BADINH\",\"appointment_date\":\"$DAY\"}"
 # -> Trang asks again (the certificate is revoked): the demo has its pending request back
 
+echo "== Online issuance for level 2, a timestamped signature, OCSP, archiving"
+# The new resident signed in with the e-ID (level 2, $E): no counter visit, a texted code instead.
+call 202 -X POST "$B/signature-requests" -H "Authorization: Bearer $E" -H "Idempotency-Key: o-$RUN" \
+  -H "$JSON" -d '{"provider_code":"VNPT-CA","channel":"online"}'   # {id, challenge_id, expires_at, debug_otp}
+ONLINE=$(val 'd["id"]'); OTP=$(val 'd["debug_otp"]')
+call 200 -X POST "$B/signature-requests/$ONLINE/confirm" -H "Authorization: Bearer $E" \
+  -H "$JSON" -d "{\"otp\":\"$OTP\"}"                                # status issued, certificate_serial: issued at once
+call 200 "$B/me/certificates" -H "Authorization: Bearer $E"             # ECDSA P-256, with OCSP and CRL addresses
+val 'd["items"][0]["pem"]' > "$WORK/leaf.pem"
+call 202 -X POST "$B/signatures/challenges" -H "Authorization: Bearer $E"
+CHALLENGE=$(val 'd["challenge_id"]'); OTP=$(val 'd["debug_otp"]')
+OUT=$WORK/stamped.pdf call 200 -X POST "$B/signatures/sign" -H "Authorization: Bearer $E" \
+  -F challenge_id="$CHALLENGE" -F otp="$OTP" -F level=B-T -F file=@"$SAMPLE_PDF"   # PAdES B-T: the city TSA's timestamp
+call 200 -X POST "$B/signatures/verify" -F file=@"$WORK/stamped.pdf"   # level B-T, signed_at_source: timestamp
+[ "$(val 'd["valid"] and d["signed_at_source"] == "timestamp"')" = True ] || { echo "tour: no trusted timestamp" >&2; false; }
+call 200 "$B/ca/certificates"                                          # {root, issuing, certificates}: the chain in the open
+val 'd["root"]' > "$WORK/root.pem"; val 'd["issuing"]' > "$WORK/issuing.pem"
+if command -v openssl >/dev/null; then   # the OCSP responder, asked and checked by openssl
+  openssl ocsp -url "$B/ca/ocsp" -issuer "$WORK/issuing.pem" -cert "$WORK/leaf.pem" \
+    -CAfile "$WORK/root.pem" -verify_other "$WORK/issuing.pem" -no_nonce 2>&1 | tee "$WORK/ocsp.txt"   # Response verify OK; leaf.pem: good
+  grep -q "Response verify OK" "$WORK/ocsp.txt" && grep -q ": good" "$WORK/ocsp.txt" || { echo "tour: OCSP not good" >&2; false; }
+fi
+OUT=$WORK/archived.pdf call 200 -X POST "$B/signatures/archive" -H "Authorization: Bearer $E" -F file=@"$WORK/stamped.pdf"
+call 200 -X POST "$B/signatures/verify" -F file=@"$WORK/archived.pdf"  # level B-LTA, document_timestamps: the TSA's
+[ "$(val 'd["valid"] and d["level"] == "B-LTA" and len(d["document_timestamps"]) == 1')" = True ] || { echo "tour: not B-LTA" >&2; false; }
+
 echo "== Public-service dossiers"
 T=$(tok 001185004321 Hanoi@2024); KEY=$("$FLASK" --app wsgi agency-keys create UBND-00004)
 call 200 "$B/procedures?q=ho%20kinh%20doanh"

@@ -14,7 +14,7 @@ from api.signatures import schemas
 from api.signatures.multipart import MultipartBlueprint
 from models.identity import Role
 from services.identity.assurance import Sensitive
-from services.signatures import catalogues, certificates, city_services, online, requests, signing, verification
+from services.signatures import archiving, catalogues, certificates, city_services, online, requests, signing, verification
 from services.signatures.long_term import PadesLevel
 from services.signatures.ocsp import REQUEST_MEDIA_TYPE as OCSP_REQUEST
 from services.signatures.ocsp import RESPONSE_MEDIA_TYPE as OCSP_RESPONSE
@@ -313,6 +313,27 @@ class Verify(MethodView):
         return verification.verify(request_context(), runtime().authority, files["file"].read(),
                                    max_bytes=runtime().settings.signature_max_pdf_bytes,
                                    language=choose_language(request.headers.get("Accept-Language"), None))
+
+
+@blp.route("/signatures/archive")
+class Archive(MethodView):
+    @blp.auth(Role.CITIZEN)
+    @blp.arguments(schemas.PdfFileSchema, location="multipart")
+    @blp.response(200, {"type": "string", "format": "binary"}, content_type=PDF)
+    @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
+    @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    @blp.alt_response(429, response="TOO_MANY_REQUESTS")
+    @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
+    def post(self, files):
+        """PAdES B-LTA: the signed PDF back with its revocation data and a document timestamp added.
+        Limited per address with the verifier."""
+        upload = files["file"]
+        archived = archiving.archive(request_context(), runtime().authority, upload.read(),
+                                     max_bytes=runtime().settings.signature_max_pdf_bytes)
+        stem = (upload.filename or "document.pdf").rsplit("/", 1)[-1].removesuffix(".pdf")
+        return Response(archived, mimetype=PDF,
+                        headers={"Content-Disposition": f'attachment; filename="{_ascii(stem)}-lta.pdf"'})
 
 
 def _ascii(name: str) -> str:

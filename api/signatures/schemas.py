@@ -182,11 +182,22 @@ class SignatureReportSchema(ma.Schema):
     trust_anchor = ma.fields.String(allow_none=True, metadata={"description": "The trusted root the chain reached"})
     trust_path = ma.fields.List(ma.fields.String(), metadata={"description": "The CAs from the signer's issuer to the anchor"})
     problems = ma.fields.List(ma.fields.String())
+    level = ma.fields.String(allow_none=True, metadata={
+        "description": "PAdES baseline level reached: B-B, B-T, B-LT or B-LTA"})
     summary = ma.fields.String(metadata={
         "description": "Signer, signing time and its source, changes after signing, trust path and verdict, "
                        "in the Accept-Language (vi or en)"})
 
 
+class DocumentTimestampSchema(ma.Schema):
+    field_name = ma.fields.String(allow_none=True)
+    timestamped_at = ma.fields.DateTime(allow_none=True, metadata={"description": "The token's genTime"})
+    tsa_name = ma.fields.String(allow_none=True, metadata={"description": "The timestamp authority's name"})
+    valid = ma.fields.Boolean(metadata={"description": "Intact, and the TSA chains to a trusted root"})
+
+
 class VerificationSchema(SignatureReportSchema):
     signatures = ma.fields.List(ma.fields.Nested(SignatureReportSchema),
                                 metadata={"description": "Every signature, oldest first; the top level is the last"})
+    document_timestamps = ma.fields.List(ma.fields.Nested(DocumentTimestampSchema), metadata={
+        "description": "Document timestamps (PAdES B-LTA), oldest first"})

@@ -33,8 +33,10 @@ MD_ALGORITHM = "sha256"
 
 
 class PadesLevel(StrEnum):
+    B_B = "B-B"  # a signature, no timestamp (the verifier reports it; signing here never makes it)
     B_T = "B-T"
     B_LT = "B-LT"
+    B_LTA = "B-LTA"  # made by archive_pdf over a signed PDF
 
 
 class InProcessTimeStamper(TimeStamper):

@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from pyhanko.sign.fields import enumerate_sig_fields
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko_certvalidator import ValidationContext
@@ -26,6 +27,9 @@ from services.errors import Unavailable, ValidationFailed
 from services.identity import national_id as cccd
 from services.signatures import certificates, trust, verdicts
 from services.signatures.authority import CertificateAuthority, CertificateAuthorityError
+from services.signatures.pades_levels import (DocumentTimestampReport, carries_revocation_data,
+                                              check_document_timestamp, is_document_timestamp, level_of)
+from services.signatures.foreign_revocation import FETCH_TIMEOUT_SECONDS, ForeignRevocation
 from services.signatures.pdf import UNREADABLE_PDF, read_pdf
 from services.signatures.signing import asn1_certificate
 from services.messages import lazy_text
@@ -60,6 +64,7 @@ class SignatureReport:
     trust_path: list[str] = field(default_factory=list)  # the signer's issuer first, the anchor last
     problems: list[str] = field(default_factory=list)
     summary: str = ""  # one sentence in the reader's language
+    level: str | None = None  # the PAdES baseline level reached: B-B, B-T, B-LT or B-LTA
 
     @property
     def valid(self) -> bool:
@@ -69,6 +74,7 @@ class SignatureReport:
 @dataclass
 class VerificationReport:
     signatures: list[SignatureReport]
+    document_timestamps: list[DocumentTimestampReport] = field(default_factory=list)
 
     def __getattr__(self, name: str):  # the document's answer is its last signature's
         return getattr(self.signatures[-1], name)
@@ -157,7 +163,7 @@ def _judge_revocation(report: SignatureReport, at_moment: str, stamped: bool, re
 
 
 def _report(session: Session, roots: Roots, embedded: EmbeddedPdfSignature, now: datetime,
-            crl: bytes | None) -> SignatureReport:
+            crl: bytes | None, foreign: ForeignRevocation) -> SignatureReport:
     signer = embedded.signer_cert
     serial = format(signer.serial_number, "X")
     subject = signer.subject.native
@@ -185,14 +191,15 @@ def _report(session: Session, roots: Roots, embedded: EmbeddedPdfSignature, now:
     if not chain_trusted:
         report.problems.append(f"untrusted_chain:{first.trust_problem_indic}")
         return report
-    if anchor not in roots.city:  # another licensed CA's chain: its revocation data is not ours to fetch
-        report.revocation_status = "not_checked"
-        report.problems.append("revocation_not_checked_outside_the_city_ca")
-        report.revoked = False
-        report.status = "valid" if intact else "invalid"
-        return report
-    at_moment = _revocation(embedded, roots, crl, moment)
-    _judge_revocation(report, at_moment, stamped is not None, record is not None and record.revoked_at is not None)
+    if anchor in roots.city:
+        at_moment = _revocation(embedded, roots, crl, moment)
+        revoked_later = record is not None and record.revoked_at is not None
+    else:  # another licensed CA's chain: asked of the certificate's own CRL / OCSP addresses
+        at_moment, details = foreign.status(embedded, moment)
+        report.revoked_at, report.revocation_reason = ((details.revocation_date, details.revocation_reason.native)
+                                                       if details else (None, None))
+        revoked_later = False
+    _judge_revocation(report, at_moment, stamped is not None, revoked_later)
     if intact and report.revoked is False:
         report.status = "valid"
     return report
@@ -207,6 +214,10 @@ class Budget:
 
     def __init__(self, milliseconds: int) -> None:
         self.deadline = time.monotonic() + milliseconds / 1000
+
+    def remaining(self) -> float:
+        """Seconds left (at least a tenth: a fetch needs some time to fail cleanly)."""
+        return max(0.1, self.deadline - time.monotonic())
 
     def check(self) -> None:
         if time.monotonic() > self.deadline:
@@ -223,17 +234,27 @@ def _byte_range_fits(embedded: EmbeddedPdfSignature, size: int) -> bool:
     return start == 0 and first <= second and second + length <= size
 
 
-def _signatures(data: bytes, max_bytes: int, limit: int) -> list[EmbeddedPdfSignature]:
+def _refuse_too_many(reader, limit: int) -> None:
+    """Counts the filled signature fields before any signature is parsed: the refusal stays cheap."""
+    try:
+        found = sum(1 for _ in enumerate_sig_fields(reader, filled_status=True))
+    except UNREADABLE as exc:
+        raise ValidationFailed.on_field("file", lazy_text("signatures.verification.pdf_cannot_read"), "unreadable_pdf") from exc
+    if found > limit:
+        raise ValidationFailed(lazy_text("signatures.verification.most_limit_s_signatures", limit=limit),
+                               code="too_many_signatures", max_signatures=limit, found=found)
+
+
+def signatures_of(data: bytes, max_bytes: int, limit: int) -> list[EmbeddedPdfSignature]:
+    """Every signature and document timestamp of the PDF, refused past `limit` or when none is there."""
     reader = read_pdf(data, max_bytes)
+    _refuse_too_many(reader, limit)
     try:
         embedded = reader.embedded_signatures
     except UNREADABLE as exc:
         raise ValidationFailed.on_field("file", lazy_text("signatures.verification.pdf_cannot_read"), "unreadable_pdf") from exc
     if not embedded:
         raise ValidationFailed.on_field("file", lazy_text("signatures.verification.pdf_carries_no_signature"), "not_signed")
-    if len(embedded) > limit:
-        raise ValidationFailed(lazy_text("signatures.verification.most_limit_s_signatures", limit=limit),
-                               code="too_many_signatures", max_signatures=limit, found=len(embedded))
     try:
         fits = all(_byte_range_fits(signature, len(data)) for signature in embedded)
     except UNREADABLE:
@@ -243,23 +264,46 @@ def _signatures(data: bytes, max_bytes: int, limit: int) -> list[EmbeddedPdfSign
     return embedded
 
 
+def _corrupted() -> ValidationFailed:
+    return ValidationFailed.on_field("file", lazy_text("signatures.verification.signature_pdf_corrupted"),
+                                     "corrupted_signature")
+
+
+def _document_timestamps(embedded: list[EmbeddedPdfSignature], roots: Roots, now: datetime,
+                         budget: Budget) -> list[DocumentTimestampReport]:
+    reports = []
+    for stamp in (e for e in embedded if is_document_timestamp(e)):
+        budget.check()
+        try:
+            reports.append(check_document_timestamp(stamp, _context(roots, CHAIN_ONLY, now)))
+        except UNREADABLE as exc:
+            raise _corrupted() from exc
+    return reports
+
+
 def verify(ctx: Context, authority: CertificateAuthority, data: bytes, *, max_bytes: int,
            language: str = "vi") -> VerificationReport:
     """At most SIGNATURE_VERIFY_MAX_SIGNATURES signatures, one CRL, within the time budget."""
     settings = ctx.settings
     budget = Budget(settings.signature_verify_budget_ms)
-    embedded = _signatures(data, max_bytes, settings.signature_verify_max_signatures)
+    embedded = signatures_of(data, max_bytes, settings.signature_verify_max_signatures)
+    signatures = [e for e in embedded if not is_document_timestamp(e)]
+    if not signatures:
+        raise ValidationFailed.on_field("file", lazy_text("signatures.verification.pdf_carries_no_signature"), "not_signed")
     now = ctx.clock.now()
     crl = _request_crl(ctx.session, authority, now)
     roots = _roots(authority, trust.anchors_pem(ctx.session))
+    stamps = _document_timestamps(embedded, roots, now, budget)
+    foreign = ForeignRevocation(roots.anchors, roots.intermediates, min(FETCH_TIMEOUT_SECONDS, budget.remaining()))
+    revocation_data = carries_revocation_data(signatures[0].reader)
     reports = []
-    for signature in embedded:
+    for signature in signatures:
         budget.check()
         try:
-            report = _report(ctx.session, roots, signature, now, crl)
+            report = _report(ctx.session, roots, signature, now, crl, foreign)
         except UNREADABLE as exc:
-            raise ValidationFailed.on_field("file", lazy_text("signatures.verification.signature_pdf_corrupted"),
-                                            "corrupted_signature") from exc
+            raise _corrupted() from exc
+        report.level = level_of(signature, report.signed_at_source == "timestamp", revocation_data, stamps)
         report.summary = verdicts.summary(report, language)
         reports.append(report)
-    return VerificationReport(reports)
+    return VerificationReport(reports, stamps)

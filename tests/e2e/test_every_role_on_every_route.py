@@ -19,8 +19,9 @@ A cell is the expected status. `*` marks an answer that may carry the owner's pe
 (name); every other answer must not contain the owner's or the child's name or ID number, and
 no answer to anyone but the owner may contain a full ID number. Every 4xx of the API is
 problem+json, and every status of a documented route is one its operation documents.
-(POST /signatures/verify names the signer to anyone: the uploaded PDF carries the signer's
-certificate, so the name is the caller's own input; the ID number stays masked.)
+(POST /signatures/verify names the signer to anyone, and POST /signatures/archive gives any
+citizen the PDF back: the uploaded PDF carries the signer's certificate, so the name is the
+caller's own input; the verifier's report keeps the ID number masked.)
 
 Each cell runs in a savepoint rolled back afterwards (see tests/roles_support.py), so the
 allowed callers of a state change all get the 2xx (the officer and the Ba Đình key both move
@@ -119,6 +120,7 @@ GET    /api/v1/ca/ocsp/{encoded}                                       200  200 
 POST   /api/v1/signatures/challenges                                   401  401     202   202   403     403      403    403     403     403   403  403  403
 POST   /api/v1/signatures/sign                                         401  401     200*  400   403     403      403    403     403     403   403  403  403
 POST   /api/v1/signatures/verify                                       200* 200*    200*  200*  200*    200*     200*   200*    200*    200*  200* 200* 200*
+POST   /api/v1/signatures/archive                                      401  401     200*  200*  403     403      403    403     403     403   403  403  200*
 GET    /api/v1/procedures                                              200  200     200   200   200     200      200    200     200     200   200  200  200
 POST   /api/v1/dossiers                                                401  401     201*  201   403     403      403    403     403     403   403  403  403
 GET    /api/v1/me/dossiers                                             401  401     200*  200   403     403      403    403     403     403   403  403  200
@@ -320,6 +322,8 @@ CALLS = {
     "POST /api/v1/signatures/sign": _signing,
     "POST /api/v1/signatures/verify": lambda w: Call(f"{API}/signatures/verify",
                                                      form={"file": pdf_upload(w.ids["signed_pdf"])}),
+    "POST /api/v1/signatures/archive": lambda w: Call(f"{API}/signatures/archive",
+                                                      form={"file": pdf_upload(w.ids["signed_pdf"])}),
     "GET /api/v1/procedures": lambda w: Call(f"{API}/procedures", query={"q": "hộ kinh doanh"}),
     "POST /api/v1/dossiers": lambda w: Call(f"{API}/dossiers", json={"procedure_code": BUSINESS,
                                                                      "form": BUSINESS_FORM}),
@@ -382,7 +386,8 @@ CALLS = {
 STAGE_OF = {route: "certified" for route in (
     "GET /api/v1/me/certificates", "POST /api/v1/certificates/{serial}/revoke",
     "POST /api/v1/certificates/{serial}/renew", "POST /api/v1/signatures/challenges",
-    "POST /api/v1/signatures/sign", "POST /api/v1/signatures/verify", "GET /api/v1/me/signatures")}
+    "POST /api/v1/signatures/sign", "POST /api/v1/signatures/verify", "POST /api/v1/signatures/archive",
+    "GET /api/v1/me/signatures")}
 
 
 def test_the_table_has_one_row_per_served_route(app, client):

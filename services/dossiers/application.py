@@ -40,6 +40,7 @@ from services.identity.principal import Principal
 from services.signatures import verification
 from services.signatures.authority import CertificateAuthority
 from services.signatures.pdf import UNREADABLE_PDF
+from services.messages import lazy_text
 
 PDF = "application/pdf"
 FIRST_SIGNED_REVISION = 1  # revision 0 is the application as rendered; the signature is the next
@@ -96,7 +97,7 @@ def download(ctx: Context, code: str) -> RenderedApplication:
     """The owner's application to sign (GET /dossiers/{code}/application.pdf)."""
     dossier = ctx.session.scalar(select(Dossier).where(Dossier.code == code))
     if dossier is None:
-        raise NotFound("Không tìm thấy hồ sơ.", code="dossier_not_found")
+        raise NotFound(lazy_text("dossiers.actors.no_such_dossier"), code="dossier_not_found")
     owner_actor(ctx, dossier)
     return RenderedApplication(f"to-khai-{dossier.code}.pdf", render(ctx, dossier))
 
@@ -117,7 +118,7 @@ def _owner_signature(ctx: Context, dossier: Dossier, report: verification.Verifi
     first = report.signatures[0]
     certificate = ctx.session.scalar(select(Certificate).where(Certificate.serial == first.certificate_serial))
     if certificate is None or certificate.account_id != owner_account_id(ctx, dossier):
-        raise ValidationFailed.on_field("file", "Tờ khai phải do chính chủ hồ sơ ký bằng chứng thư số của mình.",
+        raise ValidationFailed.on_field("file", lazy_text("dossiers.application.not_signed_by_owner"),
                                         "not_signed_by_owner")
     return first
 
@@ -129,7 +130,7 @@ def attach(ctx: Context, authority: CertificateAuthority, store: storage.Documen
     dossier = lock_dossier(session, code)
     actor = owner_actor(ctx, dossier)
     if not accepts_documents(dossier):
-        raise Conflict(f"Hồ sơ ở trạng thái '{dossier.status}' không nhận thêm giấy tờ.",
+        raise Conflict(lazy_text("dossiers.documents.dossier_status_s_takes", status=dossier.status),
                        code="documents_not_accepted", current=str(dossier.status))
     limit = ctx.settings.signature_max_pdf_bytes
     content = read_capped(stream, limit)
@@ -137,7 +138,7 @@ def attach(ctx: Context, authority: CertificateAuthority, store: storage.Documen
                     accepted=(PDF,))
     report = verification.verify(ctx, authority, content, max_bytes=limit)  # 422 not_signed first
     if not _signs_this_application(content, render(ctx, dossier)):
-        raise ValidationFailed.on_field("file", "Tệp này không phải tờ khai đã ký số của hồ sơ này.",
+        raise ValidationFailed.on_field("file", lazy_text("dossiers.application.not_this_application"),
                                         "not_this_application")
     signature = _owner_signature(ctx, dossier, report)
     if not signature.valid:
@@ -162,7 +163,7 @@ def has_signed_application(ctx: Context, dossier: Dossier) -> bool:
 def require_signed_application(ctx: Context, dossier: Dossier) -> None:
     """Receiving an online dossier of a procedure that asks for it needs the signed application (409)."""
     if dossier.procedure.requires_signed_application and not has_signed_application(ctx, dossier):
-        raise Conflict("Hồ sơ chưa có tờ khai được chủ hồ sơ ký số.", code="signed_application_required")
+        raise Conflict(lazy_text("dossiers.application.signed_application_required"), code="signed_application_required")
 
 
 def status(ctx: Context, authority: CertificateAuthority, store: storage.DocumentStore,
@@ -190,6 +191,6 @@ def agency_view(ctx: Context, authority: CertificateAuthority, store: storage.Do
     """GET /agency/dossiers/{code}: the dossier for an officer of its agency, with its signed application."""
     dossier = ctx.session.scalar(select(Dossier).where(Dossier.code == code))
     if dossier is None or not _officer_may_read(ctx.principal, dossier):
-        raise NotFound("Không tìm thấy hồ sơ.", code="dossier_not_found")
+        raise NotFound(lazy_text("dossiers.actors.no_such_dossier"), code="dossier_not_found")
     detail = views.detail(ctx.session, dossier, staff=True)
     return AgencyDossierDetail(**vars(detail), signed_application=status(ctx, authority, store, dossier))

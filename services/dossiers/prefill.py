@@ -24,6 +24,7 @@ from services.errors import Conflict, NotFound
 from services.identity.accounts import current_account
 from services.reference.addresses import addresses_on
 from services.reference.agency_timeline import hanoi_day
+from services.messages import lazy_text
 
 KEYWORD = "x-prefill"
 CITY = "thành phố Hà Nội"
@@ -85,11 +86,11 @@ def procedure_form(ctx: Context, code: str, *, prefill: bool) -> ProcedureForm:
     """The procedure's form, bare or with the signed-in citizen's registry values filled in."""
     procedure = ctx.session.get(Procedure, code)
     if procedure is None:
-        raise NotFound("Không có thủ tục này trong danh mục.", code="procedure_not_found")
+        raise NotFound(lazy_text("dossiers.procedures.no_such_procedure_catalogue"), code="procedure_not_found")
     if not prefill:
         return ProcedureForm(procedure.code, procedure.form_schema)
     resident = resident_of(ctx.session, current_account(ctx))
     if resident is None:
-        raise Conflict("Tài khoản của bạn không có trong cơ sở dữ liệu dân cư.", code="not_in_registry")
+        raise Conflict(lazy_text("dossiers.prefill.not_in_registry"), code="not_in_registry")
     values = registry_values(procedure.form_schema, resident, hanoi_day(ctx.clock.now()))
     return ProcedureForm(procedure.code, procedure.form_schema, values, sorted(values))

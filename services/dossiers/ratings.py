@@ -15,6 +15,7 @@ from services.context import Context
 from services.dossiers.actors import owner_actor
 from services.dossiers.transitions import lock_dossier
 from services.errors import Conflict, ValidationFailed
+from services.messages import lazy_text
 
 # The portal's satisfaction criteria (code -> what the citizen is asked about), in the order
 # the app shows them. Check the codes against the portal's integration spec before wiring a
@@ -62,7 +63,7 @@ def _check_scores(scores: dict[str, int]) -> None:
     errors |= {f"scores.{code}": [f"Điểm từ {LOWEST} đến {HIGHEST}."] for code in out_of_range}
     if errors:
         code = "unknown_criterion" if unknown else ("missing_criterion" if missing else "invalid_score")
-        raise ValidationFailed("Mỗi tiêu chí đánh giá cần đúng một điểm từ 1 đến 5.", errors=errors, code=code)
+        raise ValidationFailed(lazy_text("dossiers.ratings.one_score_each"), errors=errors, code=code)
 
 
 def _view(ctx: Context, rating: DossierRating) -> RatingView:
@@ -78,7 +79,7 @@ def _closes_at(ctx: Context, rating: DossierRating) -> datetime:
 
 def _rateable(dossier: Dossier) -> None:
     if dossier.status not in RATEABLE:
-        raise Conflict("Chỉ đánh giá được hồ sơ đã có kết quả giải quyết.", code="rating_not_open",
+        raise Conflict(lazy_text("dossiers.ratings.not_open"), code="rating_not_open",
                        current=str(dossier.status))
 
 
@@ -94,7 +95,7 @@ def rate(ctx: Context, code: str, *, scores: dict[str, int], comment: str | None
         rating = DossierRating(dossier_id=dossier.id, agency_code=dossier.agency_code, created_at=now)
         session.add(rating)
     elif now >= _closes_at(ctx, rating):
-        raise Conflict("Đã quá thời hạn sửa đánh giá.", code="rating_closed",
+        raise Conflict(lazy_text("dossiers.ratings.closed"), code="rating_closed",
                        changeable_until=_closes_at(ctx, rating).isoformat())
     rating.comment, rating.updated_at = (comment or "").strip() or None, now
     session.flush()

@@ -22,6 +22,7 @@ from services.errors import ValidationFailed
 from services.metrics import sources, year_counts
 from services.metrics.periods import parse_period
 from services.metrics.sources import QueryFn, Rows, Stock
+from services.messages import lazy_text
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class SnapshotReport:
 def take(session: Session, kv: redis.Redis, day: date, today: date) -> SnapshotReport:
     """Write the stock counts of each unit at the end of `day`, once; `day` must have ended."""
     if day >= today:
-        raise ValidationFailed.on_field("date", "Chỉ chụp số liệu của một ngày đã kết thúc.", "day_not_ended")
+        raise ValidationFailed.on_field("date", lazy_text("metrics.snapshots.day_not_ended"), "day_not_ended")
     if session.scalar(select(MetricSnapshot.day).where(MetricSnapshot.day == day).limit(1)) is not None:
         return SnapshotReport(day, 0)
     stock: Stock = {}

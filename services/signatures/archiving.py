@@ -18,6 +18,7 @@ from services.signatures import city_services, verification
 from services.signatures.authority import CertificateAuthority
 from services.signatures.long_term import archive_pdf
 from services.signatures.pdf import UNREADABLE_PDF
+from services.messages import lazy_text
 
 
 def _city_signers(embedded, authority: CertificateAuthority) -> list[x509.Certificate]:
@@ -39,7 +40,7 @@ def archive(ctx: Context, authority: CertificateAuthority, data: bytes, *, max_b
     try:
         signers = _city_signers(embedded, authority)
     except UNREADABLE_PDF as exc:
-        raise ValidationFailed.on_field("file", "A signature of this PDF is corrupted.",
+        raise ValidationFailed.on_field("file", lazy_text("signatures.verification.signature_pdf_corrupted"),
                                         "corrupted_signature") from exc
     budget.check()
     tsa_certificate = city_services.timestamp_authority(ctx, authority).certificate
@@ -48,7 +49,7 @@ def archive(ctx: Context, authority: CertificateAuthority, data: bytes, *, max_b
     try:
         return archive_pdf(data, city_services.timestamper(ctx, authority), context)
     except (SigningError, *UNREADABLE_PDF) as exc:
-        raise ValidationFailed.on_field("file", "This PDF cannot be archived.", "cannot_archive_pdf") from exc
+        raise ValidationFailed.on_field("file", lazy_text("signatures.archiving.cannot_archive"), "cannot_archive_pdf") from exc
     except TimestampRequestError as exc:
-        raise Unavailable("The timestamp authority did not answer; try again shortly.",
+        raise Unavailable(lazy_text("signatures.archiving.tsa_unavailable"),
                           code="timestamp_unavailable") from exc

@@ -44,6 +44,8 @@ FEATURE_OF_BLUEPRINT: dict[str, str] = {
     "dossiers": "dossier",
     "dossier_documents": "dossier",
     "dossier_payments": "dossier",
+    "dossier_application": "dossier",
+    "dossier_ratings": "dossier",
 }
 
 UNKNOWN_UNIT = "unknown"  # a citizen whose token carries no district

@@ -40,7 +40,7 @@ def test_unexpected_errors_are_500_without_internals(client, app, monkeypatch, p
     def explode(*_args, **_kwargs):
         raise RuntimeError("SELECT secret FROM accounts -- stack detail")
 
-    monkeypatch.setattr("api.identity.account_routes.accounts.current_account", explode)
+    monkeypatch.setattr("api.identity.account_routes.accounts.profile", explode)
     answer = client.get("/api/v1/me", headers=person.headers)
     _is_problem(answer, 500, "internal_error")
     assert "SELECT" not in answer.get_data(as_text=True) and "Traceback" not in answer.get_data(as_text=True)

@@ -50,12 +50,14 @@ def test_an_ended_year_answers_from_kept_counts_until_a_new_snapshot(client, run
     before = _eid(client, analyst, "period=2024&level=district")
     assert before["002"]["denominator"] == 20 and before["002"]["provisional"] is False
 
-    db_session.execute(update(Resident).where(Resident.district_code == "001").values(district_code="002"))
+    # A registry correction: the 30 residents of 001 were born in 2015 (children, not in the 14+ denominator).
+    db_session.execute(update(Resident).where(Resident.district_code == "001").values(date_of_birth=date(2015, 1, 1)))
     assert _eid(client, analyst, "period=2024&level=district") == before  # kept, not counted again
 
     assert runner.invoke(args=["metrics", "snapshot", "--date", "2024-12-31"]).exit_code == 0
     after = _eid(client, analyst, "period=2024&level=district")
-    assert after["002"]["denominator"] == 50 and after["001"]["suppressed"] is True
+    assert after["002"]["denominator"] == 20 and after["001"]["suppressed"] is True
+    assert before["001"]["suppressed"] is False
 
 
 def test_a_running_month_is_counted_live_and_marked_provisional(client, analyst, db_session):

@@ -57,8 +57,10 @@ def test_closed_periods_read_from_snapshots_give_the_live_answer_and_keep_it(db_
         snapshots.take(db_session, kv, day, TODAY)
     assert _answers(db_session) == live
 
-    # The registry moves people afterwards: live counts move, the closed periods keep their snapshot.
-    db_session.execute(update(Resident).where(Resident.district_code == "001").values(district_code="002"))
+    # The registry corrects people afterwards (their address history, not the row's district, places
+    # them; a birth date correction makes them children): live counts move, the closed periods keep
+    # their snapshot.
+    db_session.execute(update(Resident).where(Resident.district_code == "001").values(date_of_birth=date(2015, 1, 1)))
     assert _answers(db_session) == live
     db_session.execute(MetricSnapshot.__table__.delete())
     assert _answers(db_session) != live

@@ -6,7 +6,9 @@ from collections import Counter
 
 from sqlalchemy import Engine, text
 
+from models.dossiers import DossierStatus
 from services.dossiers.states import STATE_LABELS
+from services.messages.catalogue import lazy_text, translate
 from tests.faults.traffic import Answer, Traffic
 
 # The 503 codes a client may be shown while a backing service is away.
@@ -43,6 +45,12 @@ def statuses(answers: list[Answer]) -> Counter:
     return Counter(a.status for a in answers)
 
 
+def _inbox_title(code: str, status: str) -> str:
+    """The Vietnamese inbox title a citizen reads for a dossier that reached `status`."""
+    state = DossierStatus(status)
+    return translate("vi", lazy_text("dossier.notice.status.title", code=code, state=STATE_LABELS[state]))
+
+
 def assert_acknowledged_writes_stored(engine: Engine, traffic: Traffic) -> None:
     """Every 2xx filing, move and health write is in the database, with its inbox entry."""
     with engine.connect() as connection:
@@ -54,12 +62,12 @@ def assert_acknowledged_writes_stored(engine: Engine, traffic: Traffic) -> None:
         if answer.ok:
             code = answer.body["code"]
             assert (code, "received") in events, f"filing of {code} answered 201 but not stored"
-            assert (code, f"Hồ sơ {code}: {STATE_LABELS['received']}") in inbox, f"no inbox entry for {code}"
+            assert (code, _inbox_title(code, "received")) in inbox, f"no inbox entry for {code}"
     for answer in traffic.of("dossier_transition"):
         if answer.ok:
             code, to = answer.ref["code"], answer.ref["to"]
             assert (code, to) in events, f"move of {code} to {to} answered 200 but not stored"
-            assert (code, f"Hồ sơ {code}: {STATE_LABELS[to]}") in inbox, f"no inbox entry for {code} → {to}"
+            assert (code, _inbox_title(code, to)) in inbox, f"no inbox entry for {code} → {to}"
     for answer in traffic.of("health_write"):
         if answer.ok:
             assert answer.ref["source_id"] in observations, f"{answer.ref['source_id']} answered 201, not stored"

@@ -17,6 +17,7 @@ from typing import Any
 import flask_babel
 import marshmallow as ma
 from flask import Flask, Response, g, request
+from sqlalchemy.exc import DisconnectionError, OperationalError
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
@@ -57,10 +58,20 @@ def request_language() -> str:
 def _account_preference() -> str | None:
     """The signed-in account's `language` (read only when the header does not decide)."""
     if "account_language" not in g:
-        principal = g.get("principal")
-        account_id = principal.account_id if principal is not None else None
-        g.account_language = preferences.language_of(database.db(), account_id) if account_id else None
+        g.account_language = _stored_preference()
     return g.account_language
+
+
+def _stored_preference() -> str | None:
+    principal = g.get("principal")
+    if principal is None or principal.account_id is None:
+        return None
+    try:
+        return preferences.language_of(database.db(), principal.account_id)
+    except (OperationalError, DisconnectionError):
+        # The database is away: the 503 that answers is written in Vietnamese rather than
+        # failing a second time while the error itself is being written.
+        return None
 
 
 def _select_locale() -> str:

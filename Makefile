@@ -29,12 +29,16 @@ run: seed
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # The whole suite on the embedded default; again on PostgreSQL and Redis when
-# TEST_DATABASE_URL and TEST_REDIS_URL are set.
+# TEST_DATABASE_URL and TEST_REDIS_URL are set. TEST_WORKERS pytest-xdist workers (one per core
+# by default), each on its own database and Redis db (tests/conftest.py); a test file stays on
+# one worker, so a module's fixtures are built once.
+TEST_WORKERS ?= auto
+PYTEST_PARALLEL = -n $(TEST_WORKERS) --dist loadfile
 test: install
-	TEST_DATABASE_URL= TEST_REDIS_URL= $(BIN)/python -m pytest
+	TEST_DATABASE_URL= TEST_REDIS_URL= $(BIN)/python -m pytest $(PYTEST_PARALLEL)
 	@if [ -n "$$TEST_DATABASE_URL" ] && [ -n "$$TEST_REDIS_URL" ]; then \
 		echo "== again on PostgreSQL + Redis =="; \
-		$(BIN)/python -m pytest; \
+		$(BIN)/python -m pytest $(PYTEST_PARALLEL); \
 	fi
 
 # Faults: private PostgreSQL, Redis and gunicorn (2 workers) on free loopback ports, broken

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from urllib.parse import urlsplit
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,31 +22,53 @@ from migrations.runner import upgrade
 from services.clock import clock
 from models.database import make_engine
 from services.demo.reference import seed_reference_data
+from tests.databases import scratch_database
+
+# Under `pytest -n N` (pytest-xdist) each worker ("gw0", "gw1", ...) has its own PostgreSQL
+# database beside TEST_DATABASE_URL's and its own Redis db below TEST_REDIS_URL's.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+WORKER_INDEX = int(WORKER.removeprefix("gw")) if WORKER else 0
+ON_POSTGRES = bool(os.environ.get("TEST_DATABASE_URL"))
+
+
+def _worker_redis(url: str | None) -> str | None:
+    if not url or not WORKER_INDEX:
+        return url
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    return parts._replace(path=f"/{(base - WORKER_INDEX) % 16}").geturl()
+
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
-ON_POSTGRES = bool(TEST_DATABASE_URL)
+TEST_REDIS_URL = _worker_redis(os.environ.get("TEST_REDIS_URL"))
 
 # Capability fixtures (catalogue, catalogues, facilities, clinic_doctor, ...) live beside their helpers.
 pytest_plugins = ["tests.dossiers_support", "tests.eid_support", "tests.health_support", "tests.signatures_support"]
 
 
-def _fresh_database(tmp_path_factory) -> str:
-    if not TEST_DATABASE_URL:
-        return f"sqlite:///{tmp_path_factory.mktemp('db')}/test.sqlite3"
-    engine = make_engine(TEST_DATABASE_URL)
+def _emptied(url: str) -> str:
+    engine = make_engine(url)
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
     engine.dispose()
-    return TEST_DATABASE_URL
+    return url
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
-    url = _fresh_database(tmp_path_factory)
-    upgrade(url)
-    return url
+def database_url(tmp_path_factory) -> Iterator[str]:
+    if not TEST_DATABASE_URL:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db')}/test.sqlite3"
+        upgrade(url)
+        yield url
+    elif WORKER:
+        with scratch_database(TEST_DATABASE_URL, WORKER) as url:
+            upgrade(url)
+            yield url
+    else:
+        url = _emptied(TEST_DATABASE_URL)
+        upgrade(url)
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -24,17 +24,15 @@ from typing import Any
 import flask
 import schemathesis
 from schemathesis import GenerationMode
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
 from api.problems import INVALID_FIELDS
 from migrations.runner import upgrade
-from models.database import make_engine
 from services.demo import people as demo_people
 from services.demo.health import DOCTOR
 from services.identity import accounts
 from services.identity.agency_keys import create_agency_key
+from tests.databases import scratch_database
 from tests.support import bearer
 
 OPENAPI = "/api/v1/openapi.json"
@@ -102,24 +100,9 @@ def dedicated_database(test_database_url: str, directory: str) -> Iterator[str]:
         upgrade(url)
         yield url
         return
-    server = make_url(test_database_url)
-    name = f"{server.database}_generated"
-    admin = make_engine(test_database_url).execution_options(isolation_level="AUTOCOMMIT")
-
-    def drop() -> None:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-    drop()
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = server.set(database=name).render_as_string(hide_password=False)
-    try:
+    with scratch_database(test_database_url, "generated") as url:
         upgrade(url)
         yield url
-    finally:
-        drop()
-        admin.dispose()
 
 
 def _sign_in(session, rt, national_id: str) -> dict[str, str]:

@@ -98,7 +98,12 @@ def base_app(make_app):
 
 
 def join_outer_transaction(app) -> Iterator[Any]:
-    """Bind the app's sessions to one connection whose transaction is rolled back at the end."""
+    """Bind the app's sessions to one connection whose transaction is rolled back at the end.
+
+    Redis is emptied before and after: what the test kept there (the metrics' yearly counts,
+    services/metrics/year_counts.py) was counted over rows that the rollback removes, and a
+    later app on the same Redis (a served app, `make_app()`) would answer from it. (The
+    embedded default gives each app its own in-process store; a real Redis is shared.)"""
     runtime = app.extensions["runtime"]
     connection = runtime.engine.connect()
     outer = connection.begin()
@@ -112,6 +117,7 @@ def join_outer_transaction(app) -> Iterator[Any]:
         runtime.sessions = original
         outer.rollback()
         connection.close()
+        runtime.kv.flushdb()
 
 
 @pytest.fixture(autouse=True)

@@ -10,14 +10,19 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from functools import lru_cache
+from weakref import WeakKeyDictionary
 
 from pyhanko.sign.fields import enumerate_sig_fields
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.errors import PathError, RevokedError, ValidationError
+from pyhanko_certvalidator.path import ValidationPath
 from pyhanko_certvalidator.policy_decl import (CertRevTrustPolicy, RevocationCheckingPolicy,
                                                RevocationCheckingRule)
+from pyhanko_certvalidator.validate import validate_path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -26,7 +31,7 @@ from services.context import Context
 from services.errors import Unavailable, ValidationFailed
 from services.identity import national_id as cccd
 from services.signatures import certificates, trust, verdicts
-from services.signatures.authority import CertificateAuthority, CertificateAuthorityError
+from services.signatures.authority import CertificateAuthority, CertificateAuthorityError, RevokedEntry
 from services.signatures.pades_levels import (DocumentTimestampReport, carries_revocation_data,
                                               check_document_timestamp, is_document_timestamp, level_of)
 from services.signatures.foreign_revocation import FETCH_TIMEOUT_SECONDS, ForeignRevocation
@@ -36,8 +41,8 @@ from services.messages import lazy_text
 
 log = logging.getLogger(__name__)
 
-# Chain only (pass 1), then the end-entity certificate against the CA's CRL (pass 2). The
-# issuing CA is this service's own, so its status is known without an authority CRL.
+# The signature is validated once, chain only; the chain it found is then checked against the
+# CA's CRL. The issuing CA is this service's own, so its status is known without an authority CRL.
 CHAIN_ONLY = CertRevTrustPolicy(RevocationCheckingPolicy(RevocationCheckingRule.NO_CHECK,
                                                          RevocationCheckingRule.NO_CHECK))
 CRL_REQUIRED = CertRevTrustPolicy(RevocationCheckingPolicy(RevocationCheckingRule.CRL_REQUIRED,
@@ -89,10 +94,16 @@ class Roots:
     city: frozenset[str] = frozenset()  # the city roots' names: only their chains have our revocation data
 
 
+@lru_cache(maxsize=64)
+def _certificate(pem_text: str):
+    """Parsed once per process: the prepared names pyHanko compares are kept on the object."""
+    return asn1_certificate(pem_text)
+
+
 def _roots(authority: CertificateAuthority, extra_anchors_pem: list[str]) -> Roots:
-    city = [asn1_certificate(p) for p in authority.trust_roots_pem()]
-    return Roots([*city, *(asn1_certificate(p) for p in extra_anchors_pem)],
-                 [asn1_certificate(p) for p in authority.chain_pem()[:-1]],
+    city = [_certificate(p) for p in authority.trust_roots_pem()]
+    return Roots([*city, *(_certificate(p) for p in extra_anchors_pem)],
+                 [_certificate(p) for p in authority.chain_pem()[:-1]],
                  frozenset(c.subject.human_friendly for c in city))
 
 
@@ -102,23 +113,51 @@ def _context(roots: Roots, policy: CertRevTrustPolicy, moment: datetime,
                              crls=crls or [], revinfo_policy=policy, allow_fetching=False)
 
 
-def _revocation(embedded: EmbeddedPdfSignature, roots: Roots, crl: bytes | None, moment: datetime) -> str:
-    """good | revoked | unknown at `moment`, against the CRL made once for this request."""
+def _revocation(path: ValidationPath, roots: Roots, crl: bytes | None, moment: datetime) -> str:
+    """good | revoked | unknown at `moment`: the chain the signature's validation found, checked
+    against this request's CRL (the signature itself is not validated a second time)."""
     if crl is None:
         return "unknown"
-    status = validate_pdf_signature(embedded, _context(roots, CRL_REQUIRED, moment, [crl]), skip_diff=True)
-    if status.revocation_details is not None:
-        return "revoked"
-    return "good" if status.trust_problem_indic is None else "unknown"
+    try:
+        validate_path(_context(roots, CRL_REQUIRED, moment, [crl]), path)
+    except RevokedError as exc:
+        return "unknown" if exc.is_side_validation else "revoked"
+    except (ValidationError, PathError):
+        return "unknown"
+    return "good"
+
+
+@dataclass(frozen=True)
+class SignedCrl:
+    revoked: tuple[RevokedEntry, ...]
+    signed_at: datetime
+    der: bytes
+
+    def serves(self, revoked: tuple[RevokedEntry, ...], now: datetime) -> bool:
+        """Lists exactly today's revocations and was signed within the last CRL_REUSE."""
+        return self.revoked == revoked and self.signed_at <= now < self.signed_at + CRL_REUSE
+
+
+# Each authority's latest CRL, kept while its revoked list does not change: signing one per
+# request cost a fifth of a one-signature verification. Keyed by the authority object, so an
+# authority that cannot sign (or a replaced one) is asked again.
+CRL_REUSE = timedelta(minutes=10)
+_signed_crls: WeakKeyDictionary = WeakKeyDictionary()
 
 
 def _request_crl(session: Session, authority: CertificateAuthority, now: datetime) -> bytes | None:
-    """One CRL of every revoked certificate, signed once per verification request."""
+    """One CRL of every revoked certificate, signed again when the list changed or CRL_REUSE passed."""
+    revoked = tuple(certificates.revoked_entries(session, now))
+    kept = _signed_crls.get(authority)
+    if kept is not None and kept.serves(revoked, now):
+        return kept.der
     try:
-        return authority.crl(certificates.revoked_entries(session, now), now=now)
+        kept = SignedCrl(revoked, now, authority.crl(revoked, now=now))
     except CertificateAuthorityError as exc:
         log.warning("no CRL for verification: %s", exc)
         return None
+    _signed_crls[authority] = kept
+    return kept.der
 
 
 def _path_names(path) -> tuple[str | None, list[str]]:
@@ -192,7 +231,7 @@ def _report(session: Session, roots: Roots, embedded: EmbeddedPdfSignature, now:
         report.problems.append(f"untrusted_chain:{first.trust_problem_indic}")
         return report
     if anchor in roots.city:
-        at_moment = _revocation(embedded, roots, crl, moment)
+        at_moment = _revocation(first.validation_path, roots, crl, moment)
         revoked_later = record is not None and record.revoked_at is not None
     else:  # another licensed CA's chain: asked of the certificate's own CRL / OCSP addresses
         at_moment, details = foreign.status(embedded, moment)

@@ -43,8 +43,8 @@ def import_records(path: str) -> None:
         raise click.ClickException(operator_text("cli.imports.no_such_file", path=path))
     total = _count_lines(path)
     with runtime().sessions() as session, open(path, encoding="utf-8-sig") as stream, \
-            tqdm(total=total, desc=operator_text("cli.health.records"), unit=operator_text("cli.imports.line_unit"), file=sys.stderr,
-                 disable=not sys.stderr.isatty() and total < 10_000) as bar:
+            tqdm(total=total, desc=operator_text("cli.health.records"), unit=operator_text("cli.imports.line_unit"),
+                 file=sys.stderr, disable=not sys.stderr.isatty() and total < 10_000) as bar:
         report = HealthImport(session, commit=session.commit, progress=bar.update).run(numbered_ndjson_rows(stream))
     for error in report.errors:
         click.echo(f"{path}:{error.line}: {error.reason}", err=True)

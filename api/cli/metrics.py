@@ -77,8 +77,9 @@ def snapshot(day: datetime | None, year: int | None) -> None:
             with rt.sessions() as session, session.begin():
                 taken.append(snapshots.take(session, rt.kv, each, today))
     for report in taken:
-        click.echo(operator_text("cli.metrics.snapshot_taken", day=report.day.isoformat(), rows=report.rows)
-                   if report.rows else operator_text("cli.metrics.snapshot_already_taken", day=report.day.isoformat()))
+        taken_on = report.day.isoformat()  # as --date takes it
+        click.echo(operator_text("cli.metrics.snapshot_taken", day=taken_on, rows=report.rows) if report.rows
+                   else operator_text("cli.metrics.snapshot_already_taken", day=taken_on))
 
 
 @metrics.command("export")

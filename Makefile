@@ -68,7 +68,7 @@ clean:
 # uses, and check both compile. Run it after adding or removing a translate()/lazy_text() id.
 # The .pot and .mo files are scratch: the app compiles the .po files into memory at start.
 I18N_DIR := services/messages/locale
-I18N_KEYWORDS := -k translate:2 -k translate_plural:2,3 -k lazy_text
+I18N_KEYWORDS := -k translate:2 -k translate_plural:2,3 -k lazy_text -k operator_text
 I18N_SCRATCH := $(VENV)
 
 i18n: install

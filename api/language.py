@@ -79,6 +79,13 @@ def _select_locale() -> str:
     return header_language(header) or choose_language(None, _account_preference())
 
 
+def account_language_changed(language: str) -> None:
+    """The account now prefers `language`: the rest of this request (its body and its
+    Content-Language) speaks it too, unless Accept-Language names another."""
+    g.account_language = str(language)
+    flask_babel.refresh()
+
+
 class CatalogueDomain(flask_babel.Domain):
     """Flask-Babel's translations come from services/messages (compiled in memory), not .mo files."""
 

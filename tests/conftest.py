@@ -18,6 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 from api import create_app
+from api.cli.language import LOCALE_VARIABLES
 from migrations.runner import upgrade
 from services.clock import clock
 from models.database import make_engine
@@ -140,7 +141,9 @@ def client(app):
 
 @pytest.fixture
 def runner(app):
-    return app.test_cli_runner()
+    """The CLI as an operator whose terminal sets no locale: it speaks Vietnamese, whatever the
+    machine running the tests has (a test passes `env={"LANG": "en_US.UTF-8"}` for English)."""
+    return app.test_cli_runner(env={name: None for name in LOCALE_VARIABLES})
 
 
 @pytest.fixture

@@ -14,6 +14,9 @@ either branch of a conditional) that reaches a person through:
 - any other call that hands text on under a telling keyword (`title=`, `body=`, `detail=`,
   `message=`, or the items of `lines=[...]`), which catches wrappers such as a `_send(...)`
   around `notify`;
+- an operator's line in the CLI: `click.echo(...)` / `secho`, the message of a
+  `ClickException`, `UsageError` or `BadParameter`, and a progress bar's `label=`
+  (click) or `desc=` / `unit=` (tqdm);
 - a module-level table of texts, by its name (`*_LABELS`, `*_NOTICES`, `*_MESSAGES`,
   `*_TITLES`, `*_TEXTS`), one offender per literal in it.
 A variable or a `translate(...)` / `lazy_text(...)` call is not a literal and passes.
@@ -31,6 +34,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SCANNED = ("services", "api")
 NOT_SCANNED = ("services/messages",)
 TEXT_KEYWORDS = ("title", "body", "detail", "message")
+PROGRESS_KEYWORDS = ("label", "desc", "unit")
+CLI_PRINTS = frozenset({"echo", "secho"})
+CLI_ERRORS = frozenset({"ClickException", "UsageError", "BadParameter"})
 TABLE_SUFFIXES = ("_LABELS", "_NOTICES", "_MESSAGES", "_TITLES", "_TEXTS")
 ERROR_CLASSES = frozenset(name for name, value in vars(errors).items()
                           if inspect.isclass(value) and issubclass(value, errors.DomainError))
@@ -40,7 +46,7 @@ ERROR_CLASSES = frozenset(name for name, value in vars(errors).items()
 class Offender:
     path: str
     line: int
-    where: str  # "notify", "sms", "detail", "field message"
+    where: str  # "notify", "sms", "detail", "field message", "cli", ...
     text: str
 
     def __str__(self) -> str:
@@ -94,11 +100,13 @@ def texts_of(call: ast.Call) -> list[tuple[str, ast.AST | None]]:
         return [("field message", _argument(call, 1, "message"))]
     if name == "problem":
         return [("detail", _argument(call, 2, "detail"))]
+    if name in CLI_PRINTS or name in CLI_ERRORS:
+        return [("cli", _argument(call, 0, "message"))]
     return _keyword_texts(call)
 
 
 def _keyword_texts(call: ast.Call) -> list[tuple[str, ast.AST | None]]:
-    found = [(f"{kw.arg}=", kw.value) for kw in call.keywords if kw.arg in TEXT_KEYWORDS]
+    found = [(f"{kw.arg}=", kw.value) for kw in call.keywords if kw.arg in TEXT_KEYWORDS + PROGRESS_KEYWORDS]
     for kw in call.keywords:
         if kw.arg == "lines" and isinstance(kw.value, (ast.List, ast.Tuple)):
             found += [("lines=", element) for element in kw.value.elts]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from api.cli.language import operator_text
 from api.cli.reference import agencies
 from api.context import context_of
 from api.runtime import runtime
@@ -21,4 +22,5 @@ def transfer(at) -> None:
         moved = transfer_open_dossiers(context_of(rt, session), at.date())
     for (ended, successor), count in sorted(moved.items()):
         click.echo(f"{ended} -> {successor}: {count}")
-    click.echo(f"moved {sum(moved.values())} dossier(s) from {len({e for e, _ in moved})} ended agenc(ies)")
+    click.echo(operator_text("cli.agencies.transfer_moved", dossiers=sum(moved.values()),
+                             agencies=len({ended for ended, _ in moved})))

@@ -5,6 +5,7 @@ import click
 from flask.cli import with_appcontext
 
 from api.cli.group import CommandGroup
+from api.cli.language import operator_text
 from api.context import context_of
 from api.runtime import runtime
 from services.signatures import seals, trust
@@ -24,7 +25,8 @@ def issue_seal(agency_code: str) -> None:
     rt = runtime()
     with rt.sessions() as session, session.begin():
         issued = seals.issue_seal(context_of(rt, session), rt.authority, rt.vault, agency_code)
-        click.echo(f"seal {issued.serial} for {agency_code} valid to {issued.valid_to.isoformat()}")
+        click.echo(operator_text("cli.ca.seal_issued", serial=issued.serial, agency=agency_code,
+                                 valid_to=issued.valid_to.isoformat()))
 
 
 @trust_group.command("import")
@@ -37,4 +39,5 @@ def import_trust(path: str) -> None:
         pem = handle.read()
     with rt.sessions() as session, session.begin():
         for anchor in trust.import_anchors(context_of(rt, session), pem):
-            click.echo(f"trusted {anchor.subject} sha256={anchor.fingerprint}")
+            click.echo(operator_text("cli.ca.anchor_trusted", subject=anchor.subject,
+                                     fingerprint=anchor.fingerprint))

@@ -5,6 +5,7 @@ import click
 from flask.cli import with_appcontext
 
 from api.cli.group import CommandGroup
+from api.cli.language import operator_text
 from api.runtime import runtime
 from migrations.runner import upgrade
 
@@ -16,4 +17,4 @@ db = CommandGroup("db", help="The database schema.")
 def upgrade_command() -> None:
     """Apply every migration not yet applied."""
     upgrade(runtime().settings.database_url)
-    click.echo("database is at the newest migration")
+    click.echo(operator_text("cli.db.upgraded"))

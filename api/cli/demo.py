@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 from sqlalchemy.orm import Session
 
 from api.cli.group import CommandGroup
+from api.cli.language import operator_text
 from api.context import context_of
 from api.runtime import Runtime, runtime
 from services.demo import dossiers as demo_dossiers
@@ -64,8 +65,8 @@ SEED_STEPS: list[Callable[[Session, Runtime], None]] = [
 def seed_demo() -> None:
     rt = runtime()
     if rt.settings.production:  # demo staff have published passwords
-        raise click.ClickException("seed demo is refused in production: its staff passwords are public")
+        raise click.ClickException(operator_text("cli.seed.refused_in_production"))
     with rt.sessions() as session, session.begin():
         for step in SEED_STEPS:
             step(session, rt)
-    click.echo("demo data loaded")
+    click.echo(operator_text("cli.seed.demo_loaded"))

@@ -7,6 +7,7 @@ import click
 from flask.cli import with_appcontext
 
 from api.cli.group import CommandGroup
+from api.cli.language import operator_text
 from api.context import context_of
 from api.runtime import runtime
 from services.dossiers import retention
@@ -25,14 +26,15 @@ def purge(dry_run: bool) -> None:
         with session.begin():
             ctx = context_of(rt, session)
             plan = retention.plan_purge(ctx, rt.documents)
-            click.echo(f"{len(plan.document_ids)} document(s) past retention, "
-                       f"{len(plan.objects)} object(s) to delete")
+            click.echo(operator_text("cli.documents.purge_planned", documents=len(plan.document_ids),
+                                     objects=len(plan.objects)))
             if dry_run:
-                click.echo("dry run: nothing deleted")
+                click.echo(operator_text("cli.documents.dry_run"))
                 return
-            bar = click.progressbar(length=plan.steps, label="purging", file=sys.stderr)
+            bar = click.progressbar(length=plan.steps, label=operator_text("cli.documents.purging"), file=sys.stderr)
             retention.purge_rows(ctx, plan, lambda: bar.update(1))
         # the rows are committed: no object a row names is ever deleted
         with bar:
             retention.purge_objects(rt.documents, plan, lambda: bar.update(1))
-    click.echo(f"deleted {len(plan.document_ids)} document(s) and {len(plan.objects)} object(s)")
+    click.echo(operator_text("cli.documents.purged", documents=len(plan.document_ids),
+                             objects=len(plan.objects)))

@@ -7,6 +7,7 @@ import sys
 import click
 from tqdm import tqdm
 
+from api.cli.language import operator_text
 from api.runtime import runtime
 from services.reference.file_import import ImportReport, RowRejected
 from services.reference.file_kinds import import_file
@@ -21,10 +22,10 @@ def run_file_import(path: str, kind: str) -> ImportReport:
     """Import `path` as `kind` (services/reference/file_kinds.py) in one transaction; print each
     bad row; exit non-zero if any was bad."""
     if not os.path.exists(path):
-        raise click.ClickException(f"{path}: no such file")
+        raise click.ClickException(operator_text("cli.imports.no_such_file", path=path))
     total = max(_count_lines(path) - 1, 0)
     with runtime().sessions() as session, session.begin():
-        with tqdm(total=total, desc=kind, unit="row", file=sys.stderr,
+        with tqdm(total=total, desc=kind, unit=operator_text("cli.imports.row_unit"), file=sys.stderr,
                   disable=not sys.stderr.isatty() and total < 10_000) as bar:
             try:
                 report = import_file(session, path, kind, progress=bar.update)
@@ -32,7 +33,8 @@ def run_file_import(path: str, kind: str) -> ImportReport:
                 raise click.ClickException(f"{path}: {exc}") from exc
     for error in report.errors:
         click.echo(f"{path}:{error.line}: {error.reason}", err=True)
-    click.echo(f"{kind}: {report.loaded} loaded, {len(report.errors)} rejected")
+    click.echo(operator_text("cli.imports.summary", kind=kind, loaded=report.loaded,
+                             rejected=len(report.errors)))
     if report.errors:
         sys.exit(1)
     return report

@@ -4,7 +4,8 @@ from __future__ import annotations
 import click
 
 from services.errors import DomainError
-from services.messages import DEFAULT_LANGUAGE, LazyText, translate
+from api.cli.language import operator_text
+from services.messages import LazyText
 from services.reference.file_import import RowRejected
 
 
@@ -16,8 +17,8 @@ def describe(error: DomainError) -> str:
 
 
 def _operator_text(text: str | LazyText) -> str:
-    """Operators read the CLI in Vietnamese, the catalogue's source language."""
-    return translate(DEFAULT_LANGUAGE, text) if isinstance(text, LazyText) else text
+    """A catalogue text in the operator's language; a plain text (a row's reason) as it is."""
+    return operator_text(text) if isinstance(text, LazyText) else text
 
 
 class CommandGroup(click.Group):

@@ -10,6 +10,7 @@ from tqdm import tqdm
 
 from api.cli.file_imports import run_file_import
 from api.cli.group import CommandGroup
+from api.cli.language import operator_text
 from api.runtime import runtime
 from services.health.bulk_import import HealthImport
 from services.reference.file_import import numbered_ndjson_rows
@@ -39,16 +40,16 @@ def import_records(path: str) -> None:
 
     Committed chunk by chunk; running the same file again adds nothing twice."""
     if not os.path.exists(path):
-        raise click.ClickException(f"{path}: no such file")
+        raise click.ClickException(operator_text("cli.imports.no_such_file", path=path))
     total = _count_lines(path)
     with runtime().sessions() as session, open(path, encoding="utf-8-sig") as stream, \
-            tqdm(total=total, desc="health records", unit="line", file=sys.stderr,
-                 disable=not sys.stderr.isatty() and total < 10_000) as bar:
+            tqdm(total=total, desc=operator_text("cli.health.records"), unit=operator_text("cli.imports.line_unit"),
+                 file=sys.stderr, disable=not sys.stderr.isatty() and total < 10_000) as bar:
         report = HealthImport(session, commit=session.commit, progress=bar.update).run(numbered_ndjson_rows(stream))
     for error in report.errors:
         click.echo(f"{path}:{error.line}: {error.reason}", err=True)
     created = ", ".join(f"{count} {kind}" for kind, count in report.created.items())
-    click.echo(f"health records: {report.loaded} lines loaded ({created}; "
-               f"{report.skipped_duplicates} already stored), {len(report.errors)} rejected")
+    click.echo(operator_text("cli.health.import_summary", loaded=report.loaded, created=created,
+                             duplicates=report.skipped_duplicates, rejected=len(report.errors)))
     if report.errors:
         sys.exit(1)

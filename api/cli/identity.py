@@ -5,6 +5,7 @@ import click
 from flask.cli import with_appcontext
 
 from api.cli.group import CommandGroup
+from api.cli.language import operator_text
 from api.context import context_of
 from api.runtime import runtime
 from services.identity import accounts as account_rules
@@ -30,7 +31,7 @@ def create_staff(role, national_id, full_name, password, agency_code, facility_c
             context_of(rt, session), rt.passwords, role=role, national_id=national_id,
             full_name=full_name, password=password, agency_code=agency_code,
             facility_code=facility_code)
-        click.echo(f"created {role} {account.id}")
+        click.echo(operator_text("cli.staff.created", role=role, account=account.id))
 
 
 @accounts.command("lock")
@@ -41,7 +42,7 @@ def lock(national_id: str) -> None:
     rt = runtime()
     with rt.sessions() as session, session.begin():
         ended = account_rules.lock_account(context_of(rt, session), rt.sign_in, national_id)
-    click.echo(f"locked; {ended} session(s) ended")
+    click.echo(operator_text("cli.accounts.locked", sessions=ended))
 
 
 @agency_keys.command("create")
@@ -62,8 +63,8 @@ def list_agency_keys(agency_code: str | None) -> None:
     rt = runtime()
     with rt.sessions() as session:
         for key in list_keys(context_of(rt, session), agency_code):
-            click.echo(f"ak_{key.prefix}\t{key.agency_code}\t{key.created_at.isoformat()}\t"
-                       f"{key.expires_at.isoformat()}\t{key.status}")
+            click.echo("\t".join((f"ak_{key.prefix}", key.agency_code, key.created_at.isoformat(),
+                                   key.expires_at.isoformat(), key.status)))
 
 
 @agency_keys.command("revoke")
@@ -74,4 +75,4 @@ def revoke_agency_key(prefix: str) -> None:
     rt = runtime()
     with rt.sessions() as session, session.begin():
         key = revoke_key(context_of(rt, session), prefix)
-    click.echo(f"revoked ak_{key.prefix} of {key.agency_code}")
+    click.echo(operator_text("cli.agency_keys.revoked", prefix=key.prefix, agency=key.agency_code))

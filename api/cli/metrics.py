@@ -12,6 +12,7 @@ import redis
 from flask.cli import with_appcontext
 
 from api.cli.group import CommandGroup
+from api.cli.language import operator_text
 from api.context import context_of
 from api.runtime import runtime
 from services.metrics import analyst, snapshots
@@ -30,8 +31,8 @@ def _roll_up_once() -> None:
     started = time.perf_counter()
     with rt.sessions() as session, session.begin():
         report = roll_up(session, rt.kv, local_today(), rt.settings.metrics_redis_retention_days)
-    click.echo(f"rollup: {report.daily_rows} daily and {report.monthly_rows} monthly rows over "
-               f"{report.days} days in {time.perf_counter() - started:.2f}s")
+    click.echo(operator_text("cli.metrics.rolled_up", daily=report.daily_rows, monthly=report.monthly_rows,
+                             days=report.days, seconds=f"{time.perf_counter() - started:.2f}"))
 
 
 @metrics.command("rollup")
@@ -44,16 +45,14 @@ def rollup(loop: bool, interval: int | None) -> None:
     settings = runtime().settings
     interval = interval or settings.metrics_rollup_interval_seconds
     if not settings.redis_url:
-        click.echo("REDIS_URL is unset: this command has its own in-process store and cannot see the "
-                   "server's counters; the serving process folds them itself every "
-                   f"{settings.metrics_rollup_interval_seconds} s. Set REDIS_URL (for the "
-                   "server and this command) to fold them here.", err=True)
+        click.echo(operator_text("cli.metrics.no_redis_url", seconds=settings.metrics_rollup_interval_seconds),
+                   err=True)
     while True:
         try:
             _roll_up_once()
         except redis.RedisError as exc:
             if not loop:
-                raise click.ClickException(f"Redis does not answer: {exc}") from exc
+                raise click.ClickException(operator_text("cli.metrics.redis_down", error=exc)) from exc
             log.warning("rollup skipped, Redis does not answer: %s", exc.__class__.__name__)
         if not loop:
             return
@@ -69,16 +68,18 @@ def rollup(loop: bool, interval: int | None) -> None:
 def snapshot(day: datetime | None, year: int | None) -> None:
     """Write the per-unit stock counts at the end of a day, once; run nightly after midnight."""
     if day and year:
-        raise click.UsageError("Give --date or --year, not both.")
+        raise click.UsageError(operator_text("cli.metrics.date_or_year"))
     rt, today = runtime(), local_today()
     days = snapshots.month_ends(year, today) if year else [day.date() if day else today - timedelta(days=1)]
     taken = []
-    with click.progressbar(days, label="snapshot", file=sys.stderr) as bar:
+    with click.progressbar(days, label=operator_text("cli.metrics.snapshot_label"), file=sys.stderr) as bar:
         for each in bar:
             with rt.sessions() as session, session.begin():
                 taken.append(snapshots.take(session, rt.kv, each, today))
     for report in taken:
-        click.echo(f"{report.day}: {report.rows} rows" if report.rows else f"{report.day}: already taken")
+        taken_on = report.day.isoformat()  # as --date takes it
+        click.echo(operator_text("cli.metrics.snapshot_taken", day=taken_on, rows=report.rows) if report.rows
+                   else operator_text("cli.metrics.snapshot_already_taken", day=taken_on))
 
 
 @metrics.command("export")
@@ -93,4 +94,4 @@ def export(period: str, level: str, out: str) -> None:
         values = analyst.city_table(context_of(rt, session), period, level)
     with open(out, "wb") as stream:
         stream.write(indicators_csv(values))
-    click.echo(f"{out}: {len(values)} rows")
+    click.echo(operator_text("cli.metrics.exported", path=out, rows=len(values)))

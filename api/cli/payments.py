@@ -7,6 +7,7 @@ import click
 from flask.cli import with_appcontext
 
 from api.cli.group import CommandGroup
+from api.cli.language import operator_text
 from api.context import context_of
 from api.runtime import runtime
 from services.dossiers import payments as payment_rules
@@ -25,7 +26,8 @@ def reconcile(day: datetime) -> None:
     with rt.sessions() as session, session.begin():
         differences = payment_rules.reconcile(context_of(rt, session), rt.payments, day.date())
     for gap in differences:
-        click.echo(f"{gap.gap} {gap.gateway_ref} recorded={gap.recorded_vnd} statement={gap.statement_vnd}")
+        click.echo(operator_text("cli.payments.difference", gap=gap.gap, reference=gap.gateway_ref,
+                                 recorded=gap.recorded_vnd, statement=gap.statement_vnd))
     if differences:
         raise click.exceptions.Exit(1)
-    click.echo(f"{day.date().isoformat()}: no differences")
+    click.echo(operator_text("cli.payments.no_differences", day=day.date().isoformat()))

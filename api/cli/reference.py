@@ -6,6 +6,7 @@ from flask.cli import with_appcontext
 
 from api.cli.file_imports import run_file_import
 from api.cli.group import CommandGroup
+from api.cli.language import operator_text
 from api.context import context_of
 from api.runtime import runtime
 from services.reference.unit_sync import sync_hanoi
@@ -49,7 +50,8 @@ def sync_units() -> None:
     with rt.sessions() as session, session.begin():
         report = sync_hanoi(context_of(rt, session))
     for table, changes in (("units", report.units), ("crosswalk", report.crosswalk)):
-        click.echo(f"{table}: {changes.added} added, {changes.changed} changed, {changes.unchanged} unchanged")
+        click.echo(operator_text("cli.units.synced", table=table, added=changes.added, changed=changes.changed,
+                                 unchanged=changes.unchanged))
         if changes.changed_codes:
             click.echo(f"  {' '.join(changes.changed_codes)}")
 

@@ -8,6 +8,7 @@ from flask.views import MethodView
 from api.blueprint import Blueprint
 from api.context import request_context
 from api.identity import schemas
+from api.language import account_language_changed
 from api.pagination import PageQuery, page_of
 from api.runtime import runtime
 from models.identity import Role
@@ -30,8 +31,11 @@ class Me(MethodView):
     @blp.arguments(schemas.ProfileChangeSchema)
     @blp.response(200, schemas.ProfileSchema)
     def patch(self, change):
-        """Change the account's preferences: `language` (`vi` or `en`)."""
-        return accounts.set_language(request_context(), change["language"])
+        """Change the account's preferences: `language` (`vi` or `en`). The answer already speaks
+        the new language (unless Accept-Language names another)."""
+        changed = accounts.set_language(request_context(), change["language"])
+        account_language_changed(change["language"])
+        return changed
 
 
 @blp.route("/me/sessions")

@@ -42,8 +42,8 @@ def test_a_dossier_open_across_the_change_is_transferred_once_and_finished_by_th
     assert "UBND phường Ba Đình" in refused.json["detail"]
 
     output = _transfer(runner)
-    assert f"{BA_DINH_DISTRICT} -> {BA_DINH}: 1" in output and "moved 1 dossier" in output
-    assert "moved 0 dossier" in _transfer(runner)  # a second run moves nothing
+    assert f"{BA_DINH_DISTRICT} -> {BA_DINH}: 1" in output and "đã chuyển 1 hồ sơ" in output
+    assert "đã chuyển 0 hồ sơ" in _transfer(runner)  # a second run moves nothing
     assert _history(db_session, filed["code"])[-1] == ("processing", "processing", "transfer", BA_DINH)
     assert len(_history(db_session, filed["code"])) == 4
 
@@ -72,14 +72,14 @@ def test_closed_dossiers_stay_where_they_were_decided(client, people, db_session
     freeze(monkeypatch, datetime(2025, 6, 2, 10, 0, tzinfo=HANOI))
     code = submit(client, people.citizen()).json["code"]
     walk(client, district, code, "received", "processing", "approved", "returned")
-    assert "moved 0 dossier" in _transfer(runner)
+    assert "đã chuyển 0 hồ sơ" in _transfer(runner)
     assert db_session.scalar(select(Dossier.agency_code).where(Dossier.code == code)) == BA_DINH_DISTRICT
 
 
 def test_transfer_before_the_change_moves_nothing(client, people, db_session, catalogue, runner, monkeypatch):
     freeze(monkeypatch, datetime(2025, 6, 20, 10, 0, tzinfo=HANOI))
     submit(client, people.citizen())
-    assert "moved 0 dossier" in _transfer(runner, "2025-06-30")
+    assert "đã chuyển 0 hồ sơ" in _transfer(runner, "2025-06-30")
     assert _transfer(runner, "2025-07-01").count("->") == 1
 
 

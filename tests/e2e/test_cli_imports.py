@@ -91,3 +91,19 @@ def test_agency_keys_are_listed_revoked_and_expire(runner, client, wall_clock):
     expired = me(kept)
     assert expired.status_code == 401 and expired.json["code"] == "invalid_api_key"
     assert "\texpired" in runner.invoke(args=["agency-keys", "list"]).output
+
+
+def test_an_operator_whose_locale_is_english_reads_english(runner, tmp_path):
+    english = {"LANG": "en_US.UTF-8"}
+    unknown = runner.invoke(args=["accounts", "lock", "001199000000"], env=english)
+    assert unknown.exit_code == 1 and "Error: No account for this ID number." in unknown.output
+    csv_file = tmp_path / "units.csv"
+    csv_file.write_text("code,name,level,valid_from,valid_to\n00004,Phường Ba Đình,commune,2025-07-01,\n",
+                        encoding="utf-8")
+    imported = runner.invoke(args=["units", "import", str(csv_file)], env=english)
+    assert imported.exit_code == 0 and "units: 1 loaded, 0 rejected" in imported.output, imported.output
+    missing = runner.invoke(args=["units", "import", str(tmp_path / "none.csv")], env=english)
+    assert missing.exit_code == 1 and "none.csv: no such file" in missing.output
+    # LC_ALL overrides LANG, as in every POSIX program
+    vietnamese = runner.invoke(args=["units", "import", str(csv_file)], env={**english, "LC_ALL": "vi_VN.UTF-8"})
+    assert "units: đã nạp 1, từ chối 0" in vietnamese.output

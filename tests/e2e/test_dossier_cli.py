@@ -16,7 +16,7 @@ GOOD = {"code": "T.000001", "name": "Thủ tục thử", "agency_code": "000.01.
 def test_importing_the_demo_catalogue_twice_changes_nothing(runner, db_session):
     first = runner.invoke(args=["procedures", "import", f"{DATA}/procedures.json"])
     assert first.exit_code == 0, first.output
-    assert "13 loaded, 0 rejected" in first.output
+    assert "đã nạp 13, từ chối 0" in first.output
     stamps = dict(db_session.execute(select(Procedure.code, Procedure.updated_at)).all())
     again = runner.invoke(args=["procedures", "import", f"{DATA}/procedures.json"])
     assert again.exit_code == 0

@@ -148,7 +148,7 @@ def test_purge_removes_documents_past_retention_and_strays(app, runner, db_sessi
     clock.freeze(clock.now() + timedelta(days=app.extensions["runtime"].settings.document_retention_days + 2))
     dry = runner.invoke(args=["documents", "purge", "--dry-run"])
     assert dry.exit_code == 0, dry.output
-    assert "dry run" in dry.output
+    assert "chạy thử: không xóa gì" in dry.output
     assert store(app).exists("sha256/ff/ff/" + "f" * 64)
     done = runner.invoke(args=["documents", "purge"])
     assert done.exit_code == 0, done.output

@@ -188,7 +188,7 @@ def test_reconcile_lists_every_difference(app, client, db_session, runner, peopl
         "Content-Type": "application/json", SIGNATURE_HEADER: sign(body, SECRET)}).status_code == 200
     db_session.commit()
     clean = runner.invoke(args=["payments", "reconcile", "--date", today.isoformat()])
-    assert clean.exit_code == 0 and "no differences" in clean.output
+    assert clean.exit_code == 0 and "không có chênh lệch" in clean.output
     assert db_session.query(Payment).count() >= 3
 
 

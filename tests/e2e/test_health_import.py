@@ -51,12 +51,12 @@ def test_health_import_skips_bad_lines_and_adds_nothing_twice(runner, db_session
                         (5, "observations.0.value")):
         assert f":{line}: " in result.output and words in result.output, (line, result.output)
     assert ":1:" not in result.output and ":7:" not in result.output
-    assert "2 lines loaded" in result.output
+    assert "đã nạp 2 dòng" in result.output
     assert count(db_session, Observation) - before_obs == 10  # 2 x (height, weight, BMI, 2 pressures)
     assert count(db_session, Encounter) - before_visits == 2
 
     again = runner.invoke(args=["health", "import", str(path)])
-    assert "already stored" in again.output and "20 already stored" in again.output
+    assert "20 đã có sẵn" in again.output
     assert count(db_session, Observation) - before_obs == 10
 
 
@@ -93,5 +93,5 @@ def test_deeply_nested_lines_are_reported_by_number_and_skipped(runner, db_sessi
     result = runner.invoke(args=["health", "import", str(path)])
     assert result.exit_code == 1, result.output
     assert ":1: " in result.output and ":2: " in result.output, result.output
-    assert "1 lines loaded" in result.output
+    assert "đã nạp 1 dòng" in result.output
     assert count(db_session, Encounter) - before == 1

@@ -92,6 +92,23 @@ def test_an_account_chooses_english_and_the_header_still_wins(client, people):
     assert asked_in_vietnamese.headers["Content-Language"] == "vi"
 
 
+def test_changing_the_language_answers_in_the_new_one(client, people):
+    """The answer to the change is the first one the account reads in its new language."""
+    me = people.citizen()
+    to_english = client.patch("/api/v1/me", headers=me.headers, json={"language": "en"})
+    assert (to_english.status_code, to_english.json["language"]) == (200, "en")
+    assert to_english.headers["Content-Language"] == "en"
+    english_error = client.patch("/api/v1/me", headers=me.headers, json={"language": "fr"})
+    assert english_error.json["detail"] == "The request has invalid fields."
+    to_vietnamese = client.patch("/api/v1/me", headers=me.headers, json={"language": "vi"})
+    assert (to_vietnamese.json["language"], to_vietnamese.headers["Content-Language"]) == ("vi", "vi")
+    vietnamese_error = client.patch("/api/v1/me", headers=me.headers, json={"language": "fr"})
+    assert vietnamese_error.json["detail"] == "Yêu cầu có trường không hợp lệ."
+    asked_in_english = client.patch("/api/v1/me", headers={**me.headers, "Accept-Language": "en"},
+                                    json={"language": "vi"})
+    assert asked_in_english.headers["Content-Language"] == "en"  # the header still wins
+
+
 def test_notifications_are_written_in_the_recipients_language(client, people, clinic_doctor):
     """No request asks for the notice: the recipient's preference decides, whatever the
     language of the officer's request that caused it."""

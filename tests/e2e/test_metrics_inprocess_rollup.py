@@ -60,5 +60,5 @@ def test_test_suites_and_redis_deployments_do_not_fold_in_the_app(base_app):
 def test_the_rollup_command_says_when_it_cannot_see_the_servers_counters(app, runner):
     result = runner.invoke(args=["metrics", "rollup"])
     assert result.exit_code == 0, result.output
-    warned = "cannot see the server's counters" in result.output
+    warned = "không thấy bộ đếm của máy chủ" in result.output
     assert warned == (not app.extensions["runtime"].settings.redis_url)

@@ -34,9 +34,9 @@ def _eid(client, analyst, query: str) -> dict[str, dict]:
 def test_the_snapshot_command_takes_each_day_once(runner, population):
     first = runner.invoke(args=["metrics", "snapshot", "--year", "2024"])
     assert first.exit_code == 0, first.output
-    assert "2024-12-31: " in first.output and "already taken" not in first.output
+    assert "2024-12-31: " in first.output and "đã chụp từ trước" not in first.output
     again = runner.invoke(args=["metrics", "snapshot", "--year", "2024"])
-    assert again.exit_code == 0 and again.output.count("already taken") == 12
+    assert again.exit_code == 0 and again.output.count("đã chụp từ trước") == 12
 
     yesterday = local_today() - timedelta(days=1)
     nightly = runner.invoke(args=["metrics", "snapshot"])

@@ -47,7 +47,7 @@ def test_codes_of_both_cities_import_and_a_row_that_does_not_convert_is_reported
     assert result.exit_code == 1
     assert "registry.csv:5: unit_code '99999' is neither" in result.output
     assert "registry.csv:7: unit_code 00007 was a ward of district 001, not of 005" in result.output
-    assert "residents: 4 loaded, 2 rejected" in result.output
+    assert "residents: đã nạp 4, từ chối 2" in result.output
     assert _resident(db_session, "001090880004") is None and _resident(db_session, "001090880006") is None
 
     hoa = _resident(db_session, "001185880001")

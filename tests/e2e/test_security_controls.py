@@ -34,4 +34,4 @@ def test_production_refuses_the_demo_accounts_with_published_passwords(app, runn
     rt = app.extensions["runtime"]
     monkeypatch.setattr(rt, "settings", replace(rt.settings, app_env="production"))
     result = runner.invoke(args=["seed", "demo"])
-    assert result.exit_code != 0 and "refused in production" in result.output
+    assert result.exit_code != 0 and "bị từ chối trên môi trường vận hành" in result.output

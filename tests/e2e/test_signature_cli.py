@@ -25,7 +25,7 @@ def test_counter_import_checks_agency_and_district(runner, db_session, tmp_path)
                     "MC-T4,Quầy thử 4,000.00.17.H26,\n", encoding="utf-8")
     result = runner.invoke(args=["counters", "import", str(path)])
     assert result.exit_code == 1 and ":3:" in result.output and ":4:" in result.output
-    assert "counters: 2 loaded, 2 rejected" in result.output
+    assert "counters: đã nạp 2, từ chối 2" in result.output
     assert db_session.get(ServiceCounter, "MC-T1").agency_code == "000.01.01.H26"
     assert db_session.get(ServiceCounter, "MC-T4").district_code is None
 

@@ -28,12 +28,12 @@ def _all(client, **query):
 
 
 def test_sync_loads_the_city_its_126_units_the_526_old_wards_and_the_crosswalk_once(synced, runner, db_session):
-    assert "units: 653 added, 0 changed, 30 unchanged" in synced      # the 30 districts were seeded
-    assert "crosswalk: 794 added, 0 changed, 0 unchanged" in synced
+    assert "units: thêm 653, đổi 0, giữ nguyên 30" in synced      # the 30 districts were seeded
+    assert "crosswalk: thêm 794, đổi 0, giữ nguyên 0" in synced
     again = runner.invoke(args=["units", "sync"])
     assert again.exit_code == 0
-    assert "units: 0 added, 0 changed, 683 unchanged" in again.output
-    assert "crosswalk: 0 added, 0 changed, 794 unchanged" in again.output
+    assert "units: thêm 0, đổi 0, giữ nguyên 683" in again.output
+    assert "crosswalk: thêm 0, đổi 0, giữ nguyên 794" in again.output
     assert db_session.scalar(select(func.count()).select_from(UnitSuccession)) == 794
 
     db_session.execute(update(AdministrativeUnit).where(AdministrativeUnit.code == "00070",
@@ -41,7 +41,7 @@ def test_sync_loads_the_city_its_126_units_the_526_old_wards_and_the_crosswalk_o
                        .values(name="Phường Sai Tên"))
     db_session.commit()
     repaired = runner.invoke(args=["units", "sync"])
-    assert "units: 0 added, 1 changed, 682 unchanged" in repaired.output and "00070" in repaired.output
+    assert "units: thêm 0, đổi 1, giữ nguyên 682" in repaired.output and "00070" in repaired.output
     assert db_session.scalar(select(AdministrativeUnit.name).where(
         AdministrativeUnit.code == "00070", AdministrativeUnit.valid_from.is_not(None))) == "Phường Hoàn Kiếm"
 

@@ -1,5 +1,6 @@
 """No user-facing text outside the catalogue (issue 17). The scan itself is tested here on a small
-source, then run on the project: a literal in notify(...), an SMS send or a problem detail fails."""
+source, then run on the project: a literal in notify(...), an SMS send, a problem detail or a line
+the CLI prints to an operator fails."""
 from __future__ import annotations
 
 import textwrap
@@ -21,6 +22,12 @@ def handlers(session, sms, account, code, reason, language):
     raise ValidationFailed("Check the fields.", errors={"name": ["Too long."]})
     _send(session, title="Hồ sơ " + code, lines=[reason, "Hẹn trả kết quả"])
     log.info("sms sent: %s segments", 2)
+    click.echo(f"{count} rows loaded")
+    click.echo(operator_text("cli.imports.summary", kind=kind), err=True)
+    raise click.ClickException("no such file")
+    bar = click.progressbar(days, label="snapshot")
+    click.echo(f"{path}:{line}: {reason}")
+    tqdm(total=9, desc=operator_text("cli.health.records"), unit="line")
 '''
 
 
@@ -39,6 +46,7 @@ def test_the_scan_finds_literal_texts_and_passes_catalogue_calls(tmp_path: Path,
         (11, "field message"),
         (12, "detail"), (12, "field message"),
         (13, "lines="), (13, "title="),
+        (15, "cli"), (17, "cli"), (18, "label="), (20, "unit="),
     ]
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Select, insert, select
 from sqlalchemy.orm import Session, aliased, object_session
+from sqlalchemy.sql.elements import ColumnElement
 
 from models.reference import AdministrativeUnit, Resident, ResidentAddress, UnitSuccession
 from services.clock import clock
@@ -149,9 +150,10 @@ def unit_of(resident: Resident, *, on: date) -> AdministrativeUnit | None:
                            ).first()
 
 
-def addresses_on(on: date) -> Select:
+def addresses_on(on: date | ColumnElement) -> Select:
     """(resident_id, unit id, unit code, unit level) of every resident whose history says where they
-    lived on `on`: the bulk form of `unit_of`, to join or group by in SQL."""
+    lived on `on`: the bulk form of `unit_of`, to join or group by in SQL. `on` may be a date column
+    of an enclosing query (each row's own day)."""
     return (select(ResidentAddress.resident_id, AdministrativeUnit.id, AdministrativeUnit.code,
                    AdministrativeUnit.level)
             .join(AdministrativeUnit, AdministrativeUnit.id == ResidentAddress.unit_id)

@@ -82,6 +82,18 @@ def seed_people(session: Session, specs: list[dict]) -> list[Seeded]:
     return people
 
 
+def open_accounts(session: Session, national_ids: list[str], district_code: str, created_at: datetime) -> None:
+    """Citizen accounts of registry residents, each with `district_code` copied onto it when opened."""
+    people = session.execute(select(Resident.national_id, Resident.full_name, Resident.date_of_birth, Resident.sex)
+                             .where(Resident.national_id.in_(national_ids))).all()
+    session.execute(insert(Account), [
+        {"id": uuid.uuid4(), "national_id_hash": uuid.uuid4().hex, "national_id": national_id, "full_name": name,
+         "date_of_birth": born, "sex": sex, "district_code": district_code, "password_hash": "!",
+         "role": "citizen", "assurance_level": 1, "status": "active", "created_at": created_at}
+        for national_id, name, born, sex in people])
+    session.flush()
+
+
 def monthly_active(session: Session, month: date, counts: dict[str, int]) -> None:
     session.add_all(UsageMonthlyActive(month=month, unit_code=unit, feature="any", active_users=count,
                                        redis_epoch="test", active_users_base=0)

@@ -7,6 +7,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import Date
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+
 from services.clock import clock
 from services.errors import ValidationFailed
 from services.messages import lazy_text
@@ -51,6 +55,25 @@ def local_day(moment: datetime) -> date:
 
 def local_today() -> date:
     return local_day(clock.now())
+
+
+class local_date(FunctionElement):  # noqa: N801 (read as a SQL function)
+    """`local_day` in SQL: the Hanoi calendar date of a UTC timestamp column."""
+
+    type = Date()
+    name = "local_date"
+    inherit_cache = True
+
+
+@compiles(local_date, "postgresql")
+def _local_date_postgresql(element: local_date, compiler, **kw) -> str:
+    return f"CAST(({compiler.process(element.clauses, **kw)}) AT TIME ZONE '{LOCAL_TZ.key}' AS DATE)"
+
+
+@compiles(local_date, "sqlite")
+def _local_date_sqlite(element: local_date, compiler, **kw) -> str:
+    # SQLite stores the naive UTC time and has no zone database; Vietnam has kept UTC+7 since 1975.
+    return f"date({compiler.process(element.clauses, **kw)}, '+7 hours')"
 
 
 def _next_day(day: date) -> date:

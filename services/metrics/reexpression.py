@@ -1,9 +1,11 @@
 """`?units=2025`: a past period re-expressed on Hanoi's 126 wards and communes of 2025.
 
-Method: each count is placed in the 2025 unit its person or dossier belongs to. Residents are
-counted afresh in the unit their address history gives on 2025-07-01 (`REFORM_DAY`), or, where
-the history has no 2025 unit, through the crosswalk from the old ward it names on the period's
-last day (services/metrics/residence.unit_2025_column). Other counts carry a unit code, placed
+Method: each count is placed in the 2025 unit its person or dossier belongs to. Residents,
+accounts (through their resident) and dossiers (through their owner) are counted afresh in the
+unit the person's address history gives on 2025-07-01 (`REFORM_DAY`), or, where the history has
+no 2025 unit, through the crosswalk from the old ward it names on the period's last day (a
+dossier: the day it was received) (services/metrics/residence.unit_2025_column). Monthly active
+users, and accounts or dossiers whose person has no registry row, carry a unit code, placed
 here:
 - a 2025 code stays where it is;
 - a pre-2025 ward code goes to the crosswalk's default new unit (`is_default`, the unit

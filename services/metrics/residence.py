@@ -1,5 +1,6 @@
 """Which unit a resident is counted in on a day: their address history (services/reference/
-addresses.py), read as a column of a query over `residents` (joined or not to accounts).
+addresses.py), read as a column of a query over `residents` (or joined to it: accounts, dossiers).
+The day is a date, or a column of the enclosing query (a dossier's received day): `Day`.
 
 - `unit_column(on, level)`: the unit the history says the person lived in on `on`, at the level
   the period is reported on: for `district`, an old ward is read as its district. Where the
@@ -25,9 +26,10 @@ from models.reference import AdministrativeUnit, Resident, ResidentAddress, Unit
 from services.reference.addresses import addresses_on
 
 REFORM_DAY = date(2025, 7, 1)  # the first day of Hanoi's 126 wards and communes
+Day = date | ColumnElement  # a day, or a date column of the enclosing query
 
 
-def _lived(on: date, column: ColumnElement, *joins: tuple) -> ColumnElement:
+def _lived(on: Day, column: ColumnElement, *joins: tuple) -> ColumnElement:
     """`column` of the history row covering `on` of the resident of the enclosing query."""
     found = addresses_on(on).with_only_columns(column)
     for target, condition in joins:
@@ -37,7 +39,7 @@ def _lived(on: date, column: ColumnElement, *joins: tuple) -> ColumnElement:
             .limit(1).scalar_subquery())
 
 
-def unit_column(on: date, level: str) -> ColumnElement:
+def unit_column(on: Day, level: str) -> ColumnElement:
     """The resident's unit on `on` at the reported `level` (`district` or `commune`)."""
     unit = AdministrativeUnit
     if level == "district":
@@ -46,7 +48,7 @@ def unit_column(on: date, level: str) -> ColumnElement:
     return func.coalesce(_lived(on, unit.code), Resident.unit_code, Resident.district_code)
 
 
-def unit_2025_column(on: date) -> ColumnElement:
+def unit_2025_column(on: Day) -> ColumnElement:
     """The resident's 2025 unit for a period ending on `on` re-expressed on the 2025 units."""
     new = aliased(AdministrativeUnit)
     default = (UnitSuccession, and_(UnitSuccession.old_unit_id == ResidentAddress.unit_id,

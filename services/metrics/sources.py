@@ -10,10 +10,16 @@ at the period's last instant (created before its end, not yet ended by then); fl
 residents by age band, ...), the form a snapshot stores them in (services/metrics/snapshots.py),
 and folded into a query's rows by `STOCKS`, so a snapshot and a live count give the same rows.
 
-A resident is counted in the unit their address history places them in on the period's last
-day (services/metrics/residence.py). An account counts in the district copied onto it when it
-was opened (`accounts.district_code`), a dossier in its owner's unit as copied onto it when it
-was filed (`dossiers.district_code`).
+Every count is by the person's home unit, read from their address history
+(services/metrics/residence.py):
+- a resident, and an account (through the resident of its national ID), in the unit the history
+  places the person in on the period's last day; an account with no registry row in the unit
+  copied onto it when it was opened (`accounts.district_code`);
+- a dossier in its owner's unit on the day it was received (submitted, if it never was), so a
+  month's dossiers stay where they were counted when the owner moves later; one whose owner has
+  no registry row in the unit copied onto it when it was filed (`dossiers.district_code`). The
+  receiving unit (`dossiers.receiving_unit_code`, Decree 118/2025) is kept on the dossier but
+  not counted by (the catalogue's `counting_unit`: `home_unit`).
 
 What the other capabilities store, and so what is counted (see their services):
 - certificates (services/signatures/certificates.py): valid_from/valid_to are the X.509
@@ -44,7 +50,7 @@ from models.identity import Account, Role
 from models.metrics import UsageMonthlyActive
 from models.reference import Resident
 from models.signatures import Certificate
-from services.metrics.periods import Period, years_before
+from services.metrics.periods import Period, local_date, years_before
 from services.metrics.relations import Along
 from services.metrics.residence import unit_2025_column, unit_column
 from services.metrics.units import sub_city_level
@@ -133,12 +139,19 @@ def _holders_in_force(day: date):
         or_(Certificate.revoked_at.is_(None), Certificate.revoked_at >= end)).distinct().subquery()
 
 
-def account_stock(session: Session, day: date) -> Stock:
-    """Adult citizen accounts open at the end of `day`; those holding a certificate then."""
+def account_stock(session: Session, day: date, unit: ColumnElement | None = None) -> Stock:
+    """Adult citizen accounts open at the end of `day`; those holding a certificate then; each in
+    the unit its person's address history places them in on `day` (as `resident_stock`), or by
+    `unit`; an account with no registry row in the unit copied onto it when it was opened."""
+    if unit is None:
+        unit = unit_column(day, sub_city_level(session, end_of(day)))
     holders = _holders_in_force(day)
-    return _stock(session, select(Account.district_code, func.count(), func.count(holders.c.account_id))
+    placed = func.coalesce(unit, Account.district_code)
+    return _stock(session, select(placed, func.count(), func.count(holders.c.account_id))
+                  .select_from(Account)
+                  .outerjoin(Resident, Resident.national_id == Account.national_id)
                   .outerjoin(holders, holders.c.account_id == Account.id)
-                  .where(_adult_citizen_accounts(day)).group_by(Account.district_code), ACCOUNT_MEASURES)
+                  .where(_adult_citizen_accounts(day)).group_by(placed), ACCOUNT_MEASURES)
 
 
 def resident_row(measures: dict[str, int]) -> tuple[int, ...]:
@@ -172,6 +185,11 @@ def account_counts(session: Session, period: Period, _today: date) -> Rows:
     return rows_of(account_stock(session, period.last_day), account_row)
 
 
+def account_counts_2025(session: Session, period: Period, _today: date) -> Rows:
+    """The same counts, each account in its person's 2025 unit (`?units=2025`)."""
+    return rows_of(account_stock(session, period.last_day, unit_2025_column(period.last_day)), account_row)
+
+
 # Each stock query -> its measures and how to read its rows from them (as a snapshot holds them:
 # services/metrics/snapshots.py).
 STOCKS: dict[QueryFn, tuple[tuple[str, ...], Callable[[dict[str, int]], tuple[int, ...]]]] = {
@@ -181,20 +199,40 @@ STOCKS: dict[QueryFn, tuple[tuple[str, ...], Callable[[dict[str, int]], tuple[in
 # --- flows and usage ---------------------------------------------------------------------
 
 
-def dossier_counts(session: Session, period: Period, _today: date) -> Rows:
-    """Received; received online; of them of a fully-online procedure; decided; decided on time.
+def _received_day() -> ColumnElement:
+    """The local day a dossier was received (submitted, if it never was): its owner's unit then counts."""
+    return local_date(func.coalesce(Dossier.received_at, Dossier.submitted_at))
+
+
+def _dossier_rows(session: Session, period: Period, unit: ColumnElement) -> Rows:
+    """Received; received online; of them of a fully-online procedure; decided; decided on time;
+    each dossier in `unit`, read through its owner's registry row (else `dossiers.district_code`).
 
     on_time is set with finished_at when a dossier is decided (services/dossiers/deadlines.finish).
     """
     received = and_(Dossier.received_at >= period.starts_at, Dossier.received_at < period.ends_at)
     finished = and_(Dossier.finished_at >= period.starts_at, Dossier.finished_at < period.ends_at)
     online = and_(received, Dossier.channel == DossierChannel.ONLINE)
+    placed = func.coalesce(unit, Dossier.district_code)
     return _by_unit(session, select(
-        Dossier.district_code, func.count().filter(received), func.count().filter(online),
+        placed, func.count().filter(received), func.count().filter(online),
         func.count().filter(and_(online, Procedure.online_level == OnlineLevel.FULL)),
         func.count().filter(finished), func.count().filter(and_(finished, Dossier.on_time == true())))
+        .select_from(Dossier)
         .join(Procedure, Procedure.code == Dossier.procedure_code)
-        .where(or_(received, finished)).group_by(Dossier.district_code))
+        .outerjoin(Resident, Resident.id == Dossier.owner_resident_id)
+        .where(or_(received, finished)).group_by(placed))
+
+
+def dossier_counts(session: Session, period: Period, _today: date) -> Rows:
+    """The dossier counts, each dossier in its owner's home unit on the day it was received (at the
+    period's level), not in the unit that received it."""
+    return _dossier_rows(session, period, unit_column(_received_day(), sub_city_level(session, period)))
+
+
+def dossier_counts_2025(session: Session, period: Period, _today: date) -> Rows:
+    """The same counts, each dossier in its owner's 2025 unit (`?units=2025`)."""
+    return _dossier_rows(session, period, unit_2025_column(_received_day()))
 
 
 def monthly_active(session: Session, period: Period, today: date) -> Rows:
@@ -211,13 +249,16 @@ SAME_ANSWER: dict[QueryFn, Callable[[Period, date], object]] = {
     resident_counts: lambda period, _today: period.last_day,
     resident_counts_2025: lambda period, _today: period.last_day,
     account_counts: lambda period, _today: period.last_day,
+    account_counts_2025: lambda period, _today: period.last_day,
     dossier_counts: lambda period, _today: (period.first_day, period.last_day),
+    dossier_counts_2025: lambda period, _today: (period.first_day, period.last_day),
     monthly_active: lambda period, today: period.last_month(today),
 }
-ADDITIVE = frozenset({dossier_counts})
-# The query a period re-expressed on the 2025 units (`?units=2025`) reads instead; the others
-# are placed from their own codes (services/metrics/reexpression.py).
-REEXPRESSED: dict[QueryFn, QueryFn] = {resident_counts: resident_counts_2025}
+ADDITIVE = frozenset({dossier_counts, dossier_counts_2025})
+# The query a period re-expressed on the 2025 units (`?units=2025`) reads instead; monthly active
+# users are placed from their own codes (services/metrics/reexpression.py).
+REEXPRESSED: dict[QueryFn, QueryFn] = {resident_counts: resident_counts_2025, account_counts: account_counts_2025,
+                                       dossier_counts: dossier_counts_2025}
 
 RESIDENTS, ADULT_RESIDENTS, RESIDENTS_WITH_RECORD = (Count(resident_counts, i) for i in range(3))
 EID_ACCOUNTS, SIGNATURE_HOLDERS = (Count(account_counts, i) for i in range(2))

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Select, insert, select
 from sqlalchemy.orm import Session, aliased, object_session
+from sqlalchemy.sql.elements import ColumnElement
 
 from models.reference import AdministrativeUnit, Resident, ResidentAddress, UnitSuccession
 from services.clock import clock
@@ -124,19 +125,48 @@ def _merge(session: Session, resident_id: int, have: list[ResidentAddress], want
            address: str | None, today: date) -> list[dict[str, Any]]:
     """Update the rows `have` in place; return the rows to add."""
     current = wanted[-1]
+    moved = [row for unit in wanted if unit.valid_to is not None
+             for row in _moved_before_its_end(session, resident_id, have, unit, today)]
     open_row = next((row for row in have if row.valid_to is None), None)
     if open_row is not None and open_row.unit_id != current.id and current.valid_to is None:
         start = max(today, current.valid_from or today)
-        open_row.valid_to = start - timedelta(days=1)
-        if open_row.valid_from and open_row.valid_to < open_row.valid_from:
-            session.delete(open_row)  # they moved on the day they came: that row never held
-        return [{"resident_id": resident_id, "unit_id": current.id, "address": address,
-                 "valid_from": start, "valid_to": None}]
+        _end(session, have, open_row, start - timedelta(days=1))
+        return [*moved, {"resident_id": resident_id, "unit_id": current.id, "address": address,
+                         "valid_from": start, "valid_to": None}]
     held = {row.unit_id: row for row in have}
     if current.id in held and address and held[current.id].address != address:
         held[current.id].address = address
-    return [{"resident_id": resident_id, "unit_id": unit.id, "address": address if unit is current else None,
-             "valid_from": unit.valid_from, "valid_to": unit.valid_to} for unit in wanted if unit.id not in held]
+    return [*moved, *({"resident_id": resident_id, "unit_id": unit.id,
+                       "address": address if unit is current else None,
+                       "valid_from": unit.valid_from, "valid_to": unit.valid_to}
+                      for unit in wanted if unit.id not in held and unit.id not in {row["unit_id"] for row in moved})]
+
+
+def _moved_before_its_end(session: Session, resident_id: int, have: list[ResidentAddress],
+                          unit: AdministrativeUnit, today: date) -> list[dict[str, Any]]:
+    """A unit that ends (a pre-2025 ward or district) named while it is still valid, where the
+    history has the person elsewhere today: a move on `today` (the row of today ends the day
+    before, the unit starts today); nothing when the history already says so or does not say."""
+    if not _covers(unit.valid_from, unit.valid_to, today):
+        return []
+    here = next((row for row in have if row.valid_to is not None and _covers(row.valid_from, row.valid_to, today)),
+                None)
+    if here is None or here.unit_id == unit.id:
+        return []
+    _end(session, have, here, today - timedelta(days=1))
+    return [{"resident_id": resident_id, "unit_id": unit.id, "address": None, "valid_from": today,
+             "valid_to": unit.valid_to}]
+
+
+def _covers(valid_from: date | None, valid_to: date | None, day: date) -> bool:
+    return (valid_from is None or valid_from <= day) and (valid_to is None or day <= valid_to)
+
+
+def _end(session: Session, have: list[ResidentAddress], row: ResidentAddress, last_day: date) -> None:
+    row.valid_to = last_day
+    if row.valid_from and row.valid_to < row.valid_from:
+        session.delete(row)  # they moved on the day they came: that row never held
+        have.remove(row)
 
 
 def unit_of(resident: Resident, *, on: date) -> AdministrativeUnit | None:
@@ -149,9 +179,10 @@ def unit_of(resident: Resident, *, on: date) -> AdministrativeUnit | None:
                            ).first()
 
 
-def addresses_on(on: date) -> Select:
+def addresses_on(on: date | ColumnElement) -> Select:
     """(resident_id, unit id, unit code, unit level) of every resident whose history says where they
-    lived on `on`: the bulk form of `unit_of`, to join or group by in SQL."""
+    lived on `on`: the bulk form of `unit_of`, to join or group by in SQL. `on` may be a date column
+    of an enclosing query (each row's own day)."""
     return (select(ResidentAddress.resident_id, AdministrativeUnit.id, AdministrativeUnit.code,
                    AdministrativeUnit.level)
             .join(AdministrativeUnit, AdministrativeUnit.id == ResidentAddress.unit_id)

@@ -2,14 +2,17 @@
 (issue 11.3): a person who moved counts in the old unit for the old period and in the new one
 after; `?units=2025` counts each person once, in their unit on 2025-07-01, or through the
 crosswalk's default unit when their old ward was split."""
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from sqlalchemy import select
 
+from models.dossiers import Dossier, Procedure
+from models.reference import Resident
 from services.clock import clock
 from services.metrics.indicators import IndicatorQuery, compute_indicators
 from services.metrics.units import CITY_CODE
-from tests.metrics_support import cells
+from tests.metrics_support import cells, open_accounts, utc
 
 TODAY = date(2026, 1, 15)
 HEADER = "national_id,full_name,date_of_birth,sex,unit_code,district_code\n"
@@ -65,3 +68,83 @@ def test_one_person_is_counted_once_in_a_past_period_re_expressed_on_the_2025_un
     assert counted["00166"] == 1   # Hoa only
     assert counted["00008"] == 1 and counted["00025"] == 0  # Nam: once, in the default part of Cống Vị
     assert sum(n for code, n in counted.items() if code != CITY_CODE) == 3  # Bình: the city row only
+
+
+# --- accounts and dossiers follow the same history (issue 11.6 / 11.3) ------------------------
+
+HAI = "001090880021"   # Phúc Xá (district Ba Đình) until he moved to Nghĩa Đô (Cầu Giấy) on 2024-07-15
+LAN = "001190880022"   # Cống Vị, an old ward split between 00008 (its default) and 00025
+
+
+def _on(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time(), timezone.utc).replace(hour=3)  # 10:00 in Hanoi
+
+
+@pytest.fixture
+def moved_in_2024(runner, tmp_path, db_session):
+    """Hai and Lan, registered in January 2024, their accounts opened in Ba Đình (the district copied
+    onto them); Hai moves on 2024-07-15. Dossiers (copied district 001): Hai's received on 07-05,
+    and one he filed on 07-12 but that was received on 07-16, after his move; Lan's on 07-05."""
+    assert runner.invoke(args=["units", "sync"]).exit_code == 0
+
+    def load(text: str, name: str, day: date) -> None:
+        path = tmp_path / name
+        path.write_text(HEADER + text, encoding="utf-8")
+        with clock.frozen_at(_on(day)):
+            result = runner.invoke(args=["registry", "import", str(path)])
+        assert result.exit_code == 0, result.output
+
+    load(f"{HAI},Trần Văn Hải,1990-01-01,male,00001,001\n{LAN},Đỗ Thị Lan,1990-01-01,female,00007,001\n",
+         "2024.csv", date(2024, 1, 10))
+    load(f"{HAI},Trần Văn Hải,1990-01-01,male,00160,005\n", "moved.csv", date(2024, 7, 15))
+    open_accounts(db_session, [HAI, LAN], "001", utc(2024, 2, 1))
+    db_session.add(Procedure(code="T-PLACE", name="T-PLACE", agency_code="000.01.01.H26", online_level="full",
+                             processing_days=5, fee=0, form_schema={"type": "object"}, search_text="T-PLACE",
+                             updated_at=utc(2024, 1, 1)))
+    owners = dict(db_session.execute(select(Resident.national_id, Resident.id)).all())
+    for n, (owner, submitted, received) in enumerate([(HAI, date(2024, 7, 5), date(2024, 7, 5)),
+                                                      (HAI, date(2024, 7, 12), date(2024, 7, 16)),
+                                                      (LAN, date(2024, 7, 5), date(2024, 7, 5))]):
+        db_session.add(Dossier(
+            code=f"T-PLACE-{n}", procedure_code="T-PLACE", agency_code="000.01.01.H26",
+            owner_resident_id=owners[owner], district_code="001", channel="online", status="received", form={},
+            submitted_at=_on(submitted), received_at=_on(received), due_at=_on(received) + timedelta(days=7),
+            original_due_at=_on(received) + timedelta(days=7), updated_at=_on(received)))
+    db_session.flush()
+
+
+def _counted(db_session, period: str, level: str, units: str | None = None) -> dict[str, tuple[int, int, int]]:
+    """unit code -> (residents, adult citizen accounts, dossiers received), the city included."""
+    found: dict[str, tuple[int, int, int]] = {}
+    for asked in ("city", level):
+        values = compute_indicators(db_session, IndicatorQuery(period, asked, units=units), threshold=0, today=TODAY)
+        residents, accounts = cells(values, "ehr_share"), cells(values, "eid_verified_share")
+        dossiers = cells(values, "online_dossier_share")
+        found |= {code: (residents[code].denominator, accounts[code].numerator, dossiers[code].denominator)
+                  for code in residents}
+    return found
+
+
+def test_a_person_who_moved_in_2024_counts_everything_in_the_old_unit_before_and_the_new_one_after(
+        moved_in_2024, db_session):
+    ba_dinh, cau_giay = "001", "005"
+    before = _counted(db_session, "2024-Q2", "district")
+    assert (before[ba_dinh], before[cau_giay]) == ((2, 2, 0), (0, 0, 0))
+    after = _counted(db_session, "2024-Q3", "district")
+    assert after[ba_dinh][:2] == (1, 1) and after[cau_giay][:2] == (1, 1)  # the account follows Hai, not its copy
+    july = _counted(db_session, "2024-07", "district")
+    # Dossiers by the owner's unit on the day each was received: Hai's second one after his move.
+    assert (july[ba_dinh][2], july[cau_giay][2], july[CITY_CODE][2]) == (2, 1, 3)
+    year = _counted(db_session, "2024", "district")
+    assert (year[ba_dinh], year[cau_giay], year[CITY_CODE]) == ((1, 1, 2), (1, 1, 1), (2, 2, 3))
+    communes = _counted(db_session, "2025-Q3", "commune")  # on the 2025 units, no longer in the city row only
+    assert (communes["00160"][:2], communes["00008"][:2], communes[CITY_CODE][:2]) == ((1, 1), (1, 1), (2, 2))
+
+
+def test_a_person_whose_old_ward_was_split_counts_once_re_expressed_on_the_2025_units(moved_in_2024, db_session):
+    for period in ("2024-07", "2024-Q3", "2024"):
+        counted = _counted(db_session, period, "commune", units="2025")
+        assert counted["00008"] == (1, 1, 1) and counted["00025"] == (0, 0, 0)  # Lan, once, in Cống Vị's default
+        assert counted["00160"] == (1, 1, 2)  # Hai in his unit of 2025-07-01, both dossiers
+        assert counted[CITY_CODE] == (2, 2, 3)
+        assert tuple(map(sum, zip(*(n for code, n in counted.items() if code != CITY_CODE)))) == (2, 2, 3)

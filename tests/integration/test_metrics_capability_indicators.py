@@ -75,7 +75,7 @@ def test_signature_holders_count_accounts_with_a_certificate_in_force(db_session
                 valid_from=valid_from, valid_to=valid_to, revoked_at=revoked_at,
                 revocation_reason="unspecified" if revoked_at else None, created_at=valid_from))
         if counted_account(person, LAST_DAY, END_2024) and any(in_force for *_, in_force in mine):
-            holders[person.account_district] += 1
+            holders[person.district_code] += 1
     db_session.flush()
     _, adults = expected_eid(people_2024, LAST_DAY, END_2024)
     assert all(holders[d] >= 3 for d in DISTRICTS)

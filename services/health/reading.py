@@ -62,11 +62,18 @@ def _of_record(session: Session, model, record_id: int) -> list[Any]:
 def summary(session: Session, resident: Resident, record_id: int | None, *, for_staff: bool = False) -> dict[str, Any]:
     """Latest value of each vital sign and lab value, active conditions, allergies, risk factors,
     last visit and number of immunizations."""
-    result: dict[str, Any] = {"subject": person_block(resident, for_staff=for_staff), "has_record": record_id is not None,
-                              "vital_signs": [], "lab_results": [], "active_conditions": [], "allergies": [],
-                              "risk_factors": [], "last_visit": None, "immunization_count": 0}
-    if record_id is None:
-        return result
+    result: dict[str, Any] = {"subject": person_block(resident, for_staff=for_staff), "has_record": record_id is not None}
+    return {**result, **(EMPTY_RECORD if record_id is None else record_summary(session, record_id))}
+
+
+EMPTY_RECORD: dict[str, Any] = {"vital_signs": [], "lab_results": [], "active_conditions": [], "allergies": [],
+                                "risk_factors": [], "last_visit": None, "immunization_count": 0}
+
+
+def record_summary(session: Session, record_id: int) -> dict[str, Any]:
+    """The part of the summary that comes from the record's entries (stored by
+    services/health/summaries.py)."""
+    result: dict[str, Any] = {**EMPTY_RECORD}
     entries = {
         "observation": list(session.scalars(LATEST_OBSERVATIONS, {"record_id": record_id})),
         "condition": _of_record(session, Condition, record_id),
@@ -77,6 +84,7 @@ def summary(session: Session, resident: Resident, record_id: int | None, *, for_
     }
     corrections = corrections_for(session, {kind: [e.id for e in rows] for kind, rows in entries.items()})
     views = {kind: entry_views(session, BY_RESOURCE_TYPE[kind], rows, corrections) for kind, rows in entries.items()}
+    result["vital_signs"], result["lab_results"] = [], []
     for view in sorted(views["observation"], key=lambda v: CODE_ORDER[v["code"]]):
         result["vital_signs" if view["category"] == "vital-signs" else "lab_results"].append(view)
     result["active_conditions"] = [v for v in _latest_by(views["condition"], "code")

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from models.health import HealthSummary
 from models.reference import Resident
 from services.clock import clock
-from services.health.reading import EMPTY_RECORD, person_block, record_summary
+from services.health.reading import EMPTY_RECORD, person_block, record_summaries, record_summary
 
 # How a value the summary holds is written in JSON: as the API's schemas write it.
 JSON_FORMS: tuple[tuple[type, Callable[[Any], Any]], ...] = (
@@ -58,33 +58,54 @@ class StoredSummary:
         return [self.record_id, self.version, self.body["subject"]]
 
 
-def _insert_missing(session: Session, record_id: int) -> None:
-    """An empty version-0 row to lock, unless one exists (two first writes meet on the key)."""
+REFRESH_BATCH = 500  # records whose summaries an import computes together
+
+
+def _insert_missing(session: Session, record_ids: list[int]) -> None:
+    """An empty version-0 row to lock for each record without one (two first writes meet on the key)."""
     dialect_insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    now = clock.now()
     session.execute(dialect_insert(HealthSummary.__table__).on_conflict_do_nothing(index_elements=["record_id"]),
-                    [{"record_id": record_id, "document": {}, "version": 0, "updated_at": clock.now()}])
+                    [{"record_id": record_id, "document": {}, "version": 0, "updated_at": now}
+                     for record_id in record_ids])
 
 
-def refresh(session: Session, record_id: int) -> HealthSummary:
-    """Recompute the record's summary under a row lock and store it with the next version.
+def _locked(session: Session, record_ids: list[int]) -> dict[int, HealthSummary]:
+    """The summary rows of these records, locked in key order (two imports lock in the same order).
 
     The lock comes before the computation, so that a writer waiting for another one reads the
     other's entries once it has committed (PostgreSQL, read committed); SQLite serializes writers."""
     session.flush()
-    _insert_missing(session, record_id)
-    row = session.scalar(select(HealthSummary).where(HealthSummary.record_id == record_id)
-                         .with_for_update().execution_options(populate_existing=True))
-    row.document = json_form(record_summary(session, record_id))
+    _insert_missing(session, record_ids)
+    rows = session.scalars(select(HealthSummary).where(HealthSummary.record_id.in_(record_ids))
+                           .order_by(HealthSummary.record_id).with_for_update()
+                           .execution_options(populate_existing=True))
+    return {row.record_id: row for row in rows}
+
+
+def _rewrite(row: HealthSummary, document: dict[str, Any]) -> None:
+    row.document = json_form(document)
     row.version += 1
     row.updated_at = clock.now()
+
+
+def refresh(session: Session, record_id: int) -> HealthSummary:
+    """Recompute the record's summary under a row lock and store it with the next version."""
+    row = _locked(session, [record_id])[record_id]
+    _rewrite(row, record_summary(session, record_id))
     session.flush()
     return row
 
 
 def refresh_all(session: Session, record_ids: Iterable[int]) -> None:
-    """Refresh several records once each, in key order (two imports lock in the same order)."""
-    for record_id in sorted(set(record_ids)):
-        refresh(session, record_id)
+    """Refresh several records once each, a batch of them per query of each entry kind."""
+    ids = sorted(set(record_ids))
+    for start in range(0, len(ids), REFRESH_BATCH):
+        batch = ids[start:start + REFRESH_BATCH]
+        rows = _locked(session, batch)
+        for record_id, document in record_summaries(session, batch).items():
+            _rewrite(rows[record_id], document)
+    session.flush()
 
 
 def stored(session: Session, record_id: int) -> HealthSummary:

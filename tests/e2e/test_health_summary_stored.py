@@ -68,11 +68,14 @@ def test_a_write_a_correction_and_an_import_each_move_the_summary(client, runner
     assert corrected["value"] == 128 and corrected["corrected"] is True
     assert third == live_body(db_session, me.national_id)
 
+    other = people.citizen()
     path = tmp_path / "records.ndjson"
-    path.write_text("\n".join(json.dumps({"national_id": me.national_id, "facility_code": "BV-BACHMAI",
-                                          **check_up(f"imp-{n}", days_ago(1 - n / 10), systolic=120 + n)})
-                              for n in range(3)) + "\n", encoding="utf-8")
+    path.write_text("\n".join(json.dumps({"national_id": who.national_id, "facility_code": "BV-BACHMAI",
+                                          **check_up(f"imp-{who.national_id}-{n}", days_ago(1 - n / 10),
+                                                     systolic=120 + n)})
+                              for n in range(3) for who in (me, other)) + "\n", encoding="utf-8")
     assert runner.invoke(args=["health", "import", str(path)]).exit_code == 0
+    assert summary_of(client, other)[0] == live_body(db_session, other.national_id)  # computed in one batch
     fourth, fourth_tag = summary_of(client, me)
     assert version_of(db_session, record_id) == 4  # three lines of one record: one refresh
     assert {v["code"]: v["value"] for v in fourth["vital_signs"]}["8480-6"] == 122

@@ -368,6 +368,8 @@ def main() -> None:
                 connection.execute(text("CREATE INDEX bench_renewed_from ON certificates (renewed_from_id)"))
                 connection.execute(text(f"DELETE FROM certificates WHERE account_id IN ({BENCH_ACCOUNTS})"))
                 connection.execute(text("DROP INDEX bench_renewed_from"))
+                connection.execute(text("DELETE FROM health_summaries WHERE record_id IN (SELECT id FROM health_records "
+                                        f"WHERE resident_id IN ({BENCH_RESIDENTS}))"))
                 connection.execute(text(f"DELETE FROM health_records WHERE resident_id IN ({BENCH_RESIDENTS})"))
                 connection.execute(text("DELETE FROM accounts WHERE national_id LIKE '9%'"))
                 connection.execute(text("DELETE FROM residents WHERE national_id LIKE '9%'"))

@@ -252,3 +252,17 @@ class HealthCorrection(Base):
     facility_code: Mapped[str] = mapped_column(String(40), ForeignKey("facilities.code"))
     corrected_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("accounts.id"))
     corrected_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class HealthSummary(Base):
+    """The summary of one record as the API shows it (without the person block, which lives in
+    the registry), rewritten in the transaction of every write to the record; read with one
+    lookup of the primary key, its version is the ETag."""
+
+    __tablename__ = "health_summaries"
+
+    record_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("health_records.id"), primary_key=True,
+                                           autoincrement=False)
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    version: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -12,6 +12,7 @@ from flask.views import MethodView
 from api.blueprint import Blueprint
 from api.context import request_context
 from api.health import schemas
+from api.health.stored import json_response
 from api.pagination import page_of
 from models.identity import Role
 from services.health import corrections, provider
@@ -58,7 +59,7 @@ class PatientSummary(MethodView):
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     def get(self, headers, query, national_id: str):
         """A patient's summary: needs the patient's consent to your facility, or `emergency_reason`."""
-        return provider.read_summary(request_context(), national_id, **query, **headers)
+        return json_response(provider.read_summary(request_context(), national_id, **query, **headers))
 
 
 @blp.route(f"{PATIENT_IN_HEADER}/summary")
@@ -70,7 +71,8 @@ class PatientSummaryBySubject(MethodView):
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     def get(self, headers, query):
         """The same as `/patients/{national_id}/summary`, the patient named in `X-Subject`."""
-        return provider.read_summary(request_context(), headers.pop("national_id"), **query, **headers)
+        return json_response(provider.read_summary(request_context(), headers.pop("national_id"), **query,
+                                                   **headers))
 
 
 @blp.route("/correction-requests")

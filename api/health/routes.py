@@ -3,14 +3,12 @@ from __future__ import annotations
 
 import uuid
 
-import json
-
-from flask import Response
 from flask.views import MethodView
 
 from api.blueprint import Blueprint
 from api.context import request_context
 from api.health import provider_routes, schemas
+from api.health.stored import json_response
 from api.pagination import page_of
 from models.identity import Role
 from services.health import citizen
@@ -27,8 +25,12 @@ class Summary(MethodView):
     @blp.arguments(schemas.SubjectQuery, location="query")
     @blp.response(200, schemas.SummarySchema)
     def get(self, query):
-        """Latest vital signs and lab values, active conditions, allergies, risk factors, last visit."""
-        return citizen.summary(request_context(), query["subject"])
+        """Latest vital signs and lab values, active conditions, allergies, risk factors, last visit.
+
+        Stored with the record and rewritten by every write to it: its ETag changes with it."""
+        found = citizen.summary(request_context(), query["subject"])
+        blp.set_etag(found.etag_data)  # 304 to a matching If-None-Match
+        return json_response(found.body)
 
 
 @blp.route("/me/health/observations")
@@ -93,7 +95,7 @@ class Fhir(MethodView):
     def get(self, query):
         """The whole record as a FHIR R4 Bundle of type collection."""
         bundle = citizen.fhir_bundle(request_context(), query["subject"])
-        return Response(json.dumps(bundle, ensure_ascii=False), mimetype=FHIR_JSON)
+        return json_response(bundle, FHIR_JSON)
 
 
 @blp.route("/me/health/access-log")

@@ -20,7 +20,7 @@ from models.reference import Resident
 from services.clock import clock
 from services.calendar.business_days import HANOI
 from services.errors import ValidationFailed
-from services.health import codes, records
+from services.health import codes, records, summaries
 from services.health.batch import KINDS, CleanBatch, Context, parse_batch
 from services.health.facilities import facility_codes
 from services.reference.file_import import ImportReport, RowError, RowRejected
@@ -127,6 +127,7 @@ class HealthImport:
         heights = records.latest_heights(self.session, [record_ids[rid] for _, rid, _, batch in parsed
                                                         if _needs_stored_height(batch)])
         rows: dict[str, list[dict[str, Any]]] = {kind: [] for kind in KINDS}
+        loaded: set[int] = set()
         for line, resident_id, born, batch in parsed:
             record_id = record_ids[resident_id]
             errors = records.add_derived(batch, heights.get(record_id, []), born)
@@ -135,6 +136,7 @@ class HealthImport:
                 continue
             for kind, kind_rows in records.rows_for(batch, record_id, line.facility_code, now).items():
                 rows[kind].extend(kind_rows)
+            loaded.add(record_id)
             self.report.loaded += 1
             if self.progress:
                 self.progress(1)
@@ -142,5 +144,7 @@ class HealthImport:
         for kind, count in created.items():
             self.report.created[kind] += count
         self.report.skipped_duplicates += skipped
+        if any(created.values()):
+            summaries.refresh_all(self.session, loaded)  # once per record of the chunk
         if self.commit:
             self.commit()

@@ -11,14 +11,14 @@ from typing import Any
 
 from services.context import Context
 from services.errors import NotFound
-from services.health import access_log, consents, corrections, fhir, probes, reading
+from services.health import access_log, consents, corrections, fhir, probes, reading, summaries
 from services.health.subjects import own_or_ward
 from services.pagination import Page
 
 
-def summary(ctx: Context, subject: str | None) -> dict[str, Any]:
+def summary(ctx: Context, subject: str | None) -> summaries.StoredSummary:
     who = own_or_ward(ctx, subject)
-    return reading.summary(ctx.session, who.resident, who.record_id)
+    return summaries.read(ctx.session, who.resident, who.record_id)
 
 
 def observations(ctx: Context, *, subject: str | None, limit: int, cursor: str | None,

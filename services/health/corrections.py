@@ -16,7 +16,7 @@ from services.clock import clock
 from services.calendar.business_days import add_business_days
 from services.context import Context
 from services.errors import Conflict, NotFound, ValidationFailed
-from services.health import codes
+from services.health import codes, summaries
 from services.health.batch import Context as BatchContext, check_item
 from services.health.entries import BY_RESOURCE_TYPE, RESOURCE_TYPES
 from services.health.facilities import facility_names
@@ -164,6 +164,7 @@ def _append_correction(session: Session, principal: Principal, request: Correcti
         changes={k: to_json_value(v) for k, v in changes.items()},
         previous={k: to_json_value(current[k]) for k in changes}, facility_code=request.facility_code,
         corrected_by=principal.account_id, corrected_at=clock.now()))
+    summaries.refresh(session, entry.record_id)
 
 
 def resolve(ctx: Context, request_id: uuid.UUID, *, outcome: str, note: str | None,

@@ -18,11 +18,10 @@ from models.identity import Account
 from models.reference import Resident
 from services.context import Context
 from services.errors import Forbidden, ValidationFailed
-from services.health import records
+from services.health import records, summaries
 from services.health.access_log import record_access
 from services.health.batch import Context as BatchContext, parse_batch
 from services.health.consents import has_active_consent
-from services.health.reading import summary
 from services.health.subjects import actor_of, provider_facility, resident_with_record
 from services.identity.national_id import NationalIdHasher
 from services.messages import lazy_text
@@ -56,6 +55,7 @@ def write_batch(ctx: Context, national_id: str, raw: dict[str, Any], *,
         raise ValidationFailed(lazy_text("health.provider.some_entries_valid"), errors=errors, code="invalid_health_entry")
     created, skipped = records.store(session, records.rows_for(batch, record_id, facility.code, now))
     if any(created.values()):
+        summaries.refresh(session, record_id)
         record_access(session, resident.id, actor_of(session, ctx.principal),
                       resource=f"records ({sum(created.values())})",
                       facility_code=facility.code, purpose="treatment", granted=True, action=AccessAction.WRITE)
@@ -111,5 +111,5 @@ def read_summary(ctx: Context, national_id: str, *, purpose: str, emergency_reas
         for account_id in _owner_account_ids(session, ctx.id_hasher, resident):
             notify(session, account_id, kind="health_emergency_access",
                    title=lazy_text("health.emergency_access.title"), body=body, reference=f"health-access:{resident.id}")
-    return {**summary(session, resident, record_id, for_staff=True), "facility_code": facility.code,
+    return {**summaries.read(session, resident, record_id, for_staff=True).body, "facility_code": facility.code,
             "emergency": emergency_reason is not None}

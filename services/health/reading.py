@@ -7,6 +7,7 @@ the one record.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -62,11 +63,17 @@ def _of_record(session: Session, model, record_id: int) -> list[Any]:
 def summary(session: Session, resident: Resident, record_id: int | None, *, for_staff: bool = False) -> dict[str, Any]:
     """Latest value of each vital sign and lab value, active conditions, allergies, risk factors,
     last visit and number of immunizations."""
-    result: dict[str, Any] = {"subject": person_block(resident, for_staff=for_staff), "has_record": record_id is not None,
-                              "vital_signs": [], "lab_results": [], "active_conditions": [], "allergies": [],
-                              "risk_factors": [], "last_visit": None, "immunization_count": 0}
-    if record_id is None:
-        return result
+    result: dict[str, Any] = {"subject": person_block(resident, for_staff=for_staff), "has_record": record_id is not None}
+    return {**result, **(EMPTY_RECORD if record_id is None else record_summary(session, record_id))}
+
+
+EMPTY_RECORD: dict[str, Any] = {"vital_signs": [], "lab_results": [], "active_conditions": [], "allergies": [],
+                                "risk_factors": [], "last_visit": None, "immunization_count": 0}
+
+
+def record_summary(session: Session, record_id: int) -> dict[str, Any]:
+    """The part of the summary that comes from the record's entries (stored by
+    services/health/summaries.py): one index probe per observation code."""
     entries = {
         "observation": list(session.scalars(LATEST_OBSERVATIONS, {"record_id": record_id})),
         "condition": _of_record(session, Condition, record_id),
@@ -75,8 +82,52 @@ def summary(session: Session, resident: Resident, record_id: int | None, *, for_
         "encounter": list(session.scalars(select(Encounter).where(Encounter.record_id == record_id)
                                           .order_by(Encounter.start_at.desc(), Encounter.id.desc()).limit(1))),
     }
+    count = session.scalar(select(func.count()).select_from(Immunization).where(Immunization.record_id == record_id))
+    return _summaries_of(session, entries, {record_id: count})[record_id]
+
+
+def _newest(model, partition, *order):
+    """The newest entry of each `partition` of these records (a window, for many records at once)."""
+    def of(ids: list[int]):
+        ranked = (select(model.id, func.row_number().over(partition_by=partition, order_by=order).label("newest"))
+                  .where(model.record_id.in_(ids)).subquery())
+        return select(model).where(model.id.in_(select(ranked.c.id).where(ranked.c.newest == 1)))
+
+    return of
+
+
+def record_summaries(session: Session, record_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """`record_summary` of many records with one query per entry kind (an import's chunk)."""
+    ids = sorted(set(record_ids))
+    newest_observations = _newest(Observation, (Observation.record_id, Observation.code),
+                                  Observation.effective_at.desc(), Observation.id.desc())
+    newest_visits = _newest(Encounter, (Encounter.record_id,), Encounter.start_at.desc(), Encounter.id.desc())
+    entries = {
+        "observation": list(session.scalars(newest_observations(ids))),
+        **{kind: list(session.scalars(select(model).where(model.record_id.in_(ids)).order_by(model.id)))
+           for kind, model in (("condition", Condition), ("allergy", Allergy), ("risk_factor", RiskFactor))},
+        "encounter": list(session.scalars(newest_visits(ids))),
+    }
+    counts = dict(session.execute(select(Immunization.record_id, func.count()).where(Immunization.record_id.in_(ids))
+                                  .group_by(Immunization.record_id)).all())
+    return _summaries_of(session, entries, {record_id: counts.get(record_id, 0) for record_id in ids})
+
+
+def _summaries_of(session: Session, entries: dict[str, list[Any]],
+                  immunization_counts: dict[int, int]) -> dict[int, dict[str, Any]]:
+    """Each record's summary from its entries (the newest observation of each code and the last
+    visit already chosen), with corrections applied and names filled in."""
     corrections = corrections_for(session, {kind: [e.id for e in rows] for kind, rows in entries.items()})
-    views = {kind: entry_views(session, BY_RESOURCE_TYPE[kind], rows, corrections) for kind, rows in entries.items()}
+    views: dict[int, dict[str, list[dict[str, Any]]]] = {record_id: {kind: [] for kind in entries}
+                                                         for record_id in immunization_counts}
+    for kind, rows in entries.items():
+        for entry, view in zip(rows, entry_views(session, BY_RESOURCE_TYPE[kind], rows, corrections)):
+            views[entry.record_id][kind].append(view)
+    return {record_id: _summary_of(views[record_id], count) for record_id, count in immunization_counts.items()}
+
+
+def _summary_of(views: dict[str, list[dict[str, Any]]], immunization_count: int) -> dict[str, Any]:
+    result: dict[str, Any] = {**EMPTY_RECORD, "vital_signs": [], "lab_results": []}
     for view in sorted(views["observation"], key=lambda v: CODE_ORDER[v["code"]]):
         result["vital_signs" if view["category"] == "vital-signs" else "lab_results"].append(view)
     result["active_conditions"] = [v for v in _latest_by(views["condition"], "code")
@@ -84,8 +135,7 @@ def summary(session: Session, resident: Resident, record_id: int | None, *, for_
     result["allergies"] = views["allergy"]
     result["risk_factors"] = _latest_by(views["risk_factor"], "kind")
     result["last_visit"] = views["encounter"][0] if views["encounter"] else None
-    result["immunization_count"] = session.scalar(
-        select(func.count()).select_from(Immunization).where(Immunization.record_id == record_id))
+    result["immunization_count"] = immunization_count
     return result
 
 

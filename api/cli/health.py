@@ -12,6 +12,7 @@ from api.cli.file_imports import run_file_import
 from api.cli.group import CommandGroup
 from api.cli.language import operator_text
 from api.runtime import runtime
+from services.health import summaries
 from services.health.bulk_import import HealthImport
 from services.reference.file_import import numbered_ndjson_rows
 
@@ -53,3 +54,15 @@ def import_records(path: str) -> None:
                              duplicates=report.skipped_duplicates, rejected=len(report.errors)))
     if report.errors:
         sys.exit(1)
+
+
+@health.command("summaries")
+@with_appcontext
+def build_summaries() -> None:
+    """Store the summary of every record that has none yet (records from before the table)."""
+    with runtime().sessions() as session:
+        missing = summaries.records_without_summary(session)
+        with tqdm(total=len(missing), desc=operator_text("cli.health.summaries"), file=sys.stderr,
+                  unit=operator_text("cli.health.record_unit"), disable=not sys.stderr.isatty()) as bar:
+            summaries.build_missing(session, missing, commit=session.commit, progress=bar.update)
+    click.echo(operator_text("cli.health.summaries_built", count=len(missing)))

@@ -3,7 +3,8 @@
 The summaries of records that exist before this revision are not built here: building them
 needs the summary rules of services/health, which a migration must not import (they change
 later, this file does not). A record without a stored summary gets it built and stored on its
-first read or write (services/health/summaries.py), so the answer is the same either way.
+first read or write (services/health/summaries.py), so the answer is the same either way;
+`flask health summaries` builds them all ahead, in committed batches of 500 with a progress bar.
 
 Revision ID: 0020_health_summaries
 Revises: 0019_metric_snapshots

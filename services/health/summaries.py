@@ -5,7 +5,7 @@ import, a correction), so a read is one lookup of the primary key and its versio
 The document is what services.health.reading.record_summary computes, in its JSON form; the
 person block is added at read time, as it lives in the population registry, not the record.
 A record without a stored summary (one that existed before the table) gets it on its first
-read or write.
+read or write; `flask health summaries` builds them all ahead, in committed batches.
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from models.health import HealthSummary
+from models.health import HealthRecord, HealthSummary
 from models.reference import Resident
 from services.clock import clock
 from services.health.reading import EMPTY_RECORD, person_block, record_summaries, record_summary
@@ -106,6 +106,23 @@ def refresh_all(session: Session, record_ids: Iterable[int]) -> None:
         for record_id, document in record_summaries(session, batch).items():
             _rewrite(rows[record_id], document)
     session.flush()
+
+
+def records_without_summary(session: Session) -> list[int]:
+    """Records that have no stored summary yet (they existed before the table)."""
+    return list(session.scalars(
+        select(HealthRecord.id).outerjoin(HealthSummary, HealthSummary.record_id == HealthRecord.id)
+        .where(HealthSummary.record_id.is_(None)).order_by(HealthRecord.id)))
+
+
+def build_missing(session: Session, record_ids: list[int], *, commit: Callable[[], None],
+                  progress: Callable[[int], None]) -> None:
+    """Store the summaries of `record_ids`, one committed batch at a time (`flask health summaries`)."""
+    for start in range(0, len(record_ids), REFRESH_BATCH):
+        batch = record_ids[start:start + REFRESH_BATCH]
+        refresh_all(session, batch)
+        commit()
+        progress(len(batch))
 
 
 def stored(session: Session, record_id: int) -> HealthSummary:

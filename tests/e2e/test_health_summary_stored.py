@@ -124,6 +124,23 @@ def test_a_record_stored_before_the_summaries_gets_its_summary_on_first_read(cli
     assert version_of(db_session, record_id) == 1
 
 
+def test_the_summaries_command_builds_those_missing_once(runner, client, people, clinic_doctor, db_session):
+    me = people.citizen()
+    written(client, clinic_doctor, me.national_id, check_up("v", days_ago(3), systolic=151))
+    _, record_id = record_of(db_session, me.national_id)
+    db_session.execute(delete(HealthSummary).where(HealthSummary.record_id == record_id))
+    db_session.commit()
+
+    built = runner.invoke(args=["health", "summaries"])
+    assert built.exit_code == 0, built.output
+    assert version_of(db_session, record_id) == 1
+    stored = db_session.get(HealthSummary, record_id)
+    assert {v["code"]: v["value"] for v in stored.document["vital_signs"]}["8480-6"] == 151
+    again = runner.invoke(args=["health", "summaries"])
+    assert again.exit_code == 0 and "0 hồ sơ" in again.output, again.output
+    assert version_of(db_session, record_id) == 1
+
+
 def test_a_provider_reads_the_stored_summary_with_the_staff_mask(client, people, clinic_doctor, db_session):
     me = people.citizen()
     written(client, clinic_doctor, me.national_id, check_up("v", days_ago(3)))

@@ -2,8 +2,9 @@
 
 The argument parser (webargs, marshmallow) writes its messages in English with the values
 filled in. This table pairs each message marshmallow writes with the catalogue text that says
-it; `field_message` matches a message against it and fills the catalogue text with the same
-values. A message the table does not know (a schema's own text) is shown as it is.
+it (and each message a schema of this project gives a validator); `field_message` matches a
+message against it and fills the catalogue text with the same values. A message the table does
+not know is shown as it is.
 """
 from __future__ import annotations
 
@@ -37,6 +38,9 @@ MARSHMALLOW_MESSAGES: dict[str, LazyText] = {
     "Must be less than or equal to {max}.": lazy_text("field.range.max"),
     "Must be greater than or equal to {min} and less than or equal to {max}.": lazy_text("field.range.between"),
     "String does not match expected pattern.": lazy_text("field.pattern"),
+    # the messages this project's schemas give their validators
+    "12 digits.": lazy_text("field.twelve_digits"),
+    "Four digits.": lazy_text("field.four_digits"),
 }
 
 

@@ -17,6 +17,7 @@ either branch of a conditional) that reaches a person through:
 - an operator's line in the CLI: `click.echo(...)` / `secho`, the message of a
   `ClickException`, `UsageError` or `BadParameter`, and a progress bar's `label=`
   (click) or `desc=` / `unit=` (tqdm);
+- the reason an import gives for a row or a file: `RowRejected(reason)` and a `_reject(line, reason)`;
 - a module-level table of texts, by its name (`*_LABELS`, `*_NOTICES`, `*_MESSAGES`,
   `*_TITLES`, `*_TEXTS`), one offender per literal in it.
 A variable or a `translate(...)` / `lazy_text(...)` call is not a literal and passes.
@@ -96,6 +97,10 @@ def texts_of(call: ast.Call) -> list[tuple[str, ast.AST | None]]:
     if name in ERROR_CLASSES:
         return ([("detail", _argument(call, 0, "detail"))]
                 + [("field message", message) for message in _field_messages(call)])
+    if name == "RowRejected":
+        return [("row reason", _argument(call, 0, "reason"))]
+    if name == "_reject":
+        return [("row reason", _argument(call, 1, "reason"))]
     if name == "on_field":
         return [("field message", _argument(call, 1, "message"))]
     if name == "problem":

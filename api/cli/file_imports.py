@@ -30,9 +30,9 @@ def run_file_import(path: str, kind: str) -> ImportReport:
             try:
                 report = import_file(session, path, kind, progress=bar.update)
             except RowRejected as exc:
-                raise click.ClickException(f"{path}: {exc}") from exc
+                raise click.ClickException(f"{path}: {operator_text(exc.reason)}") from exc
     for error in report.errors:
-        click.echo(f"{path}:{error.line}: {error.reason}", err=True)
+        click.echo(f"{path}:{error.line}: {operator_text(error.reason)}", err=True)
     click.echo(operator_text("cli.imports.summary", kind=kind, loaded=report.loaded,
                              rejected=len(report.errors)))
     if report.errors:

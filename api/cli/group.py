@@ -17,7 +17,7 @@ def describe(error: DomainError) -> str:
 
 
 def _operator_text(text: str | LazyText) -> str:
-    """A catalogue text in the operator's language; a plain text (a row's reason) as it is."""
+    """A catalogue text in the operator's language; a plain text as it is."""
     return operator_text(text) if isinstance(text, LazyText) else text
 
 
@@ -31,4 +31,4 @@ class CommandGroup(click.Group):
         except DomainError as error:
             raise click.ClickException(describe(error)) from error
         except RowRejected as error:
-            raise click.ClickException(str(error)) from error
+            raise click.ClickException(operator_text(error.reason)) from error

@@ -48,7 +48,7 @@ def import_records(path: str) -> None:
                  file=sys.stderr, disable=not sys.stderr.isatty() and total < 10_000) as bar:
         report = HealthImport(session, commit=session.commit, progress=bar.update).run(numbered_ndjson_rows(stream))
     for error in report.errors:
-        click.echo(f"{path}:{error.line}: {error.reason}", err=True)
+        click.echo(f"{path}:{error.line}: {operator_text(error.reason)}", err=True)
     created = ", ".join(f"{count} {kind}" for kind, count in report.created.items())
     click.echo(operator_text("cli.health.import_summary", loaded=report.loaded, created=created,
                              duplicates=report.skipped_duplicates, rejected=len(report.errors)))

@@ -14,6 +14,7 @@ from services.identity.passwords import Passwords
 from services.demo.people import CHILD, CITIZEN, DemoPerson, seed_people
 from services.demo.reference import seed_facilities
 from services.health.bulk_import import HealthImport
+from services.messages import DEFAULT_LANGUAGE, translate
 
 DOCTOR = DemoPerson("001082004444", "Lê Văn Đức", date(1982, 4, 12), "male", "005", password="Doctor@2024",
                     role=Role.HEALTH_PROVIDER, facility_code="TTYT-CAUGIAY")
@@ -102,4 +103,4 @@ def seed_health(ctx: Context, passwords: Passwords) -> None:
     seed_people(ctx, passwords, [DOCTOR])
     report = HealthImport(session).run(enumerate([_citizen_batch(), _child_batch()], start=1))
     if report.errors:
-        raise ValueError(f"demo health data: {report.errors[0].reason}")
+        raise ValueError(f"demo health data: {translate(DEFAULT_LANGUAGE, report.errors[0].reason)}")

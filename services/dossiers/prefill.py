@@ -49,15 +49,23 @@ SOURCES: dict[str, Callable[[Resident, date], str | None]] = {
 }
 
 
+class UnknownSource(ValueError):
+    """A form field marked to prefill from a source not in SOURCES."""
+
+    def __init__(self, field_name: str, source: Any) -> None:
+        super().__init__(f"{field_name}: {source!r}")
+        self.field, self.source = field_name, source
+
+
 def marks(schema: dict[str, Any]) -> dict[str, str]:
-    """{field: source} of the schema's top-level properties; ValueError on a source not in SOURCES."""
+    """{field: source} of the schema's top-level properties; UnknownSource on a source not in SOURCES."""
     found = {}
     for name, spec in (schema.get("properties") or {}).items():
         source = spec.get(KEYWORD) if isinstance(spec, dict) else None
         if source is None:
             continue
         if source not in SOURCES:
-            raise ValueError(f"field {name}: {KEYWORD} must be one of {', '.join(SOURCES)}, got {source!r}")
+            raise UnknownSource(name, source)
         found[name] = source
     return found
 

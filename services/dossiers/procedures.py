@@ -42,42 +42,43 @@ def fold(text: str) -> str:
 def _whole_number(raw: dict[str, Any], name: str, low: int, high: int) -> int:
     value = raw.get(name)
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise RowRejected(f"{name} must be a whole number from {low} to {high}, got {value!r}")
+        raise RowRejected(lazy_text("imports.procedure.whole_number", name=name, low=low, high=high, value=repr(value)))
     return value
 
 
 def _form_schema(raw: dict[str, Any]) -> dict[str, Any]:
     schema = raw.get("form_schema")
     if not isinstance(schema, dict) or schema.get("type") != "object":
-        raise RowRejected("form_schema must be a JSON Schema of an object")
+        raise RowRejected(lazy_text("imports.procedure.schema_not_object"))
     try:
         Draft202012Validator.check_schema(schema)
     except SchemaError as exc:
-        raise RowRejected(f"form_schema is not a valid JSON Schema: {exc.message}") from exc
+        raise RowRejected(lazy_text("imports.procedure.schema_invalid", error=exc.message)) from exc
     try:
         prefill.marks(schema)
-    except ValueError as exc:
-        raise RowRejected(f"form_schema {exc}") from exc
+    except prefill.UnknownSource as exc:
+        raise RowRejected(lazy_text("imports.procedure.prefill_source", field=exc.field, keyword=prefill.KEYWORD,
+                                    allowed=", ".join(prefill.SOURCES), value=repr(exc.source))) from exc
     return schema
 
 
 def _component(raw: Any, seen: set[str]) -> dict[str, Any]:
     """One document a dossier hands in: {code, name, required, types, max_bytes, copies}."""
     if not isinstance(raw, dict):
-        raise RowRejected("each component must be a JSON object")
+        raise RowRejected(lazy_text("imports.procedure.component_not_object"))
     code, name = str(raw.get("code") or "").strip(), " ".join(str(raw.get("name") or "").split())
     if not _COMPONENT_CODE.match(code) or code in seen:
-        raise RowRejected(f"component code {code!r} must be 1-40 letters, digits, '.', '_' or '-', once")
+        raise RowRejected(lazy_text("imports.procedure.component_code", code=repr(code)))
     if code == APPLICATION_COMPONENT:
-        raise RowRejected(f"component code {code} is the signed application's, kept by the system")
+        raise RowRejected(lazy_text("imports.procedure.component_reserved", code=code))
     if not name:
-        raise RowRejected(f"component {code} needs a name")
+        raise RowRejected(lazy_text("imports.procedure.component_name", code=code))
     types = raw.get("types", list(DOCUMENT_TYPES))
     if not isinstance(types, list) or not types or not set(types) <= set(DOCUMENT_TYPES):
-        raise RowRejected(f"component {code}: types must be some of {', '.join(DOCUMENT_TYPES)}")
+        raise RowRejected(lazy_text("imports.procedure.component_types", code=code, types=", ".join(DOCUMENT_TYPES)))
     required = raw.get("required", True)
     if not isinstance(required, bool):
-        raise RowRejected(f"component {code}: required must be true or false")
+        raise RowRejected(lazy_text("imports.procedure.component_required", code=code))
     seen.add(code)
     return {"code": code, "name": name, "required": required, "types": sorted(set(types)),
             "max_bytes": _whole_number(raw, "max_bytes", 1024, MAX_COMPONENT_BYTES) if "max_bytes" in raw else None,
@@ -88,7 +89,7 @@ def _components(raw: dict[str, Any]) -> list[dict[str, Any]]:
     """The procedure's components; a file from before components existed has none."""
     items = raw.get("components", [])
     if not isinstance(items, list) or len(items) > MAX_COMPONENTS:
-        raise RowRejected(f"components must be a list of at most {MAX_COMPONENTS} objects")
+        raise RowRejected(lazy_text("imports.procedure.components_list", most=MAX_COMPONENTS))
     seen: set[str] = set()
     return [_component(item, seen) for item in items]
 
@@ -96,7 +97,7 @@ def _components(raw: dict[str, Any]) -> list[dict[str, Any]]:
 def _flag(raw: dict[str, Any], name: str) -> bool:
     value = raw.get(name, False)
     if not isinstance(value, bool):
-        raise RowRejected(f"{name} must be true or false, got {value!r}")
+        raise RowRejected(lazy_text("imports.procedure.flag", name=name, value=repr(value)))
     return value
 
 
@@ -106,7 +107,7 @@ def _online_fee(raw: dict[str, Any]) -> int | None:
         return None
     online = _whole_number(raw, "online_fee_vnd", 0, 1_000_000_000)
     if isinstance(raw.get("fee"), int) and online > raw["fee"]:
-        raise RowRejected(f"online_fee_vnd ({online}) must not be more than fee ({raw['fee']})")
+        raise RowRejected(lazy_text("imports.procedure.online_fee", online=online, fee=raw["fee"]))
     return online
 
 
@@ -118,7 +119,7 @@ def fee_online(procedure: Procedure) -> int:
 def procedure_parser(agency_codes: set[str]) -> Callable[[Any], dict[str, Any]]:
     def parse(raw: Any) -> dict[str, Any]:
         if not isinstance(raw, dict):
-            raise RowRejected("each item must be a JSON object")
+            raise RowRejected(lazy_text("imports.item_not_object"))
         text = {k: str(v).strip() for k, v in raw.items() if isinstance(v, str)}
         return {
             "code": fields.required(text, "code"),

@@ -23,6 +23,7 @@ from services.errors import ValidationFailed
 from services.health import codes, records, summaries
 from services.health.batch import KINDS, CleanBatch, Context, parse_batch
 from services.health.facilities import facility_codes
+from services.messages import LazyText, lazy_text
 from services.reference.file_import import ImportReport, RowError, RowRejected
 
 CHUNK_LINES = 2_000
@@ -45,9 +46,11 @@ class _Line:
     raw: dict[str, Any]
 
 
-def _reason(error: ValidationFailed) -> str:
-    parts = [f"{path}: {' '.join(messages)}" for path, messages in list(error.errors.items())[:3]]
-    return "; ".join(parts) or error.detail
+def _reason(error: ValidationFailed) -> LazyText:
+    """The first three fields the rules refused, each with its messages."""
+    parts = [lazy_text("imports.field_messages", path=path, messages=messages)
+             for path, messages in list(error.errors.items())[:3]]
+    return lazy_text("imports.reasons", reasons=parts or [error.detail])
 
 
 def _needs_stored_height(batch: CleanBatch) -> bool:
@@ -80,24 +83,24 @@ class HealthImport:
             self._load(chunk)
         return self.report
 
-    def _reject(self, number: int, reason: str) -> None:
+    def _reject(self, number: int, reason: LazyText) -> None:
         self.report.errors.append(RowError(number, reason))
         if self.progress:
             self.progress(1)
 
     def _line(self, number: int, raw: Any) -> _Line | None:
         if isinstance(raw, RowRejected):
-            self._reject(number, str(raw))
+            self._reject(number, raw.reason)
             return None
         if not isinstance(raw, dict):
-            self._reject(number, "a line must hold one JSON object")
+            self._reject(number, lazy_text("imports.health.line_not_object"))
             return None
         raw = dict(raw)
         national_id, facility_code = raw.pop("national_id", None), raw.pop("facility_code", None)
         if not isinstance(national_id, str) or len(national_id) != 12 or not national_id.isdigit():
-            self._reject(number, "national_id: 12 digits required")
+            self._reject(number, lazy_text("imports.health.national_id_digits"))
         elif facility_code not in self.facilities:
-            self._reject(number, f"facility_code {facility_code!r} is not in the facility catalogue")
+            self._reject(number, lazy_text("imports.health.facility_unknown", code=repr(facility_code)))
         else:
             return _Line(number, national_id, facility_code, raw)
         return None
@@ -114,7 +117,7 @@ class HealthImport:
         parsed: list[tuple[_Line, int, date, CleanBatch]] = []
         for line in chunk:
             if line.national_id not in residents:
-                self._reject(line.number, "national_id is not in the population registry")
+                self._reject(line.number, lazy_text("imports.health.not_in_registry"))
                 continue
             resident_id, born = residents[line.national_id]
             try:
@@ -122,7 +125,7 @@ class HealthImport:
             except ValidationFailed as error:
                 self._reject(line.number, _reason(error))
             except MALFORMED_LINE as error:  # a value of the wrong shape the rules did not expect
-                self._reject(line.number, f"cannot be read: {error.__class__.__name__}")
+                self._reject(line.number, lazy_text("imports.health.unreadable", kind=error.__class__.__name__))
         record_ids = records.ensure_records(self.session, [rid for _, rid, _, _ in parsed])
         heights = records.latest_heights(self.session, [record_ids[rid] for _, rid, _, batch in parsed
                                                         if _needs_stored_height(batch)])

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from models.health import Facility
 from services.bulk import upsert
+from services.messages import lazy_text
 from services.reference import fields
 from services.reference.file_import import RowRejected
 
@@ -23,10 +24,10 @@ def facility_parser(unit_codes: set[str]) -> Callable[[dict[str, str]], dict[str
     def parse(row: dict[str, str]) -> dict[str, Any]:
         code = fields.required(row, "code")
         if not CODE_SHAPE.match(code):
-            raise RowRejected(f"code {code!r}: 2 to 40 letters, digits, dots, dashes or underscores")
+            raise RowRejected(lazy_text("imports.facility.code_shape", code=code))
         name = " ".join(fields.required(row, "name").split())
         if len(name) > 300:
-            raise RowRejected("name is longer than 300 characters")
+            raise RowRejected(lazy_text("imports.facility.name_too_long"))
         return {"code": code, "name": name, "district_code": fields.known(row, "district_code", unit_codes)}
 
     return parse

@@ -6,7 +6,7 @@ import hmac
 from datetime import date
 
 from services.errors import ValidationFailed
-from services.messages import lazy_text
+from services.messages import LazyText, lazy_text
 
 # Digit 4 encodes century and sex: (first year of the century) -> (male digit, female digit).
 CENTURY_SEX_DIGITS: dict[int, tuple[str, str]] = {
@@ -25,22 +25,22 @@ def expected_digits(date_of_birth: date) -> tuple[str, str] | None:
     return CENTURY_SEX_DIGITS.get(century)
 
 
-def problems(number: str, date_of_birth: date | None, sex: str | None = None) -> list[str]:
+def problems(number: str, date_of_birth: date | None, sex: str | None = None) -> list[LazyText]:
     """Every reason `number` cannot belong to someone born on `date_of_birth` with `sex`."""
     if len(number) != 12 or not number.isascii() or not number.isdigit():
-        return ["Must be exactly 12 digits."]
+        return [lazy_text("identity.national_id.twelve_digits")]
     if date_of_birth is None:
         return []
-    found: list[str] = []
+    found: list[LazyText] = []
     choices = expected_digits(date_of_birth)
     if choices is None:
-        return ["The birth year is outside the range the number can encode."]
+        return [lazy_text("identity.national_id.birth_year_out_of_range")]
     if number[3] not in choices:
-        found.append("Digit 4 (century and sex) does not match the date of birth.")
+        found.append(lazy_text("identity.national_id.century_digit_vs_birth"))
     elif sex in SEXES and number[3] != choices[SEXES.index(sex)]:
-        found.append("Digit 4 (century and sex) does not match the sex.")
+        found.append(lazy_text("identity.national_id.century_digit_vs_sex"))
     if number[4:6] != f"{date_of_birth.year % 100:02d}":
-        found.append("Digits 5-6 do not match the year of birth.")
+        found.append(lazy_text("identity.national_id.year_digits_vs_birth"))
     return found
 
 

@@ -63,6 +63,8 @@ def _formatted(value: Any, language: str) -> Any:
         return value.resolve(language)
     if isinstance(value, formats.Amount):
         return formats.format_amount(value.vnd, language)
+    if isinstance(value, (list, tuple)):  # several texts (reasons), one after another
+        return " ".join(str(_formatted(item, language)) for item in value)
     return value
 
 

@@ -22,6 +22,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from models.reference import AdministrativeUnit, Resident, ResidentAddress, UnitSuccession
 from services.clock import clock
+from services.messages import lazy_text
 from services.reference.file_import import RowRejected
 from services.reference.units import valid_on
 from services.signatures.appointments import local_today
@@ -58,10 +59,10 @@ class UnitCatalogue:
         """{district_code, unit_code, old_ward_code, district_derived} of a registry row; RowRejected
         when neither code is given or one names no unit a person can live in."""
         if district_code and district_code not in self.districts:
-            raise RowRejected(f"district_code {district_code!r} is not in the catalogue")
+            raise RowRejected(lazy_text("imports.field.not_in_catalogue", name="district_code", value=district_code))
         if not unit_code:
             if not district_code:
-                raise RowRejected("unit_code is empty (give a ward or commune code, or district_code)")
+                raise RowRejected(lazy_text("imports.address.unit_code_empty"))
             return _placed(district_code, None, None)
         code = self._known_form(unit_code)
         old = self.old_wards.get(code)
@@ -73,10 +74,9 @@ class UnitCatalogue:
         if old and district_code is None:
             return _placed(old.unit.parent_code, old.default_successor, code)
         if old:
-            raise RowRejected(f"unit_code {code} was a ward of district {old.unit.parent_code}, "
-                              f"not of {district_code}")
-        raise RowRejected(f"unit_code {unit_code!r} is neither a ward or commune of today "
-                          f"nor a pre-2025 ward the crosswalk converts")
+            raise RowRejected(lazy_text("imports.address.ward_of_other_district", code=code,
+                                        district=old.unit.parent_code, given=district_code))
+        raise RowRejected(lazy_text("imports.address.unit_unknown", code=unit_code))
 
     def _known_form(self, code: str) -> str:
         """The code, with the leading zeros a spreadsheet dropped put back when that names a unit."""

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from models.reference import Agency, AgencySuccessor
 from services.bulk import upsert
+from services.messages import lazy_text
 from services.reference import fields
 from services.reference.file_import import RowRejected
 
@@ -31,7 +32,7 @@ def agency_parser(unit_codes: set[str]) -> Callable[[dict[str, str]], dict[str, 
             "valid_to": fields.iso_date(row, "valid_to", optional=True),
         }
         if parsed["valid_from"] and parsed["valid_to"] and parsed["valid_to"] < parsed["valid_from"]:
-            raise RowRejected("valid_to is before valid_from")
+            raise RowRejected(lazy_text("imports.valid_to_before_valid_from"))
         return parsed
 
     return parse

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from services.messages import lazy_text
 from services.reference.file_import import RowRejected
 
 
 def required(row: dict[str, str], name: str) -> str:
     value = row.get(name, "")
     if not value:
-        raise RowRejected(f"{name} is empty")
+        raise RowRejected(lazy_text("imports.field.empty", name=name))
     return value
 
 
@@ -20,13 +21,13 @@ def iso_date(row: dict[str, str], name: str, *, optional: bool = False) -> date 
     try:
         return date.fromisoformat(required(row, name))
     except ValueError as exc:
-        raise RowRejected(f"{name} {value!r} is not an ISO date (YYYY-MM-DD)") from exc
+        raise RowRejected(lazy_text("imports.field.not_a_date", name=name, value=value)) from exc
 
 
 def one_of(row: dict[str, str], name: str, allowed: tuple[str, ...]) -> str:
     value = required(row, name)
     if value not in allowed:
-        raise RowRejected(f"{name} {value!r} is not one of {', '.join(allowed)}")
+        raise RowRejected(lazy_text("imports.field.not_one_of", name=name, value=value, allowed=", ".join(allowed)))
     return value
 
 
@@ -35,5 +36,5 @@ def known(row: dict[str, str], name: str, catalogue: set[str], *, optional: bool
     if not value and optional:
         return None
     if required(row, name) not in catalogue:
-        raise RowRejected(f"{name} {value!r} is not in the catalogue")
+        raise RowRejected(lazy_text("imports.field.not_in_catalogue", name=name, value=value))
     return value

@@ -9,17 +9,24 @@ from typing import IO, Any
 
 from sqlalchemy.orm import Session
 
+from services.messages import LazyText, lazy_text
+
 BATCH_SIZE = 5_000
 
 
 class RowRejected(ValueError):
-    """A row that cannot be imported; the message is the reason shown to the operator."""
+    """A row (or a whole file) that cannot be imported. `reason` is a catalogue text, written in
+    the operator's language where it is printed (api/cli)."""
+
+    def __init__(self, reason: LazyText) -> None:
+        super().__init__(reason.msgid)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
 class RowError:
     line: int
-    reason: str
+    reason: LazyText
 
 
 @dataclass
@@ -41,7 +48,7 @@ def numbered_csv_rows(stream: IO[str], required: Iterable[str]) -> Iterator[tupl
     reader = csv.DictReader(stream)
     missing = [name for name in required if name not in (reader.fieldnames or [])]
     if missing:
-        raise RowRejected(f"header lacks column(s): {', '.join(missing)}")
+        raise RowRejected(lazy_text("imports.header_lacks_columns", columns=", ".join(missing)))
     for row in reader:
         yield reader.line_num, {k: (v or "").strip() for k, v in row.items() if k is not None}
 
@@ -54,9 +61,9 @@ def numbered_ndjson_rows(stream: IO[str]) -> Iterator[tuple[int, Any]]:
         try:
             yield line_number, json.loads(line)
         except json.JSONDecodeError as exc:
-            yield line_number, RowRejected(f"not JSON: {exc.msg}")
+            yield line_number, RowRejected(lazy_text("imports.not_json", error=exc.msg))
         except RecursionError:
-            yield line_number, RowRejected("nested too deeply to read")
+            yield line_number, RowRejected(lazy_text("imports.nested_too_deeply"))
 
 
 def numbered_json_list(stream: IO[str]) -> Iterator[tuple[int, Any]]:
@@ -64,10 +71,15 @@ def numbered_json_list(stream: IO[str]) -> Iterator[tuple[int, Any]]:
     try:
         items = json.load(stream)
     except json.JSONDecodeError as exc:
-        raise RowRejected(f"not JSON: {exc.msg} at line {exc.lineno}") from exc
+        raise RowRejected(lazy_text("imports.not_json_at_line", error=exc.msg, line=exc.lineno)) from exc
     if not isinstance(items, list):
-        raise RowRejected("the file must hold a JSON list")
+        raise RowRejected(lazy_text("imports.not_a_json_list"))
     yield from enumerate(items, start=1)
+
+
+def unreadable(exc: Exception) -> LazyText:
+    """The reason for a row that failed in a way no rule words: the error's own text."""
+    return lazy_text("imports.row_unreadable", detail=str(exc) or exc.__class__.__name__)
 
 
 def run_import(session: Session, rows: Iterable[tuple[int, dict[str, Any]]], parse: ParseRow,
@@ -80,8 +92,10 @@ def run_import(session: Session, rows: Iterable[tuple[int, dict[str, Any]]], par
             if isinstance(raw, RowRejected):
                 raise raw
             batch.append(parse(raw))
-        except (RowRejected, ValueError, KeyError, TypeError) as exc:
-            report.errors.append(RowError(line, str(exc) or exc.__class__.__name__))
+        except RowRejected as exc:
+            report.errors.append(RowError(line, exc.reason))
+        except (ValueError, KeyError, TypeError) as exc:
+            report.errors.append(RowError(line, unreadable(exc)))
         if len(batch) >= batch_size:
             load(session, batch)
             report.loaded += len(batch)

@@ -73,6 +73,7 @@ def import_clean_file(session: Session, path: str, kind: str) -> ImportReport:
     report = import_file(session, path, kind)
     if report.errors:
         first = report.errors[0]
-        raise RowRejected(f"{os.path.basename(path)}:{first.line}: {first.reason}")
+        raise RowRejected(lazy_text("imports.first_bad_row", file=os.path.basename(path), line=first.line,
+                                     reason=first.reason))
     session.flush()
     return report

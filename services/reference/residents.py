@@ -21,6 +21,7 @@ from services.clock import clock
 from services.errors import ValidationFailed
 from services.identity import national_id as cccd
 from services.identity.phones import normalize_phone
+from services.messages import lazy_text
 from services.reference import fields
 from services.reference.addresses import UnitCatalogue, record_addresses
 from services.reference.file_import import RowRejected
@@ -38,20 +39,20 @@ def resident_parser(catalogue: UnitCatalogue) -> Callable[[dict[str, str]], dict
         sex = fields.one_of(row, "sex", SEXES)
         reasons = cccd.problems(number, born, sex)
         if reasons:
-            raise RowRejected("national_id: " + " ".join(reasons))
+            raise RowRejected(lazy_text("imports.resident.national_id", reasons=reasons))
         guardian = row.get("guardian_national_id") or None
         if guardian and cccd.problems(guardian, None):
-            raise RowRejected("guardian_national_id must be 12 digits")
+            raise RowRejected(lazy_text("imports.resident.guardian_digits"))
         if guardian == number:
-            raise RowRejected("a resident cannot be their own guardian")
+            raise RowRejected(lazy_text("imports.resident.own_guardian"))
         address = row.get("address") or None
         if address and len(address) > 300:
-            raise RowRejected("address is longer than 300 characters")
+            raise RowRejected(lazy_text("imports.resident.address_too_long"))
         phone = row.get("phone") or None
         try:
             phone = normalize_phone(phone) if phone else None
         except ValidationFailed as exc:
-            raise RowRejected("phone must be a Vietnamese mobile number") from exc
+            raise RowRejected(lazy_text("imports.resident.phone")) from exc
         return {
             "national_id": number,
             "full_name": " ".join(fields.required(row, "full_name").split()),

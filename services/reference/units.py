@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from models.reference import AdministrativeUnit
 from services.bulk import upsert
+from services.messages import lazy_text
 from services.reference import fields
 from services.reference.file_import import RowRejected
 
@@ -28,7 +29,7 @@ def parse_unit(row: dict[str, str]) -> dict[str, Any]:
     level = fields.one_of(row, "level", LEVELS)
     kind = fields.one_of(row, "kind", KINDS) if row.get("kind") else level
     if LEVEL_OF_KIND[kind] != level:
-        raise RowRejected(f"kind {kind!r} is not a {level}-level unit")
+        raise RowRejected(lazy_text("imports.unit.kind_not_of_level", kind=kind, level=level))
     unit = {
         "code": fields.required(row, "code"),
         "name": fields.required(row, "name"),
@@ -39,7 +40,7 @@ def parse_unit(row: dict[str, str]) -> dict[str, Any]:
         "valid_to": fields.iso_date(row, "valid_to", optional=True),
     }
     if unit["valid_to"] and unit["valid_to"] < unit["valid_from"]:
-        raise RowRejected("valid_to is before valid_from")
+        raise RowRejected(lazy_text("imports.valid_to_before_valid_from"))
     return unit
 
 

@@ -17,8 +17,8 @@ def test_registry_import_reports_bad_rows_and_is_repeatable(runner, db_session, 
         encoding="utf-8")
     first = runner.invoke(args=["registry", "import", str(csv_file)])
     assert first.exit_code == 1
-    assert ":3:" in first.output and "Digit 4" in first.output
-    assert ":4:" in first.output and ":5:" in first.output and "catalogue" in first.output
+    assert ":3:" in first.output and "Chữ số thứ 4" in first.output
+    assert ":4:" in first.output and ":5:" in first.output and "danh mục" in first.output
     count = lambda: db_session.scalar(select(func.count()).select_from(Resident).where(
         Resident.national_id.like("%77000%")))
     assert count() == 2
@@ -26,6 +26,17 @@ def test_registry_import_reports_bad_rows_and_is_repeatable(runner, db_session, 
     assert count() == 2
     child = db_session.scalar(select(Resident).where(Resident.national_id == "001215770005"))
     assert child.guardian_national_id == "001185770001"
+
+
+def test_an_english_speaking_operator_reads_each_bad_row_in_english(runner, tmp_path):
+    csv_file = tmp_path / "registry.csv"
+    csv_file.write_text("national_id,full_name,date_of_birth,sex,district_code\n"
+                        "001285770002,Sai Thế Kỷ,1985-02-03,female,001\n"
+                        "001090770003,Bùi Văn Long,1990-13-01,male,001\n", encoding="utf-8")
+    result = runner.invoke(args=["registry", "import", str(csv_file)], env={"LANG": "en_US.UTF-8"})
+    assert result.exit_code == 1
+    assert "registry.csv:2: national_id: Digit 4 (century and sex) does not match the date of birth." in result.output
+    assert "registry.csv:3: date_of_birth '1990-13-01' is not an ISO date (YYYY-MM-DD)" in result.output
 
 
 def test_units_import_upserts(runner, db_session, tmp_path):

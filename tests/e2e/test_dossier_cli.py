@@ -36,7 +36,7 @@ def test_bad_items_are_reported_by_position_and_the_rest_imported(runner, db_ses
     result = runner.invoke(args=["procedures", "import", str(path)])
     assert result.exit_code == 1
     for position, word in ((2, "agency_code"), (3, "online_level"), (4, "processing_days"),
-                           (5, "form_schema"), (6, "object")):
+                           (5, "form_schema"), (6, "đối tượng JSON")):
         assert f"{path}:{position}:" in result.output and word in result.output
     assert db_session.scalars(select(Procedure.code).where(Procedure.code.like("T.%"))).all() == ["T.000001"]
 
@@ -45,7 +45,7 @@ def test_a_file_that_is_not_a_list_is_refused(runner, tmp_path):
     path = tmp_path / "procedures.json"
     path.write_text('{"code": "x"}')
     result = runner.invoke(args=["procedures", "import", str(path)])
-    assert result.exit_code != 0 and "JSON list" in result.output
+    assert result.exit_code != 0 and "danh sách JSON" in result.output
 
 
 class Recorder:

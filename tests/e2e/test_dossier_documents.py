@@ -203,7 +203,7 @@ def test_older_procedure_files_without_components_still_import(runner, tmp_path,
     bad = [dict(procedures[0], components=[{"code": "X", "name": "Giấy", "types": ["text/plain"]}])]
     path.write_text(json.dumps(bad, ensure_ascii=False), encoding="utf-8")
     refused = runner.invoke(args=["procedures", "import", str(path)])
-    assert "types must be some of" in refused.output
+    assert "types phải nằm trong" in refused.output
 
 
 def test_directory_store_is_the_embedded_default(app):

@@ -87,4 +87,4 @@ def test_procedures_import_takes_the_marks_and_refuses_an_unknown_source(runner,
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps([_procedure(code="9.000002", form_schema=bad_schema)], ensure_ascii=False))
     refused = runner.invoke(args=["procedures", "import", str(bad)])
-    assert "x-prefill must be one of" in refused.output
+    assert "x-prefill phải là một trong" in refused.output

@@ -47,7 +47,8 @@ def test_health_import_skips_bad_lines_and_adds_nothing_twice(runner, db_session
     before_obs, before_visits = count(db_session, Observation), count(db_session, Encounter)
     result = runner.invoke(args=["health", "import", str(path)])
     assert result.exit_code == 1
-    for line, words in ((2, "not JSON"), (3, "not in the population registry"), (4, "facility catalogue"),
+    for line, words in ((2, "không phải JSON"), (3, "không có trong Cơ sở dữ liệu quốc gia về dân cư"),
+                        (4, "danh mục cơ sở y tế"),
                         (5, "observations.0.value")):
         assert f":{line}: " in result.output and words in result.output, (line, result.output)
     assert ":1:" not in result.output and ":7:" not in result.output

@@ -45,8 +45,8 @@ def test_codes_of_both_cities_import_and_a_row_that_does_not_convert_is_reported
                                                                               tmp_path):
     result = _import(runner, tmp_path, HEADER + ROWS)
     assert result.exit_code == 1
-    assert "registry.csv:5: unit_code '99999' is neither" in result.output
-    assert "registry.csv:7: unit_code 00007 was a ward of district 001, not of 005" in result.output
+    assert "registry.csv:5: unit_code '99999' không phải phường, xã hiện nay" in result.output
+    assert "registry.csv:7: unit_code 00007 là phường, xã của quận, huyện 001, không phải của 005" in result.output
     assert "residents: đã nạp 4, từ chối 2" in result.output
     assert _resident(db_session, "001090880004") is None and _resident(db_session, "001090880006") is None
 
@@ -91,7 +91,7 @@ def test_an_old_file_still_imports_without_the_sync(runner, db_session, tmp_path
     result = _import(runner, tmp_path, "national_id,full_name,date_of_birth,sex,district_code\n"
                                        "001090880007,Trần Văn An,1990-01-01,male,001\n"
                                        "001090880008,Trần Văn Ba,1990-01-01,male,\n")
-    assert "registry.csv:3: unit_code is empty" in result.output
+    assert "registry.csv:3: unit_code đang trống" in result.output
     an = _resident(db_session, "001090880007")
     assert an.district_code == "001" and _where(an, date(2020, 1, 1)) == ("001", "Ba Đình")
 

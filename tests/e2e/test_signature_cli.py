@@ -10,7 +10,7 @@ def test_provider_import_is_repeatable(runner, db_session, tmp_path):
     path = tmp_path / "providers.csv"
     path.write_text("code,name\nTEST-CA,Nhà cung cấp thử\n,Thiếu mã\n", encoding="utf-8")
     first = runner.invoke(args=["signature", "providers", "import", str(path)])
-    assert first.exit_code == 1 and ":3:" in first.output and "code is empty" in first.output
+    assert first.exit_code == 1 and ":3:" in first.output and "code đang trống" in first.output
     runner.invoke(args=["signature", "providers", "import", str(path)])
     assert db_session.scalar(select(func.count()).select_from(SignatureProvider).where(
         SignatureProvider.code == "TEST-CA")) == 1

@@ -7,6 +7,7 @@ from hypothesis import given, strategies as st
 from services.errors import ValidationFailed
 from services.identity import national_id as cccd
 from services.identity.names import normalize_name, same_name
+from services.messages import lazy_text, translate
 
 
 @pytest.mark.parametrize("number, born, sex", [
@@ -31,7 +32,7 @@ def test_malformed_numbers_say_why(number, born, sex, reason):
     with pytest.raises(ValidationFailed) as raised:
         cccd.check(number, born, sex)
     assert raised.value.code == "malformed_national_id"
-    assert reason in " ".join(raised.value.errors["national_id"]).lower()
+    assert reason in " ".join(translate("en", m) for m in raised.value.errors["national_id"]).lower()
 
 
 def test_masks_show_only_a_few_digits():
@@ -85,7 +86,7 @@ def test_a_digit_too_many_or_too_few_is_caught(case, position, edit, digit):
     number, born, sex = case
     changed = (number[:position] + str(digit) + number[position:] if edit == "insert"
                else number[:min(position, 11)] + number[min(position, 11) + 1:])
-    assert cccd.problems(changed, born, sex) == ["Must be exactly 12 digits."]
+    assert cccd.problems(changed, born, sex) == [lazy_text("identity.national_id.twelve_digits")]
 
 
 # -- properties of name comparison -------------------------------------------------------------

@@ -1,6 +1,6 @@
 """No user-facing text outside the catalogue (issue 17). The scan itself is tested here on a small
-source, then run on the project: a literal in notify(...), an SMS send, a problem detail or a line
-the CLI prints to an operator fails."""
+source, then run on the project: a literal in notify(...), an SMS send, a problem detail, a line
+the CLI prints to an operator or the reason an import gives for a row fails."""
 from __future__ import annotations
 
 import textwrap
@@ -28,6 +28,9 @@ def handlers(session, sms, account, code, reason, language):
     bar = click.progressbar(days, label="snapshot")
     click.echo(f"{path}:{line}: {reason}")
     tqdm(total=9, desc=operator_text("cli.health.records"), unit="line")
+    raise RowRejected(f"{name} is empty")
+    raise RowRejected(lazy_text("imports.field.empty", name=name))
+    self._reject(number, "national_id: 12 digits required")
 '''
 
 
@@ -47,6 +50,7 @@ def test_the_scan_finds_literal_texts_and_passes_catalogue_calls(tmp_path: Path,
         (12, "detail"), (12, "field message"),
         (13, "lines="), (13, "title="),
         (15, "cli"), (17, "cli"), (18, "label="), (20, "unit="),
+        (21, "row reason"), (23, "row reason"),
     ]
 
 

@@ -16,6 +16,8 @@ from services.demo import health as demo_health
 from services.demo import people, usage
 from services.demo.population import generate_residents, settle_in_hanoi
 from services.demo.reference import DATA, seed_reference_data
+from services.metrics import year_counts
+from services.metrics.periods import local_today
 from services.reference import residents, units
 from services.reference.unit_sync import sync_hanoi
 
@@ -53,7 +55,11 @@ def seed_dossiers(session: Session, rt: Runtime) -> None:
 
 def seed_metrics(session: Session, rt: Runtime) -> None:
     usage.seed_usage(session, rt.id_hasher, sorted(units.unit_codes(session)), rt.authority)
+    # the demo writes into years that have ended, whose counts an earlier answer may have kept
+    year_counts.bump_after_commit(session, rt.kv, range(DEMO_FIRST_YEAR, local_today().year + 1))
 
+
+DEMO_FIRST_YEAR = 2020  # before any demo record, visit or dossier
 
 # Each capability adds its step here; steps run in order, in one transaction.
 SEED_STEPS: list[Callable[[Session, Runtime], None]] = [

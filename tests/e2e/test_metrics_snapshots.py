@@ -73,3 +73,10 @@ def test_a_running_month_is_counted_live_and_marked_provisional(client, analyst,
     answer = client.get(f"/api/v1/metrics/indicators?period={month}&level=city&format=csv", headers=analyst.headers)
     rows = list(csv.DictReader(io.StringIO(answer.get_data().decode("utf-8-sig"))))
     assert rows and {row["provisional"] for row in rows} == {"true"}
+
+
+def test_the_demo_written_into_an_ended_year_shows_at_once(client, runner, analyst, population):
+    before = _eid(client, analyst, "period=2024&level=city")["01"]  # kept for 2024
+    assert runner.invoke(args=["seed", "demo"]).exit_code == 0
+    after = _eid(client, analyst, "period=2024&level=city")["01"]
+    assert after["denominator"] > before["denominator"]  # the demo's residents, not the kept count

@@ -49,6 +49,7 @@ def _retrying_on_dropped_connection(dispatch):
         if session is not None:
             session.close()
         g.pop("context", None)
+        g.pop("account_language", None)
         return dispatch(*args, **kwargs)
 
     return dispatch_request

@@ -12,12 +12,13 @@ we speak (tests and the small app of the language test set `g.account_language` 
 """
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import flask_babel
 import marshmallow as ma
 from flask import Flask, Response, g, request
-from sqlalchemy.exc import DisconnectionError, OperationalError
+from sqlalchemy.exc import DisconnectionError, OperationalError, PendingRollbackError
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
@@ -68,9 +69,14 @@ def _stored_preference() -> str | None:
         return None
     try:
         return preferences.language_of(database.db(), principal.account_id)
-    except (OperationalError, DisconnectionError):
-        # The database is away: the 503 that answers is written in Vietnamese rather than
-        # failing a second time while the error itself is being written.
+    except (OperationalError, DisconnectionError, PendingRollbackError):
+        # The database is away. The answer to that (a 503, or the request answered again on a
+        # new connection) is written in Vietnamese without asking it again. Swallowed only
+        # while an error is being answered: otherwise the route would go on with a session
+        # whose transaction is gone and fail with a 500 at its first query.
+        g.account_language = None
+        if sys.exc_info()[1] is None:
+            raise
         return None
 
 

@@ -17,6 +17,8 @@ either branch of a conditional) that reaches a person through:
 - an operator's line in the CLI: `click.echo(...)` / `secho`, the message of a
   `ClickException`, `UsageError` or `BadParameter`, and a progress bar's `label=`
   (click) or `desc=` / `unit=` (tqdm);
+- an operator's `--help`: the `help=`, `short_help=` and `epilog=` of a click group, command
+  or option (a command's docstring is not read: click shows `help=` when it is given);
 - the reason an import gives for a row or a file: `RowRejected(reason)` and a `_reject(line, reason)`;
 - a module-level table of texts, by its name (`*_LABELS`, `*_NOTICES`, `*_MESSAGES`,
   `*_TITLES`, `*_TEXTS`), one offender per literal in it.
@@ -36,6 +38,7 @@ SCANNED = ("services", "api")
 NOT_SCANNED = ("services/messages",)
 TEXT_KEYWORDS = ("title", "body", "detail", "message")
 PROGRESS_KEYWORDS = ("label", "desc", "unit")
+HELP_KEYWORDS = ("help", "short_help", "epilog")
 CLI_PRINTS = frozenset({"echo", "secho"})
 CLI_ERRORS = frozenset({"ClickException", "UsageError", "BadParameter"})
 TABLE_SUFFIXES = ("_LABELS", "_NOTICES", "_MESSAGES", "_TITLES", "_TEXTS")
@@ -111,7 +114,8 @@ def texts_of(call: ast.Call) -> list[tuple[str, ast.AST | None]]:
 
 
 def _keyword_texts(call: ast.Call) -> list[tuple[str, ast.AST | None]]:
-    found = [(f"{kw.arg}=", kw.value) for kw in call.keywords if kw.arg in TEXT_KEYWORDS + PROGRESS_KEYWORDS]
+    found = [(f"{kw.arg}=", kw.value) for kw in call.keywords
+             if kw.arg in TEXT_KEYWORDS + PROGRESS_KEYWORDS + HELP_KEYWORDS]
     for kw in call.keywords:
         if kw.arg == "lines" and isinstance(kw.value, (ast.List, ast.Tuple)):
             found += [("lines=", element) for element in kw.value.elts]

@@ -11,12 +11,11 @@ from api.runtime import runtime
 from services.dossiers.agency_transfer import transfer_open_dossiers
 
 
-@agencies.command("transfer")
+@agencies.command("transfer", help=operator_text("cli.help.agencies.transfer"))
 @click.option("--at", "at", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
-              help="The first day the successors work (e.g. 2025-07-01).")
+              help=operator_text("cli.help.agencies.transfer.at"))
 @with_appcontext
 def transfer(at) -> None:
-    """Move dossiers still open at an agency that ended before --at to its successor, all or none."""
     rt = runtime()
     with rt.sessions() as session, session.begin():
         moved = transfer_open_dossiers(context_of(rt, session), at.date())

@@ -10,18 +10,17 @@ from api.context import context_of
 from api.runtime import runtime
 from services.signatures import seals, trust
 
-ca = CommandGroup("ca", help="The city certificate authority: agency seals and trust anchors.")
-seal = CommandGroup("seal", help="Agency seal certificates.")
-trust_group = CommandGroup("trust", help="Roots trusted besides the city's own.")
+ca = CommandGroup("ca", help=operator_text("cli.help.ca"))
+seal = CommandGroup("seal", help=operator_text("cli.help.ca.seal"))
+trust_group = CommandGroup("trust", help=operator_text("cli.help.ca.trust"))
 ca.add_command(seal)
 ca.add_command(trust_group)
 
 
-@seal.command("issue")
+@seal.command("issue", help=operator_text("cli.help.ca.seal.issue"))
 @click.argument("agency_code")
 @with_appcontext
 def issue_seal(agency_code: str) -> None:
-    """An organisation certificate for AGENCY_CODE, its key sealed; prints the serial."""
     rt = runtime()
     with rt.sessions() as session, session.begin():
         issued = seals.issue_seal(context_of(rt, session), rt.authority, rt.vault, agency_code)
@@ -29,11 +28,10 @@ def issue_seal(agency_code: str) -> None:
                                  valid_to=issued.valid_to.isoformat()))
 
 
-@trust_group.command("import")
+@trust_group.command("import", help=operator_text("cli.help.ca.trust.import"))
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @with_appcontext
 def import_trust(path: str) -> None:
-    """Add the CA certificates of a PEM file as trust anchors of the verifier."""
     rt = runtime()
     with open(path, "rb") as handle:
         pem = handle.read()

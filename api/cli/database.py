@@ -9,12 +9,11 @@ from api.cli.language import operator_text
 from api.runtime import runtime
 from migrations.runner import upgrade
 
-db = CommandGroup("db", help="The database schema.")
+db = CommandGroup("db", help=operator_text("cli.help.db"))
 
 
-@db.command("upgrade")
+@db.command("upgrade", help=operator_text("cli.help.db.upgrade"))
 @with_appcontext
 def upgrade_command() -> None:
-    """Apply every migration not yet applied."""
     upgrade(runtime().settings.database_url)
     click.echo(operator_text("cli.db.upgraded"))

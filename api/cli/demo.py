@@ -23,7 +23,7 @@ from services.reference.unit_sync import sync_hanoi
 
 DEMO_RESIDENTS = 300
 
-seed = CommandGroup("seed", help="Demo data.")
+seed = CommandGroup("seed", help=operator_text("cli.help.seed"))
 
 
 def seed_reference(session: Session, rt: Runtime) -> None:

@@ -12,15 +12,13 @@ from api.context import context_of
 from api.runtime import runtime
 from services.dossiers import retention
 
-documents = CommandGroup("documents", help="Documents handed in with dossiers.")
+documents = CommandGroup("documents", help=operator_text("cli.help.documents"))
 
 
-@documents.command("purge")
-@click.option("--dry-run", is_flag=True, help="Say what would be deleted; delete nothing.")
+@documents.command("purge", help=operator_text("cli.help.documents.purge"))
+@click.option("--dry-run", is_flag=True, help=operator_text("cli.help.documents.purge.dry_run"))
 @with_appcontext
 def purge(dry_run: bool) -> None:
-    """Delete documents of dossiers withdrawn or rejected longer ago than DOCUMENT_RETENTION_DAYS,
-    and stored objects no document names (older than a day)."""
     rt = runtime()
     with rt.sessions() as session:
         with session.begin():

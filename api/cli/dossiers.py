@@ -6,13 +6,13 @@ from flask.cli import with_appcontext
 
 from api.cli.file_imports import run_file_import
 from api.cli.group import CommandGroup
+from api.cli.language import operator_text
 
-procedures = CommandGroup("procedures", help="The administrative procedure catalogue.")
+procedures = CommandGroup("procedures", help=operator_text("cli.help.procedures"))
 
 
-@procedures.command("import")
+@procedures.command("import", help=operator_text("cli.help.procedures.import"))
 @click.argument("path", type=click.Path(dir_okay=False))
 @with_appcontext
 def import_procedures(path: str) -> None:
-    """JSON list of {code, name, agency_code, online_level, processing_days, fee, online_fee_vnd?, form_schema}."""
     run_file_import(path, "procedures")

@@ -16,15 +16,14 @@ from services.health import summaries
 from services.health.bulk_import import HealthImport
 from services.reference.file_import import numbered_ndjson_rows
 
-facilities = CommandGroup("facilities", help="The health facility catalogue.")
-health = CommandGroup("health", help="Electronic health records.")
+facilities = CommandGroup("facilities", help=operator_text("cli.help.facilities"))
+health = CommandGroup("health", help=operator_text("cli.help.health"))
 
 
-@facilities.command("import")
+@facilities.command("import", help=operator_text("cli.help.facilities.import"))
 @click.argument("path", type=click.Path(dir_okay=False))
 @with_appcontext
 def import_facilities(path: str) -> None:
-    """CSV code,name,district_code."""
     run_file_import(path, "facilities")
 
 
@@ -33,13 +32,10 @@ def _count_lines(path: str) -> int:
         return sum(1 for _ in handle)
 
 
-@health.command("import")
+@health.command("import", help=operator_text("cli.help.health.import"))
 @click.argument("path", type=click.Path(dir_okay=False))
 @with_appcontext
 def import_records(path: str) -> None:
-    """NDJSON: one provider batch per line, with `national_id` and `facility_code` added.
-
-    Committed chunk by chunk; running the same file again adds nothing twice."""
     if not os.path.exists(path):
         raise click.ClickException(operator_text("cli.imports.no_such_file", path=path))
     total = _count_lines(path)
@@ -56,10 +52,9 @@ def import_records(path: str) -> None:
         sys.exit(1)
 
 
-@health.command("summaries")
+@health.command("summaries", help=operator_text("cli.help.health.summaries"))
 @with_appcontext
 def build_summaries() -> None:
-    """Store the summary of every record that has none yet (records from before the table)."""
     with runtime().sessions() as session:
         missing = summaries.records_without_summary(session)
         with tqdm(total=len(missing), desc=operator_text("cli.health.summaries"), file=sys.stderr,

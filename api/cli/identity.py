@@ -11,9 +11,9 @@ from api.runtime import runtime
 from services.identity import accounts as account_rules
 from services.identity.agency_keys import create_agency_key, list_keys, revoke_key
 
-staff = CommandGroup("staff", help="Staff accounts (never created by public sign-up).")
-accounts = CommandGroup("accounts", help="Citizen and staff accounts.")
-agency_keys = CommandGroup("agency-keys", help="API keys of agency systems.")
+staff = CommandGroup("staff", help=operator_text("cli.help.staff"))
+accounts = CommandGroup("accounts", help=operator_text("cli.help.accounts"))
+agency_keys = CommandGroup("agency-keys", help=operator_text("cli.help.agency_keys"))
 
 
 @staff.command("create")
@@ -34,32 +34,29 @@ def create_staff(role, national_id, full_name, password, agency_code, facility_c
         click.echo(operator_text("cli.staff.created", role=role, account=account.id))
 
 
-@accounts.command("lock")
+@accounts.command("lock", help=operator_text("cli.help.accounts.lock"))
 @click.argument("national_id")
 @with_appcontext
 def lock(national_id: str) -> None:
-    """Lock an account (holder's request, revoked card, death): every session ends."""
     rt = runtime()
     with rt.sessions() as session, session.begin():
         ended = account_rules.lock_account(context_of(rt, session), rt.sign_in, national_id)
     click.echo(operator_text("cli.accounts.locked", sessions=ended))
 
 
-@agency_keys.command("create")
+@agency_keys.command("create", help=operator_text("cli.help.agency_keys.create"))
 @click.argument("agency_code")
 @with_appcontext
 def create_key(agency_code: str) -> None:
-    """Print a new API key for AGENCY_CODE once; only its hash is stored."""
     with runtime().sessions() as session, session.begin():
         key = create_agency_key(session, agency_code)
     click.echo(key)
 
 
-@agency_keys.command("list")
-@click.option("--agency-code", help="Only this agency's keys.")
+@agency_keys.command("list", help=operator_text("cli.help.agency_keys.list"))
+@click.option("--agency-code", help=operator_text("cli.help.agency_keys.list.agency_code"))
 @with_appcontext
 def list_agency_keys(agency_code: str | None) -> None:
-    """Every key: prefix, agency, created, expires, status (active, expired, revoked)."""
     rt = runtime()
     with rt.sessions() as session:
         for key in list_keys(context_of(rt, session), agency_code):
@@ -67,11 +64,10 @@ def list_agency_keys(agency_code: str | None) -> None:
                                    key.expires_at.isoformat(), key.status)))
 
 
-@agency_keys.command("revoke")
+@agency_keys.command("revoke", help=operator_text("cli.help.agency_keys.revoke"))
 @click.argument("prefix")
 @with_appcontext
 def revoke_agency_key(prefix: str) -> None:
-    """Revoke the key that starts with PREFIX (`ak_1a2b3c4d`, as `list` shows it) at once."""
     rt = runtime()
     with rt.sessions() as session, session.begin():
         key = revoke_key(context_of(rt, session), prefix)

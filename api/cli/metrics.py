@@ -22,8 +22,7 @@ from services.metrics.rollup import roll_up
 from services.metrics.units import LEVELS
 
 log = logging.getLogger(__name__)
-metrics = CommandGroup("metrics", help="Adoption metrics: fold usage counters, snapshot stock counts, "
-                                       "export indicators.")
+metrics = CommandGroup("metrics", help=operator_text("cli.help.metrics"))
 
 
 def _roll_up_once() -> None:
@@ -35,13 +34,12 @@ def _roll_up_once() -> None:
                              days=report.days, seconds=f"{time.perf_counter() - started:.2f}"))
 
 
-@metrics.command("rollup")
-@click.option("--loop", is_flag=True, help="Run again every --interval seconds until stopped.")
+@metrics.command("rollup", help=operator_text("cli.help.metrics.rollup"))
+@click.option("--loop", is_flag=True, help=operator_text("cli.help.metrics.rollup.loop"))
 @click.option("--interval", type=click.IntRange(min=5), default=None,
-              help="Seconds between runs (default METRICS_ROLLUP_INTERVAL_SECONDS).")
+              help=operator_text("cli.help.metrics.rollup.interval"))
 @with_appcontext
 def rollup(loop: bool, interval: int | None) -> None:
-    """Fold the Redis usage counters into usage_daily and usage_monthly_active."""
     settings = runtime().settings
     interval = interval or settings.metrics_rollup_interval_seconds
     if not settings.redis_url:
@@ -59,14 +57,13 @@ def rollup(loop: bool, interval: int | None) -> None:
         time.sleep(interval)
 
 
-@metrics.command("snapshot")
+@metrics.command("snapshot", help=operator_text("cli.help.metrics.snapshot"))
 @click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="The day to take (default: yesterday, Asia/Ho_Chi_Minh).")
+              help=operator_text("cli.help.metrics.snapshot.date"))
 @click.option("--year", type=click.IntRange(2000, 2100), default=None,
-              help="Instead: every month end of YEAR that has passed (what closed periods read).")
+              help=operator_text("cli.help.metrics.snapshot.year"))
 @with_appcontext
 def snapshot(day: datetime | None, year: int | None) -> None:
-    """Write the per-unit stock counts at the end of a day, once; run nightly after midnight."""
     if day and year:
         raise click.UsageError(operator_text("cli.metrics.date_or_year"))
     rt, today = runtime(), local_today()
@@ -82,13 +79,12 @@ def snapshot(day: datetime | None, year: int | None) -> None:
                    else operator_text("cli.metrics.snapshot_already_taken", day=taken_on))
 
 
-@metrics.command("export")
-@click.option("--period", required=True, help="2024, 2024-Q3 or 2024-11")
+@metrics.command("export", help=operator_text("cli.help.metrics.export"))
+@click.option("--period", required=True, help=operator_text("cli.help.metrics.export.period"))
 @click.option("--level", type=click.Choice(LEVELS), default="district", show_default=True)
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True))
 @with_appcontext
 def export(period: str, level: str, out: str) -> None:
-    """Write the indicators of PERIOD as CSV (UTF-8 with BOM): the city row, then each unit."""
     rt = runtime()
     with rt.sessions() as session:
         values = analyst.city_table(context_of(rt, session), period, level)

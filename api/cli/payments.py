@@ -12,16 +12,14 @@ from api.context import context_of
 from api.runtime import runtime
 from services.dossiers import payments as payment_rules
 
-payments = CommandGroup("payments", help="Fees paid online.")
+payments = CommandGroup("payments", help=operator_text("cli.help.payments"))
 
 
-@payments.command("reconcile")
+@payments.command("reconcile", help=operator_text("cli.help.payments.reconcile"))
 @click.option("--date", "day", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
-              help="The statement's day (Hanoi time), YYYY-MM-DD.")
+              help=operator_text("cli.help.payments.reconcile.date"))
 @with_appcontext
 def reconcile(day: datetime) -> None:
-    """List every difference between the gateway's statement and the recorded payments;
-    exit 1 when there is any."""
     rt = runtime()
     with rt.sessions() as session, session.begin():
         differences = payment_rules.reconcile(context_of(rt, session), rt.payments, day.date())

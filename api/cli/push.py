@@ -8,12 +8,13 @@ import click
 from flask.cli import with_appcontext
 
 from api.cli.group import CommandGroup
+from api.cli.language import operator_text
 from api.runtime import runtime
 from services.notifications.delivery import DeliveryReport, deliver_due
 
 log = logging.getLogger(__name__)
 
-notifications = CommandGroup("notifications", help="In-app notifications and their push delivery.")
+notifications = CommandGroup("notifications", help=operator_text("cli.help.notifications"))
 
 
 def deliver_all_due(batch: int) -> DeliveryReport:
@@ -28,13 +29,12 @@ def deliver_all_due(batch: int) -> DeliveryReport:
             return total
 
 
-@notifications.command("deliver")
-@click.option("--loop", is_flag=True, help="Keep running, polling every --interval seconds.")
+@notifications.command("deliver", help=operator_text("cli.help.notifications.deliver"))
+@click.option("--loop", is_flag=True, help=operator_text("cli.help.notifications.deliver.loop"))
 @click.option("--interval", default=5.0, show_default=True, type=click.FloatRange(min=0.1))
 @click.option("--batch", default=100, show_default=True, type=click.IntRange(1, 1000))
 @with_appcontext
 def deliver(loop: bool, interval: float, batch: int) -> None:
-    """Push pending inbox entries to registered devices (retries failures with backoff)."""
     while True:
         report = deliver_all_due(batch)
         if report.claimed or not loop:

@@ -26,6 +26,8 @@ run: seed
 	@$(BIN)/python -m api.banner $(PORT)
 	PAYMENT_GATEWAY_URL=$${PAYMENT_GATEWAY_URL-dev} \
 	PAYMENT_CALLBACK_URL=$${PAYMENT_CALLBACK_URL-http://127.0.0.1:$(PORT)/api/v1/payments/callbacks/dev} \
+	SIGNATURE_CRL_URL=$${SIGNATURE_CRL_URL-http://127.0.0.1:$(PORT)/api/v1/ca/crl} \
+	SIGNATURE_OCSP_URL=$${SIGNATURE_OCSP_URL-http://127.0.0.1:$(PORT)/api/v1/ca/ocsp} \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # The whole suite on the embedded default; again on PostgreSQL and Redis when

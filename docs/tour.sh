@@ -148,8 +148,9 @@ call 200 -X POST "$B/signatures/verify" -F file=@"$WORK/stamped.pdf"   # level B
 [ "$(val 'd["valid"] and d["signed_at_source"] == "timestamp"')" = True ] || { echo "tour: no trusted timestamp" >&2; false; }
 call 200 "$B/ca/certificates"                                          # {root, issuing, certificates}: the chain in the open
 val 'd["root"]' > "$WORK/root.pem"; val 'd["issuing"]' > "$WORK/issuing.pem"
-if command -v openssl >/dev/null; then   # the OCSP responder, asked and checked by openssl
-  openssl ocsp -url "$B/ca/ocsp" -issuer "$WORK/issuing.pem" -cert "$WORK/leaf.pem" \
+if command -v openssl >/dev/null; then   # the OCSP responder the certificate names, asked and checked by openssl
+  openssl ocsp -url "$(openssl x509 -in "$WORK/leaf.pem" -noout -ocsp_uri)" \
+    -issuer "$WORK/issuing.pem" -cert "$WORK/leaf.pem" \
     -CAfile "$WORK/root.pem" -verify_other "$WORK/issuing.pem" -no_nonce 2>&1 | tee "$WORK/ocsp.txt"   # Response verify OK; leaf.pem: good
   grep -q "Response verify OK" "$WORK/ocsp.txt" && grep -q ": good" "$WORK/ocsp.txt" || { echo "tour: OCSP not good" >&2; false; }
 fi

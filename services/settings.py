@@ -225,7 +225,9 @@ def _checked(settings: Settings) -> Settings:
 
 # What a production started from the environment must be given (it never generates secrets).
 REQUIRED_IN_PRODUCTION = ("secret_key", "jwt_private_key_file", "national_id_hash_key",
-                          "signature_ca_dir", "signature_key_encryption_key")
+                          "signature_ca_dir", "signature_key_encryption_key",
+                          # Circular 15/2025: every certificate names where its revocation is checked
+                          "signature_crl_url", "signature_ocsp_url")
 
 
 def _check_production(settings: Settings) -> None:

@@ -35,9 +35,11 @@ def demo(tmp_path, monkeypatch):
            "SIGNATURE_CA_DIR": str(tmp_path / "demo-ca")}
     served: dict[str, Any] = {}  # the server's port is known first, so callbacks can name it
     server = make_server("127.0.0.1", 0, lambda environ, respond: served["app"](environ, respond), threaded=True)
-    # as `make run`: the development payment gateway, calling this server back
-    env.update(PAYMENT_GATEWAY_URL="dev",
-               PAYMENT_CALLBACK_URL=f"http://127.0.0.1:{server.server_port}/api/v1/payments/callbacks/dev")
+    # as `make run`: the development payment gateway calling this server back, and certificates
+    # naming this server's CRL and OCSP responder
+    served_api = f"http://127.0.0.1:{server.server_port}/api/v1"
+    env.update(PAYMENT_GATEWAY_URL="dev", PAYMENT_CALLBACK_URL=f"{served_api}/payments/callbacks/dev",
+               SIGNATURE_CRL_URL=f"{served_api}/ca/crl", SIGNATURE_OCSP_URL=f"{served_api}/ca/ocsp")
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("REDIS_URL", raising=False)

@@ -53,7 +53,7 @@ def test_production_from_the_environment_names_everything_it_misses(tmp_path):
         Settings.load({"APP_ENV": "production"}, instance_path=str(tmp_path))
     assert str(refused.value) == (
         "production needs DATABASE_URL (PostgreSQL), REDIS_URL, SECRET_KEY, JWT_PRIVATE_KEY_FILE, "
-        "NATIONAL_ID_HASH_KEY, SIGNATURE_CA_DIR, SIGNATURE_KEY_ENCRYPTION_KEY, "
+        "NATIONAL_ID_HASH_KEY, SIGNATURE_CA_DIR, SIGNATURE_KEY_ENCRYPTION_KEY, SIGNATURE_CRL_URL, SIGNATURE_OCSP_URL, "
         "SMS_SENDER=http (the log sender would write codes to the log) set in the environment")
 
 

@@ -35,7 +35,7 @@ from services.reference import units
 PROVINCE = "099"          # bench residents only; no real province has this code
 PER_OWNER = 10
 SIGNED_IN = 300           # owners with an account and a token, for the list requests
-AGENCY = "000.01.01.H26"
+AGENCY = "UBND-00004"  # UBND phường Ba Đình: district committees ended on 30 June 2025
 PROCEDURE = "2.000720"
 FORM = {"business_name": "Bench", "address": "1 Bench", "lines_of_business": ["x"], "capital_vnd": 1}
 
@@ -153,8 +153,14 @@ def bench_list(app, owners: list[dict[str, str]], requests: int) -> dict:
 
 def _fresh_dossiers(app, owners, count: int) -> list[str]:
     client = app.test_client()
-    return [client.post("/api/v1/dossiers", headers=owners[i % len(owners)],
-                        json={"procedure_code": PROCEDURE, "form": FORM}).json["code"] for i in range(count)]
+    codes = []
+    for i in range(count):
+        answer = client.post("/api/v1/dossiers", headers=owners[i % len(owners)],
+                             json={"procedure_code": PROCEDURE, "form": FORM})
+        if answer.status_code != 201:
+            raise RuntimeError(f"filing a bench dossier answered {answer.status_code}: {answer.json}")
+        codes.append(answer.json["code"])
+    return codes
 
 
 PATH = ("received", "processing", "approved", "returned")

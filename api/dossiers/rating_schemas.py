@@ -4,6 +4,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
+from api.language import CatalogueText
 from services.dossiers.ratings import CRITERIA, HIGHEST, LOWEST
 
 CRITERION_CODES = ", ".join(CRITERIA)
@@ -11,7 +12,7 @@ CRITERION_CODES = ", ".join(CRITERIA)
 
 class CriterionSchema(ma.Schema):
     code = ma.fields.String()
-    name = ma.fields.String(metadata={"description": "Vietnamese name"})
+    name = CatalogueText(metadata={"description": "In the request's language"})
 
 
 class CriterionListSchema(ma.Schema):
@@ -41,7 +42,7 @@ class AgencyRatingsQuery(ma.Schema):
 
 class CriterionAverageSchema(ma.Schema):
     code = ma.fields.String()
-    name = ma.fields.String()
+    name = CatalogueText(metadata={"description": "In the request's language"})
     average = ma.fields.Float(allow_none=True, metadata={"description": "1..5; null when suppressed"})
 
 

@@ -38,8 +38,9 @@ HEADERS = {
 
 
 @bp.context_processor
-def _language() -> dict[str, str]:
-    return {"language": request_language()}
+def _language() -> dict:
+    """The page's language, and `text(...)` for a catalogue text a service hands over (a LazyText)."""
+    return {"language": request_language(), "text": text_of}
 
 
 @bp.after_request
@@ -191,6 +192,6 @@ def service_index_page():
     try:
         index = service_index.service_index(request_context(), period=period, agency_code=agency_code)
     except ValidationFailed as error:
-        return render_template("dashboard/service_index.html", index=None, error=error.detail, **page), 400
+        return render_template("dashboard/service_index.html", index=None, error=text_of(error.detail), **page), 400
     return render_template("dashboard/service_index.html", index=index, error=None,
                            rows=service_index.by_agency(index), **page)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
+from api.language import CatalogueText
 from services.metrics.usage import ANY_FEATURE, FEATURES
 from services.metrics.usage_report import GRANULARITIES
 from services.metrics.units import LEVELS
@@ -78,8 +79,8 @@ class ServiceIndexEntrySchema(ma.Schema):
     period = ma.fields.String()
     code = ma.fields.String()
     group = ma.fields.String(metadata={"description": "The Decision 766 group it scores"})
-    name = ma.fields.String(metadata={"description": "Vietnamese name"})
-    source = ma.fields.String(metadata={"description": "What the numerator and denominator count"})
+    name = CatalogueText(metadata={"description": "In the request's language"})
+    source = CatalogueText(metadata={"description": "What the numerator and denominator count"})
     numerator = ma.fields.Integer(allow_none=True)
     denominator = ma.fields.Integer(allow_none=True)
     value = ma.fields.Float(allow_none=True, metadata={"description": "numerator / denominator, 0..1"})
@@ -89,8 +90,8 @@ class ServiceIndexEntrySchema(ma.Schema):
 class ElsewhereSchema(ma.Schema):
     code = ma.fields.String()
     group = ma.fields.String()
-    name = ma.fields.String()
-    external_source = ma.fields.String(metadata={"description": "The systems that hold the data this group needs"})
+    name = CatalogueText(metadata={"description": "In the request's language"})
+    external_source = CatalogueText(metadata={"description": "The systems that hold the data this group needs"})
 
 
 class ServiceIndexSchema(ma.Schema):

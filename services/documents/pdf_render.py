@@ -3,15 +3,15 @@
 Set with fpdf2 in DejaVu Sans, the TrueType font matplotlib ships (found through
 matplotlib.get_data_path(), so nothing more to install); fpdf2 embeds the subset of glyphs
 used, so Vietnamese reads the same on any viewer, and writes a ToUnicode map, so the text
-can be searched and extracted. Amounts read as in Vietnam (`1.250.000 ₫`), dates `30/11/2026`
-in Hanoi time.
+can be searched and extracted. Labels come from the message catalogue; dates, times and
+amounts are written by services/messages/formats.py, on Hanoi's clock.
 """
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -37,20 +37,6 @@ class Receipt:
     amount_vnd: int
     paid_at: datetime
     agency: str = ""
-
-
-def format_vnd(amount: int) -> str:
-    return f"{amount:,}".replace(",", ".") + " ₫"
-
-
-def format_date(moment: date | datetime) -> str:
-    if isinstance(moment, datetime):
-        moment = moment.astimezone(CITY_TIMEZONE)
-    return moment.strftime("%d/%m/%Y")
-
-
-def format_time(moment: datetime) -> str:
-    return moment.astimezone(CITY_TIMEZONE).strftime("%H:%M %d/%m/%Y")
 
 
 @cache
@@ -95,8 +81,10 @@ def _nfc(text: object) -> str:
 
 
 def application_pdf(title: str, fields: Sequence[tuple[str, str]], *, applicant: str = "",
-                    submitted_at: datetime | None = None, reference: str = "") -> bytes:
-    """The application (tờ khai) as filed: a title and the form's (label, value) pairs.
+                    submitted_at: datetime | None = None, reference: str = "",
+                    language: str = DEFAULT_LANGUAGE) -> bytes:
+    """The application (tờ khai) as filed: a title and the form's (label, value) pairs, its
+    closing lines (place and day, the applicant) in `language`.
 
     With `submitted_at`, the file's creation date is that moment, so the same application
     renders to the same bytes (a signed copy can be matched with it); `reference` (a dossier
@@ -110,8 +98,9 @@ def application_pdf(title: str, fields: Sequence[tuple[str, str]], *, applicant:
     if submitted_at or applicant:
         pdf.ln(8)
         if submitted_at:
-            _line(pdf, f"Hà Nội, ngày {format_date(submitted_at)}", align="R")
-        _line(pdf, "NGƯỜI KHAI", bold=True, align="R")
+            _line(pdf, translate(language, "application.place_and_day",
+                                 day=submitted_at.astimezone(CITY_TIMEZONE).date()), align="R")
+        _line(pdf, translate(language, "application.applicant"), bold=True, align="R")
         _line(pdf, applicant, align="R")
     return bytes(pdf.output())
 

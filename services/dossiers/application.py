@@ -40,9 +40,12 @@ from services.identity.principal import Principal
 from services.signatures import verification
 from services.signatures.authority import CertificateAuthority
 from services.signatures.pdf import UNREADABLE_PDF
-from services.messages import lazy_text
+from services.messages import lazy_text, translate
 
 PDF = "application/pdf"
+# The application is a Vietnamese legal document whose bytes are compared with a re-render
+# (on attaching, and whenever an officer reads it): it is always written in Vietnamese.
+APPLICATION_LANGUAGE = "vi"
 FIRST_SIGNED_REVISION = 1  # revision 0 is the application as rendered; the signature is the next
 
 
@@ -72,7 +75,8 @@ class AgencyDossierDetail(views.DossierDetail):
 
 def _value(value: Any) -> str:
     if isinstance(value, bool):
-        return "Có" if value else "Không"
+        yes, no = translate(APPLICATION_LANGUAGE, "application.yes"), translate(APPLICATION_LANGUAGE, "application.no")
+        return yes if value else no
     if isinstance(value, list):
         return "; ".join(_value(item) for item in value)
     if isinstance(value, dict):
@@ -86,11 +90,14 @@ def render(ctx: Context, dossier: Dossier) -> bytes:
     owner = ctx.session.get(Resident, dossier.owner_resident_id)
     agency = ctx.session.get(Agency, dossier.agency_code)
     properties = procedure.form_schema.get("properties") or {}
-    rows = [("Mã hồ sơ", dossier.code), ("Thủ tục", f"{procedure.code} - {procedure.name}"),
-            ("Cơ quan giải quyết", agency.name if agency else dossier.agency_code)]
+    language = APPLICATION_LANGUAGE
+    rows = [(translate(language, "application.dossier_code"), dossier.code),
+            (translate(language, "application.procedure"), f"{procedure.code} - {procedure.name}"),
+            (translate(language, "application.agency"), agency.name if agency else dossier.agency_code)]
     rows += [((properties.get(name) or {}).get("title") or name, _value(value)) for name, value in dossier.form.items()]
-    return application_pdf(f"Tờ khai {procedure.name}", rows, applicant=owner.full_name,
-                           submitted_at=dossier.submitted_at, reference=dossier.code)
+    return application_pdf(translate(language, "application.title", procedure=procedure.name), rows,
+                           applicant=owner.full_name, submitted_at=dossier.submitted_at, reference=dossier.code,
+                           language=language)
 
 
 def download(ctx: Context, code: str) -> RenderedApplication:
@@ -142,7 +149,7 @@ def attach(ctx: Context, authority: CertificateAuthority, store: storage.Documen
                                         "not_this_application")
     signature = _owner_signature(ctx, dossier, report)
     if not signature.valid:
-        message = "Chữ ký số trên tờ khai không hợp lệ."
+        message = lazy_text("application.signature_not_valid")
         raise ValidationFailed(message, errors={"file": signature.problems or [message]}, code="signature_not_valid")
     stored = storage.save(store, content, PDF)
     row = DossierDocument(dossier_id=dossier.id, component_code=APPLICATION_COMPONENT, file_name=found.file_name,

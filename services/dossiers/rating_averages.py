@@ -17,6 +17,7 @@ from models.ratings import DossierRating, DossierRatingScore
 from services.context import Context
 from services.dossiers.actors import agency_actor
 from services.dossiers.ratings import CRITERIA
+from services.messages import LazyText
 from services.metrics.indicators import year_of
 from services.metrics.periods import Period, local_day, parse_period
 from services.metrics.protection import hidden
@@ -26,7 +27,7 @@ from services.metrics.suppression import indicator_table
 @dataclass(frozen=True)
 class CriterionAverage:
     code: str
-    name: str
+    name: LazyText
     average: float | None
 
 

@@ -15,19 +15,19 @@ from services.context import Context
 from services.dossiers.actors import owner_actor
 from services.dossiers.transitions import lock_dossier
 from services.errors import Conflict, ValidationFailed
-from services.messages import lazy_text
+from services.messages import LazyText, lazy_text
 
-# The portal's satisfaction criteria (code -> what the citizen is asked about), in the order
-# the app shows them. Check the codes against the portal's integration spec before wiring a
-# real exchange.
-CRITERIA: dict[str, str] = {
-    "guidance": "Hướng dẫn kê khai, hoàn thiện hồ sơ",
-    "timeliness": "Thời gian trả kết quả so với thời hạn quy định",
-    "contacts": "Số lần phải liên hệ với cơ quan để hoàn thiện hồ sơ",
-    "attitude": "Thái độ, tinh thần phục vụ của cán bộ, công chức",
-    "fees": "Phí, lệ phí thu đúng quy định",
-    "result": "Kết quả giải quyết đúng quy định",
-    "publicity": "Công khai, minh bạch thủ tục hành chính",
+# The portal's satisfaction criteria (code -> what the citizen is asked about, in the reader's
+# language), in the order the app shows them. Check the codes against the portal's integration
+# spec before wiring a real exchange.
+CRITERIA: dict[str, LazyText] = {
+    "guidance": lazy_text("rating.criterion.guidance"),
+    "timeliness": lazy_text("rating.criterion.timeliness"),
+    "contacts": lazy_text("rating.criterion.contacts"),
+    "attitude": lazy_text("rating.criterion.attitude"),
+    "fees": lazy_text("rating.criterion.fees"),
+    "result": lazy_text("rating.criterion.result"),
+    "publicity": lazy_text("rating.criterion.publicity"),
 }
 LOWEST, HIGHEST = 1, 5
 # A dossier can be rated once it has been decided (its result handed back included).
@@ -37,7 +37,7 @@ RATEABLE = frozenset({S.APPROVED, S.REJECTED, S.RETURNED})
 @dataclass(frozen=True)
 class Criterion:
     code: str
-    name: str
+    name: LazyText
 
 
 @dataclass(frozen=True)
@@ -58,9 +58,10 @@ def _check_scores(scores: dict[str, int]) -> None:
     missing = [code for code in CRITERIA if code not in scores]
     out_of_range = sorted(code for code, score in scores.items()
                           if code in CRITERIA and not LOWEST <= score <= HIGHEST)
-    errors = {f"scores.{code}": ["Không có tiêu chí này."] for code in unknown}
-    errors |= {f"scores.{code}": ["Chưa chấm điểm tiêu chí này."] for code in missing}
-    errors |= {f"scores.{code}": [f"Điểm từ {LOWEST} đến {HIGHEST}."] for code in out_of_range}
+    errors = {f"scores.{code}": [lazy_text("rating.no_such_criterion")] for code in unknown}
+    errors |= {f"scores.{code}": [lazy_text("rating.criterion_not_scored")] for code in missing}
+    errors |= {f"scores.{code}": [lazy_text("rating.score_out_of_range", lowest=LOWEST, highest=HIGHEST)]
+               for code in out_of_range}
     if errors:
         code = "unknown_criterion" if unknown else ("missing_criterion" if missing else "invalid_score")
         raise ValidationFailed(lazy_text("dossiers.ratings.one_score_each"), errors=errors, code=code)

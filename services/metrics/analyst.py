@@ -34,7 +34,8 @@ def usage(ctx: Context, query: UsageQuery) -> list[UsageItem]:
 
 
 def dashboard(ctx: Context, period: str | None, level: str | None) -> dashboards.Dashboard:
-    """The dashboard of `period`, or of the newest period with data."""
+    """The dashboard of `period`, or of the newest period with data, its columns named in the reader's language."""
     today = _today(ctx)
     return dashboards.dashboard(ctx.session, period or dashboards.default_period(ctx.session, today), level,
-                                threshold=ctx.settings.metrics_suppression_threshold, today=today, kv=ctx.kv)
+                                threshold=ctx.settings.metrics_suppression_threshold, today=today, kv=ctx.kv,
+                                language=ctx.language)

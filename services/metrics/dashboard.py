@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.metrics import UsageMonthlyActive
+from services.messages import DEFAULT_LANGUAGE
 from services.metrics.indicators import IndicatorValue, city_and_units
 from services.metrics.periods import parse_period
 from services.metrics.usage_report import monthly_active_trend
@@ -19,7 +20,7 @@ TREND_MONTHS = 12
 @dataclass(frozen=True)
 class IndicatorColumn:
     code: str
-    name: str
+    name: str  # in the reader's language
     name_en: str
 
 
@@ -75,11 +76,11 @@ def _trend_months(last_month: date) -> list[date]:
 
 
 def dashboard(session: Session, period: str, level: str | None, *, threshold: int, today: date,
-              kv: redis.Redis | None = None) -> Dashboard:
+              kv: redis.Redis | None = None, language: str = DEFAULT_LANGUAGE) -> Dashboard:
     values = city_and_units(session, period, level, threshold=threshold, today=today, kv=kv)
     city = [value for value in values if value.level == "city"]
     units = [value for value in values if value.level != "city"]
     level = units[0].level if units else level or "city"
-    columns = [IndicatorColumn(v.code, v.name, v.name_en) for v in city]
+    columns = [IndicatorColumn(v.code, v.name_en if language == "en" else v.name, v.name_en) for v in city]
     trend = monthly_active_trend(session, _trend_months(parse_period(period).last_month(today)), threshold, today)
     return Dashboard(period, level, columns, city, units, trend)

@@ -22,6 +22,7 @@ from models.dossiers import (Dossier, DossierChannel, DossierDocument, DossierRe
 from models.payments import Payment, PaymentStatus
 from models.ratings import DossierRating, DossierRatingScore
 from services.context import Context
+from services.messages import LazyText, lazy_text
 from services.metrics.indicators import year_of
 from services.metrics.periods import Period, local_day, parse_period
 from services.metrics.protection import hidden
@@ -62,37 +63,37 @@ ONLINE = Dossier.channel == DossierChannel.ONLINE
 class Measure:
     code: str
     group: str  # the Decision 766 group it scores
-    name: str
-    source: str
+    name: LazyText
+    source: LazyText | None  # what the numerator and denominator count; None: not here
     rows: Callable[[Period], Select] | None  # (agency, moment, counts in the numerator); None: not here
-    external_source: str | None = None
+    external_source: LazyText | None = None
 
 
 # The Decision 766 groups: what this system computes (from what), and what needs data from elsewhere.
+# Names and sources are texts for the reader (the catalogue); codes and groups stay as they are.
 MEASURES: tuple[Measure, ...] = (
-    Measure("on_time", "progress", "Hồ sơ giải quyết đúng hạn",
-            "dossiers decided in the period (finished_at); numerator: on_time", _decided(Dossier.on_time.is_(True), *DECISIONS)),
-    Measure("online", "online_provision", "Hồ sơ nộp trực tuyến",
-            "dossiers filed in the period (submitted_at); numerator: channel online", _submitted(ONLINE)),
-    Measure("fully_online", "online_provision", "Hồ sơ trực tuyến toàn trình",
-            "dossiers filed in the period; numerator: filed online under a procedure of online level full",
+    Measure("on_time", "progress", lazy_text("index.measure.on_time"), lazy_text("index.source.on_time"),
+            _decided(Dossier.on_time.is_(True), *DECISIONS)),
+    Measure("online", "online_provision", lazy_text("index.measure.online"), lazy_text("index.source.online"),
+            _submitted(ONLINE)),
+    Measure("fully_online", "online_provision", lazy_text("index.measure.fully_online"),
+            lazy_text("index.source.fully_online"),
             _submitted(and_(ONLINE, Procedure.online_level == OnlineLevel.FULL))),
-    Measure("documents_digitised", "digitisation", "Hồ sơ có thành phần được số hóa",
-            "dossiers filed in the period; numerator: at least one document uploaded (dossier_documents)",
+    Measure("documents_digitised", "digitisation", lazy_text("index.measure.documents_digitised"),
+            lazy_text("index.source.documents_digitised"),
             _submitted(select(DossierDocument.id).where(DossierDocument.dossier_id == Dossier.id).exists())),
-    Measure("electronic_results", "digitisation", "Kết quả giải quyết điện tử",
-            "dossiers approved in the period (finished_at); numerator: a sealed electronic result (dossier_results)",
+    Measure("electronic_results", "digitisation", lazy_text("index.measure.electronic_results"),
+            lazy_text("index.source.electronic_results"),
             _decided(select(DossierResult.dossier_id).where(DossierResult.dossier_id == Dossier.id).exists(),
                      DossierStatus.APPROVED, DossierStatus.RETURNED)),
-    Measure("paid_online", "online_provision", "Hồ sơ thanh toán trực tuyến",
-            "dossiers filed in the period under a procedure with a fee; numerator: a payment paid online", _paid_online),
-    Measure("satisfaction", "satisfaction", "Mức độ hài lòng",
-            f"ratings given in the period (created_at); numerator: average score at least {SATISFIED_FROM} of 5",
-            _satisfied),
-    Measure("publicity", "publicity", "Công khai, minh bạch", "", None,
-            "the national TTHC database and the public-service portal (procedures published, kept up to date)"),
-    Measure("progress_sync", "progress", "Đồng bộ tiến độ lên Cổng Dịch vụ công quốc gia", "", None,
-            "the national public-service portal's record of dossier statuses synchronised"),
+    Measure("paid_online", "online_provision", lazy_text("index.measure.paid_online"),
+            lazy_text("index.source.paid_online"), _paid_online),
+    Measure("satisfaction", "satisfaction", lazy_text("index.measure.satisfaction"),
+            lazy_text("index.source.satisfaction", threshold=SATISFIED_FROM, top=5), _satisfied),
+    Measure("publicity", "publicity", lazy_text("index.measure.publicity"), None, None,
+            lazy_text("index.external_source.publicity")),
+    Measure("progress_sync", "progress", lazy_text("index.measure.progress_sync"), None, None,
+            lazy_text("index.external_source.progress_sync")),
 )
 MEASURED = tuple(m for m in MEASURES if m.rows is not None)
 
@@ -105,8 +106,8 @@ class IndexEntry:
     period: str
     code: str
     group: str
-    name: str
-    source: str
+    name: LazyText
+    source: LazyText
     numerator: int | None
     denominator: int | None
     value: float | None
@@ -117,8 +118,8 @@ class IndexEntry:
 class Elsewhere:
     code: str
     group: str
-    name: str
-    external_source: str
+    name: LazyText
+    external_source: LazyText
 
 
 @dataclass(frozen=True)

@@ -34,12 +34,15 @@ def threshold(app, monkeypatch):
     monkeypatch.setattr(runtime, "settings", replace(runtime.settings, metrics_suppression_threshold=3))
 
 
-def test_the_criteria_are_the_portals_with_vietnamese_names(client):
+def test_the_criteria_are_the_portals_named_in_the_readers_language(client):
     answer = client.get("/api/v1/rating-criteria")
     assert answer.status_code == 200
     items = answer.json["items"]
     assert [item["code"] for item in items] == list(CRITERIA)
     assert "Thái độ, tinh thần phục vụ của cán bộ, công chức" in [item["name"] for item in items]
+    english = client.get("/api/v1/rating-criteria", headers={"Accept-Language": "en"}).json["items"]
+    assert [item["code"] for item in english] == list(CRITERIA)
+    assert "Attitude and helpfulness of the officials" in [item["name"] for item in english]
 
 
 def test_the_owner_rates_once_after_the_decision_and_changes_it_within_seven_days(
@@ -97,6 +100,18 @@ def test_every_criterion_once_with_a_score_from_1_to_5(client, db_session, peopl
     assert rate(client, citizen, code).status_code == 200
 
 
+def test_what_is_wrong_with_the_scores_is_said_in_the_readers_language(client, db_session, people, catalogue):
+    citizen = people.citizen()
+    code = decided(client, db_session, citizen, "approved")
+    scores = {**{k: v for k, v in ALL_FOURS.items() if k != "fees"}, "parking": 5}
+    in_vietnamese = rate(client, citizen, code, scores).json["errors"]
+    assert in_vietnamese == {"scores.parking": ["Không có tiêu chí này."], "scores.fees": ["Chưa chấm điểm tiêu chí này."]}
+    in_english = client.put(f"/api/v1/dossiers/{code}/rating", json={"scores": scores},
+                            headers={**citizen.headers, "Accept-Language": "en"}).json["errors"]
+    assert in_english == {"scores.parking": ["There is no such criterion."],
+                          "scores.fees": ["This criterion has not been scored."]}
+
+
 def _ratings(client, person, period: str):
     return client.get("/api/v1/agency/ratings", headers=person.headers, query_string={"period": period})
 
@@ -118,6 +133,10 @@ def test_officers_see_their_agencys_averages_never_who_rated(client, db_session,
     assert body["agency_code"] == BA_DINH and body["ratings"] == 3 and body["suppressed"] is False
     averages = {c["code"]: c["average"] for c in body["criteria"]}
     assert averages["timeliness"] == pytest.approx(2.33) and averages["fees"] == 4
+    assert {c["code"]: c["name"] for c in body["criteria"]}["fees"] == "Phí, lệ phí thu đúng quy định"
+    english = client.get("/api/v1/agency/ratings", headers={**officer.headers, "Accept-Language": "en"},
+                         query_string={"period": "2026-11"}).json["criteria"]
+    assert {c["code"]: c["name"] for c in english}["fees"] == "Fees and charges collected as prescribed"
     text = answer.get_data(as_text=True)
     for value in [*codes, *(o.full_name for o in owners), *(o.national_id for o in owners), "0912345678"]:
         assert value not in text

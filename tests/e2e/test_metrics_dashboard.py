@@ -1,9 +1,11 @@
 """/dashboard through the Flask client: form sign-in with CSRF, roles, the table and charts."""
 from __future__ import annotations
 
+import html as markup
 import re
 from datetime import date
 
+from services.metrics.catalogue import catalogue_for
 from tests.metrics_support import seed_people, utc
 from tests.support import PASSWORD
 
@@ -56,3 +58,18 @@ def test_an_analyst_sees_the_table_and_charts_then_signs_out(client, people, db_
     out = client.post("/dashboard/sign-out", data={"csrf_token": _csrf(html)})
     assert out.status_code == 303
     assert client.get("/dashboard").status_code == 303
+
+
+def _column_name(page: str, code: str) -> str:
+    found = re.search(rf'<th data-code="{code}" title="[^"]*"><a class="sort" href="[^"]*">([^<]+)</a>', page)
+    return markup.unescape(found.group(1))
+
+
+def test_the_indicator_columns_are_named_in_the_pages_language(client, people):
+    definition = next(d for d in catalogue_for(date(2024, 12, 31)).indicators if d.code == "eid_verified_share")
+    assert definition.name_vi != definition.name_en
+    assert _sign_in(client, people.staff("analyst").national_id).status_code == 303
+    in_vietnamese = client.get("/dashboard?period=2024").get_data(as_text=True)
+    in_english = client.get("/dashboard?period=2024", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert _column_name(in_vietnamese, "eid_verified_share") == definition.name_vi
+    assert _column_name(in_english, "eid_verified_share") == definition.name_en

@@ -3,6 +3,7 @@ system's own dossiers, what each is computed from, the groups that need data fro
 small cells suppressed."""
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import pytest
@@ -23,8 +24,9 @@ def threshold(app, monkeypatch):
     monkeypatch.setattr(runtime, "settings", replace(runtime.settings, metrics_suppression_threshold=3))
 
 
-def _index(client, person, **query):
-    return client.get("/api/v1/metrics/service-index", headers=person.headers, query_string=query)
+def _index(client, person, language: str | None = None, **query):
+    headers = {**person.headers, **({"Accept-Language": language} if language else {})}
+    return client.get("/api/v1/metrics/service-index", headers=headers, query_string=query)
 
 
 def _upload(client, headers, path: str, **form):
@@ -102,3 +104,48 @@ def test_the_dashboard_page_shows_the_index_per_agency(client, people, catalogue
     assert 'class="suppressed" data-code="on_time"' not in html and "Công khai, minh bạch" in html
     bad = client.get("/dashboard/service-index", query_string={"period": "2026-13"})
     assert bad.status_code == 400 and 'id="error"' in bad.get_data(as_text=True)
+
+
+def test_the_measures_are_named_and_explained_in_the_readers_language(client, people, catalogue, threshold):
+    clock.freeze(NOVEMBER)
+    for _ in range(3):
+        submit(client, people.citizen())
+    analyst = people.staff("analyst")
+    in_vietnamese = _index(client, analyst, period="2026-11", agency_code=BA_DINH).json
+    in_english = _index(client, analyst, "en", period="2026-11", agency_code=BA_DINH).json
+    assert {e["code"] for e in in_english["items"]} == {e["code"] for e in in_vietnamese["items"]}  # codes stay
+    vi_online = next(e for e in in_vietnamese["items"] if e["code"] == "online")
+    en_online = next(e for e in in_english["items"] if e["code"] == "online")
+    assert (vi_online["name"], en_online["name"]) == ("Hồ sơ nộp trực tuyến", "Dossiers filed online")
+    assert vi_online["source"].startswith("hồ sơ nộp trong kỳ") and en_online["source"].startswith("dossiers filed")
+    vi_elsewhere = {e["code"]: e for e in in_vietnamese["elsewhere"]}
+    en_elsewhere = {e["code"]: e for e in in_english["elsewhere"]}
+    assert vi_elsewhere["publicity"]["group"] == en_elsewhere["publicity"]["group"] == "publicity"
+    assert "thủ tục hành chính" in vi_elsewhere["publicity"]["external_source"]
+    assert "TTHC database" in en_elsewhere["publicity"]["external_source"]
+
+
+def test_the_dashboard_page_speaks_the_readers_language(client, people, catalogue, threshold):
+    clock.freeze(NOVEMBER)
+    for _ in range(3):
+        submit(client, people.citizen())
+    assert _sign_in(client, people.staff("analyst").national_id).status_code == 303
+    english = {"Accept-Language": "en"}
+
+    def page(period: str, **headers):
+        return client.get("/dashboard/service-index", query_string={"period": period}, headers=headers)
+
+    in_vietnamese, in_english = page("2026-11").get_data(as_text=True), page("2026-11", **english).get_data(as_text=True)
+    assert "Hồ sơ nộp trực tuyến" in in_vietnamese and "Dossiers filed online" not in in_vietnamese
+    assert 'title="hồ sơ nộp trong kỳ (theo ngày nộp)' in in_vietnamese and "numerator" not in in_vietnamese
+    assert "Dossiers filed online" in in_english and "Hồ sơ nộp trực tuyến" not in in_english
+    assert "Service index by agency" in in_english and "Chỉ số phục vụ theo cơ quan" in in_vietnamese
+    bad_in_vietnamese, bad_in_english = page("2026-13"), page("2026-13", **english)
+    assert bad_in_vietnamese.status_code == bad_in_english.status_code == 400
+    vi_error = re.search(r'id="error">([^<]+)<', bad_in_vietnamese.get_data(as_text=True)).group(1)
+    en_error = re.search(r'id="error">([^<]+)<', bad_in_english.get_data(as_text=True)).group(1)
+    assert vi_error.startswith("Một năm (2024), một quý (2024-Q3) hoặc một tháng (2024-11)")
+    assert en_error.startswith("A year (2024), a quarter (2024-Q3) or a month (2024-11)")
+    for html in (in_vietnamese, in_english, bad_in_vietnamese.get_data(as_text=True),
+                 bad_in_english.get_data(as_text=True)):
+        assert "LazyText(" not in html

@@ -131,3 +131,37 @@ def test_a_procedure_that_requires_it_is_received_only_with_it(client, db_sessio
     assert move(client, justice, code, "received").status_code == 200
     late = attach(client, holder, code, signed_application(client, holder, code))
     assert late.status_code == 409 and late.json["current"] == "received"
+
+
+def test_the_application_is_the_vietnamese_form_whatever_language_is_asked(client, people, catalogue, holder):
+    """A legal Vietnamese document, compared byte for byte with a re-render: never in English,
+    so an officer reading in English still finds the signed copy current."""
+    code = submit(client, holder).json["code"]
+    in_english = client.get(f"/api/v1/dossiers/{code}/application.pdf",
+                            headers={**holder.headers, "Accept-Language": "en"})
+    assert in_english.data == application(client, holder, code).data
+    text = _text(in_english.data)
+    for label in ("Mã hồ sơ", "Thủ tục", "Cơ quan giải quyết", "Hà Nội, ngày", "NGƯỜI KHAI"):
+        assert label in text
+    assert attach(client, holder, code, signed_application(client, holder, code)).status_code == 201
+    officer = people.staff("officer", agency_code=BA_DINH)
+    view = client.get(f"/api/v1/agency/dossiers/{code}", headers={**officer.headers, "Accept-Language": "en"})
+    assert view.json["signed_application"]["verifies"] is True, view.json["signed_application"]
+
+
+def test_a_signature_that_no_longer_holds_is_refused_in_the_readers_language(client, people, catalogue, holder):
+    code = submit(client, holder).json["code"]
+    signed = signed_application(client, holder, code)
+    revoked = client.post(f"/api/v1/certificates/{holder.extra['serial']}/revoke", json={"reason": "key_compromise"},
+                          headers=holder.headers)
+    assert revoked.status_code == 200, revoked.json
+
+    def attached(**language):
+        return client.post(f"/api/v1/dossiers/{code}/signed-application", headers={**holder.headers, **language},
+                           data={"file": (io.BytesIO(signed), "to-khai-da-ky.pdf")}, content_type="multipart/form-data")
+
+    in_vietnamese, in_english = attached(), attached(**{"Accept-Language": "en"})
+    assert in_vietnamese.status_code == in_english.status_code == 422
+    assert in_vietnamese.json["code"] == in_english.json["code"] == "signature_not_valid"
+    assert in_vietnamese.json["detail"] == "Chữ ký số trên tờ khai không hợp lệ."
+    assert in_english.json["detail"] == "The digital signature on the application is not valid."

@@ -58,7 +58,7 @@ class ArgumentsParser(FlaskParser):
         found = sorted(set(paths_with_nul(raw)))
         if found:
             raise ValidationFailed(lazy_text("blueprint.text_cannot_contain_nul"),
-                                   errors={path: ["Contains the NUL character."] for path in found},
+                                   errors={path: [lazy_text("http.nul_character")] for path in found},
                                    code="nul_character")
         return location_data
 

@@ -56,6 +56,13 @@ CODE_OF_STATUS = {
     502: "bad_gateway", 503: "service_unavailable",
 }
 
+# werkzeug's own description of a status -> the catalogue text said in its place.
+HTTP_DETAILS = {
+    400: lazy_text("http.bad_request"), 404: lazy_text("http.not_found"),
+    405: lazy_text("http.method_not_allowed"), 413: lazy_text("http.payload_too_large"),
+    415: lazy_text("http.unsupported_media_type"),
+}
+
 # Failures of an outside system that make a request impossible right now, not a bug.
 UNAVAILABLE_ERRORS = (OperationalError, DisconnectionError, redis.ConnectionError, redis.TimeoutError)
 
@@ -163,7 +170,14 @@ def _http_problem(error: HTTPException) -> Response:
     headers = dict(data.get("headers") or {})
     if status == 405 and error.valid_methods:
         headers["Allow"] = ", ".join(error.valid_methods)
-    return problem(status, CODE_OF_STATUS.get(status, "error"), error.description, headers=headers)
+    return problem(status, CODE_OF_STATUS.get(status, "error"), _http_detail(error), headers=headers)
+
+
+def _http_detail(error: HTTPException) -> str | LazyText | None:
+    """The app's own description (a catalogue text) as it is; werkzeug's default English, from the catalogue."""
+    if error.description == type(error).description:
+        return HTTP_DETAILS.get(error.code or 500, error.description)
+    return error.description
 
 
 def _rate_limit_problem(error: RateLimitExceeded) -> Response:

@@ -18,10 +18,19 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from services.errors import Forbidden, InvalidTransition
-from services.messages import lazy_text
+from services.messages import LazyText, lazy_text
 
 # (from, to) -> who may make the move. Nothing else is a legal move.
 Moves = Mapping[tuple[StrEnum, StrEnum], frozenset[StrEnum]]
+
+# The refusal's default wording, formatted with `noun`, `current` and `to`.
+REFUSAL = lazy_text("state.refusal")
+# What a machine moves, in the reader's words (a noun this table lacks is shown as it is).
+NOUN_LABELS: dict[str, LazyText] = {
+    "dossier": lazy_text("state.noun.dossier"),
+    "request": lazy_text("state.noun.request"),
+    "certificate": lazy_text("state.noun.certificate"),
+}
 
 
 @dataclass(frozen=True)
@@ -29,8 +38,10 @@ class StateMachine:
     noun: str
     states: tuple[StrEnum, ...]  # the order `allowed` lists them in
     moves: Moves
-    # The 409's detail, formatted with `current` and `to`.
-    refusal: str = "A {current} {noun} cannot become {to}."
+    # The 409's detail, a catalogue text filled with `noun`, `current` and `to`.
+    refusal: LazyText = REFUSAL
+    # The reader's name of each state in the refusal (a state without one is shown as its code).
+    labels: Mapping[StrEnum, LazyText] | None = None
     # False: a caller is offered only the moves they may make, and any other is a 409.
     # True: every move is offered, and one made by the wrong actor is 403 forbidden_move.
     forbid_wrong_actor: bool = False
@@ -43,6 +54,9 @@ class StateMachine:
         return [to for to in self.states
                 if (who := self.moves.get((current, to))) and (actor is None or actor in who)]
 
+    def _label(self, state: StrEnum | str) -> LazyText | str:
+        return (self.labels or {}).get(state, state)
+
     def may(self, current: StrEnum | str, to: StrEnum | str, actor: StrEnum | str) -> bool:
         return actor in self.moves.get((current, to), frozenset())
 
@@ -51,10 +65,12 @@ class StateMachine:
         who = self.moves.get((current, to))
         if who is None or (actor is not None and actor not in who and not self.forbid_wrong_actor):
             offered = self.allowed(current, None if self.forbid_wrong_actor else actor)
-            raise InvalidTransition(self.refusal.format(current=current, to=to, noun=self.noun),
+            raise InvalidTransition(self.refusal.filled(noun=NOUN_LABELS.get(self.noun, self.noun),
+                                                        current=self._label(current), to=self._label(to)),
                                     current=current, allowed=offered)
         if actor is not None and actor not in who:
-            raise Forbidden(lazy_text("state_machine.only_items_s_can", items=' or '.join(sorted(who)), noun=self.noun, to=to),
+            raise Forbidden(lazy_text("state_machine.only_items_s_can", items=' or '.join(sorted(who)),
+                                      noun=NOUN_LABELS.get(self.noun, self.noun), to=self._label(to)),
                             code="forbidden_move")
 
 

@@ -12,8 +12,8 @@ either branch of a conditional) that reaches a person through:
   first argument or `detail=`), `ValidationFailed.on_field(field, message)`, the messages in
   an `errors={field: [...]}` mapping, and `problem(status, code, detail)` in api/.
 - any other call that hands text on under a telling keyword (`title=`, `body=`, `detail=`,
-  `message=`, or the items of `lines=[...]`), which catches wrappers such as a `_send(...)`
-  around `notify`;
+  `message=`, a state machine's `refusal=`, or the items of `lines=[...]`), which catches
+  wrappers such as a `_send(...)` around `notify`;
 - an operator's line in the CLI: `click.echo(...)` / `secho`, the message of a
   `ClickException`, `UsageError` or `BadParameter`, and a progress bar's `label=`
   (click) or `desc=` / `unit=` (tqdm);
@@ -36,7 +36,7 @@ from services import errors
 ROOT = Path(__file__).resolve().parent.parent
 SCANNED = ("services", "api")
 NOT_SCANNED = ("services/messages",)
-TEXT_KEYWORDS = ("title", "body", "detail", "message")
+TEXT_KEYWORDS = ("title", "body", "detail", "message", "refusal")
 PROGRESS_KEYWORDS = ("label", "desc", "unit")
 HELP_KEYWORDS = ("help", "short_help", "epilog")
 CLI_PRINTS = frozenset({"echo", "secho"})

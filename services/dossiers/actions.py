@@ -16,7 +16,7 @@ from services.dossiers.states import CLOSED
 from services.dossiers.transitions import lock_dossier, move, require_move
 from services.errors import Conflict, ValidationFailed
 from services.reference.agency_timeline import hanoi_day
-from services.messages import lazy_text
+from services.messages import LazyText, lazy_text
 
 
 def withdraw(ctx: Context, code: str, *, reason: str | None = None) -> views.DossierDetail:
@@ -38,9 +38,11 @@ def supplement(ctx: Context, code: str, *, documents: list[str], note: str | Non
                                             hanoi_day(ctx.clock.now()))
         check_form(schema, form)
         dossier.form = form
-    supplied = "Đã bổ sung: " + "; ".join(d.strip() for d in documents if d.strip())
+    supplied = "; ".join(d.strip() for d in documents if d.strip())
+    own_words = (note or "").strip()
     move(ctx, dossier, DossierStatus.PROCESSING, actor,
-         note="\n".join(part for part in (supplied, (note or "").strip()) if part))
+         note=(lazy_text("dossier.note.supplied_with_note", documents=supplied, note=own_words) if own_words
+               else lazy_text("dossier.note.supplied", documents=supplied)))
     return views.detail(ctx.session, dossier, staff=False)
 
 
@@ -69,13 +71,13 @@ def extend(ctx: Context, code: str, *, new_due_at: datetime, apology: str) -> vi
     check_agency(dossier, actor)
     if dossier.status in CLOSED:
         raise Conflict(lazy_text("dossiers.actions.decided_closed_dossier_no"), code="dossier_closed")
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[LazyText]] = {}
     if not apology.strip():
-        errors["apology"] = ["The apology letter to the citizen is required."]
+        errors["apology"] = [lazy_text("dossier.extension.apology_required")]
     if new_due_at <= dossier.due_at:
-        errors["new_due_at"] = [f"Must be after the current due date {dossier.due_at.isoformat()}."]
+        errors["new_due_at"] = [lazy_text("dossier.extension.after_due_date", due_at=dossier.due_at)]
     elif new_due_at <= now:
-        errors["new_due_at"] = ["Must be in the future."]
+        errors["new_due_at"] = [lazy_text("dossier.extension.in_the_future")]
     if errors:
         raise ValidationFailed(lazy_text("dossiers.actions.extension_valid"), errors=errors, code="invalid_extension")
     session.add(DossierExtension(dossier_id=dossier.id, previous_due_at=dossier.due_at,

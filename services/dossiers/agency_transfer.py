@@ -15,6 +15,7 @@ from services.context import Context
 from services.dossiers.actors import Actor
 from services.dossiers.states import CLOSED
 from services.dossiers.transitions import record
+from services.messages import lazy_text
 from services.reference.agency_timeline import open_agency
 
 
@@ -36,5 +37,5 @@ def transfer_open_dossiers(ctx: Context, at: date) -> Counter[tuple[str, str]]:
 
 def _hand_over(ctx: Context, dossier: Dossier, ended: Agency, successor: Agency, now) -> None:
     dossier.agency_code, dossier.updated_at = successor.code, now
-    note = f"Chuyển từ {ended.name} (kết thúc ngày {ended.valid_to.isoformat()}) sang {successor.name}."
+    note = lazy_text("dossier.note.transferred", ended=ended.name, ended_on=ended.valid_to, successor=successor.name)
     record(ctx.session, dossier, dossier.status, Actor(DossierActorKind.TRANSFER, None, successor.code), note=note)

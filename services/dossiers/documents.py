@@ -116,7 +116,7 @@ def _resume_when_supplied(ctx: Context, dossier: Dossier, actor: Actor) -> None:
     if dossier.status != DossierStatus.SUPPLEMENT_REQUESTED or not named_components(ctx, dossier):
         return
     if not still_missing(ctx, dossier):
-        move(ctx, dossier, DossierStatus.PROCESSING, actor, note="Đã bổ sung giấy tờ trực tuyến")
+        move(ctx, dossier, DossierStatus.PROCESSING, actor, note=lazy_text("dossier.note.supplied_online"))
 
 
 def check_supplied(ctx: Context, dossier: Dossier) -> None:

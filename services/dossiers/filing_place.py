@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from models.dossiers import Procedure
 from models.reference import Agency
 from services.errors import ValidationFailed
+from services.messages import LazyText, lazy_text
 from services.reference.agency_timeline import is_open, open_agency
 
 BY_RECEIVING_UNIT = "receiving_unit"   # the people's committee of the unit that received it
@@ -27,7 +28,7 @@ DECIDER_OF_LEVEL: dict[str, str] = {
 }
 
 
-def _unknown(field: str, message: str) -> ValidationFailed:
+def _unknown(field: str, message: LazyText) -> ValidationFailed:
     return ValidationFailed(message, errors={field: [message]}, code="unknown_unit_code")
 
 
@@ -43,14 +44,15 @@ def receiving_centre(session: Session, day: date, unit_code: str | None,
     if centre_code:
         centre = _open_centre(session, day, code=centre_code)
         if centre is None:
-            raise _unknown("receiving_centre_code", f"{centre_code!r} is not a service centre open on {day}.")
+            raise _unknown("receiving_centre_code", lazy_text("dossier.filing.no_open_centre", centre=centre_code, day=day))
         if unit_code and unit_code != centre.unit_code:
-            raise _unknown("receiving_unit_code", f"{centre.name} serves unit {centre.unit_code}, not {unit_code!r}.")
+            raise _unknown("receiving_unit_code", lazy_text("dossier.filing.centre_serves_other_unit", centre=centre.name,
+                                                             served=centre.unit_code, unit=unit_code))
         return centre
     if unit_code:
         centre = _open_centre(session, day, unit_code=unit_code)
         if centre is None:
-            raise _unknown("receiving_unit_code", f"{unit_code!r} is not a unit with a service centre on {day}.")
+            raise _unknown("receiving_unit_code", lazy_text("dossier.filing.no_centre_in_unit", unit=unit_code, day=day))
         return centre
     return None
 

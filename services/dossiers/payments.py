@@ -28,7 +28,7 @@ from services.payments import reconciliation
 from services.payments.gateway import PaymentGateway, SettledStatus
 from services.payments.settlement import Outcome, settle
 from services.payments.vietqr import payment_reference, vietqr_payload
-from services.messages import lazy_text
+from services.messages import Amount, lazy_text
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ def _paid(ctx: Context, payment: Payment, paid_at: datetime | None) -> None:
         owner = Actor(DossierActorKind.OWNER, dossier.owner_account_id)
         dossier.amount_due_vnd = None
         move(ctx, dossier, _asked_from(ctx.session, dossier), owner,
-             note=f"Đã nộp {payment.amount_vnd} VND, biên lai {payment.receipt_number}")
+             note=lazy_text("dossier.note.paid", amount=Amount(payment.amount_vnd), receipt=payment.receipt_number))
     notices.payment_received(ctx, dossier, payment)
 
 

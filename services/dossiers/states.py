@@ -42,9 +42,6 @@ RECEIVING_CENTRE_MOVES = frozenset({
     (S.APPROVED, S.RETURNED),
 })
 
-# Callers are offered only their own moves; any other move is 409.
-DOSSIERS = StateMachine("dossier", tuple(S), MOVES, refusal="A dossier in '{current}' cannot move to '{to}'.",
-                        event=DossierEvent, subject_column="dossier_id")
 
 # A dossier in one of these states has been decided: finished_at and on_time are set.
 DECIDED = frozenset({S.APPROVED, S.REJECTED})
@@ -81,6 +78,10 @@ STATE_LABELS: dict[S, LazyText] = {
     S.WITHDRAWN: lazy_text("dossier.state.withdrawn"),
     S.PAYMENT_REQUESTED: lazy_text("dossier.state.payment_requested"),
 }
+# Callers are offered only their own moves; any other move is 409, naming the states as the inbox does.
+DOSSIERS = StateMachine("dossier", tuple(S), MOVES, refusal=lazy_text("dossier.refusal"), labels=STATE_LABELS,
+                        event=DossierEvent, subject_column="dossier_id")
+
 # The dossier waits on the citizen in these states: its processing clock is paused.
 WAITING_ON_CITIZEN = frozenset({S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUESTED})
 

@@ -18,7 +18,10 @@ from services.dossiers import deadlines, notices
 from services.dossiers.actors import Actor
 from services.dossiers.states import DECIDED, DOSSIERS, NOTE_REQUIRED, WAITING_ON_CITIZEN
 from services.errors import NotFound, ValidationFailed
-from services.messages import lazy_text
+from services.messages import DEFAULT_LANGUAGE, LazyText, lazy_text, translate
+
+# A note is a person's own words (str) or a text the system writes (a catalogue LazyText).
+Note = str | LazyText
 
 
 def lock_dossier(session: Session, code: str) -> Dossier:
@@ -32,18 +35,28 @@ def require_move(dossier: Dossier, to: DossierStatus, actor: Actor) -> None:
     DOSSIERS.check(dossier.status, to, actor.kind)
 
 
-def _check_reasons(to: DossierStatus, note: str | None, missing_documents: list[str] | None) -> list[str] | None:
-    errors: dict[str, list[str]] = {}
-    if to in NOTE_REQUIRED and not (note or "").strip():
-        errors["note"] = ["Say why: the citizen reads this."]
+def _check_reasons(to: DossierStatus, note: Note | None, missing_documents: list[str] | None) -> list[str] | None:
+    errors: dict[str, list[LazyText]] = {}
+    if to in NOTE_REQUIRED and not _written(note):
+        errors["note"] = [lazy_text("dossier.reason.note_required")]
     documents = [d.strip() for d in missing_documents or [] if d and d.strip()]
     if to == DossierStatus.SUPPLEMENT_REQUESTED and not documents:
-        errors["missing_documents"] = ["List at least one missing document."]
+        errors["missing_documents"] = [lazy_text("dossier.reason.documents_required")]
     elif to != DossierStatus.SUPPLEMENT_REQUESTED and missing_documents:
-        errors["missing_documents"] = ["Only when asking for more documents."]
+        errors["missing_documents"] = [lazy_text("dossier.reason.documents_only_for_supplement")]
     if errors:
         raise ValidationFailed(lazy_text("dossiers.transitions.move_needs_more_information"), errors=errors)
     return documents or None
+
+
+def _written(note: Note | None) -> Note | None:
+    """The note as it will be kept: a person's words stripped (None when blank), a system text as it is."""
+    return note if isinstance(note, LazyText) else (note or "").strip() or None
+
+
+def _stored(note: Note | None) -> str | None:
+    # The history keeps one text for every later reader, so a system note is stored in Vietnamese (the source language).
+    return translate(DEFAULT_LANGUAGE, note) if isinstance(note, LazyText) else note
 
 
 def _apply_deadlines(dossier: Dossier, previous: DossierStatus, to: DossierStatus, now) -> None:
@@ -62,21 +75,22 @@ def _who(actor: Actor) -> dict:
 
 
 def record(session: Session, dossier: Dossier, from_status: DossierStatus | None, actor: Actor, *,
-           note: str | None = None, missing_documents: list[str] | None = None) -> DossierEvent:
+           note: Note | None = None, missing_documents: list[str] | None = None) -> DossierEvent:
     """The history row of a dossier reaching its current status (from None: it was filed)."""
     return state_machine.record(session, DOSSIERS, dossier, from_status, actor.kind, now=clock.now(),
-                                note=note, missing_documents=missing_documents, **_who(actor))
+                                note=_stored(note), missing_documents=missing_documents, **_who(actor))
 
 
 def move(ctx: Context, dossier: Dossier, to: DossierStatus, actor: Actor, *,
-         note: str | None = None, missing_documents: list[str] | None = None) -> Dossier:
-    """Move a locked dossier to `to`: history row and owner notification, or nothing at all."""
+         note: Note | None = None, missing_documents: list[str] | None = None) -> Dossier:
+    """Move a locked dossier to `to`: history row and owner notification (a system note in the
+    owner's language there), or nothing at all."""
     require_move(dossier, to, actor)  # a refused move is 409 before a missing reason is 422
     documents = _check_reasons(to, note, missing_documents)
-    note = (note or "").strip() or None
+    note = _written(note)
     session, now = ctx.session, ctx.clock.now()
     previous = dossier.status
-    state_machine.move(session, DOSSIERS, dossier, to, actor.kind, now=now, note=note,
+    state_machine.move(session, DOSSIERS, dossier, to, actor.kind, now=now, note=_stored(note),
                        missing_documents=documents, **_who(actor))
     _apply_deadlines(dossier, previous, to, now)
     notices.status_changed(ctx, dossier, note=note, missing_documents=documents)

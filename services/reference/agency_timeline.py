@@ -81,5 +81,7 @@ def check_not_ended(session: Session, agency_code: str, day: date) -> None:
     if agency is None or not has_ended(agency, day):
         return
     taken_over_by = [successor for successor, _ in successors(session, agency.code)]
-    raise Forbidden(lazy_text("reference.agency_timeline.agency_ended", name=agency.name, value=agency.valid_to.isoformat(), value2=', '.join((s.name for s in taken_over_by)) or 'không có'),
+    names = ", ".join(s.name for s in taken_over_by) or lazy_text("units.agency.no_successor")
+    raise Forbidden(lazy_text("reference.agency_timeline.agency_ended", name=agency.name, value=agency.valid_to,
+                              value2=names),
                     code="agency_ended", successors=[{"code": s.code, "name": s.name} for s in taken_over_by])

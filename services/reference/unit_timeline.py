@@ -43,18 +43,18 @@ def list_units(ctx: Context, *, at: date | None = None, kind: str | None = None,
     day = at or local_today(ctx.clock.now())
     kinds = _kinds_on(ctx, day)
     if not kinds:
-        raise ValidationFailed.on_field("at", lazy_text("reference.unit_timeline.no_unit_known_value", value=day.isoformat()), "no_units_on_date")
+        raise ValidationFailed.on_field("at", lazy_text("reference.unit_timeline.no_unit_known_value", value=day), "no_units_on_date")
     if kind and kind not in kinds:
         raise ValidationFailed.on_field(
-            "kind", lazy_text("reference.unit_timeline.no_unit_kind_kind", kind=kind, value=day.isoformat(), items=', '.join(kinds)),
+            "kind", lazy_text("reference.unit_timeline.no_unit_kind_kind", kind=kind, value=day, items=', '.join(kinds)),
             "kind_not_in_period")
     stmt = select(AdministrativeUnit).where(valid_on(day))
     if kind:
         stmt = stmt.where(AdministrativeUnit.kind == kind)
     if parent:
         if unit_on(ctx.session, parent, day) is None:
-            raise UnknownUnitCode(f"{parent!r} names no unit on {day.isoformat()}.",
-                                  errors={"parent": [f"{parent!r} names no unit on {day.isoformat()}."]})
+            unknown = lazy_text("units.parent_unknown", parent=parent, day=day)
+            raise UnknownUnitCode(unknown, errors={"parent": [unknown]})
         stmt = stmt.where(AdministrativeUnit.parent_code == parent)
     return paginate(ctx.session, stmt, [AdministrativeUnit.code, AdministrativeUnit.id],
                     limit=limit, cursor=cursor, descending=False)
@@ -65,7 +65,7 @@ def show_unit(ctx: Context, code: str, *, at: date | None = None) -> UnitView:
     day = at or local_today(ctx.clock.now())
     unit = unit_on(ctx.session, code, day)
     if unit is None:
-        raise NotFound(lazy_text("reference.unit_timeline.no_unit_code_code", code=code, value=day.isoformat()), code="unknown_unit_code")
+        raise NotFound(lazy_text("reference.unit_timeline.no_unit_code_code", code=code, value=day), code="unknown_unit_code")
     return UnitView(unit, _links(ctx, unit, backwards=True), _links(ctx, unit, backwards=False))
 
 

@@ -40,6 +40,9 @@ def test_a_dossier_open_across_the_change_is_transferred_once_and_finished_by_th
     assert refused.status_code == 403 and refused.json["code"] == "agency_ended"
     assert BA_DINH in [s["code"] for s in refused.json["successors"]]
     assert "UBND phường Ba Đình" in refused.json["detail"]
+    assert "30/06/2025" in refused.json["detail"]
+    in_english = move(client, {**district, "Accept-Language": "en"}, filed["code"], "approved")
+    assert "30 Jun 2025" in in_english.json["detail"]
 
     output = _transfer(runner)
     assert f"{BA_DINH_DISTRICT} -> {BA_DINH}: 1" in output and "đã chuyển 1 hồ sơ" in output
@@ -52,6 +55,10 @@ def test_a_dossier_open_across_the_change_is_transferred_once_and_finished_by_th
     seen = client.get(f"/api/v1/dossiers/{filed['code']}", headers=citizen.headers).json
     assert seen["agency_code"] == BA_DINH and seen["status"] == "returned"
     assert "UBND quận Ba Đình" in seen["timeline"][3]["note"]
+    # the history keeps the system's note in Vietnamese, whoever reads it later
+    asked_in_english = client.get(f"/api/v1/dossiers/{filed['code']}",
+                                  headers={**citizen.headers, "Accept-Language": "en"}).json
+    assert "(kết thúc ngày 30/06/2025)" in asked_in_english["timeline"][3]["note"]
 
 
 def test_a_district_dossier_goes_to_the_commune_of_its_old_ward(client, people, db_session, catalogue,

@@ -75,6 +75,22 @@ def test_a_fee_is_filed_unpaid_and_paying_submits_it(client, people, catalogue, 
     assert again.status_code == 409 and again.json["code"] == "already_paid"
 
 
+def test_the_payment_note_is_kept_in_vietnamese_and_sent_in_the_owners_language(client, people, catalogue,
+                                                                                gateway):
+    vietnamese, english = people.citizen(), people.citizen()
+    client.patch("/api/v1/me", headers=english.headers, json={"language": "en"})
+    for person in (vietnamese, english):
+        code = submit(client, person).json["code"]
+        pay(client, person, code)
+    for ref in list(gateway.ledger.payments):
+        assert gateway.pay(ref).status_code == 200
+    for person, written in ((vietnamese, "Đã nộp 100.000\xa0₫, biên lai BL"), (english, "Paid ₫100,000, receipt BL")):
+        status = next(n for n in inbox(client, person) if n["kind"] == "dossier_status")
+        assert written in status["body"], status
+        code = status["reference"]
+        assert detail(client, person, code)["timeline"][-1]["note"].startswith("Đã nộp 100.000\xa0₫, biên lai BL")
+
+
 def test_a_callback_sent_twice_changes_nothing_the_second_time(client, db_session, people, catalogue, gateway):
     citizen = people.citizen()
     code = submit(client, citizen).json["code"]

@@ -71,6 +71,27 @@ def test_illegal_moves_are_409_and_change_nothing(client, people, db_session, ca
     assert len(inbox(client, citizen)) == before + 5  # four moves and the invitation to rate the decision
 
 
+def test_a_refused_move_names_the_states_in_the_readers_language(client, people, db_session, catalogue):
+    key = key_headers(db_session)
+    code = submit(client, people.citizen()).json["code"]
+    assert move(client, key, code, "approved").json["detail"] == \
+        "Hồ sơ đang ở trạng thái 'Đã nộp' không thể chuyển sang 'Đã giải quyết'."
+    in_english = move(client, {**key, "Accept-Language": "en"}, code, "approved")
+    assert in_english.json["detail"] == "A dossier in 'Submitted' cannot move to 'Decided'."
+    assert in_english.json["current"] == "submitted"  # the codes stay
+
+
+def test_a_missing_reason_is_said_in_the_readers_language(client, people, db_session, catalogue):
+    key = key_headers(db_session)
+    code = submit(client, people.citizen()).json["code"]
+    walk(client, key, code, "received", "processing")
+    asked = move(client, key, code, "supplement_requested")
+    assert asked.json["errors"] == {"note": ["Hãy nêu rõ lý do: công dân sẽ đọc nội dung này."],
+                                    "missing_documents": ["Hãy liệt kê ít nhất một giấy tờ còn thiếu."]}
+    in_english = move(client, {**key, "Accept-Language": "en"}, code, "approved", missing_documents=["x"])
+    assert in_english.json["errors"] == {"missing_documents": ["Only when asking for more documents."]}
+
+
 def test_rejection_needs_a_reason(client, people, db_session, catalogue):
     key = key_headers(db_session)
     code = submit(client, people.citizen()).json["code"]
@@ -199,6 +220,13 @@ def test_extensions_need_an_apology_and_a_later_date(client, people, db_session,
                                         headers=officer.headers, json=body)
     same = extend(new_due_at=due.isoformat(), apology="Xin lỗi")
     assert same.status_code == 422 and "new_due_at" in same.json["errors"]
+    assert same.json["errors"]["new_due_at"] == [f"Phải sau hạn trả kết quả hiện tại {due.astimezone(HANOI):%H:%M %d/%m/%Y}."]
+    same_in_english = client.post(f"/api/v1/agency/dossiers/{code}/extensions",
+                                  headers={**officer.headers, "Accept-Language": "en"},
+                                  json={"new_due_at": due.isoformat(), "apology": " "})
+    assert same_in_english.json["errors"] == {
+        "apology": ["The apology letter to the citizen is required."],
+        "new_due_at": [f"Must be after the current due date {due.astimezone(HANOI):%-d %b %Y, %H:%M}."]}
     blank = extend(new_due_at=(due + timedelta(days=3)).isoformat(), apology="  ")
     assert blank.status_code == 422 and "apology" in blank.json["errors"]
     assert extend(new_due_at="2024-12-01T10:00:00", apology="Xin lỗi").status_code == 422  # no offset

@@ -46,8 +46,14 @@ def test_unknown_procedure_and_bad_forms_are_422_with_paths(client, people, cata
     assert "procedure_code" in unknown.json["errors"]
     bad = submit(client, citizen, form={"address": "", "capital_vnd": -1, "lines_of_business": []})
     assert bad.status_code == 422 and bad.json["code"] == "invalid_form"
-    assert set(bad.json["errors"]) == {"form.business_name", "form.address", "form.capital_vnd",
-                                       "form.lines_of_business"}
+    assert bad.json["errors"] == {"form.business_name": ["Trường này là bắt buộc."],
+                                  "form.address": ["Không được để trống."],
+                                  "form.capital_vnd": ["Phải lớn hơn hoặc bằng 0."],
+                                  "form.lines_of_business": ["Cần ít nhất một mục."]}
+    in_english = submit(client, citizen, form={**BUSINESS_FORM, "capital_vnd": "many", "colour": "red"},
+                        **{"Accept-Language": "en"})
+    assert in_english.json["errors"] == {"form.capital_vnd": ["Not a valid integer."],
+                                         "form.colour": ["Not a field of this form."]}
     assert client.get("/api/v1/me/dossiers", headers=citizen.headers).json["items"] == []
 
 
@@ -170,4 +176,15 @@ def test_asking_for_and_handing_in_more_documents(client, people, db_session, ca
     assert handed.status_code == 200 and handed.json["status"] == "processing"
     assert handed.json["supplement_request"] is None and handed.json["form"]["employees"] == 2
     assert handed.json["timeline"][-1]["actor"] == "owner"
-    assert "Hợp đồng thuê nhà có công chứng" in handed.json["timeline"][-1]["note"]
+    assert handed.json["timeline"][-1]["note"] == "Đã bổ sung: Hợp đồng thuê nhà có công chứng\nĐã nộp bản chụp"
+    assert "Đã bổ sung: Hợp đồng thuê nhà có công chứng\nĐã nộp bản chụp" in inbox(client, citizen)[0]["body"]
+
+
+def test_the_supplement_note_reaches_the_owner_in_their_language(client, people, db_session, catalogue):
+    citizen, agency = people.citizen(), key_headers(db_session)
+    client.patch("/api/v1/me", headers=citizen.headers, json={"language": "en"})
+    code = submit(client, citizen).json["code"]
+    walk(client, agency, code, "received", "processing", "supplement_requested")
+    handed = client.post(f"/api/v1/dossiers/{code}/supplement", headers=citizen.headers, json={"documents": ["CCCD"]})
+    assert handed.json["timeline"][-1]["note"] == "Đã bổ sung: CCCD"  # the history keeps Vietnamese
+    assert "Supplied: CCCD" in inbox(client, citizen)[0]["body"]

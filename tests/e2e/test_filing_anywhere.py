@@ -58,6 +58,12 @@ def test_unknown_or_mismatched_centres_are_422_naming_the_field(client, people, 
         answer = _file(client, citizen, **where)
         assert answer.status_code == 422 and field in answer.json["errors"], (where, answer.json)
         assert answer.json["code"] == "unknown_unit_code"
+    nope = {"procedure_code": BUSINESS, "form": BUSINESS_FORM, "receiving_centre_code": "NOPE"}
+    in_vietnamese = client.post("/api/v1/dossiers", headers=citizen.headers, json=nope)
+    assert in_vietnamese.json["errors"]["receiving_centre_code"][0].startswith(
+        "NOPE không phải là trung tâm phục vụ hành chính công hoạt động vào ngày ")
+    in_english = client.post("/api/v1/dossiers", headers={**citizen.headers, "Accept-Language": "en"}, json=nope)
+    assert in_english.json["errors"]["receiving_centre_code"][0].startswith("NOPE is not a service centre open on ")
     freeze(monkeypatch, datetime(2025, 6, 20, 10, 0, tzinfo=HANOI))  # no centres before July 2025
     assert _file(client, citizen, receiving_unit_code=HOAN_KIEM).status_code == 422
     assert client.get("/api/v1/me/dossiers", headers=citizen.headers).json["items"] == []

@@ -34,6 +34,26 @@ def test_unknown_route_wrong_method_and_bad_bodies(client, app):
     _is_problem(client.get("/api/v1/me"), 401, "unauthenticated")
 
 
+def test_the_frameworks_own_refusals_speak_the_readers_language(client, app):
+    """werkzeug's English descriptions (404, 405, 413) give way to the catalogue's texts."""
+    english = {"Accept-Language": "en"}
+    assert client.get("/api/v1/nowhere").json["detail"] == "Không tìm thấy địa chỉ này."
+    assert client.get("/api/v1/nowhere", headers=english).json["detail"] == \
+        "The requested URL was not found on the server."
+    assert client.delete("/api/v1/auth/token").json["detail"] == "Địa chỉ này không hỗ trợ phương thức của yêu cầu."
+    assert client.delete("/api/v1/auth/token", headers=english).json["detail"] == \
+        "The method is not allowed for the requested URL."
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    try:
+        too_large = {"password": "x" * 4096}
+        assert client.post("/api/v1/auth/token", json=too_large).json["detail"] == \
+            "Dữ liệu gửi lên vượt quá dung lượng cho phép."
+        assert client.post("/api/v1/auth/token", json=too_large, headers=english).json["detail"] == \
+            "The data value transmitted exceeds the capacity limit."
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = 10 * 1024 * 1024
+
+
 def test_unexpected_errors_are_500_without_internals(client, app, monkeypatch, people):
     person = people.citizen()
 
@@ -112,7 +132,10 @@ def test_nul_characters_are_refused_before_they_reach_the_database(client, peopl
     sign_in = client.post("/api/v1/auth/token", json={"national_id": person.national_id,
                                                       "password": PASSWORD, "device_name": "phone\x00"})
     _is_problem(sign_in, 422, "nul_character")
-    assert sign_in.json["errors"] == {"device_name": ["Contains the NUL character."]}
+    assert sign_in.json["errors"] == {"device_name": ["Có chứa ký tự NUL."]}
+    in_english = client.post("/api/v1/auth/token", headers={"Accept-Language": "en"},
+                             json={"national_id": person.national_id, "password": PASSWORD, "device_name": "phone\x00"})
+    assert in_english.json["errors"] == {"device_name": ["Contains the NUL character."]}
     search = client.get("/api/v1/procedures?q=birth%00")
     _is_problem(search, 422, "nul_character")
     assert list(search.json["errors"]) == ["q"]

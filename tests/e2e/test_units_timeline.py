@@ -86,6 +86,9 @@ def test_bad_unit_questions_are_problems_naming_the_field(synced, client):
     unknown_parent = client.get(UNITS, query_string={"at": "2025-08-01", "parent": "999"})
     assert unknown_parent.status_code == 422 and "parent" in unknown_parent.get_json()["errors"]
     assert unknown_parent.get_json()["code"] == "unknown_unit_code"
+    assert unknown_parent.get_json()["errors"]["parent"] == ["Không có đơn vị nào mang mã 999 vào ngày 01/08/2025."]
+    in_english = client.get(UNITS, query_string={"at": "2025-08-01", "parent": "999"}, headers={"Accept-Language": "en"})
+    assert in_english.get_json()["errors"]["parent"] == ["999 names no unit on 1 Aug 2025."]
     assert client.get(UNITS, query_string={"kind": "province"}).status_code == 422
     missing = client.get(f"{UNITS}/99999")
     assert missing.status_code == 404 and missing.get_json()["code"] == "unknown_unit_code"

@@ -37,6 +37,9 @@ def handlers(session, sms, account, code, reason, language):
 @click.option("--loop", is_flag=True, help=operator_text("cli.help.metrics.rollup.loop"))
 def build_summaries(loop):
     """A command's docstring is not read: click shows help= when it is given."""
+
+
+NO_SUCH = {"request": "Không có yêu cầu chữ ký này.", "certificate": lazy_text("signatures.access.no_such_certificate")}
 '''
 
 
@@ -58,6 +61,7 @@ def test_the_scan_finds_literal_texts_and_passes_catalogue_calls(tmp_path: Path,
         (15, "cli"), (17, "cli"), (18, "label="), (20, "unit="),
         (21, "row reason"), (23, "row reason"),
         (26, "help="),
+        (32, "table NO_SUCH"),
     ]
 
 

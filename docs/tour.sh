@@ -95,7 +95,7 @@ call 200 "$B/me/health/access-log" -H "Authorization: Bearer $T"        # who re
 call 422 "$B/providers/patients/001185004321/records" -H "Authorization: Bearer $D" \
   -H "$JSON" -H "Idempotency-Key: visit-$RUN" -H "X-Subject-Birth-Date: 1985-03-14" \
   -d "{\"observations\":[{\"code\":\"8310-5\",\"value\":95,\"unit\":\"Cel\",\"effective_at\":\"$(days -1)T08:00:00+07:00\",\"source_id\":\"t-$RUN\"}]}"
-# -> {"errors":{"observations.0.value":["Body temperature of 95 Cel is not plausible (expected 25 to 45)."]}}
+# -> {"errors":{"observations.0.value":["Nhiệt độ cơ thể 95 Cel không hợp lý (giới hạn từ 25 đến 45)."]}}
 call 201 "$B/me/health/correction-requests" -H "Authorization: Bearer $T" -H "$JSON" \
   -d "{\"resource_type\":\"observation\",\"resource_id\":\"$OBSERVATION\",\"reason\":\"I measured 124 at home\"}"   # acknowledge_by, resolve_by
 CORRECTION=$(val 'd["id"]')

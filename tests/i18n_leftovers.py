@@ -21,7 +21,8 @@ either branch of a conditional) that reaches a person through:
   or option (a command's docstring is not read: click shows `help=` when it is given);
 - the reason an import gives for a row or a file: `RowRejected(reason)` and a `_reject(line, reason)`;
 - a module-level table of texts, by its name (`*_LABELS`, `*_NOTICES`, `*_MESSAGES`,
-  `*_TITLES`, `*_TEXTS`), one offender per literal in it.
+  `*_TITLES`, `*_TEXTS`, and `*NO_SUCH`, the "no such thing" 404 details), one offender per
+  literal in it.
 A variable or a `translate(...)` / `lazy_text(...)` call is not a literal and passes.
 """
 from __future__ import annotations
@@ -41,7 +42,7 @@ PROGRESS_KEYWORDS = ("label", "desc", "unit")
 HELP_KEYWORDS = ("help", "short_help", "epilog")
 CLI_PRINTS = frozenset({"echo", "secho"})
 CLI_ERRORS = frozenset({"ClickException", "UsageError", "BadParameter"})
-TABLE_SUFFIXES = ("_LABELS", "_NOTICES", "_MESSAGES", "_TITLES", "_TEXTS")
+TABLE_SUFFIXES = ("_LABELS", "_NOTICES", "_MESSAGES", "_TITLES", "_TEXTS", "NO_SUCH")
 ERROR_CLASSES = frozenset(name for name, value in vars(errors).items()
                           if inspect.isclass(value) and issubclass(value, errors.DomainError))
 

@@ -5,11 +5,13 @@ import marshmallow as ma
 from flask import has_request_context, request
 from marshmallow import validate
 
+from api.language import text_of
 from api.pagination import PageQuery
 from models.health import CorrectionStatus
 from services.health import codes
 from services.health.corrections import OUTCOMES
 from services.health.entries import RESOURCE_TYPES
+from services.messages import lazy_text
 
 NATIONAL_ID = validate.Regexp(r"^\d{12}$", error="12 digits.")
 PURPOSES = ("treatment", "care_coordination", "referral")
@@ -28,7 +30,8 @@ class SubjectQuery(ma.Schema):
         if header is None:
             return data
         if data.get("subject") not in (None, ma.missing, header):  # webargs gives `missing` when absent
-            raise ma.ValidationError(f"Give the subject once: ?subject= or {SUBJECT_HEADER}.", "subject")
+            # marshmallow's messages are plain text: this one is written in the request's language here
+            raise ma.ValidationError(text_of(lazy_text("health.subject.given_twice", header=SUBJECT_HEADER)), "subject")
         return {**data, "subject": header}
 
 

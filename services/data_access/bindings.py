@@ -15,6 +15,7 @@ from sqlalchemy import select
 from models.signatures import ServiceCounter
 from services.context import Context
 from services.errors import Forbidden
+from services.messages import LazyText, lazy_text
 
 
 class StaffAction(StrEnum):
@@ -31,11 +32,11 @@ def _runs_one_stop_counter(ctx: Context, agency_code: str, receiving: frozenset[
         (ServiceCounter.agency_code == agency_code) | (ServiceCounter.code == agency_code)).limit(1)) is not None
 
 
-BOUND_TO: dict[StaffAction, tuple[Callable[[Context, str, frozenset[str]], bool], str, str]] = {
+BOUND_TO: dict[StaffAction, tuple[Callable[[Context, str, frozenset[str]], bool], str, LazyText]] = {
     StaffAction.FILE_COUNTER_DOSSIER: (_receives_procedure, "other_agency",
-                                       "Thủ tục này do cơ quan khác tiếp nhận."),
+                                       lazy_text("access.bindings.other_agency")),
     StaffAction.RAISE_LEVEL: (_runs_one_stop_counter, "not_identity_counter",
-                              "Chỉ cán bộ của cơ quan có bộ phận một cửa mới xác minh danh tính."),
+                              lazy_text("access.bindings.not_identity_counter")),
 }
 
 

@@ -17,20 +17,44 @@ from services.calendar.business_days import HANOI
 from services.errors import ValidationFailed
 from services.health import codes
 from services.health.batch_shape import ITEM_SCHEMAS
-from services.messages import lazy_text
+from services.messages import LazyText, lazy_text
 
 KINDS = tuple(ITEM_SCHEMAS)
 MAX_ITEMS = 1_000
 SOURCE_ID_MAX = 90  # leaves room for the suffix of a derived entry's source id
+MAX_DOSE = 20
+MAX_DIAGNOSES = 20
 CLOCK_SKEW = timedelta(minutes=5)
+UNKNOWN_FIELD = lazy_text("health.batch.unknown_field")
+
+# LOINC code -> what it measures, as a person reads it in a field message (codes.py keeps the
+# LOINC display name, which the FHIR export sends as it is).
+OBSERVATION_NAMES: dict[str, LazyText] = {
+    "8302-2": lazy_text("health.observation.body_height"),
+    "29463-7": lazy_text("health.observation.body_weight"),
+    "39156-5": lazy_text("health.observation.bmi"),
+    "8480-6": lazy_text("health.observation.systolic"),
+    "8462-4": lazy_text("health.observation.diastolic"),
+    "8867-4": lazy_text("health.observation.heart_rate"),
+    "9279-1": lazy_text("health.observation.respiratory_rate"),
+    "8310-5": lazy_text("health.observation.body_temperature"),
+    "2708-6": lazy_text("health.observation.oxygen_saturation"),
+    "8280-0": lazy_text("health.observation.waist"),
+    "1558-6": lazy_text("health.observation.fasting_glucose"),
+    "4548-4": lazy_text("health.observation.hba1c"),
+    "2093-3": lazy_text("health.observation.total_cholesterol"),
+    "2085-9": lazy_text("health.observation.hdl"),
+    "13457-7": lazy_text("health.observation.ldl"),
+    "2160-0": lazy_text("health.observation.creatinine"),
+}
 
 
 class _Invalid(ValueError):
     """One field's problem, raised inside an item check and collected by path."""
 
-    def __init__(self, field_name: str, message: str) -> None:
-        super().__init__(message)
-        self.field_name = field_name
+    def __init__(self, field_name: str, message: LazyText) -> None:
+        super().__init__(field_name)
+        self.field_name, self.message = field_name, message
 
 
 @dataclass
@@ -68,17 +92,18 @@ def _text(item: dict, name: str, *, max_len: int, optional: bool = False) -> str
     if not isinstance(value, str) or not value.strip():
         if optional and value == "":
             return None
-        raise _Invalid(name, "Required text." if value is None else "Must be non-empty text.")
+        raise _Invalid(name, lazy_text("health.batch.text_required") if value is None
+                       else lazy_text("health.batch.text_empty"))
     value = " ".join(value.split()) if max_len <= 500 else value.strip()
     if len(value) > max_len:
-        raise _Invalid(name, f"At most {max_len} characters.")
+        raise _Invalid(name, lazy_text("health.batch.text_too_long", max=max_len))
     return value
 
 
 def _number(item: dict, name: str) -> float:
     value = item.get(name)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise _Invalid(name, "Must be a number.")
+        raise _Invalid(name, lazy_text("health.batch.not_a_number"))
     return float(value)
 
 
@@ -90,15 +115,15 @@ def _moment(item: dict, name: str, ctx: Context, *, optional: bool = False) -> d
         try:
             value = datetime.fromisoformat(value)
         except ValueError:
-            raise _Invalid(name, "Must be an ISO 8601 date-time with offset.") from None
+            raise _Invalid(name, lazy_text("health.batch.datetime_unreadable")) from None
     if not isinstance(value, datetime):
-        raise _Invalid(name, "Required: an ISO 8601 date-time with offset.")
+        raise _Invalid(name, lazy_text("health.batch.datetime_required"))
     if value.tzinfo is None:
-        raise _Invalid(name, "The date-time needs an offset (e.g. +07:00).")
+        raise _Invalid(name, lazy_text("health.batch.datetime_needs_offset"))
     if value > ctx.now + CLOCK_SKEW:
-        raise _Invalid(name, "Is in the future.")
+        raise _Invalid(name, lazy_text("health.batch.in_future"))
     if ctx.born_at and value < ctx.born_at:
-        raise _Invalid(name, "Is before the patient was born.")
+        raise _Invalid(name, lazy_text("health.batch.before_birth"))
     return value
 
 
@@ -110,27 +135,37 @@ def _day(item: dict, name: str, ctx: Context, *, optional: bool = False) -> date
         try:
             value = date.fromisoformat(value)
         except ValueError:
-            raise _Invalid(name, "Must be an ISO date (YYYY-MM-DD).") from None
+            raise _Invalid(name, lazy_text("health.batch.date_unreadable")) from None
     if isinstance(value, datetime) or not isinstance(value, date):
-        raise _Invalid(name, "Required: an ISO date (YYYY-MM-DD).")
+        raise _Invalid(name, lazy_text("health.batch.date_required"))
     if value > ctx.today:
-        raise _Invalid(name, "Is in the future.")
+        raise _Invalid(name, lazy_text("health.batch.in_future"))
     if ctx.born and value < ctx.born:
-        raise _Invalid(name, "Is before the patient was born.")
+        raise _Invalid(name, lazy_text("health.batch.before_birth"))
     return value
 
 
 def _icd10(value: Any, name: str) -> str:
     if not isinstance(value, str) or not codes.ICD10_SHAPE.match(value.strip().upper()):
-        raise _Invalid(name, "Not an ICD-10 code (letter, two digits, optional .x).")
+        raise _Invalid(name, lazy_text("health.batch.not_icd10"))
     return value.strip().upper()
 
 
 def _one_of(item: dict, name: str, allowed: tuple[str, ...], default: str | None = None) -> str:
     value = item.get(name, default)
     if value not in allowed:
-        raise _Invalid(name, f"One of: {', '.join(allowed)}.")
+        raise _Invalid(name, lazy_text("health.batch.one_of", allowed=", ".join(allowed)))
     return value
+
+
+def _shown(number: float) -> str:
+    """A measured value as the client sent it: no trailing zeros (`95`, `36.6`)."""
+    return format(number, "g")
+
+
+def _name_of(code: str) -> LazyText | str:
+    """What a LOINC code measures, in the reader's language (the LOINC name if the table lacks it)."""
+    return OBSERVATION_NAMES.get(code) or codes.OBSERVATION_CODES[code].name
 
 
 # -- one item of each kind -------------------------------------------------------------------
@@ -138,18 +173,19 @@ def _one_of(item: dict, name: str, allowed: tuple[str, ...], default: str | None
 def observation(item: dict, ctx: Context) -> dict[str, Any]:
     code = item.get("code")
     if code in codes.DERIVED_CODES:
-        raise _Invalid("code", "BMI is computed by the server from height and weight; do not send it.")
+        raise _Invalid("code", lazy_text("health.batch.bmi_is_derived"))
     known = codes.OBSERVATION_CODES.get(code) if isinstance(code, str) else None
     if known is None:
-        raise _Invalid("code", "Not a LOINC code this record accepts.")
+        raise _Invalid("code", lazy_text("health.batch.unknown_loinc"))
     unit = item.get("unit")
     if unit not in known.units:
-        raise _Invalid("unit", f"{known.name} is recorded in {', '.join(known.units)}.")
+        raise _Invalid("unit", lazy_text("health.batch.unit_not_allowed", name=_name_of(code),
+                                          units=", ".join(known.units)))
     value = _number(item, "value")
     low, high = known.units[unit]
     if not low <= value <= high:
-        raise _Invalid("value", f"{known.name} of {value:g} {unit} is not plausible "
-                                f"(expected {low:g} to {high:g}).")
+        raise _Invalid("value", lazy_text("health.batch.value_implausible", name=_name_of(code), value=_shown(value),
+                                          unit=unit, low=_shown(low), high=_shown(high)))
     return {"code": code, "value": value, "unit": unit, "effective_at": _moment(item, "effective_at", ctx),
             "derived": False}
 
@@ -173,8 +209,8 @@ def risk_factor(item: dict, ctx: Context) -> dict[str, Any]:
 
 def immunization(item: dict, ctx: Context) -> dict[str, Any]:
     dose = item.get("dose_number", 1)
-    if isinstance(dose, bool) or not isinstance(dose, int) or not 1 <= dose <= 20:
-        raise _Invalid("dose_number", "A whole number from 1 to 20.")
+    if isinstance(dose, bool) or not isinstance(dose, int) or not 1 <= dose <= MAX_DOSE:
+        raise _Invalid("dose_number", lazy_text("health.batch.dose_number", max=MAX_DOSE))
     return {"vaccine": _text(item, "vaccine", max_len=200), "given_on": _day(item, "date", ctx),
             "dose_number": dose}
 
@@ -183,10 +219,10 @@ def encounter(item: dict, ctx: Context) -> dict[str, Any]:
     start = _moment(item, "start", ctx)
     end = _moment(item, "end", ctx, optional=True)
     if end is not None and end < start:
-        raise _Invalid("end", "Is before the start.")
+        raise _Invalid("end", lazy_text("health.batch.end_before_start"))
     diagnoses = item.get("diagnoses", [])
-    if not isinstance(diagnoses, list) or len(diagnoses) > 20:
-        raise _Invalid("diagnoses", "A list of at most 20 ICD-10 codes.")
+    if not isinstance(diagnoses, list) or len(diagnoses) > MAX_DIAGNOSES:
+        raise _Invalid("diagnoses", lazy_text("health.batch.too_many_diagnoses", max=MAX_DIAGNOSES))
     return {"start_at": start, "end_at": end, "reason": _text(item, "reason", max_len=500, optional=True),
             "diagnoses": [_icd10(code, f"diagnoses.{i}") for i, code in enumerate(diagnoses)],
             "summary": _text(item, "summary", max_len=4000, optional=True)}
@@ -205,7 +241,7 @@ def check_item(kind: str, item: dict, ctx: Context) -> dict[str, Any]:
     try:
         return ITEM_RULES[kind](item, ctx)
     except _Invalid as problem:
-        raise ValidationFailed(lazy_text("health.batch.correction_valid"), errors={problem.field_name: [str(problem)]},
+        raise ValidationFailed(lazy_text("health.batch.correction_valid"), errors={problem.field_name: [problem.message]},
                                code="invalid_health_entry") from None
 
 
@@ -214,57 +250,57 @@ def check_item(kind: str, item: dict, ctx: Context) -> dict[str, Any]:
 def _source_id(item: dict, seen: set[str]) -> str:
     value = item.get("source_id")
     if not isinstance(value, str) or not value.strip() or len(value.strip()) > SOURCE_ID_MAX:
-        raise _Invalid("source_id", f"Required: the facility's id of this entry (1 to {SOURCE_ID_MAX} characters).")
+        raise _Invalid("source_id", lazy_text("health.batch.source_id_required", max=SOURCE_ID_MAX))
     if value.strip() in seen:
-        raise _Invalid("source_id", "Repeated within this batch.")
+        raise _Invalid("source_id", lazy_text("health.batch.source_id_repeated"))
     seen.add(value.strip())
     return value.strip()
 
 
-def _check_list(kind: str, items: Any, ctx: Context, errors: dict[str, list[str]]) -> list[dict[str, Any]]:
+def _check_list(kind: str, items: Any, ctx: Context, errors: dict[str, list[LazyText]]) -> list[dict[str, Any]]:
     if items is None:
         return []
     if not isinstance(items, list) or len(items) > MAX_ITEMS:
-        errors[kind] = [f"A list of at most {MAX_ITEMS} items."]
+        errors[kind] = [lazy_text("health.batch.too_many_items", max=MAX_ITEMS)]
         return []
     rule, allowed = ITEM_RULES[kind], ITEM_FIELDS[kind]
     seen: set[str] = set()
     rows: list[dict[str, Any]] = []
     for index, item in enumerate(items):
         if not isinstance(item, dict):
-            errors[f"{kind}.{index}"] = ["Must be an object."]
+            errors[f"{kind}.{index}"] = [lazy_text("health.batch.not_an_object")]
             continue
         if not allowed.issuperset(item):
-            errors[f"{kind}.{index}.{sorted(set(item) - allowed)[0]}"] = ["Unknown field."]
+            errors[f"{kind}.{index}.{sorted(set(item) - allowed)[0]}"] = [UNKNOWN_FIELD]
             continue
         try:
             row = rule(item, ctx)
             row["source_id"], row["_index"] = _source_id(item, seen), index
             rows.append(row)
         except _Invalid as problem:
-            errors[f"{kind}.{index}.{problem.field_name}"] = [str(problem)]
+            errors[f"{kind}.{index}.{problem.field_name}"] = [problem.message]
     return rows
 
 
-def _check_pressures(observations: list[dict[str, Any]], errors: dict[str, list[str]]) -> None:
+def _check_pressures(observations: list[dict[str, Any]], errors: dict[str, list[LazyText]]) -> None:
     systolic = {o["effective_at"]: o["value"] for o in observations if o["code"] == codes.SYSTOLIC}
     for o in observations:
         if o["code"] == codes.DIASTOLIC and o["effective_at"] in systolic and o["value"] >= systolic[o["effective_at"]]:
-            errors[f"observations.{o['_index']}.value"] = [
-                f"Diastolic pressure {o['value']:g} must be below the systolic {systolic[o['effective_at']]:g} "
-                "measured at the same time."]
+            errors[f"observations.{o['_index']}.value"] = [lazy_text(
+                "health.batch.diastolic_not_below_systolic", diastolic=_shown(o['value']),
+                systolic=_shown(systolic[o['effective_at']]))]
 
 
 def parse_batch(raw: dict[str, Any], ctx: Context) -> CleanBatch:
     """Validate a provider batch; raise ValidationFailed listing every bad field."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[LazyText]] = {}
     unknown = set(raw) - set(KINDS)
     for name in sorted(unknown):
-        errors[name] = ["Unknown field."]
+        errors[name] = [UNKNOWN_FIELD]
     batch = CleanBatch({kind: _check_list(kind, raw.get(kind), ctx, errors) for kind in KINDS})
     _check_pressures(batch.entries["observations"], errors)
     if not errors and batch.size == 0:
-        errors["_body"] = ["The batch holds no entries."]
+        errors["_body"] = [lazy_text("health.batch.empty")]
     if errors:
         raise ValidationFailed(lazy_text("health.batch.some_entries_valid"), errors=errors, code="invalid_health_entry")
     return batch
@@ -277,7 +313,7 @@ def bmi_of(weight_kg: float, height_cm: float) -> float:
 
 
 def derive_bmi(observations: list[dict[str, Any]], stored_height: Callable[[datetime], float | None]
-               ) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
+               ) -> tuple[list[dict[str, Any]], dict[str, list[LazyText]]]:
     """BMI entries for the batch's weights: with a height measured the same (local) day in the
     batch, else with `stored_height(moment)` (an earlier height, for adults).
 
@@ -294,7 +330,7 @@ def derive_bmi(observations: list[dict[str, Any]], stored_height: Callable[[date
         value = bmi_of(weight["value"], height)
         if not low <= value <= high:
             errors[f"observations.{weight.get('_index', 0)}.value"] = [
-                f"With a height of {height:g} cm this weight gives a BMI of {value:g}, which is not plausible."]
+                lazy_text("health.batch.bmi_implausible", height=_shown(height), bmi=_shown(value))]
             continue
         derived.append({"code": codes.BMI, "value": value, "unit": "kg/m2", "effective_at": weight["effective_at"],
                         "derived": True, "source_id": f"{weight['source_id']}#bmi"})

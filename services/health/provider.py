@@ -28,7 +28,7 @@ from services.messages import lazy_text
 from services.notifications.inbox import notify
 
 
-PATIENT_NOT_MATCHED = "Số định danh và ngày sinh không khớp với cơ sở dữ liệu dân cư."
+PATIENT_NOT_MATCHED = lazy_text("health.provider.patient_not_matched")
 
 
 def matched_patient(session: Session, national_id: str, date_of_birth: date | None) -> tuple[Resident, int | None]:
@@ -69,8 +69,7 @@ def _owner_account_ids(session: Session, id_hasher: NationalIdHasher, resident) 
     return list(session.scalars(select(Account.id).where(Account.national_id_hash.in_(hashes))))
 
 
-CONSENT_REQUIRED = ("Cơ sở này chưa được người bệnh đồng ý cho đọc hồ sơ; trường hợp cấp cứu hãy ghi "
-                    "emergency_reason.")
+CONSENT_REQUIRED = lazy_text("health.provider.consent_required")
 # What the person is told after an emergency read, by whether a consent was active at the time.
 EMERGENCY_NOTICE = {
     True: lazy_text("health.emergency_access.body.with_consent"),

@@ -12,7 +12,11 @@ from services.signatures.catalogues import counters_of_officer
 from services.messages import lazy_text
 
 
-NO_SUCH = {"request": "Không có yêu cầu chữ ký này.", "certificate": "Không có chứng thư số này."}
+NO_SUCH = {"request": lazy_text("signatures.access.no_such_request"),
+           "certificate": lazy_text("signatures.access.no_such_certificate")}
+# What an officer of another counter is told, by what they asked for (the key is a code, not a word).
+OTHER_COUNTER = {"request": lazy_text("signatures.access.request_of_other_counter"),
+                 "certificate": lazy_text("signatures.access.certificate_of_other_counter")}
 
 
 def no_such(what: str) -> NotFound:
@@ -31,7 +35,7 @@ def check_reader(session: Session, principal: Principal, account_id, counter_cod
     if principal.has_role(Role.OFFICER):
         if counter_code in counters_of_officer(session, principal.agency_code):
             return Actor.OFFICER
-        raise Forbidden(lazy_text("signatures.access.what_s_belongs_another", what=what), code="other_counter")
+        raise Forbidden(OTHER_COUNTER[what], code="other_counter")
     raise no_such(what)
 
 
@@ -39,7 +43,7 @@ def check_officer(session: Session, principal: Principal, counter_code: str, wha
     if not principal.has_role(Role.OFFICER):
         raise Forbidden(lazy_text("signatures.access.only_officer_counter_can"), code="forbidden_role")
     if counter_code not in counters_of_officer(session, principal.agency_code):
-        raise Forbidden(lazy_text("signatures.access.what_s_belongs_another", what=what), code="other_counter")
+        raise Forbidden(OTHER_COUNTER[what], code="other_counter")
 
 
 def check_revoker(principal: Principal, account_id) -> Actor:

@@ -26,9 +26,9 @@ from services.signatures import certificates, workflow
 from services.signatures.authority import CertificateAuthority
 from services.signatures.key_vault import KeyVault
 from services.signatures.profile import KeyAlgorithm
-from services.signatures.requests import _refuse_second
+from services.signatures.requests import _refuse_second, certificate_issued_note
 from services.messages.sms import send_sms
-from services.messages import lazy_text
+from services.messages import DEFAULT_LANGUAGE, lazy_text, translate
 
 CHALLENGE_KEY = "signature-request:{id}:challenge"
 
@@ -86,13 +86,14 @@ def confirm(ctx: Context, authority: CertificateAuthority, vault: KeyVault, chal
         raise BadRequest(lazy_text("signatures.online.code_was_issued_request"), code="invalid_otp")
     account = session.get(Account, principal.account_id)
     check_level(account.assurance_level, Sensitive.CERTIFICATES)  # the row: fresher than the token
+    # A history note is stored and read later by anyone: in Vietnamese (see certificate_issued_note).
     workflow.move(session, request, S.APPROVED, actor_id=None, actor_role=Actor.AUTHORITY,
-                  note="e-ID level 2 and a texted code")
+                  note=translate(DEFAULT_LANGUAGE, "signatures.history.checked_online"))
     certificate = certificates.issue(session, authority, vault, account, provider_code=request.provider_code,
                                      counter_code=None, request_id=request.id,
                                      algorithm=KeyAlgorithm(ctx.settings.signature_key_algorithm))
     workflow.move(session, request, S.ISSUED, actor_id=None, actor_role=Actor.AUTHORITY,
-                  note=f"certificate {certificate.serial}")
+                  note=certificate_issued_note(certificate.serial))
     ctx.kv.delete(CHALLENGE_KEY.format(id=request.id))
     session.flush()
     session.expire(request, ["certificate"])

@@ -24,7 +24,15 @@ from services.signatures.authority import CertificateAuthority
 from services.signatures.catalogues import counters_of_officer
 from services.signatures.key_vault import KeyVault
 from services.signatures.profile import KeyAlgorithm
-from services.messages import lazy_text
+from services.messages import DEFAULT_LANGUAGE, lazy_text, translate
+
+
+def certificate_issued_note(serial: str) -> str:
+    """The history note of an issuance. A history note is stored text that people read later
+    (the request's history, the notice of the move), beside the officers' own notes, which they
+    write in Vietnamese: so it is stored in Vietnamese, the catalogue's source language, and not
+    in the language of whoever happened to make the request move."""
+    return translate(DEFAULT_LANGUAGE, "signatures.history.certificate_issued", serial=serial)
 
 
 def _open_request_of(session: Session, account_id: uuid.UUID) -> SignatureRequest | None:
@@ -47,7 +55,7 @@ def submit(ctx: Context, *, provider_code: str, counter_code: str | None = None,
            appointment_date: date | None = None) -> SignatureRequest:
     """The counter channel: the identity is checked in person at `counter_code` on `appointment_date`."""
     session, principal = ctx.session, ctx.principal
-    missing = {name: ["Required for the counter channel."]
+    missing = {name: [lazy_text("signatures.requests.needed_for_counter")]
                for name, value in (("counter_code", counter_code), ("appointment_date", appointment_date))
                if value is None}
     if missing:
@@ -157,7 +165,7 @@ def approve(ctx: Context, authority: CertificateAuthority, vault: KeyVault,
                                      counter_code=request.counter_code, request_id=request.id,
                                      algorithm=KeyAlgorithm(ctx.settings.signature_key_algorithm))
     workflow.move(session, request, S.ISSUED, actor_id=None, actor_role=Actor.AUTHORITY,
-                  note=f"certificate {certificate.serial}")
+                  note=certificate_issued_note(certificate.serial))
     session.flush()
     session.expire(request, ["certificate"])
     return request

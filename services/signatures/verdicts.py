@@ -1,44 +1,25 @@
 """One sentence per checked signature, in Vietnamese or English: who signed, when and by whose
-clock, whether the document changed afterwards, which trust anchor the chain reached, and the verdict."""
+clock, whether the document changed afterwards, which trust anchor the chain reached, and the verdict.
+
+Every part is a catalogue text (ids `signatures.verdict.*`), and so is the sentence that joins
+them, so that each language may order the parts as it writes them."""
 from __future__ import annotations
 
 from typing import Protocol
 
+from services.messages import DEFAULT_LANGUAGE, LANGUAGES, LazyText, lazy_text, translate
+
 HANOI_OFFSET_LABEL = "UTC"
 
-# (language, part) -> text; the verdict keys are the report's `status` values.
-TEXTS: dict[str, dict[str, str]] = {
-    "vi": {
-        "signed": "Ký bởi {signer}",
-        "at": "lúc {time} ({source})",
-        "timestamp": "theo dấu thời gian tin cậy",
-        "claimed": "do người ký tự khai, không có dấu thời gian",
-        "unknown_time": "không rõ thời điểm ký",
-        "intact": "tài liệu không bị thay đổi sau khi ký",
-        "changed": "tài liệu đã bị thay đổi sau khi ký",
-        "anchor": "chuỗi chứng thư tin cậy đến {anchor}",
-        "untrusted": "chuỗi chứng thư không dẫn đến gốc tin cậy nào",
-        "valid": "Chữ ký hợp lệ.",
-        "invalid": "Chữ ký không hợp lệ.",
-        "indeterminate": "Chưa xác định được hiệu lực của chữ ký.",
-        "nobody": "không rõ người ký",
-    },
-    "en": {
-        "signed": "Signed by {signer}",
-        "at": "at {time} ({source})",
-        "timestamp": "from a trusted timestamp",
-        "claimed": "as the signer claims, no timestamp",
-        "unknown_time": "signing time unknown",
-        "intact": "the document has not changed since it was signed",
-        "changed": "the document was changed after it was signed",
-        "anchor": "the certificate chain reaches the trusted root {anchor}",
-        "untrusted": "the certificate chain reaches no trusted root",
-        "valid": "The signature is valid.",
-        "invalid": "The signature is not valid.",
-        "indeterminate": "The signature's validity cannot be established.",
-        "nobody": "an unknown signer",
-    },
+# The report's `status` -> the verdict that ends the sentence.
+VERDICTS: dict[str, LazyText] = {
+    "valid": lazy_text("signatures.verdict.valid"),
+    "invalid": lazy_text("signatures.verdict.invalid"),
+    "indeterminate": lazy_text("signatures.verdict.indeterminate"),
 }
+# The report's `signed_at_source` -> whose clock gave the signing time (anything else: the signer's).
+TIME_SOURCES: dict[str, LazyText] = {"timestamp": lazy_text("signatures.verdict.from_timestamp")}
+CLAIMED_TIME = lazy_text("signatures.verdict.claimed_time")
 
 
 class Checked(Protocol):
@@ -50,14 +31,20 @@ class Checked(Protocol):
     status: str
 
 
+def _when(report: Checked) -> LazyText:
+    if report.signed_at is None:
+        return lazy_text("signatures.verdict.unknown_time")
+    time = f"{report.signed_at:%Y-%m-%d %H:%M:%S} {HANOI_OFFSET_LABEL}"
+    return lazy_text("signatures.verdict.signed_at", time=time,
+                     source=TIME_SOURCES.get(report.signed_at_source or "", CLAIMED_TIME))
+
+
 def summary(report: Checked, language: str) -> str:
-    text = TEXTS.get(language, TEXTS["vi"])
-    signer = text["signed"].format(signer=report.signer_name or text["nobody"])
-    if report.signed_at is not None:
-        when = text["at"].format(time=f"{report.signed_at:%Y-%m-%d %H:%M:%S} {HANOI_OFFSET_LABEL}",
-                                 source=text.get(report.signed_at_source or "", text["claimed"]))
-    else:
-        when = text["unknown_time"]
-    changed = text["intact"] if report.intact else text["changed"]
-    trust = text["anchor"].format(anchor=report.trust_anchor) if report.trust_anchor else text["untrusted"]
-    return f"{signer} {when}; {changed}; {trust}. {text[report.status]}"
+    """The report in one sentence, in `language` (Vietnamese for a language we do not speak)."""
+    signer = report.signer_name or lazy_text("signatures.verdict.unknown_signer")
+    changed = lazy_text("signatures.verdict.intact") if report.intact else lazy_text("signatures.verdict.changed")
+    trust = (lazy_text("signatures.verdict.trusted_root", anchor=report.trust_anchor) if report.trust_anchor
+             else lazy_text("signatures.verdict.no_trusted_root"))
+    return translate(language if language in LANGUAGES else DEFAULT_LANGUAGE, "signatures.verdict.summary",
+                     signer=signer, when=_when(report), changed=changed, trust=trust,
+                     verdict=VERDICTS[report.status])

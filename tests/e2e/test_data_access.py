@@ -51,6 +51,9 @@ def test_only_an_officer_of_a_one_stop_counter_raises_the_level(client, people, 
     elsewhere = people.staff("officer", agency_code=NO_COUNTER_AGENCY)
     refused = client.post(RAISE, headers=elsewhere.headers, json=body)
     assert refused.status_code == 403 and refused.json["code"] == "not_identity_counter"
+    assert refused.json["detail"] == "Chỉ cán bộ của cơ quan có bộ phận một cửa mới xác minh danh tính."
+    in_english = client.post(RAISE, headers={**elsewhere.headers, "Accept-Language": "en"}, json=body)
+    assert in_english.json["detail"] == "Only officers of an agency with a one-stop counter verify identities."
     assert client.get("/api/v1/me", headers=citizen.headers).json["assurance_level"] == 1
     assert tracked(client, citizen) == []
     raised = client.post(RAISE, headers=people.staff("officer").headers, json=body)

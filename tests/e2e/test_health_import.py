@@ -49,7 +49,7 @@ def test_health_import_skips_bad_lines_and_adds_nothing_twice(runner, db_session
     assert result.exit_code == 1
     for line, words in ((2, "không phải JSON"), (3, "không có trong Cơ sở dữ liệu quốc gia về dân cư"),
                         (4, "danh mục cơ sở y tế"),
-                        (5, "observations.0.value")):
+                        (5, "observations.0.value: Nhiệt độ cơ thể 95 Cel không hợp lý")):
         assert f":{line}: " in result.output and words in result.output, (line, result.output)
     assert ":1:" not in result.output and ":7:" not in result.output
     assert "đã nạp 2 dòng" in result.output

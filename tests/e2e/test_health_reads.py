@@ -162,6 +162,9 @@ def test_a_guardian_may_name_the_child_in_the_x_subject_header_instead_of_the_ur
     both = client.get(f"{API}/summary?subject={child.national_id}", headers=in_header)
     assert both.status_code == 200
     clash = client.get(f"{API}/summary?subject=001215999999", headers=in_header)
-    assert clash.status_code == 422 and "subject" in clash.json["errors"]
+    assert clash.status_code == 422 and clash.json["errors"]["subject"] == [
+        "Chỉ nêu người được xem một lần: ?subject= hoặc X-Subject."]
+    clash = client.get(f"{API}/summary?subject=001215999999", headers={**in_header, "Accept-Language": "en"})
+    assert clash.json["errors"]["subject"] == ["Give the subject once: ?subject= or X-Subject."]
     malformed = client.get(f"{API}/summary", headers={**parent.headers, "X-Subject": "12345"})
     assert malformed.status_code == 422 and "subject" in malformed.json["errors"]

@@ -48,7 +48,15 @@ def test_invalid_values_are_422_with_the_field_and_reason(client, people, clinic
     for field in ("observations.0.value", "observations.1.value", "observations.3.value",
                   "observations.4.effective_at"):
         assert field in body["errors"], body["errors"]
-    assert "Body temperature of 95 Cel is not plausible" in body["errors"]["observations.0.value"][0]
+    assert body["errors"]["observations.0.value"] == ["Nhiệt độ cơ thể 95 Cel không hợp lý (giới hạn từ 25 đến 45)."]
+    assert body["errors"]["observations.3.value"] == [
+        "Huyết áp tâm trương 110 phải thấp hơn huyết áp tâm thu 80 đo cùng thời điểm."]
+    english = write(client, clinic_doctor, patient.national_id, {"observations": [
+        obs("t", "8310-5", 95, "Cel", at), obs("f", "8867-4", 70, "/min", days_ago(-3))]},
+        **{"Accept-Language": "en"}).get_json()
+    assert english["errors"] == {
+        "observations.0.value": ["Body temperature of 95 Cel is not plausible (expected 25 to 45)."],
+        "observations.1.effective_at": ["Is in the future."]}
 
 
 def test_the_facility_comes_from_the_account_not_the_body(client, people, clinic_doctor):

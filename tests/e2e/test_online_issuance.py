@@ -20,11 +20,16 @@ def test_a_level_2_citizen_gets_a_certificate_online_and_signs_with_it(client, p
     wrong = client.post(confirm, json={"otp": "000000" if started.json["debug_otp"] != "000000" else "111111"},
                         headers=citizen.headers)
     assert wrong.status_code == 400 and wrong.json["code"] == "invalid_otp"
-    issued = client.post(confirm, json={"otp": started.json["debug_otp"]}, headers=citizen.headers)
+    issued = client.post(confirm, json={"otp": started.json["debug_otp"]},
+                         headers={**citizen.headers, "Accept-Language": "en"})
     assert issued.status_code == 200, issued.json
     assert issued.json["status"] == "issued" and issued.json["channel"] == "online"
     assert issued.json["counter_code"] is None and issued.json["certificate_serial"]
     assert [h["to"] for h in issued.json["history"]] == ["submitted", "approved", "issued"]
+    # History notes are stored text, read later in any language: written once, in Vietnamese.
+    assert [h["note"] for h in issued.json["history"]] == [
+        None, "Định danh điện tử mức 2 và mã xác thực gửi qua tin nhắn",
+        f"Đã cấp chứng thư số {issued.json['certificate_serial']}"]
     pem = client.get("/api/v1/me/certificates", headers=citizen.headers).json["items"][0]["pem"]
     assert isinstance(x509.load_pem_x509_certificate(pem.encode()).public_key(), ec.EllipticCurvePublicKey)
     signed = sign(client, citizen, minimal_pdf())

@@ -62,6 +62,25 @@ def test_a_number_not_in_the_registry_answers_like_a_known_one(client, people, h
     assert known.full_name not in str([a.get_data(as_text=True) for a in answers])
 
 
+def test_the_refusals_are_said_in_the_readers_language(client, people, hospital_doctor):
+    known = people.citizen()
+    wrong = {"X-Subject-Birth-Date": "2000-01-01"}
+    texts = {}
+    for language in ("vi", "en"):
+        headers = {**wrong, "Accept-Language": language}
+        mismatch = in_header(client, hospital_doctor, "POST", known.national_id, "records", headers, json=batch())
+        no_consent = in_header(client, hospital_doctor, "GET", UNKNOWN, "summary", {"Accept-Language": language},
+                               query_string={"purpose": "treatment"})
+        assert (mismatch.json["code"], no_consent.json["code"]) == ("patient_not_matched", "consent_required")
+        texts[language] = (mismatch.json["errors"]["date_of_birth"], no_consent.json["detail"])
+    assert texts["vi"] == (["Số định danh và ngày sinh không khớp với cơ sở dữ liệu dân cư."],
+                           "Cơ sở này chưa được người bệnh đồng ý cho đọc hồ sơ; trường hợp cấp cứu hãy ghi "
+                           "emergency_reason.")
+    assert texts["en"] == (["The ID number and date of birth do not match the population database."],
+                           "The patient has not consented to this facility reading the record; in an emergency, "
+                           "give emergency_reason.")
+
+
 def test_a_mismatch_writes_nothing_and_leaves_nothing_in_the_persons_log(client, people, hospital_doctor,
                                                                           db_session):
     known = people.citizen()

@@ -59,6 +59,13 @@ def test_bad_bookings_are_422_on_the_field(client, people, catalogues):
     assert unknown_provider.status_code == 422 and "provider_code" in unknown_provider.json["errors"]
     unknown_counter = submit(client, citizen, counter_code="MC-NOWHERE")
     assert unknown_counter.status_code == 422 and "counter_code" in unknown_counter.json["errors"]
+    no_visit = {"provider_code": "VNPT-CA"}
+    in_vietnamese = client.post("/api/v1/signature-requests", json=no_visit, headers=citizen.headers)
+    assert in_vietnamese.status_code == 422 and in_vietnamese.json["code"] == "visit_required"
+    assert in_vietnamese.json["errors"]["counter_code"] == ["Bắt buộc khi làm thủ tục tại quầy."]
+    in_english = client.post("/api/v1/signature-requests", json=no_visit,
+                             headers={**citizen.headers, "Accept-Language": "en"})
+    assert in_english.json["errors"]["appointment_date"] == ["Required for the counter channel."]
     for day, code in ((weekend_day(), "appointment_not_business_day"),
                       (business_day(-10), "appointment_in_past"),
                       (business_day(45), "appointment_too_far")):
@@ -118,6 +125,10 @@ def test_another_counters_officer_cannot_approve_or_read(client, people, catalog
     elsewhere = people.staff("officer", agency_code="000.05.01.H26")
     answer = client.post(f"/api/v1/signature-requests/{request_id}/approve", json={}, headers=elsewhere.headers)
     assert answer.status_code == 403 and answer.json["code"] == "other_counter"
+    assert answer.json["detail"] == "Yêu cầu chữ ký này thuộc quầy khác."
+    in_english = client.post(f"/api/v1/signature-requests/{request_id}/approve", json={},
+                             headers={**elsewhere.headers, "Accept-Language": "en"})
+    assert in_english.json["detail"] == "This request belongs to another counter."
     assert client.get(f"/api/v1/signature-requests/{request_id}", headers=elsewhere.headers).status_code == 403
     stranger = people.citizen()
     assert client.get(f"/api/v1/signature-requests/{request_id}", headers=stranger.headers).status_code == 404
@@ -208,3 +219,7 @@ def test_not_yours_and_not_there_are_the_same_404(client, people, catalogues):
         missing = call(f"/api/v1/signature-requests/{uuid.uuid4()}{path}", headers=stranger.headers)
         assert theirs.status_code == missing.status_code == 404
         assert theirs.json == missing.json
+        assert theirs.json["detail"] == "Không có yêu cầu chữ ký này."
+        in_english = call(f"/api/v1/signature-requests/{request_id}{path}",
+                          headers={**stranger.headers, "Accept-Language": "en"})
+        assert in_english.json["detail"] == "No such signature request."

@@ -4,7 +4,9 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from services.errors import ValidationFailed
-from services.health.batch import Context, bmi_of, derive_bmi, parse_batch
+from services.health import codes
+from services.health.batch import OBSERVATION_NAMES, Context, bmi_of, derive_bmi, parse_batch
+from services.messages import translate
 
 NOW = datetime(2024, 11, 20, 3, 0, tzinfo=timezone.utc)
 CTX = Context(now=NOW, born=date(1985, 3, 14))
@@ -15,10 +17,12 @@ def obs(code, value, unit, at=AT, source_id="o-1"):
     return {"code": code, "value": value, "unit": unit, "effective_at": at, "source_id": source_id}
 
 
-def errors_of(batch) -> dict[str, list[str]]:
+def errors_of(batch, language="en") -> dict[str, list[str]]:
+    """The field messages of a refused batch, as a reader of `language` sees them."""
     with pytest.raises(ValidationFailed) as caught:
         parse_batch(batch, CTX)
-    return caught.value.errors
+    return {path: [translate(language, message) for message in messages]
+            for path, messages in caught.value.errors.items()}
 
 
 @pytest.mark.parametrize("item, field, words", [
@@ -36,6 +40,27 @@ def errors_of(batch) -> dict[str, list[str]]:
 def test_implausible_observations_are_refused_on_their_field(item, field, words):
     errors = errors_of({"observations": [item]})
     assert field in errors and words in " ".join(errors[field])
+
+
+def test_field_messages_are_catalogue_texts_with_their_values_in_both_languages():
+    item = obs("8310-5", 95, "Cel")
+    assert errors_of({"observations": [item]}, "vi")["observations.0.value"] == [
+        "Nhiệt độ cơ thể 95 Cel không hợp lý (giới hạn từ 25 đến 45)."]
+    assert errors_of({"observations": [item]}, "en")["observations.0.value"] == [
+        "Body temperature of 95 Cel is not plausible (expected 25 to 45)."]
+    unit = obs("29463-7", 70, "lb")
+    assert errors_of({"observations": [unit]}, "vi")["observations.0.unit"] == ["Cân nặng được ghi bằng đơn vị kg."]
+    assert errors_of({"observations": [unit]}, "en")["observations.0.unit"] == ["Body weight is recorded in kg."]
+    empty = {"observations": [], "vaccines": []}
+    assert errors_of(empty, "vi")["vaccines"] == ["Trường không được hỗ trợ."]
+    assert errors_of(empty, "en")["vaccines"] == ["Unknown field."]
+
+
+def test_every_observation_code_has_a_name_in_both_languages():
+    assert set(OBSERVATION_NAMES) == set(codes.OBSERVATION_CODES)
+    for code, name in OBSERVATION_NAMES.items():
+        assert translate("en", name) == codes.OBSERVATION_CODES[code].name
+        assert translate("vi", name) and translate("vi", name) != name.msgid
 
 
 def test_diastolic_above_systolic_is_refused():
@@ -85,7 +110,8 @@ def test_bmi_is_computed_from_height_and_weight_of_the_same_day():
 def test_bmi_uses_a_stored_height_and_rejects_an_absurd_result():
     batch = parse_batch({"observations": [obs("29463-7", 300, "kg", source_id="w")]}, CTX)
     derived, errors = derive_bmi(batch.entries["observations"], lambda moment: 100.0)
-    assert derived == [] and "BMI of 300" in errors["observations.0.value"][0]
+    assert derived == [] and "BMI of 300" in translate("en", errors["observations.0.value"][0])
+    assert "chỉ số BMI 300" in translate("vi", errors["observations.0.value"][0])
     batch = parse_batch({"observations": [obs("29463-7", 64, "kg", source_id="w")]}, CTX)
     assert derive_bmi(batch.entries["observations"], lambda moment: None) == ([], {})
     assert derive_bmi(batch.entries["observations"], lambda moment: 160.0)[0][0]["value"] == 25.0

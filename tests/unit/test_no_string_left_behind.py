@@ -40,6 +40,7 @@ def build_summaries(loop):
 
 
 MACHINE = StateMachine("dossier", STATES, MOVES, refusal="A dossier in '{current}' cannot move to '{to}'.")
+NO_SUCH = {"request": "Không có yêu cầu chữ ký này.", "certificate": lazy_text("signatures.access.no_such_certificate")}
 '''
 
 
@@ -62,6 +63,7 @@ def test_the_scan_finds_literal_texts_and_passes_catalogue_calls(tmp_path: Path,
         (21, "row reason"), (23, "row reason"),
         (26, "help="),
         (32, "refusal="),
+        (33, "table NO_SUCH"),
     ]
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.exc import OperationalError, DisconnectionError
 from werkzeug.exceptions import HTTPException
 
 from api.field_messages import field_message
-from api.language import request_language
+from api.language import request_language, text_of
 from services import errors
 from services.messages import LazyText, lazy_text, translate
 
@@ -97,9 +97,9 @@ def problem(status: int, code: str, detail: str | LazyText | None = None, *,
             "title": translate(language, title) if title else http.HTTPStatus(status).phrase,
             "status": status, "code": code}
     if detail:
-        body["detail"] = _text(language, detail)
+        body["detail"] = text_of(detail)
     if "errors" in extra:
-        extra["errors"] = {path: [_text(language, message) for message in messages]
+        extra["errors"] = {path: [text_of(message) for message in messages]
                            for path, messages in extra["errors"].items()}
     body.update(extra)
     response = Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
@@ -108,10 +108,6 @@ def problem(status: int, code: str, detail: str | LazyText | None = None, *,
     if status == 401:
         response.headers.setdefault("WWW-Authenticate", 'Bearer realm="ihanoi"')
     return response
-
-
-def _text(language: str, text: str | LazyText) -> str:
-    return translate(language, text) if isinstance(text, LazyText) else text
 
 
 def status_of(error: errors.DomainError) -> int:

@@ -262,7 +262,7 @@ def main() -> None:
                                               "--database-url", url], env, 600)
             if "export" not in skip:
                 results["export"] = _json_of(["bench.metrics", "--accounts", "200000", "--events", "2000000",
-                                              "--dossiers", "200000", "--runs", "3"], env, 900)
+                                              "--dossiers", "200000", "--runs", "3"], env, 1800)
             if "load" not in skip:
                 results["load"] = _load(env, max(5, args.seconds))
     finally:

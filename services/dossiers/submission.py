@@ -61,7 +61,7 @@ def submit_online(ctx: Context, *, procedure_code: str, form: dict[str, Any],
     if resident is None:
         raise Conflict(lazy_text("dossiers.submission.account_population_registry"), code="not_in_registry")
     procedure = get_procedure(session, procedure_code)
-    form = prefill.with_registry_values(procedure.form_schema, form, resident, day)
+    form = prefill.with_registry_values(procedure.form_schema, form, prefill.Filer(resident, account, day))
     check_form(procedure.form_schema, form)
     centre = filing_place.receiving_centre(session, day, receiving_unit_code, receiving_centre_code)
     deciding = filing_place.deciding_agency(session, procedure, day, centre.unit_code if centre else None)
@@ -103,12 +103,13 @@ def register_received(ctx: Context, *, national_id: str, full_name: str, procedu
     deciding = filing_place.deciding_agency(session, procedure, day, centre.unit_code if centre else None)
     check_bound(ctx, StaffAction.FILE_COUNTER_DOSSIER, frozenset({deciding.code, centre.code if centre else deciding.code}))
     resident = _registry_resident(session, national_id, full_name)
-    if form:
-        form = prefill.with_registry_values(procedure.form_schema, form, resident, day)
-        check_form(procedure.form_schema, form)
     account = find_account(session, ctx.id_hasher, national_id)
+    owner = account if account and account.role == Role.CITIZEN else None
+    if form:
+        form = prefill.with_registry_values(procedure.form_schema, form, prefill.Filer(resident, owner, day))
+        check_form(procedure.form_schema, form)
     dossier = _new_dossier(ctx, procedure, resident, channel=DossierChannel(channel), form=form or {},
-                           account_id=account.id if account and account.role == Role.CITIZEN else None,
+                           account_id=owner.id if owner else None,
                            status=DossierStatus.RECEIVED, deciding=deciding, centre=centre)
     note = (note or "").strip() or None
     record(session, dossier, None, actor, note=note)

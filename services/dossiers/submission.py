@@ -55,6 +55,14 @@ def submit_online(ctx: Context, *, procedure_code: str, form: dict[str, Any],
     With a payment gateway configured, a procedure with a fee is filed `payment_requested`
     and becomes `submitted` when paid (services/dossiers/payments.py); without one, the fee
     is paid at the counter as before."""
+    dossier = file_online(ctx, procedure_code=procedure_code, form=form, receiving_unit_code=receiving_unit_code,
+                          receiving_centre_code=receiving_centre_code)
+    return views.detail(ctx.session, dossier, staff=False)
+
+
+def file_online(ctx: Context, *, procedure_code: str, form: dict[str, Any], receiving_unit_code: str | None = None,
+                receiving_centre_code: str | None = None) -> Dossier:
+    """The dossier row of `submit_online`, filed with its history row and the owner's notice."""
     session, day = ctx.session, hanoi_day(ctx.clock.now())
     account = current_account(ctx)
     resident = resident_of(session, account)
@@ -74,7 +82,7 @@ def submit_online(ctx: Context, *, procedure_code: str, form: dict[str, Any],
     dossier.amount_due_vnd = owes
     record(session, dossier, None, Actor(DossierActorKind.OWNER, account.id))
     notices.status_changed(ctx, dossier, note=None, missing_documents=None)
-    return views.detail(session, dossier, staff=False)
+    return dossier
 
 
 def _registry_resident(session: Session, national_id: str, full_name: str) -> Resident:

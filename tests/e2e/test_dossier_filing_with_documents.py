@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import uuid
 
 import boto3
+import pytest
+from moto.server import ThreadedMotoServer
 
 from models.dossiers import Procedure
-from services.documents.storage import DirectoryStore
+from services.documents.storage import DirectoryStore, S3Store
 from tests.dossiers_support import BUSINESS, BUSINESS_FORM, inbox
-from tests.e2e.test_dossier_documents import JPEG, PNG, s3_documents, store  # noqa: F401  (fixture)
+from tests.e2e.test_dossier_documents import JPEG, PNG, store
 from tests.e2e.test_dossier_payments import gateway  # noqa: F401  (fixture)
 from tests.signatures_support import minimal_pdf
 
@@ -163,12 +167,30 @@ def test_a_fee_still_files_it_unpaid_with_its_documents(client, people, catalogu
     assert len(documents_of(client, citizen, answer.json["code"])) == 2
 
 
-def test_filing_with_documents_in_s3_over_http(app, client, people, catalogue, s3_documents):  # noqa: F811
-    citizen = people.citizen()
-    raw = boto3.client("s3", endpoint_url=s3_documents, region_name="us-east-1")
+@pytest.fixture
+def s3_bucket(app, monkeypatch):
+    """The app's documents in a bucket of its own on moto's S3 server on loopback, over HTTP
+    (moto keeps its buckets for the whole process: a fresh one sees only this test's objects)."""
+    for name, value in (("AWS_ACCESS_KEY_ID", "testing"), ("AWS_SECRET_ACCESS_KEY", "testing"),
+                        ("AWS_CONFIG_FILE", os.devnull), ("AWS_SHARED_CREDENTIALS_FILE", os.devnull)):
+        monkeypatch.setenv(name, value)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint, bucket = f"http://{host}:{port}", f"filing-{uuid.uuid4().hex[:12]}"
+    raw = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
+    raw.create_bucket(Bucket=bucket)
+    monkeypatch.setattr(app.extensions["runtime"], "documents",
+                        S3Store(bucket, "dossiers", endpoint_url=endpoint, region="us-east-1"))
+    yield raw, bucket
+    server.stop()
+
+
+def test_filing_with_documents_in_s3_over_http(client, people, catalogue, s3_bucket):
+    citizen, (raw, bucket) = people.citizen(), s3_bucket
 
     def keys() -> list[str]:
-        listed = raw.list_objects_v2(Bucket="ihanoi-docs", Prefix="dossiers/sha256/").get("Contents", [])
+        listed = raw.list_objects_v2(Bucket=bucket, Prefix="dossiers/sha256/").get("Contents", [])
         return sorted(o["Key"].rsplit("/", 1)[-1] for o in listed)
 
     refused = file_with(client, citizen, {"HD-THUE": (minimal_pdf("Hop dong"), "a.pdf"),

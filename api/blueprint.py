@@ -18,7 +18,7 @@ from services.messages import lazy_text
 
 BEARER = {"bearerAuth": []}
 AGENCY_KEY = {"agencyKey": []}
-BODY_LOCATIONS = ("json", "form", "files", "multipart")
+BODY_LOCATIONS = ("json", "form", "files", "multipart", "json_or_multipart")
 # What any request body can meet before its schema is read: a body that does not parse
 # (400), one over MAX_CONTENT_LENGTH (413). (415, a media type other than JSON/multipart,
 # is documented on every POST/PUT/PATCH by api/openapi.py.)

@@ -23,6 +23,7 @@ from services.messages import lazy_text
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 200
+CHUNK_BYTES = 64 * 1024
 
 
 # Headers that name whom a request is about, as a path would: the same key for another person
@@ -30,9 +31,26 @@ MAX_KEY_LENGTH = 200
 SUBJECT_HEADERS = ("X-Subject",)
 
 
+def _multipart() -> str:
+    """A multipart body by its fields and each file's name and SHA-256, not its bytes on the wire:
+    a retry's new boundary is still the same request."""
+    files = []
+    for name, upload in request.files.items(multi=True):
+        digest = hashlib.sha256()
+        while chunk := upload.stream.read(CHUNK_BYTES):
+            digest.update(chunk)
+        upload.stream.seek(0)
+        files.append([name, upload.filename or "", digest.hexdigest()])
+    return json.dumps({"fields": sorted([name, value] for name, value in request.form.items(multi=True)),
+                       "files": sorted(files)})
+
+
 def _fingerprint() -> str:
     body = request.get_json(silent=True)
-    canonical = json.dumps(body, sort_keys=True) if body is not None else request.get_data().hex()
+    if body is not None:
+        canonical = json.dumps(body, sort_keys=True)
+    else:
+        canonical = _multipart() if request.mimetype == "multipart/form-data" else request.get_data().hex()
     about = "".join(f"\n{name}: {request.headers[name]}" for name in SUBJECT_HEADERS if name in request.headers)
     return hashlib.sha256(f"{request.method} {request.path}{about}\n{canonical}".encode()).hexdigest()
 

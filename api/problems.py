@@ -114,12 +114,17 @@ def status_of(error: errors.DomainError) -> int:
     return next(status for cls, status in STATUS_OF_ERROR if isinstance(error, cls))
 
 
+# webargs' locations, the multipart ones of api/signatures/multipart.py included: never part of a field's path.
+BODY_AND_PARAMETER_LOCATIONS = ("json", "query", "form", "files", "headers", "view_args", "multipart",
+                                "json_or_multipart")
+
+
 def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
     """webargs' nested {location: {field: [..]}} as {"field.path": [..]}."""
     flat: dict[str, list[str]] = {}
     if isinstance(messages, dict):
         for key, value in messages.items():
-            is_location = not prefix and key in ("json", "query", "form", "files", "headers", "view_args")
+            is_location = not prefix and key in BODY_AND_PARAMETER_LOCATIONS
             path = prefix if is_location else (f"{prefix}.{key}" if prefix else str(key))
             for sub_key, sub_value in flatten_messages(value, path).items():
                 flat.setdefault(sub_key, []).extend(sub_value)

@@ -10,15 +10,16 @@ from services.dossiers.prefill import SOURCES
 
 class FormQuery(ma.Schema):
     prefill = ma.fields.Boolean(load_default=False, metadata={
-        "description": "Fill the fields the procedure marks (`x-prefill`) from the population registry"})
+        "description": "Fill the fields the procedure marks (`x-prefill`) from the population registry "
+                       "or the account"})
 
 
 class ProcedureFormSchema(ma.Schema):
     procedure_code = ma.fields.String()
     form_schema = ma.fields.Dict(metadata={"description": "JSON Schema of the form; `x-prefill` marks a field "
-                                           f"filled from the registry ({', '.join(SOURCES)})"})
+                                           f"filled from the registry or the account ({', '.join(SOURCES)})"})
     form = ma.fields.Dict(metadata={"description": "The prefilled values (empty without `prefill=true`)"})
-    prefilled = ma.fields.List(ma.fields.String(), metadata={"description": "Fields filled from the registry"})
+    prefilled = ma.fields.List(ma.fields.String(), metadata={"description": "Fields filled from the registry or the account"})
 
 
 class SignedApplicationUploadSchema(ma.Schema):

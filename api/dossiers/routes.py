@@ -3,15 +3,16 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from api.blueprint import Blueprint
 from api.context import request_context
 from api.dossiers import schemas
 from api.pagination import page_of
+from api.runtime import runtime
+from api.signatures.multipart import MultipartBlueprint
 from models.identity import Role
-from services.dossiers import actions, procedures, submission, views
+from services.dossiers import actions, procedures, submission_documents, views
 from services.identity.assurance import Sensitive
 
-blp = Blueprint("dossiers", __name__, url_prefix="/api/v1", description="Public-service dossiers")
+blp = MultipartBlueprint("dossiers", __name__, url_prefix="/api/v1", description="Public-service dossiers")
 
 
 @blp.route("/procedures")
@@ -36,12 +37,18 @@ class ProcedureDetail(MethodView):
 class Dossiers(MethodView):
     @blp.auth(Role.CITIZEN, needs=Sensitive.DOSSIER_FILING)
     @blp.idempotent()
-    @blp.arguments(schemas.SubmitSchema)
+    @blp.arguments(schemas.SubmitWithDocumentsSchema, location="json_or_multipart")
+    @blp.doc(requestBody={"content": {"application/json": {"schema": schemas.SubmitSchema},
+                                      "multipart/form-data": schemas.SUBMISSION_WITH_DOCUMENTS}})
     @blp.response(201, schemas.DossierSchema)
+    @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     def post(self, body):
-        """File a dossier online; `due_at` is an estimate until the agency receives it."""
-        return submission.submit_online(request_context(), **body)
+        """File a dossier online; `due_at` is an estimate until the agency receives it.
+
+        As multipart/form-data (the JSON in the part `dossier`, a file part per document named by its
+        component), its documents go with it: all filed, or nothing."""
+        return submission_documents.submit_with_documents(request_context(), runtime().documents, **body)
 
 
 @blp.route("/me/dossiers")

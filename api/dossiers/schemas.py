@@ -7,9 +7,11 @@ from marshmallow import validate
 
 from api.language import CatalogueText
 from api.pagination import PageQuery
+from api.signatures.multipart import FileParts
 from models.dossiers import DossierActorKind, DossierStatus
 from services.dossiers.procedures import ONLINE_LEVELS
 from services.dossiers.submission import AGENCY_CHANNELS
+from services.dossiers.submission_documents import FilePart
 
 NOTE = validate.Length(max=2000)
 STATES = list(map(str, DossierStatus))
@@ -53,6 +55,36 @@ class SubmitSchema(ma.Schema):
                                            metadata={"description": "2025 unit whose service centre receives it"})
     receiving_centre_code = ma.fields.String(load_default=None, validate=validate.Length(min=1, max=40),
                                              metadata={"description": "The receiving service centre's agency code"})
+
+
+class ComponentFiles(ma.fields.Field):
+    """The file parts of a multipart filing, as the parser found them, as the service's FilePart
+    values; the part's name is the component code."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, FileParts):
+            raise ma.ValidationError("Unknown field.")  # what a JSON body with this key was always told
+        return [FilePart(name, upload.filename, upload.stream) for name, upload in value]
+
+
+class SubmitWithDocumentsSchema(SubmitSchema):
+    """SubmitSchema, or (multipart/form-data) its JSON in the part `dossier` and files beside it."""
+
+    JSON_PART = "dossier"
+    FILE_PARTS = "documents"
+    documents = ComponentFiles(load_default=list, load_only=True)
+
+
+# POST /dossiers as multipart/form-data (the JSON body is documented from SubmitSchema).
+SUBMISSION_WITH_DOCUMENTS = {
+    "schema": {
+        "type": "object", "required": [SubmitWithDocumentsSchema.JSON_PART],
+        "properties": {SubmitWithDocumentsSchema.JSON_PART: {"$ref": "#/components/schemas/Submit"}},
+        "additionalProperties": {"type": "string", "format": "binary", "description": (
+            "A file for the procedure's component named by the part (PDF, JPEG or PNG, the type read from "
+            "the bytes); a component that takes several copies takes that many parts of its name")}},
+    "encoding": {SubmitWithDocumentsSchema.JSON_PART: {"contentType": "application/json"}},
+}
 
 
 class MyDossiersQuery(PageQuery):

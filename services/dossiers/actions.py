@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from models.dossiers import DossierExtension, DossierStatus
+from models.identity import Account
 from models.reference import Resident
 from services.context import Context
 from services.dossiers import application, notices, prefill, views
@@ -34,8 +35,10 @@ def supplement(ctx: Context, code: str, *, documents: list[str], note: str | Non
     check_supplied(ctx, dossier)
     if form is not None:
         schema = dossier.procedure.form_schema
-        form = prefill.with_registry_values(schema, form, ctx.session.get(Resident, dossier.owner_resident_id),
-                                            hanoi_day(ctx.clock.now()))
+        filer = prefill.Filer(ctx.session.get(Resident, dossier.owner_resident_id),
+                              ctx.session.get(Account, dossier.owner_account_id) if dossier.owner_account_id else None,
+                              hanoi_day(ctx.clock.now()))
+        form = prefill.with_registry_values(schema, form, filer)
         check_form(schema, form)
         dossier.form = form
     supplied = "; ".join(d.strip() for d in documents if d.strip())

@@ -12,13 +12,11 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from models.dossiers import Dossier, DossierDocument, DossierStatus
 from models.identity import Role
 from services.context import Context
 from services.documents import storage
-from services.documents.inspection import EXTENSION_OF_TYPE, inspect, read_capped
+from services.documents.inspection import EXTENSION_OF_TYPE, Inspected, inspect, read_capped
 from services.dossiers.actors import Actor, is_owner, owner_actor
 from services.dossiers.transitions import lock_dossier, move
 from services.dossiers.views import last_supplement_request
@@ -49,25 +47,62 @@ def components_of(dossier: Dossier) -> dict[str, dict[str, Any]]:
     return {c["code"]: c for c in dossier.procedure.components or []}
 
 
-def _component(dossier: Dossier, code: str) -> dict[str, Any]:
-    component = components_of(dossier).get(code)
+def _component(components: dict[str, dict[str, Any]], code: str, field: str) -> dict[str, Any]:
+    component = components.get(code)
     if component is None:
-        raise ValidationFailed.on_field("component_code", lazy_text("dossiers.documents.procedure_no_such_component"),
+        raise ValidationFailed.on_field(field, lazy_text("dossiers.documents.procedure_no_such_component"),
                                         "unknown_component")
     return component
 
 
-def _store(store: storage.DocumentStore, session: Session, row: DossierDocument, content: bytes) -> None:
-    """Bytes then row; if the row cannot be written, the object this upload created goes too."""
-    stored = storage.save(store, content, row.media_type)
-    row.storage_key = stored.key
+@dataclass(frozen=True)
+class CheckedFile:
+    """A file read and checked against its component's rules, not stored yet."""
+
+    component_code: str
+    found: Inspected
+    content: bytes
+
+
+def check_file(ctx: Context, components: dict[str, dict[str, Any]], component_code: str, *,
+               file_name: str | None, stream: BinaryIO, field: str = "component_code") -> CheckedFile:
+    """Read one file for one component and check it (422 unknown component, 413, 415, 422)."""
+    component = _component(components, component_code, field)
+    limit = min(component.get("max_bytes") or ctx.settings.document_max_bytes, ctx.settings.document_max_bytes)
+    content = read_capped(stream, limit)
+    found = inspect(content, file_name=file_name or component["name"], max_bytes=limit,
+                    accepted=component.get("types") or tuple(EXTENSION_OF_TYPE))
+    return CheckedFile(component_code, found, content)
+
+
+def _row(ctx: Context, dossier: Dossier, checked: CheckedFile, actor: Actor) -> DossierDocument:
+    found = checked.found
+    return DossierDocument(dossier_id=dossier.id, component_code=checked.component_code, file_name=found.file_name,
+                           media_type=found.media_type, size=found.size, pages=found.pages, sha256=found.sha256,
+                           uploaded_by=actor.kind, created_at=ctx.clock.now())
+
+
+def store_files(ctx: Context, store: storage.DocumentStore, dossier: Dossier, files: list[CheckedFile],
+                actor: Actor) -> list[DossierDocument]:
+    """Bytes then rows, all or nothing: if any object or row cannot be written, the objects
+    these files created go too (an object stored before, by another upload, stays)."""
+    created: list[str] = []
+    rows = []
     try:
-        session.add(row)
-        session.flush()
+        for checked in files:
+            stored = storage.save(store, checked.content, checked.found.media_type)
+            if stored.created:
+                created.append(stored.key)
+            row = _row(ctx, dossier, checked, actor)
+            row.storage_key = stored.key
+            ctx.session.add(row)
+            rows.append(row)
+        ctx.session.flush()
     except BaseException:
-        if stored.created:
-            store.delete(stored.key)
+        for key in created:
+            store.delete(key)
         raise
+    return rows
 
 
 def upload(ctx: Context, store: storage.DocumentStore, code: str, *, component_code: str,
@@ -79,15 +114,8 @@ def upload(ctx: Context, store: storage.DocumentStore, code: str, *, component_c
     if not accepts_documents(dossier):
         raise Conflict(lazy_text("dossiers.documents.dossier_status_s_takes", status=dossier.status), code="documents_not_accepted",
                        current=str(dossier.status))
-    component = _component(dossier, component_code)
-    limit = min(component.get("max_bytes") or ctx.settings.document_max_bytes, ctx.settings.document_max_bytes)
-    content = read_capped(stream, limit)
-    found = inspect(content, file_name=file_name or component["name"], max_bytes=limit,
-                    accepted=component.get("types") or tuple(EXTENSION_OF_TYPE))
-    row = DossierDocument(dossier_id=dossier.id, component_code=component_code, file_name=found.file_name,
-                          media_type=found.media_type, size=found.size, pages=found.pages, sha256=found.sha256,
-                          uploaded_by=actor.kind, created_at=ctx.clock.now())
-    _store(store, session, row, content)
+    checked = check_file(ctx, components_of(dossier), component_code, file_name=file_name, stream=stream)
+    [row] = store_files(ctx, store, dossier, [checked], actor)
     _resume_when_supplied(ctx, dossier, actor)
     return row
 

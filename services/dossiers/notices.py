@@ -27,9 +27,11 @@ def status_changed(ctx: Context, dossier: Dossier, *,
                if missing_documents else "")
     due = (lazy_text("dossier.notice.due", due_at=dossier.due_at)
            if dossier.status == DossierStatus.RECEIVED else "")
+    owed = (lazy_text("dossier.notice.payment_requested.amount", amount=Amount(dossier.amount_due_vnd))
+            if dossier.status == DossierStatus.PAYMENT_REQUESTED and dossier.amount_due_vnd else "")
     _send(ctx, dossier, kind=KIND_STATUS,
           title=lazy_text("dossier.notice.status.title", code=dossier.code, state=STATE_LABELS[dossier.status]),
-          lines=[dossier.procedure.name, note or "", missing, due])
+          lines=[dossier.procedure.name, note or "", missing, owed, due])
 
 
 def due_date_extended(ctx: Context, dossier: Dossier, *, apology: str) -> None:

@@ -1,11 +1,11 @@
-"""Enter it once: form fields a procedure fills from the population registry.
+"""Enter it once: form fields a procedure fills from the population registry or the account.
 
 A property of a procedure's form schema names where its value comes from with the keyword
 `"x-prefill": SOURCE` (JSON Schema ignores keywords it does not know, so the schema still
 validates forms as before). `GET /procedures/{code}/form?prefill=true` hands the citizen the
 values, and filing overwrites those fields with the registry's values whatever the client
-sent. A source the registry has no value for (an address it does not know) is left to the
-citizen.
+sent. A source with no value (an address the registry does not know, a person filed for at a
+counter who has no account) is left to the citizen.
 """
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy.orm import object_session
 
 from models.dossiers import Procedure
+from models.identity import Account
 from models.reference import AdministrativeUnit, Resident, ResidentAddress
 from services.context import Context
 from services.dossiers.actors import resident_of
@@ -40,12 +41,24 @@ def permanent_address(resident: Resident, day: date) -> str | None:
     return ", ".join(part for part in (row.address, row.name, CITY) if part) if row else None
 
 
-# Prefill source -> how to read it from the resident's registry row on a Hanoi day.
-SOURCES: dict[str, Callable[[Resident, date], str | None]] = {
-    "full_name": lambda resident, day: resident.full_name,
-    "date_of_birth": lambda resident, day: resident.date_of_birth.isoformat(),
-    "national_id": lambda resident, day: resident.national_id,
-    "permanent_address": permanent_address,
+@dataclass(frozen=True)
+class Filer:
+    """What the city knows of the person a dossier is filed for, on a Hanoi day: their registry
+    row, and their account (None for someone filed for at a counter who has none)."""
+
+    resident: Resident
+    account: Account | None
+    day: date
+
+
+# Prefill source -> how to read it from what the city knows of the filer.
+SOURCES: dict[str, Callable[[Filer], str | None]] = {
+    "full_name": lambda filer: filer.resident.full_name,
+    "date_of_birth": lambda filer: filer.resident.date_of_birth.isoformat(),
+    "national_id": lambda filer: filer.resident.national_id,
+    "permanent_address": lambda filer: permanent_address(filer.resident, filer.day),
+    # The account's phone, confirmed by a one-time code when the account was opened (E.164).
+    "phone": lambda filer: filer.account.phone if filer.account else None,
 }
 
 
@@ -70,16 +83,15 @@ def marks(schema: dict[str, Any]) -> dict[str, str]:
     return found
 
 
-def registry_values(schema: dict[str, Any], resident: Resident, day: date) -> dict[str, str]:
-    """The marked fields the registry has a value for."""
-    values = {name: SOURCES[source](resident, day) for name, source in marks(schema).items()}
+def registry_values(schema: dict[str, Any], filer: Filer) -> dict[str, str]:
+    """The marked fields the registry or the account has a value for."""
+    values = {name: SOURCES[source](filer) for name, source in marks(schema).items()}
     return {name: value for name, value in values.items() if value is not None}
 
 
-def with_registry_values(schema: dict[str, Any], form: dict[str, Any], resident: Resident,
-                         day: date) -> dict[str, Any]:
-    """The form as filed: the marked fields hold the registry's values, not the client's."""
-    return {**form, **registry_values(schema, resident, day)}
+def with_registry_values(schema: dict[str, Any], form: dict[str, Any], filer: Filer) -> dict[str, Any]:
+    """The form as filed: the marked fields hold the registry's and the account's values, not the client's."""
+    return {**form, **registry_values(schema, filer)}
 
 
 @dataclass
@@ -91,14 +103,15 @@ class ProcedureForm:
 
 
 def procedure_form(ctx: Context, code: str, *, prefill: bool) -> ProcedureForm:
-    """The procedure's form, bare or with the signed-in citizen's registry values filled in."""
+    """The procedure's form, bare or with the signed-in citizen's registry and account values filled in."""
     procedure = ctx.session.get(Procedure, code)
     if procedure is None:
         raise NotFound(lazy_text("dossiers.procedures.no_such_procedure_catalogue"), code="procedure_not_found")
     if not prefill:
         return ProcedureForm(procedure.code, procedure.form_schema)
-    resident = resident_of(ctx.session, current_account(ctx))
+    account = current_account(ctx)
+    resident = resident_of(ctx.session, account)
     if resident is None:
         raise Conflict(lazy_text("dossiers.prefill.not_in_registry"), code="not_in_registry")
-    values = registry_values(procedure.form_schema, resident, hanoi_day(ctx.clock.now()))
+    values = registry_values(procedure.form_schema, Filer(resident, account, hanoi_day(ctx.clock.now())))
     return ProcedureForm(procedure.code, procedure.form_schema, values, sorted(values))

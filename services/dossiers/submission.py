@@ -55,13 +55,21 @@ def submit_online(ctx: Context, *, procedure_code: str, form: dict[str, Any],
     With a payment gateway configured, a procedure with a fee is filed `payment_requested`
     and becomes `submitted` when paid (services/dossiers/payments.py); without one, the fee
     is paid at the counter as before."""
+    dossier = file_online(ctx, procedure_code=procedure_code, form=form, receiving_unit_code=receiving_unit_code,
+                          receiving_centre_code=receiving_centre_code)
+    return views.detail(ctx.session, dossier, staff=False)
+
+
+def file_online(ctx: Context, *, procedure_code: str, form: dict[str, Any], receiving_unit_code: str | None = None,
+                receiving_centre_code: str | None = None) -> Dossier:
+    """The dossier row of `submit_online`, filed with its history row and the owner's notice."""
     session, day = ctx.session, hanoi_day(ctx.clock.now())
     account = current_account(ctx)
     resident = resident_of(session, account)
     if resident is None:
         raise Conflict(lazy_text("dossiers.submission.account_population_registry"), code="not_in_registry")
     procedure = get_procedure(session, procedure_code)
-    form = prefill.with_registry_values(procedure.form_schema, form, resident, day)
+    form = prefill.with_registry_values(procedure.form_schema, form, prefill.Filer(resident, account, day))
     check_form(procedure.form_schema, form)
     centre = filing_place.receiving_centre(session, day, receiving_unit_code, receiving_centre_code)
     deciding = filing_place.deciding_agency(session, procedure, day, centre.unit_code if centre else None)
@@ -74,7 +82,7 @@ def submit_online(ctx: Context, *, procedure_code: str, form: dict[str, Any],
     dossier.amount_due_vnd = owes
     record(session, dossier, None, Actor(DossierActorKind.OWNER, account.id))
     notices.status_changed(ctx, dossier, note=None, missing_documents=None)
-    return views.detail(session, dossier, staff=False)
+    return dossier
 
 
 def _registry_resident(session: Session, national_id: str, full_name: str) -> Resident:
@@ -103,12 +111,13 @@ def register_received(ctx: Context, *, national_id: str, full_name: str, procedu
     deciding = filing_place.deciding_agency(session, procedure, day, centre.unit_code if centre else None)
     check_bound(ctx, StaffAction.FILE_COUNTER_DOSSIER, frozenset({deciding.code, centre.code if centre else deciding.code}))
     resident = _registry_resident(session, national_id, full_name)
-    if form:
-        form = prefill.with_registry_values(procedure.form_schema, form, resident, day)
-        check_form(procedure.form_schema, form)
     account = find_account(session, ctx.id_hasher, national_id)
+    owner = account if account and account.role == Role.CITIZEN else None
+    if form:
+        form = prefill.with_registry_values(procedure.form_schema, form, prefill.Filer(resident, owner, day))
+        check_form(procedure.form_schema, form)
     dossier = _new_dossier(ctx, procedure, resident, channel=DossierChannel(channel), form=form or {},
-                           account_id=account.id if account and account.role == Role.CITIZEN else None,
+                           account_id=owner.id if owner else None,
                            status=DossierStatus.RECEIVED, deciding=deciding, centre=centre)
     note = (note or "").strip() or None
     record(session, dossier, None, actor, note=note)

@@ -15,10 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, case, func, or_, select
 
-from models.dossiers import (Dossier, DossierChannel, DossierDocument, DossierResult, DossierStatus, OnlineLevel,
-                             Procedure)
+from models.dossiers import (Dossier, DossierChannel, DossierDocument, DossierEvent, DossierResult, DossierStatus,
+                             OnlineLevel, Procedure)
 from models.payments import Payment, PaymentStatus
 from models.ratings import DossierRating, DossierRatingScore
 from services.context import Context
@@ -42,9 +42,18 @@ def _decided(hit: Any, *states: DossierStatus) -> Callable[[Period], Select]:
         Dossier.finished_at >= year.starts_at, Dossier.finished_at < year.ends_at, Dossier.status.in_(states))
 
 
+ONLINE = Dossier.channel == DossierChannel.ONLINE
+# What a dossier owed when filed: the online fee (or the fee) online, the fee at a counter or by post.
+FEE_WHEN_FILED = case((ONLINE, func.coalesce(Procedure.online_fee_vnd, Procedure.fee)), else_=Procedure.fee)
+ASKED_TO_PAY = select(DossierEvent.id).where(DossierEvent.dossier_id == Dossier.id,
+                                             DossierEvent.to_status == DossierStatus.PAYMENT_REQUESTED).exists()
+
+
 def _paid_online(year: Period) -> Select:
+    """Of the dossiers that owed a fee (when filed, or asked for later), those paid online;
+    a filing that owed nothing (no fee, or none online) is in neither count."""
     paid = select(Payment.id).where(Payment.dossier_id == Dossier.id, Payment.status == PaymentStatus.PAID).exists()
-    return _submitted(paid)(year).where(Procedure.fee > 0)
+    return _submitted(paid)(year).where(or_(FEE_WHEN_FILED > 0, ASKED_TO_PAY))
 
 
 def _satisfied(year: Period) -> Select:
@@ -56,7 +65,6 @@ def _satisfied(year: Period) -> Select:
 
 
 DECISIONS = (DossierStatus.APPROVED, DossierStatus.REJECTED, DossierStatus.RETURNED)
-ONLINE = Dossier.channel == DossierChannel.ONLINE
 
 
 @dataclass(frozen=True)

@@ -166,6 +166,27 @@ def test_the_agency_asks_for_a_payment_later(client, db_session, people, catalog
     assert detail(client, citizen, code)["status"] == "processing"
 
 
+def test_the_payment_request_states_the_amount_in_the_owners_language(client, db_session, people, catalogue,
+                                                                     gateway):
+    """Filed with a fee, and asked for more later: the owner reads what to pay, as their language writes it."""
+    key = key_headers(db_session)
+    vietnamese, english = people.citizen(), people.citizen()
+    client.patch("/api/v1/me", headers=english.headers, json={"language": "en"})
+    for person, at_filing, later in ((vietnamese, "Số tiền cần nộp: 100.000\xa0₫", "Số tiền cần nộp: 1.250.000\xa0₫"),
+                                     (english, "Amount to pay: ₫100,000", "Amount to pay: ₫1,250,000")):
+        code = submit(client, person).json["code"]
+        filed = next(n for n in inbox(client, person) if n["kind"] == "dossier_status")
+        assert at_filing in filed["body"], filed
+        pay(client, person, code)
+        ref = next(r for r, p in gateway.ledger.payments.items() if p.amount_vnd == FEE and p.status == "pending")
+        assert gateway.pay(ref).status_code == 200
+        walk(client, key, code, "received", "processing")
+        assert move(client, key, code, "payment_requested", amount_vnd=1_250_000).status_code == 200
+        asked = inbox(client, person)[0]
+        assert asked["kind"] == "dossier_status" and later in asked["body"], asked
+        assert at_filing not in asked["body"]
+
+
 def test_a_paid_dossier_is_409_and_a_stranger_404(client, people, catalogue, gateway):
     citizen = people.citizen()
     code = submit(client, citizen).json["code"]

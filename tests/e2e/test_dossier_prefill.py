@@ -88,3 +88,23 @@ def test_procedures_import_takes_the_marks_and_refuses_an_unknown_source(runner,
     bad.write_text(json.dumps([_procedure(code="9.000002", form_schema=bad_schema)], ensure_ascii=False))
     refused = runner.invoke(args=["procedures", "import", str(bad)])
     assert "x-prefill phải là một trong" in refused.output
+    assert "phone" in refused.output  # the account's phone is a source too
+
+
+def test_the_accounts_phone_is_prefilled_and_kept_on_filing(runner, client, db_session, tmp_path, people, catalogue):
+    schema = {"type": "object", "required": ["name", "contact_phone"],
+              "properties": {"name": {"type": "string", "x-prefill": "full_name"},
+                             "contact_phone": {"type": "string", "x-prefill": "phone"},
+                             "note": {"type": "string"}}}
+    path = tmp_path / "phone.json"
+    path.write_text(json.dumps([_procedure(code="9.000003", form_schema=schema)], ensure_ascii=False))
+    assert runner.invoke(args=["procedures", "import", str(path)]).exit_code == 0
+    citizen = people.citizen()  # the registry holds +84912345678; the account was opened with +84912000111
+    filled = client.get("/api/v1/procedures/9.000003/form?prefill=true", headers=citizen.headers)
+    assert filled.status_code == 200, filled.json
+    assert filled.json["form"] == {"name": citizen.full_name, "contact_phone": "+84912000111"}
+    assert filled.json["prefilled"] == ["contact_phone", "name"]
+    filed = submit(client, citizen, "9.000003", {"name": "Ai đó", "contact_phone": "+84900000000", "note": "x"})
+    assert filed.status_code == 201, filed.json
+    form = client.get(f"/api/v1/dossiers/{filed.json['code']}", headers=citizen.headers).json["form"]
+    assert form == {"name": citizen.full_name, "contact_phone": "+84912000111", "note": "x"}

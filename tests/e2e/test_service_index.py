@@ -8,10 +8,12 @@ from dataclasses import replace
 
 import pytest
 
+from models.dossiers import Procedure
 from services.clock import clock
 from services.dossiers.ratings import CRITERIA
 from tests.e2e.test_metrics_dashboard import _sign_in
-from tests.dossiers_support import BA_DINH, BUSINESS, at, key_headers, submit, walk
+from tests.dossiers_support import BA_DINH, BUSINESS, at, key_headers, move, submit, walk
+from tests.e2e.test_dossier_payments import gateway, pay  # noqa: F401  (the development gateway fixture)
 from tests.roles_support import pdf_upload
 from tests.signatures_support import minimal_pdf
 
@@ -68,6 +70,56 @@ def test_each_agencys_measures_from_its_own_dossiers(client, db_session, people,
     quarter = _index(client, analyst, period="2026-Q4", agency_code=BA_DINH).json["items"]
     assert {e["agency_code"] for e in quarter} == {BA_DINH} and len(quarter) == 7
     assert _index(client, analyst, period="2026-11", agency_code="UBND-00166").json["items"] == []
+
+
+BUSINESS_AGENCY = "000.01.01.H26"  # UBND quận Ba Đình, ended 2025-06-30: its dossiers go to Ba Đình
+
+
+def _procedure(session, code: str, *, fee: int, online_fee_vnd: int | None = None) -> None:
+    session.add(Procedure(code=code, name=code, agency_code=BUSINESS_AGENCY, online_level="full", processing_days=3,
+                          fee=fee, online_fee_vnd=online_fee_vnd, form_schema={"type": "object"}, search_text=code,
+                          updated_at=NOVEMBER))
+    session.commit()
+
+
+def _paid(client, gateway, person, code: str) -> None:  # noqa: F811
+    assert pay(client, person, code).status_code == 201
+    ref = next(r for r, p in gateway.ledger.payments.items() if p.status == "pending")
+    assert gateway.pay(ref).status_code == 200
+
+
+def test_paid_online_counts_only_dossiers_that_owed_a_fee(client, db_session, people, catalogue, threshold,
+                                                          gateway):  # noqa: F811
+    """Filings that owed nothing (no fee, or none online) are in neither count; a payment the
+    agency asked for later makes a free procedure's dossier owe one."""
+    clock.freeze(NOVEMBER)
+    _procedure(db_session, "T-FREE", fee=0)
+    _procedure(db_session, "T-FREE-ONLINE", fee=75_000, online_fee_vnd=0)
+    key = key_headers(db_session)
+    for index in range(5):  # 2.000720 owes 100.000 ₫: three paid online, two not yet
+        citizen = people.citizen()
+        filed = submit(client, citizen).json
+        assert filed["status"] == "payment_requested"
+        if index < 3:
+            _paid(client, gateway, citizen, filed["code"])
+    counter = people.resident()  # owes the fee at the counter: owed, not paid online
+    assert client.post("/api/v1/agency/dossiers", headers=key, json={
+        "national_id": counter.national_id, "full_name": counter.full_name, "procedure_code": BUSINESS,
+        "channel": "counter"}).status_code == 201
+    for code in ("T-FREE", "T-FREE-ONLINE"):  # nothing owed: in neither count
+        for _ in range(3):
+            assert submit(client, people.citizen(), code).json["status"] == "submitted"
+    asked = people.citizen()  # free when filed, then the agency asks for a payment
+    code = submit(client, asked, "T-FREE").json["code"]
+    walk(client, key, code, "received")
+    assert move(client, key, code, "payment_requested", amount_vnd=20_000).status_code == 200
+    _paid(client, gateway, asked, code)
+    entries = _index(client, people.staff("analyst"), period="2026-11", agency_code=BA_DINH).json["items"]
+    paid_online = next(e for e in entries if e["code"] == "paid_online")
+    assert (paid_online["numerator"], paid_online["denominator"]) == (4, 7)
+    assert paid_online["value"] == round(4 / 7, 6)
+    online = next(e for e in entries if e["code"] == "online")
+    assert online["denominator"] == 5 + 1 + 3 + 3 + 1  # every filing still counts where the fee plays no part
 
 
 def test_a_small_cell_is_hidden_with_its_partner(client, people, catalogue, threshold):

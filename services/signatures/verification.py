@@ -13,10 +13,9 @@ bounded by the PDF size limit and, for another CA's signer, by the fetch timeout
 """
 from __future__ import annotations
 
-import logging
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import lru_cache
 
 from pyhanko.sign.fields import enumerate_sig_fields
@@ -32,7 +31,7 @@ from models.signatures import Certificate
 from services.context import Context
 from services.errors import Unavailable, ValidationFailed
 from services.identity import national_id as cccd
-from services.signatures import certificates, trust, verdicts
+from services.signatures import trust, verdicts
 from services.signatures.authority import CertificateAuthority
 from services.signatures.pades_levels import (DocumentTimestampReport, check_document_timestamp,
                                               is_document_timestamp, level_of)
@@ -43,7 +42,6 @@ from services.signatures.pdf import UNREADABLE_PDF, read_pdf
 from services.signatures.signing import asn1_certificate
 from services.messages import lazy_text
 
-log = logging.getLogger(__name__)
 
 # The signature is validated once, chain only; the chain it found is then checked against its
 # revocation sources. The issuing CA is this service's own, so its status is known without an ARL.

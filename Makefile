@@ -22,12 +22,19 @@ migrate: install
 seed: migrate
 	$(FLASK) seed demo
 
+# `make run` serves what its certificates name: its CRL, OCSP responder and CA certificates.
+# Exported for migrate and seed too: the first app started creates the development CA, and its
+# issuing certificate names the root's address then.
+SERVED_API = http://127.0.0.1:$(PORT)/api/v1
+run seed migrate: export SIGNATURE_CRL_URL ?= $(SERVED_API)/ca/crl
+run seed migrate: export SIGNATURE_OCSP_URL ?= $(SERVED_API)/ca/ocsp
+run seed migrate: export SIGNATURE_CA_ISSUERS_URL ?= $(SERVED_API)/ca/certificates/issuing.cer
+run seed migrate: export SIGNATURE_ROOT_CERTIFICATE_URL ?= $(SERVED_API)/ca/certificates/root.cer
+
 run: seed
 	@$(BIN)/python -m api.banner $(PORT)
 	PAYMENT_GATEWAY_URL=$${PAYMENT_GATEWAY_URL-dev} \
 	PAYMENT_CALLBACK_URL=$${PAYMENT_CALLBACK_URL-http://127.0.0.1:$(PORT)/api/v1/payments/callbacks/dev} \
-	SIGNATURE_CRL_URL=$${SIGNATURE_CRL_URL-http://127.0.0.1:$(PORT)/api/v1/ca/crl} \
-	SIGNATURE_OCSP_URL=$${SIGNATURE_OCSP_URL-http://127.0.0.1:$(PORT)/api/v1/ca/ocsp} \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # The whole suite on the embedded default; again on PostgreSQL and Redis when

@@ -115,10 +115,12 @@ def key_vault(settings: Settings) -> KeyVault:
 
 
 def certificate_profile(settings: Settings) -> CertificateProfile:
-    """What every new end-entity certificate names: policy, CRL, OCSP responder, issuer's URL."""
+    """What every new end-entity certificate names: policy, CRL, OCSP responder, issuer's URL;
+    and what a CA made here (development) names in its issuing certificate: the root's URL."""
     return CertificateProfile(policy_oid=settings.signature_policy_oid, crl_url=settings.signature_crl_url,
                               ocsp_url=settings.signature_ocsp_url,
-                              ca_issuers_url=settings.signature_ca_issuers_url)
+                              ca_issuers_url=settings.signature_ca_issuers_url,
+                              root_certificate_url=settings.signature_root_certificate_url)
 
 
 def certificate_authority(settings: Settings) -> CertificateAuthority:

@@ -61,7 +61,11 @@ def main() -> None:
         app = create_app({"APP_ENV": "testing", "DATABASE_URL": url, "LOG_LEVEL": "WARNING",
                           "SIGNATURE_VERIFY_RATE_LIMIT": "1000000 per minute",
                           # measured, not cut short: a loaded machine must not turn timings into 503s
-                          "SIGNATURE_VERIFY_BUDGET_MS": "60000"})
+                          "SIGNATURE_VERIFY_BUDGET_MS": "60000",
+                          # as production: certificates name the CRL and OCSP responder, so the
+                          # verifier's OCSP-first path is what is measured (answered in process)
+                          "SIGNATURE_CRL_URL": "http://127.0.0.1:9/api/v1/ca/crl",
+                          "SIGNATURE_OCSP_URL": "http://127.0.0.1:9/api/v1/ca/ocsp"})
         client = app.test_client()
         report = {f"{n}_signatures": _timings(client, _stacked(app, n), max(3, runs // n), 200) for n in (1, 5, 10)}
         report["11_signatures_refused"] = _timings(client, _stacked(app, 11), runs, 422)

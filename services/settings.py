@@ -120,6 +120,7 @@ class Settings:
     signature_policy_oid: str | None = setting(None)
     signature_ocsp_url: str | None = setting(None)
     signature_ca_issuers_url: str | None = setting(None)
+    signature_root_certificate_url: str | None = setting(None)
     signature_tsa_policy_oid: str = setting("1.3.6.1.4.1.99999.1.2")
     signature_ocsp_validity_seconds: int = setting(3600, integer(60, 7 * 86400))
     signature_verify_max_signatures: int = setting(10, integer(1, 100))
@@ -227,7 +228,9 @@ def _checked(settings: Settings) -> Settings:
 REQUIRED_IN_PRODUCTION = ("secret_key", "jwt_private_key_file", "national_id_hash_key",
                           "signature_ca_dir", "signature_key_encryption_key",
                           # Circular 15/2025: every certificate names where its revocation is checked
-                          "signature_crl_url", "signature_ocsp_url")
+                          "signature_crl_url", "signature_ocsp_url",
+                          # and where its issuer's certificate is, so any client can build the chain
+                          "signature_ca_issuers_url")
 
 
 def _check_production(settings: Settings) -> None:

@@ -82,7 +82,11 @@ def make_app(database_url, tmp_path_factory):
         config = {"APP_ENV": "testing", "TESTING": True, "DATABASE_URL": database_url,
                   "REDIS_URL": TEST_REDIS_URL, "PASSWORD_HASH_PROFILE": "fast",
                   "AUTH_RATE_LIMIT": "100000 per minute", "SIGNATURE_VERIFY_RATE_LIMIT": "100000 per minute",
-                  "LOG_LEVEL": "WARNING"}
+                  "LOG_LEVEL": "WARNING",
+                  # as production: certificates name the CRL and the OCSP responder (the verifier
+                  # asks both in process; nothing fetches these addresses)
+                  "SIGNATURE_CRL_URL": "http://127.0.0.1:9/api/v1/ca/crl",
+                  "SIGNATURE_OCSP_URL": "http://127.0.0.1:9/api/v1/ca/ocsp"}
         config.update(overrides)
         return create_app(config)
 

@@ -26,6 +26,7 @@ blp = MultipartBlueprint("signatures", __name__, url_prefix="/api/v1", descripti
 
 PDF = "application/pdf"
 CRL = "application/pkix-crl"
+CERTIFICATE = "application/pkix-cert"
 
 
 def _binary_body(media_type: str, description: str) -> dict:
@@ -221,6 +222,16 @@ class CaCertificates(MethodView):
     def get(self):
         """The root and issuing CA certificates (PEM), for building any certificate's chain."""
         return certificates.published_chain(request_context(), runtime().authority)
+
+
+@blp.route("/ca/certificates/<string:name>.cer")
+class CaCertificate(MethodView):
+    @blp.response(200, {"type": "string", "format": "binary"}, content_type=CERTIFICATE)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, name: str):
+        """One CA certificate in DER, `root` or `issuing`: where certificates' caIssuers address points."""
+        der = certificates.published_certificate(request_context(), runtime().authority, name)
+        return Response(der, mimetype=CERTIFICATE, headers={"Cache-Control": "public, max-age=86400"})
 
 
 @blp.route("/ca/tsa")

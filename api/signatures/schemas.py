@@ -117,6 +117,9 @@ class CertificateSchema(ma.Schema):
     status = ma.fields.Function(lambda c: certificates.status_of(c, runtime().clock.now()),
                                 metadata={"description": "valid, revoked or expired (computed)"})
     renewable_from = ComputedDateTime(lambda c: c.valid_to - certificates.RENEWAL_WINDOW)
+    revocation_source = ma.fields.String(allow_none=True, metadata={
+        "description": "Where the revocation status came from: embedded (the document's own DSS, for a "
+                       "timestamped signature), ocsp or crl; null when no source answered"})
     revoked_at = ma.fields.DateTime(allow_none=True)
     revocation_reason = ma.fields.String(allow_none=True)
     provider_code = ma.fields.String()
@@ -170,6 +173,9 @@ class SignatureReportSchema(ma.Schema):
         "description": "Revoked at signing time; null when it cannot be established"})
     revocation_status = ma.fields.String(metadata={
         "description": "good, revoked_after_signing, revoked_before_signing, revoked_without_trusted_time or unknown"})
+    revocation_source = ma.fields.String(allow_none=True, metadata={
+        "description": "Where the revocation status came from: embedded (the document's own DSS, for a "
+                       "timestamped signature), ocsp or crl; null when no source answered"})
     revoked_at = ma.fields.DateTime(allow_none=True)
     revocation_reason = ma.fields.String(allow_none=True)
     signer_name = ma.fields.String(allow_none=True)

@@ -21,6 +21,7 @@ from services.reference.addresses import UnitCatalogue
 from services.reference.file_import import (ImportReport, LoadBatch, ParseRow, RowRejected, numbered_csv_rows,
                                             numbered_json_list, run_import)
 from services.signatures import catalogues
+from services.messages import lazy_text
 
 
 @dataclass(frozen=True)

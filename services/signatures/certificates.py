@@ -6,6 +6,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -176,6 +178,19 @@ def published_chain(ctx: Context, authority: CertificateAuthority) -> dict[str, 
     """The root and the issuing CA certificate in PEM, as `GET /ca/certificates` publishes them."""
     root, issuing = authority.ca_certificates()
     return {"root": root, "issuing": issuing, "certificates": [root, issuing]}
+
+
+# The CA certificates published one by one in DER, where the certificates' authority-information
+# access (caIssuers) points: an issuing CA certificate names root.cer, an end entity issuing.cer.
+PUBLISHED_CERTIFICATES = {"root": 0, "issuing": 1}  # name -> place in authority.ca_certificates()
+
+
+def published_certificate(ctx: Context, authority: CertificateAuthority, name: str) -> bytes:
+    """The root's or the issuing CA's certificate in DER (`application/pkix-cert`, RFC 5280 4.2.2.1)."""
+    if name not in PUBLISHED_CERTIFICATES:
+        raise NotFound(lazy_text("signatures.certificates.no_such_certificate"))
+    pem = authority.ca_certificates()[PUBLISHED_CERTIFICATES[name]]
+    return x509.load_pem_x509_certificate(pem.encode()).public_bytes(Encoding.DER)
 
 
 def current_crl(ctx: Context, authority: CertificateAuthority) -> bytes:

@@ -8,10 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_timestamp
-from pyhanko.sign.validation.dss import DocumentSecurityStore
-from pyhanko.sign.validation.errors import ValidationInfoReadingError
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko_certvalidator import ValidationContext
 
@@ -39,14 +36,6 @@ def check_document_timestamp(embedded: EmbeddedPdfSignature, context: Validation
         field_name=embedded.field_name, timestamped_at=status.timestamp,
         tsa_name=status.signing_cert.subject.native.get("common_name") if status.signing_cert else None,
         valid=bool(status.intact and status.valid and status.trusted), signed_revision=embedded.signed_revision)
-
-
-def carries_revocation_data(reader: PdfFileReader) -> bool:
-    try:
-        store = DocumentSecurityStore.read_dss(reader)
-    except ValidationInfoReadingError:
-        return False
-    return bool(store.ocsps or store.crls)
 
 
 def level_of(embedded: EmbeddedPdfSignature, stamped: bool, revocation_data: bool,

@@ -3,26 +3,27 @@
 The signing time that counts is a trusted RFC 3161 timestamp on the signature (issue 14,
 point 9); anything else is the signer's claim and proves nothing. Revocation is judged at the
 timestamp's time; without a timestamp, at the time of checking: a revoked certificate then
-makes the signature indeterminate, and invalid when the key was compromised.
+makes the signature indeterminate, and invalid when the key was compromised. Its sources are
+asked in order (services/signatures/revocation.py): the document's embedded data when the
+signature is timestamped, then OCSP, then the CRL; each signature is validated by pyHanko once.
+
+The time budget is checked before each signature, after its validation and before each
+revocation source. One pyHanko validation of one signature cannot be interrupted: its length is
+bounded by the PDF size limit and, for another CA's signer, by the fetch timeout.
 """
 from __future__ import annotations
 
-import logging
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import lru_cache
-from weakref import WeakKeyDictionary
 
 from pyhanko.sign.fields import enumerate_sig_fields
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko_certvalidator import ValidationContext
-from pyhanko_certvalidator.errors import PathError, RevokedError, ValidationError
-from pyhanko_certvalidator.path import ValidationPath
 from pyhanko_certvalidator.policy_decl import (CertRevTrustPolicy, RevocationCheckingPolicy,
                                                RevocationCheckingRule)
-from pyhanko_certvalidator.validate import validate_path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -30,24 +31,22 @@ from models.signatures import Certificate
 from services.context import Context
 from services.errors import Unavailable, ValidationFailed
 from services.identity import national_id as cccd
-from services.signatures import certificates, trust, verdicts
-from services.signatures.authority import CertificateAuthority, CertificateAuthorityError, RevokedEntry
-from services.signatures.pades_levels import (DocumentTimestampReport, carries_revocation_data,
-                                              check_document_timestamp, is_document_timestamp, level_of)
+from services.signatures import trust, verdicts
+from services.signatures.authority import CertificateAuthority
+from services.signatures.pades_levels import (DocumentTimestampReport, check_document_timestamp,
+                                              is_document_timestamp, level_of)
 from services.signatures.foreign_revocation import FETCH_TIMEOUT_SECONDS, ForeignRevocation
+from services.signatures.revocation import (CityRevocation, ContextFor, EmbeddedRevocation, Revocation,
+                                            RevocationSource, first_answer)
 from services.signatures.pdf import UNREADABLE_PDF, read_pdf
 from services.signatures.signing import asn1_certificate
 from services.messages import lazy_text
 
-log = logging.getLogger(__name__)
 
-# The signature is validated once, chain only; the chain it found is then checked against the
-# CA's CRL. The issuing CA is this service's own, so its status is known without an authority CRL.
+# The signature is validated once, chain only; the chain it found is then checked against its
+# revocation sources. The issuing CA is this service's own, so its status is known without an ARL.
 CHAIN_ONLY = CertRevTrustPolicy(RevocationCheckingPolicy(RevocationCheckingRule.NO_CHECK,
                                                          RevocationCheckingRule.NO_CHECK))
-CRL_REQUIRED = CertRevTrustPolicy(RevocationCheckingPolicy(RevocationCheckingRule.CRL_REQUIRED,
-                                                           RevocationCheckingRule.NO_CHECK),
-                                  retroactive_revinfo=True)
 
 
 @dataclass
@@ -70,6 +69,7 @@ class SignatureReport:
     problems: list[str] = field(default_factory=list)
     summary: str = ""  # one sentence in the reader's language
     level: str | None = None  # the PAdES baseline level reached: B-B, B-T, B-LT or B-LTA
+    revocation_source: str | None = None  # embedded | ocsp | crl: the source that answered
 
     @property
     def valid(self) -> bool:
@@ -107,57 +107,11 @@ def _roots(authority: CertificateAuthority, extra_anchors_pem: list[str]) -> Roo
                  frozenset(c.subject.human_friendly for c in city))
 
 
-def _context(roots: Roots, policy: CertRevTrustPolicy, moment: datetime,
-             crls: list[bytes] | None = None) -> ValidationContext:
+def _context(roots: Roots, policy: CertRevTrustPolicy, moment: datetime, *,
+             crls: list[bytes] | tuple[bytes, ...] = (), ocsps: list[bytes] | tuple[bytes, ...] = ()
+             ) -> ValidationContext:
     return ValidationContext(trust_roots=roots.anchors, other_certs=roots.intermediates, moment=moment,
-                             crls=crls or [], revinfo_policy=policy, allow_fetching=False)
-
-
-def _revocation(path: ValidationPath, roots: Roots, crl: bytes | None, moment: datetime) -> str:
-    """good | revoked | unknown at `moment`: the chain the signature's validation found, checked
-    against this request's CRL (the signature itself is not validated a second time)."""
-    if crl is None:
-        return "unknown"
-    try:
-        validate_path(_context(roots, CRL_REQUIRED, moment, [crl]), path)
-    except RevokedError as exc:
-        return "unknown" if exc.is_side_validation else "revoked"
-    except (ValidationError, PathError):
-        return "unknown"
-    return "good"
-
-
-@dataclass(frozen=True)
-class SignedCrl:
-    revoked: tuple[RevokedEntry, ...]
-    signed_at: datetime
-    der: bytes
-
-    def serves(self, revoked: tuple[RevokedEntry, ...], now: datetime) -> bool:
-        """Lists exactly today's revocations and was signed within the last CRL_REUSE."""
-        return self.revoked == revoked and self.signed_at <= now < self.signed_at + CRL_REUSE
-
-
-# Each authority's latest CRL, kept while its revoked list does not change: signing one per
-# request cost a fifth of a one-signature verification. Keyed by the authority object, so an
-# authority that cannot sign (or a replaced one) is asked again.
-CRL_REUSE = timedelta(minutes=10)
-_signed_crls: WeakKeyDictionary = WeakKeyDictionary()
-
-
-def _request_crl(session: Session, authority: CertificateAuthority, now: datetime) -> bytes | None:
-    """One CRL of every revoked certificate, signed again when the list changed or CRL_REUSE passed."""
-    revoked = tuple(certificates.revoked_entries(session, now))
-    kept = _signed_crls.get(authority)
-    if kept is not None and kept.serves(revoked, now):
-        return kept.der
-    try:
-        kept = SignedCrl(revoked, now, authority.crl(revoked, now=now))
-    except CertificateAuthorityError as exc:
-        log.warning("no CRL for verification: %s", exc)
-        return None
-    _signed_crls[authority] = kept
-    return kept.der
+                             crls=list(crls), ocsps=list(ocsps), revinfo_policy=policy, allow_fetching=False)
 
 
 def _path_names(path) -> tuple[str | None, list[str]]:
@@ -201,9 +155,47 @@ def _judge_revocation(report: SignatureReport, at_moment: str, stamped: bool, re
     report.status = "indeterminate" if report.intact else "invalid"
 
 
-def _report(session: Session, roots: Roots, embedded: EmbeddedPdfSignature, now: datetime,
-            crl: bytes | None, foreign: ForeignRevocation) -> SignatureReport:
-    signer = embedded.signer_cert
+@dataclass(frozen=True)
+class RequestData:
+    """What one verification request gathers once and every signature uses."""
+
+    roots: Roots
+    city: CityRevocation
+    foreign: ForeignRevocation
+    embedded: EmbeddedRevocation
+    budget: "Budget"
+    now: datetime
+
+    def sources(self, city: bool, signer_der: bytes, stamped: bool) -> list[tuple[RevocationSource, ContextFor]]:
+        """Where the signer's revocation is asked, in order: the document's own data (when a
+        trusted timestamp says when it applies), then OCSP, then the CRL."""
+        roots, stored = self.roots, self.embedded
+        found: list[tuple[RevocationSource, ContextFor]] = []
+        if stamped and stored.present:
+            found.append((RevocationSource.EMBEDDED, lambda policy, moment: _context(
+                roots, policy, moment, crls=stored.crls, ocsps=stored.ocsps)))
+        if not city:  # another licensed CA's chain: its certificate's own OCSP / CRL addresses
+            return found + self.foreign.sources()
+
+        def ocsp(policy: CertRevTrustPolicy, moment: datetime) -> ValidationContext | None:
+            answer = self.city.ocsp_answer(signer_der)
+            return _context(roots, policy, moment, ocsps=[answer]) if answer else None
+
+        def crl(policy: CertRevTrustPolicy, moment: datetime) -> ValidationContext | None:
+            crls = self.city.crls()
+            return _context(roots, policy, moment, crls=crls) if crls else None
+        return [*found, (RevocationSource.OCSP, ocsp), (RevocationSource.CRL, crl)]
+
+
+def _foreign_revoked_since(data: RequestData, path, answer: Revocation, stamped: bool) -> Revocation:
+    """For another CA's signer good at its timestamp: what its addresses say now (fetched already)."""
+    if answer.status != "good" or not stamped:
+        return answer
+    return first_answer(path, data.now, data.foreign.sources(), data.budget.check)
+
+
+def _report(session: Session, data: RequestData, embedded: EmbeddedPdfSignature) -> SignatureReport:
+    signer, roots, now = embedded.signer_cert, data.roots, data.now
     serial = format(signer.serial_number, "X")
     subject = signer.subject.native
     national_id = subject.get("serial_number")
@@ -230,15 +222,18 @@ def _report(session: Session, roots: Roots, embedded: EmbeddedPdfSignature, now:
     if not chain_trusted:
         report.problems.append(f"untrusted_chain:{first.trust_problem_indic}")
         return report
-    if anchor in roots.city:
-        at_moment = _revocation(first.validation_path, roots, crl, moment)
+    data.budget.check()  # the signature's validation may have spent it
+    city = anchor in roots.city
+    answer = first_answer(first.validation_path, moment, data.sources(city, signer.dump(), stamped is not None),
+                          data.budget.check)
+    report.revocation_source = answer.source
+    if city:
         revoked_later = record is not None and record.revoked_at is not None
-    else:  # another licensed CA's chain: asked of the certificate's own CRL / OCSP addresses
-        at_moment, details = foreign.status(embedded, moment)
-        report.revoked_at, report.revocation_reason = ((details.revocation_date, details.revocation_reason.native)
-                                                       if details else (None, None))
-        revoked_later = False
-    _judge_revocation(report, at_moment, stamped is not None, revoked_later)
+    else:
+        latest = _foreign_revoked_since(data, first.validation_path, answer, stamped is not None)
+        report.revoked_at, report.revocation_reason = latest.revoked_at, latest.reason
+        revoked_later = answer.status == "good" and latest.status == "revoked"
+    _judge_revocation(report, answer.status, stamped is not None, revoked_later)
     if intact and report.revoked is False:
         report.status = "valid"
     return report
@@ -322,7 +317,8 @@ def _document_timestamps(embedded: list[EmbeddedPdfSignature], roots: Roots, now
 
 def verify(ctx: Context, authority: CertificateAuthority, data: bytes, *, max_bytes: int,
            language: str = "vi") -> VerificationReport:
-    """At most SIGNATURE_VERIFY_MAX_SIGNATURES signatures, one CRL, within the time budget."""
+    """At most SIGNATURE_VERIFY_MAX_SIGNATURES signatures, revocation data gathered once, within
+    the time budget."""
     settings = ctx.settings
     budget = Budget(settings.signature_verify_budget_ms)
     embedded = signatures_of(data, max_bytes, settings.signature_verify_max_signatures)
@@ -330,19 +326,22 @@ def verify(ctx: Context, authority: CertificateAuthority, data: bytes, *, max_by
     if not signatures:
         raise ValidationFailed.on_field("file", lazy_text("signatures.verification.pdf_carries_no_signature"), "not_signed")
     now = ctx.clock.now()
-    crl = _request_crl(ctx.session, authority, now)
     roots = _roots(authority, trust.anchors_pem(ctx.session))
     stamps = _document_timestamps(embedded, roots, now, budget)
-    foreign = ForeignRevocation(roots.anchors, roots.intermediates, min(FETCH_TIMEOUT_SECONDS, budget.remaining()))
-    revocation_data = carries_revocation_data(signatures[0].reader)
+    try:
+        stored = EmbeddedRevocation.read(signatures[0].reader)
+    except UNREADABLE as exc:
+        raise _corrupted() from exc
+    data = RequestData(roots, CityRevocation(ctx, authority), ForeignRevocation(
+        roots.anchors, roots.intermediates, min(FETCH_TIMEOUT_SECONDS, budget.remaining())), stored, budget, now)
     reports = []
     for signature in signatures:
         budget.check()
         try:
-            report = _report(ctx.session, roots, signature, now, crl, foreign)
+            report = _report(ctx.session, data, signature)
         except UNREADABLE as exc:
             raise _corrupted() from exc
-        report.level = level_of(signature, report.signed_at_source == "timestamp", revocation_data, stamps)
+        report.level = level_of(signature, report.signed_at_source == "timestamp", stored.present, stamps)
         report.summary = verdicts.summary(report, language)
         reports.append(report)
     return VerificationReport(reports, stamps)

@@ -114,6 +114,7 @@ GET    /api/v1/ca/crl                                                  200  200 
 POST   /api/v1/signature-requests/{request_id}/confirm                 401  401     409   404   403     403      403    403     403     403   403  403  404
 GET    /api/v1/me/signatures                                           401  401     200*  200   403     403      403    403     403     403   403  403  403
 GET    /api/v1/ca/certificates                                         200  200     200   200   200     200      200    200     200     200   200  200  200
+GET    /api/v1/ca/certificates/{name}.cer                              200  200     200   200   200     200      200    200     200     200   200  200  200
 POST   /api/v1/ca/tsa                                                  200  200     200   200   200     200      200    200     200     200   200  200  200
 POST   /api/v1/ca/ocsp                                                 200  200     200   200   200     200      200    200     200     200   200  200  200
 GET    /api/v1/ca/ocsp/{encoded}                                       200  200     200   200   200     200      200    200     200     200   200  200  200
@@ -314,6 +315,7 @@ CALLS = {
     "POST /api/v1/signature-requests/{request_id}/confirm": lambda w: Call(
         f"{API}/signature-requests/{w.ids['request']}/confirm", json={"otp": "123456"}),
     "GET /api/v1/ca/certificates": lambda w: Call(f"{API}/ca/certificates"),
+    "GET /api/v1/ca/certificates/{name}.cer": lambda w: Call(f"{API}/ca/certificates/issuing.cer"),
     "POST /api/v1/ca/tsa": lambda w: Call(f"{API}/ca/tsa", body=(_timestamp_query(), "application/timestamp-query")),
     "POST /api/v1/ca/ocsp": lambda w: Call(f"{API}/ca/ocsp", body=(_ocsp_request(w), "application/ocsp-request")),
     "GET /api/v1/ca/ocsp/{encoded}": lambda w: Call(

@@ -95,3 +95,44 @@ def test_one_request_fetches_the_crl_once_and_a_silent_address_is_unknown_not_va
     unknown = verify(client, twice).json
     assert unknown["valid"] is False and unknown["status"] == "indeterminate"
     assert unknown["revocation_status"] == "unknown" and "revocation_status_unknown" in unknown["problems"]
+
+
+def _timestamped_by(authority, name: str, national_id: str) -> tuple[bytes, str]:
+    """A B-T signature of the other CA's holder, timestamped by that CA's own TSA."""
+    from services.signatures.long_term import InProcessTimeStamper, PadesLevel, holder_signer, sign_pdf
+    from services.signatures.timestamps import InMemorySerials, TimestampAuthority
+
+    key = new_holder_key()
+    issued = authority.issue(CertificateSubject(name, national_id), key.public_pem,
+                             not_before=clock.now() - timedelta(hours=1))
+    pair = authority.tsa_key_pair()
+    tsa = TimestampAuthority(pair.certificate, pair.key, "2.999.15.2025.2", InMemorySerials(),
+                             chain=[authority.issuing_certificate])
+    stamper = InProcessTimeStamper(lambda query: tsa.reply(query, clock.now()))
+    signed = sign_pdf(minimal_pdf(), holder_signer(issued.pem, key, authority.chain_pem()[:1]), stamper,
+                      level=PadesLevel.B_T, signer_name=name)
+    return signed, issued.serial
+
+
+def test_revoked_after_its_timestamp_is_valid_and_said_so_each_signature_validated_once(
+        runner, client, other_ca, tmp_path, wall_clock, monkeypatch):
+    from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
+
+    authority, publisher, _ = other_ca
+    _trust(runner, tmp_path, authority)
+    signed, serial = _timestamped_by(authority, "Lê Thị Cúc", "001190007777")
+    wall_clock.move(seconds=5)
+    publisher.revoked.append(RevokedEntry(serial, (clock.now() - timedelta(seconds=2)).replace(microsecond=0),
+                                          "key_compromise"))
+    validated = []  # every pyHanko validation of a signature starts by computing its integrity
+    integrity = EmbeddedPdfSignature.compute_integrity_info
+    monkeypatch.setattr(EmbeddedPdfSignature, "compute_integrity_info",
+                        lambda self, *a, **k: validated.append(1) or integrity(self, *a, **k))
+
+    report = verify(client, signed).json
+    assert report["valid"] is True and report["signed_at_source"] == "timestamp"
+    assert report["revoked"] is False and report["revocation_status"] == "revoked_after_signing"
+    assert report["revocation_reason"] == "key_compromise" and report["revoked_at"]
+    assert report["revocation_source"] == "crl" and "Other iHanoi Test Root CA" in report["trust_anchor"]
+    assert len(validated) == 1  # the signature is validated once; its chain is then asked about revocation
+    assert publisher.fetches == 1  # asked at the timestamp and now: one fetch

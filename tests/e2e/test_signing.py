@@ -95,12 +95,17 @@ def test_revoked_certificate_cannot_sign_and_older_signatures_report_revoked_aft
     assert report["revoked_at"]
 
 
-class NoCrlAuthority:
+class NoRevocationAuthority:
+    """The city CA with neither its CRL signer nor its OCSP responder."""
+
     def __init__(self, real):
         self.real = real
 
     def crl(self, *args, **kwargs):
         raise CertificateAuthorityError("CRL signer offline")
+
+    def ocsp_key_pair(self):
+        raise CertificateAuthorityError("OCSP responder offline")
 
     def __getattr__(self, name):
         return getattr(self.real, name)
@@ -110,7 +115,7 @@ def test_revocation_that_cannot_be_established_is_never_valid(client, app, peopl
     citizen, _, _ = issued_certificate(client, people)
     signed = sign(client, citizen, minimal_pdf()).data
     parts = app.extensions["runtime"]
-    monkeypatch.setattr(parts, "authority", NoCrlAuthority(parts.authority))
+    monkeypatch.setattr(parts, "authority", NoRevocationAuthority(parts.authority))
     report = verify(client, signed).json
     assert report["status"] == "indeterminate" and report["valid"] is False
     assert report["intact"] is True and report["chain_trusted"] is True and report["revoked"] is None

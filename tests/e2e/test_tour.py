@@ -36,10 +36,12 @@ def demo(tmp_path, monkeypatch):
     served: dict[str, Any] = {}  # the server's port is known first, so callbacks can name it
     server = make_server("127.0.0.1", 0, lambda environ, respond: served["app"](environ, respond), threaded=True)
     # as `make run`: the development payment gateway calling this server back, and certificates
-    # naming this server's CRL and OCSP responder
+    # naming this server's CRL, OCSP responder and CA certificates
     served_api = f"http://127.0.0.1:{server.server_port}/api/v1"
     env.update(PAYMENT_GATEWAY_URL="dev", PAYMENT_CALLBACK_URL=f"{served_api}/payments/callbacks/dev",
-               SIGNATURE_CRL_URL=f"{served_api}/ca/crl", SIGNATURE_OCSP_URL=f"{served_api}/ca/ocsp")
+               SIGNATURE_CRL_URL=f"{served_api}/ca/crl", SIGNATURE_OCSP_URL=f"{served_api}/ca/ocsp",
+               SIGNATURE_CA_ISSUERS_URL=f"{served_api}/ca/certificates/issuing.cer",
+               SIGNATURE_ROOT_CERTIFICATE_URL=f"{served_api}/ca/certificates/root.cer")
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("REDIS_URL", raising=False)

@@ -13,33 +13,22 @@ def _signed_times(client, citizen, times: int) -> bytes:
     return pdf
 
 
-class CountingAuthority:
-    def __init__(self, real):
-        self.real, self.crls = real, 0
-
-    def crl(self, *args, **kwargs):
-        self.crls += 1
-        return self.real.crl(*args, **kwargs)
-
-    def __getattr__(self, name):
-        return getattr(self.real, name)
-
-
-def test_more_signatures_than_the_cap_are_refused_and_one_crl_serves_them_all(client, app, people,
-                                                                               catalogues, monkeypatch):
+def test_more_signatures_than_the_cap_are_refused_before_any_is_validated(client, app, people, catalogues,
+                                                                         monkeypatch):
     citizen, _, _ = issued_certificate(client, people)
     three = _signed_times(client, citizen, 3)
+    assert [s["valid"] for s in verify(client, three).json["signatures"]] == [True, True, True]
+    from services.signatures import verification
+
+    validated = []
+    validate = verification.validate_pdf_signature
+    monkeypatch.setattr(verification, "validate_pdf_signature", lambda *a, **k: validated.append(1) or validate(*a, **k))
     rt = app.extensions["runtime"]
-    counting = CountingAuthority(rt.authority)
-    monkeypatch.setattr(rt, "authority", counting)
-    report = verify(client, three).json
-    assert [s["valid"] for s in report["signatures"]] == [True, True, True]
-    assert counting.crls == 1
     monkeypatch.setattr(rt, "settings", replace(rt.settings, signature_verify_max_signatures=2))
     refused = verify(client, three)
     assert refused.status_code == 422 and refused.json["code"] == "too_many_signatures"
     assert refused.json["max_signatures"] == 2 and refused.json["found"] == 3
-    assert counting.crls == 1  # the refusal validated nothing
+    assert validated == []  # the refusal validated nothing
 
 
 def test_a_spent_time_budget_answers_503_with_retry_after(client, app, people, catalogues, monkeypatch):
@@ -108,3 +97,76 @@ def test_the_report_names_signer_time_source_changes_and_anchor_in_the_readers_l
     assert "Chữ ký hợp lệ" in vietnamese["summary"] and "không bị thay đổi" in vietnamese["summary"]
     assert "The signature is valid" in english["summary"] and "has not changed" in english["summary"]
     assert "iHanoi Test Root CA" in english["summary"]
+
+
+def _holder_signed(app, db_session, serial: str, times: int) -> list[bytes]:
+    """The PDF after each of `times` signatures by the holder's own key (B-B: quick to make)."""
+    from sqlalchemy import select
+
+    from models.signatures import Certificate
+    from services.signatures import certificates
+    from services.signatures.signing import pades_sign
+
+    rt = app.extensions["runtime"]
+    certificate = db_session.scalar(select(Certificate).where(Certificate.serial == serial))
+    key = rt.vault.open(certificates.sealed_key_of(db_session, certificate), serial)
+    versions, pdf = [], minimal_pdf()
+    for _ in range(times):
+        pdf = pades_sign(pdf, certificate.pem, rt.authority.chain_pem(), key, "Người ký")
+        versions.append(pdf)
+    return versions
+
+
+def test_the_default_cap_checks_ten_signatures_and_refuses_eleven(client, app, db_session, people, catalogues):
+    _, _, serial = issued_certificate(client, people)
+    versions = _holder_signed(app, db_session, serial, 11)
+    ten = verify(client, versions[9])
+    assert ten.status_code == 200, ten.json
+    assert len(ten.json["signatures"]) == 10 and all(s["valid"] for s in ten.json["signatures"])
+    eleven = verify(client, versions[10])
+    assert eleven.status_code == 422 and eleven.json["code"] == "too_many_signatures"
+    assert eleven.json["max_signatures"] == 10 and eleven.json["found"] == 11
+
+
+def test_the_time_budget_is_checked_inside_one_signature(client, people, catalogues, monkeypatch):
+    """One signature whose validation spends the whole budget: the request stops before its
+    revocation is asked (the clock is a counter moved by the validation, nothing is timed)."""
+    from services.signatures import verification
+
+    citizen, _, _ = issued_certificate(client, people)
+    signed = sign(client, citizen, minimal_pdf()).data
+    seconds = [0.0]
+    validate = verification.validate_pdf_signature
+
+    def long_validation(*args, **kwargs):
+        seconds[0] += 3600
+        return validate(*args, **kwargs)
+
+    monkeypatch.setattr(verification.time, "monotonic", lambda: seconds[0])
+    monkeypatch.setattr(verification, "validate_pdf_signature", long_validation)
+    asked = []
+    monkeypatch.setattr(verification, "first_answer", lambda *a, **k: asked.append(1))
+    answer = verify(client, signed)
+    assert answer.status_code == 503 and answer.json["code"] == "verification_time_exceeded", answer.json
+    assert int(answer.headers["Retry-After"]) > 0
+    assert asked == []  # its revocation was never asked
+
+
+def test_archive_shares_the_verifiers_limit_per_address(make_app):
+    import io
+
+    from tests.support import PeopleFactory
+
+    for app in join_outer_transaction(make_app(SIGNATURE_VERIFY_RATE_LIMIT="2 per minute")):
+        with app.extensions["runtime"].sessions() as session:
+            citizen = PeopleFactory(app, session).citizen()
+            session.commit()
+        client = app.test_client()
+
+        def archive():
+            return client.post("/api/v1/signatures/archive", headers=citizen.headers, content_type="multipart/form-data",
+                               data={"file": (io.BytesIO(minimal_pdf()), "x.pdf", "application/pdf")})
+
+        answers = [verify(client, minimal_pdf()), archive(), archive()]
+        assert [a.status_code for a in answers] == [422, 422, 429]
+        assert answers[-1].json["code"] == "rate_limited" and int(answers[-1].headers["Retry-After"]) > 0

@@ -98,3 +98,22 @@ def test_concurrent_submits_open_one_request(live_app):
                                                             headers=citizen.headers) for _ in range(3)])
     assert sorted(a.status_code for a in answers) == [201, 409, 409]
     assert {a.json.get("code") for a in answers if a.status_code == 409} == {"open_request_exists"}
+
+
+def test_concurrent_confirms_of_one_online_request_issue_one_certificate(live_app):
+    (citizen,) = _people(live_app, "citizen")  # a level-2 citizen with a phone on record
+    client = live_app.test_client()
+    started = client.post("/api/v1/signature-requests", headers=citizen.headers,
+                          json={"provider_code": "VNPT-CA", "channel": "online"})
+    assert started.status_code == 202, started.json
+    url = f"/api/v1/signature-requests/{started.json['id']}/confirm"
+    body = {"otp": started.json["debug_otp"]}
+    answers = _at_once([lambda: live_app.test_client().post(url, json=body, headers=citizen.headers)
+                        for _ in range(2)])
+    codes = sorted(a.status_code for a in answers)
+    assert codes[0] == 200 and codes[1] in (400, 409), [a.json for a in answers]
+    with live_app.extensions["runtime"].sessions() as session:
+        issued = session.scalars(select(Certificate).where(Certificate.account_id == citizen.account.id)).all()
+        assert len(issued) == 1
+        request = session.scalar(select(SignatureRequest).where(SignatureRequest.account_id == citizen.account.id))
+        assert request.status == "issued"

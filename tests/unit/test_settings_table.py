@@ -54,6 +54,7 @@ def test_production_from_the_environment_names_everything_it_misses(tmp_path):
     assert str(refused.value) == (
         "production needs DATABASE_URL (PostgreSQL), REDIS_URL, SECRET_KEY, JWT_PRIVATE_KEY_FILE, "
         "NATIONAL_ID_HASH_KEY, SIGNATURE_CA_DIR, SIGNATURE_KEY_ENCRYPTION_KEY, SIGNATURE_CRL_URL, SIGNATURE_OCSP_URL, "
+        "SIGNATURE_CA_ISSUERS_URL, "
         "SMS_SENDER=http (the log sender would write codes to the log) set in the environment")
 
 

@@ -149,9 +149,13 @@ def test_the_application_is_the_vietnamese_form_whatever_language_is_asked(clien
     assert view.json["signed_application"]["verifies"] is True, view.json["signed_application"]
 
 
-def test_a_signature_that_no_longer_holds_is_refused_in_the_readers_language(client, people, catalogue, holder):
+def test_a_signature_that_no_longer_holds_is_refused_in_the_readers_language(client, people, catalogue, holder,
+                                                                            wall_clock):
     code = submit(client, holder).json["code"]
     signed = signed_application(client, holder, code)
+    # the key counts as compromised from before the signature's timestamp (revocation times are
+    # whole seconds: a revocation in the next second would leave the signature valid at its time)
+    wall_clock.move(seconds=-5)
     revoked = client.post(f"/api/v1/certificates/{holder.extra['serial']}/revoke", json={"reason": "key_compromise"},
                           headers=holder.headers)
     assert revoked.status_code == 200, revoked.json

@@ -1,6 +1,7 @@
 """No user-facing text outside the catalogue (issue 17). The scan itself is tested here on a small
 source, then run on the project: a literal in notify(...), an SMS send, a problem detail, a line
-the CLI prints to an operator, its `--help` or the reason an import gives for a row fails."""
+the CLI prints to an operator, its `--help`, a history note or the reason an import gives for a row
+fails, and so does a module's constant holding such a text."""
 from __future__ import annotations
 
 import textwrap
@@ -41,6 +42,16 @@ def build_summaries(loop):
 
 MACHINE = StateMachine("dossier", STATES, MOVES, refusal="A dossier in '{current}' cannot move to '{to}'.")
 NO_SUCH = {"request": "Không có yêu cầu chữ ký này.", "certificate": lazy_text("signatures.access.no_such_certificate")}
+APOLOGY = "Xin lỗi vì hồ sơ trả chậm."
+KIND = "dossier_late"
+
+
+def counter(session, account, dossier, actor, sms):
+    notify(session, account.id, kind=KIND, title=APOLOGY, body=f"{APOLOGY} {dossier.code}")
+    sms.send(account.phone, APOLOGY)
+    register_received(ctx, national_id=national_id, note="Tiếp nhận tại bộ phận một cửa.")
+    record(session, dossier, None, actor, note=lazy_text("demo.dossier.counter_note"))
+    approve(ctx, authority, vault, request_id, note=reason)
 '''
 
 
@@ -64,6 +75,9 @@ def test_the_scan_finds_literal_texts_and_passes_catalogue_calls(tmp_path: Path,
         (26, "help="),
         (32, "refusal="),
         (33, "table NO_SUCH"),
+        (39, "notify"), (39, "notify"),
+        (40, "sms"),
+        (41, "note="),
     ]
 
 

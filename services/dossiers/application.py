@@ -37,7 +37,7 @@ from services.dossiers.procedures import APPLICATION_COMPONENT
 from services.dossiers.transitions import lock_dossier
 from services.errors import Conflict, NotFound, ValidationFailed
 from services.identity.principal import Principal
-from services.signatures import verification
+from services.signatures import verdicts, verification
 from services.signatures.authority import CertificateAuthority
 from services.signatures.pdf import UNREADABLE_PDF
 from services.messages import lazy_text, translate
@@ -149,8 +149,9 @@ def attach(ctx: Context, authority: CertificateAuthority, store: storage.Documen
                                         "not_this_application")
     signature = _owner_signature(ctx, dossier, report)
     if not signature.valid:
-        message = lazy_text("application.signature_not_valid")
-        raise ValidationFailed(message, errors={"file": signature.problems or [message]}, code="signature_not_valid")
+        message, codes = lazy_text("application.signature_not_valid"), verdicts.reasons(signature)
+        raise ValidationFailed(message, errors={"file": [verdicts.problem_text(c) for c in codes] or [message]},
+                               code="signature_not_valid", problems=codes)
     stored = storage.save(store, content, PDF)
     row = DossierDocument(dossier_id=dossier.id, component_code=APPLICATION_COMPONENT, file_name=found.file_name,
                           media_type=PDF, size=found.size, pages=found.pages, sha256=found.sha256,

@@ -165,3 +165,7 @@ def test_a_signature_that_no_longer_holds_is_refused_in_the_readers_language(cli
     assert in_vietnamese.json["code"] == in_english.json["code"] == "signature_not_valid"
     assert in_vietnamese.json["detail"] == "Chữ ký số trên tờ khai không hợp lệ."
     assert in_english.json["detail"] == "The digital signature on the application is not valid."
+    # Each reason is said in the reader's language; its code stays beside it for clients.
+    assert in_vietnamese.json["problems"] == in_english.json["problems"] == ["certificate_revoked_before_signing"]
+    assert in_vietnamese.json["errors"] == {"file": ["Chứng thư số đã bị thu hồi trước thời điểm ký."]}
+    assert in_english.json["errors"] == {"file": ["The certificate was revoked before the signing time."]}

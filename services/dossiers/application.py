@@ -40,7 +40,7 @@ from services.identity.principal import Principal
 from services.signatures import verdicts, verification
 from services.signatures.authority import CertificateAuthority
 from services.signatures.pdf import UNREADABLE_PDF
-from services.messages import lazy_text, translate
+from services.messages import format_decimal, lazy_text, translate
 
 PDF = "application/pdf"
 # The application is a Vietnamese legal document whose bytes are compared with a re-render
@@ -81,6 +81,8 @@ def _value(value: Any) -> str:
         return "; ".join(_value(item) for item in value)
     if isinstance(value, dict):
         return "; ".join(f"{key}: {_value(item)}" for key, item in value.items())
+    if isinstance(value, float):  # 180,5 m², as Vietnamese writes a decimal
+        return format_decimal(value, APPLICATION_LANGUAGE)
     return "" if value is None else str(value)
 
 

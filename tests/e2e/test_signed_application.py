@@ -57,6 +57,15 @@ def test_the_application_is_the_form_in_vietnamese_with_the_font_inside(client, 
     assert application(client, other, code).status_code == 404
 
 
+def test_a_decimal_on_the_form_is_written_with_the_vietnamese_comma(client, people, catalogue, holder):
+    form = {"plot_address": "25 ngõ 40 Đội Cấn, Ba Đình", "land_certificate_number": "CS 04512",
+            "floor_area_m2": 180.5, "floors": 4}
+    filed = submit(client, holder, "1.009994", form)
+    assert filed.status_code == 201, filed.json
+    text = _text(application(client, holder, filed.json["code"]).data)
+    assert "180,5" in text and "180.5" not in text
+
+
 def test_the_owner_signs_and_attaches_it_and_the_agency_sees_who_signed(client, db_session, people, catalogue,
                                                                        holder):
     code = submit(client, holder).json["code"]

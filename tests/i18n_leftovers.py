@@ -24,7 +24,8 @@ either branch of a conditional) that reaches a person through:
   `*_TITLES`, `*_TEXTS`, and `*NO_SUCH`, the "no such thing" 404 details), one offender per
   literal in it.
 A module-level constant holding a literal text (`APOLOGY = "Xin lỗi ..."`) counts as that
-literal wherever the same module hands it on by name (`notify(..., body=APOLOGY)`).
+literal wherever it is handed on by name (`notify(..., body=APOLOGY)`): in its own module, and
+in a scanned module that imports it (`from services.x import APOLOGY`).
 Any other variable or a `translate(...)` / `lazy_text(...)` call is not a literal and passes.
 """
 from __future__ import annotations
@@ -170,19 +171,39 @@ def _shown(argument: ast.AST, constants: dict[str, ast.AST]) -> str:
     return ast.unparse(argument)[:80]
 
 
-def offenders_in(path: Path) -> list[Offender]:
+def _imported_constants(tree: ast.Module, texts_by_module: dict[str, dict[str, ast.AST]]) -> dict[str, ast.AST]:
+    """The text constants this module imports by name from another scanned module (`from
+    services.x import APOLOGY`, under the name it uses here)."""
+    found = {}
+    for statement in tree.body:
+        if isinstance(statement, ast.ImportFrom) and statement.module in texts_by_module:
+            texts = texts_by_module[statement.module]
+            found.update({alias.asname or alias.name: texts[alias.name] for alias in statement.names
+                          if alias.name in texts})
+    return found
+
+
+def offenders_in(path: Path, texts_by_module: dict[str, dict[str, ast.AST]] | None = None) -> list[Offender]:
+    """The offenders of one file; `texts_by_module` (module -> its text constants) lets a
+    constant imported from another scanned module count too."""
     tree = ast.parse(path.read_text(), filename=str(path))
-    constants = _text_constants(tree)
+    constants = {**_imported_constants(tree, texts_by_module or {}), **_text_constants(tree)}
     names = frozenset(constants)
     candidates = [pair for node in ast.walk(tree) if isinstance(node, ast.Call) for pair in texts_of(node)]
     return [Offender(str(path.relative_to(ROOT)), argument.lineno, where, _shown(argument, constants))
             for where, argument in candidates + _table_texts(tree) if is_literal_text(argument, names)]
 
 
+def _module_name(path: Path, root: Path) -> str:
+    return ".".join(path.relative_to(root).with_suffix("").parts).removesuffix(".__init__")
+
+
 def find_offenders(root: Path = ROOT) -> list[Offender]:
     paths = sorted(path for package in SCANNED for path in (root / package).rglob("*.py")
                    if not any(path.relative_to(root).as_posix().startswith(skip) for skip in NOT_SCANNED))
-    return [offender for path in paths for offender in offenders_in(path)]
+    texts_by_module = {_module_name(path, root): _text_constants(ast.parse(path.read_text(), filename=str(path)))
+                       for path in paths}
+    return [offender for path in paths for offender in offenders_in(path, texts_by_module)]
 
 
 if __name__ == "__main__":

@@ -84,3 +84,18 @@ def test_the_scan_finds_literal_texts_and_passes_catalogue_calls(tmp_path: Path,
 def test_no_user_facing_literal_outside_the_catalogue():
     offenders = find_offenders()
     assert offenders == [], "\n".join(map(str, offenders))
+
+
+def test_a_text_constant_imported_from_another_module_counts_too(tmp_path: Path, monkeypatch):
+    import tests.i18n_leftovers as leftovers
+
+    monkeypatch.setattr(leftovers, "ROOT", tmp_path)
+    monkeypatch.setattr(leftovers, "SCANNED", ("services",))
+    (tmp_path / "services").mkdir()
+    (tmp_path / "services" / "texts.py").write_text('APOLOGY = "Xin lỗi vì hồ sơ trả chậm."\nKIND = "late"\n')
+    (tmp_path / "services" / "late.py").write_text(
+        "from services.texts import APOLOGY as SORRY, KIND\n\n"
+        "def tell(session, account):\n"
+        "    notify(session, account.id, kind=KIND, title=SORRY, body=translate('vi', 'x.body'))\n")
+    found = [(offender.path, offender.line, offender.where) for offender in leftovers.find_offenders(tmp_path)]
+    assert found == [("services/late.py", 4, "notify")]

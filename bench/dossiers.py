@@ -36,6 +36,7 @@ PROVINCE = "099"          # bench residents only; no real province has this code
 PER_OWNER = 10
 SIGNED_IN = 300           # owners with an account and a token, for the list requests
 AGENCY = "UBND-00004"  # UBND phường Ba Đình: district committees ended on 30 June 2025
+CENTRE = "TTPV-00004"  # its service centre: it receives what citizens file there (Decree 118/2025)
 PROCEDURE = "2.000720"
 FORM = {"business_name": "Bench", "address": "1 Bench", "lines_of_business": ["x"], "capital_vnd": 1}
 
@@ -134,52 +135,75 @@ def _percentiles(samples: list[float]) -> dict[str, float]:
 
 
 def bench_list(app, owners: list[dict[str, str]], requests: int) -> dict:
+    """Each request in its own app context (see _fresh_dossiers), so each is answered as its caller."""
     client, rng, samples, second_pages = app.test_client(), random.Random(7), [], []
+
+    def get(path: str, headers: dict[str, str]):
+        with app.app_context():
+            return client.get(path, headers=headers)
+
     for _ in range(20):  # warm caches
-        client.get("/api/v1/me/dossiers", headers=owners[0])
+        get("/api/v1/me/dossiers", owners[0])
     for n in range(requests):
         headers = owners[rng.randrange(len(owners))]
         query = "?limit=5" if n % 3 == 0 else ("?status=processing" if n % 3 == 1 else "")
         started = time.perf_counter()
-        answer = client.get(f"/api/v1/me/dossiers{query}", headers=headers)
+        answer = get(f"/api/v1/me/dossiers{query}", headers)
         samples.append(time.perf_counter() - started)
         assert answer.status_code == 200, answer.json
         if n % 3 == 0 and answer.json["next_cursor"]:
             started = time.perf_counter()
-            client.get(f"/api/v1/me/dossiers?limit=5&cursor={answer.json['next_cursor']}", headers=headers)
+            get(f"/api/v1/me/dossiers?limit=5&cursor={answer.json['next_cursor']}", headers)
             second_pages.append(time.perf_counter() - started)
     return {"requests": requests, **_percentiles(samples), "next_page": _percentiles(second_pages)}
 
 
 def _fresh_dossiers(app, owners, count: int) -> list[str]:
+    """`count` dossiers filed online at CENTRE (decided by AGENCY), as citizens file them since 2025.
+
+    Each request gets its own app context: under a caller's app context the test client would
+    share one `g` (and the first request's session) between requests, and every filing after
+    the first would answer 201 without being committed."""
     client = app.test_client()
     codes = []
     for i in range(count):
-        answer = client.post("/api/v1/dossiers", headers=owners[i % len(owners)],
-                             json={"procedure_code": PROCEDURE, "form": FORM})
+        with app.app_context():
+            answer = client.post("/api/v1/dossiers", headers=owners[i % len(owners)],
+                                 json={"procedure_code": PROCEDURE, "form": FORM, "receiving_centre_code": CENTRE})
         if answer.status_code != 201:
             raise RuntimeError(f"filing a bench dossier answered {answer.status_code}: {answer.json}")
         codes.append(answer.json["code"])
     return codes
 
 
-PATH = ("received", "processing", "approved", "returned")
+def agency_keys(app) -> dict[str, str]:
+    """An API key of the receiving centre and one of the deciding committee, as Authorization values."""
+    rt = app.extensions["runtime"]
+    with rt.sessions() as session, session.begin():
+        return {agency: f"ApiKey {create_agency_key(session, agency)}" for agency in (CENTRE, AGENCY)}
 
 
-def bench_transitions(app, owners, key: dict[str, str], moves: int, threads: int) -> dict:
+# Each step of a fresh dossier and who takes it: the centre receives it (the committee does not
+# see it before), the committee decides it, the centre hands the result back.
+PATH = (("received", CENTRE), ("processing", AGENCY), ("approved", AGENCY), ("returned", CENTRE))
+
+
+def bench_transitions(app, owners, keys: dict[str, str], moves: int, threads: int) -> dict:
     """Each worker walks its own dossiers through received → processing → approved → returned."""
     codes = _fresh_dossiers(app, owners, moves // len(PATH))
     chunks = [codes[i::threads] for i in range(threads)]
-    done, failures = [0] * threads, [0] * threads
+    done, failures = [0] * threads, [[] for _ in range(threads)]
 
     def worker(index: int) -> None:
         client = app.test_client()
         for code in chunks[index]:
-            for to in PATH:
-                answer = client.post(f"/api/v1/agency/dossiers/{code}/transitions", headers=key,
-                                     json={"to": to, "note": "bench"})
+            for to, agency in PATH:
+                with app.app_context():
+                    answer = client.post(f"/api/v1/agency/dossiers/{code}/transitions",
+                                         headers={"Authorization": keys[agency]}, json={"to": to, "note": "bench"})
                 done[index] += answer.status_code == 200
-                failures[index] += answer.status_code != 200
+                if answer.status_code != 200:
+                    failures[index].append(f"{to}: {answer.status_code} {(answer.json or {}).get('code')}")
 
     started = time.perf_counter()
     workers = [threading.Thread(target=worker, args=(i,)) for i in range(threads)]
@@ -188,7 +212,8 @@ def bench_transitions(app, owners, key: dict[str, str], moves: int, threads: int
     for thread in workers:
         thread.join()
     elapsed = time.perf_counter() - started
-    return {"threads": threads, "transitions": sum(done), "failed": sum(failures),
+    failed = [f for chunk in failures for f in chunk]
+    return {"threads": threads, "transitions": sum(done), "failed": len(failed), "failures": failed[:5],
             "seconds": round(elapsed, 2), "per_second": round(sum(done) / elapsed, 1)}
 
 
@@ -208,7 +233,7 @@ def cleanup(app) -> None:
         session.execute(text("DELETE FROM idempotency_records WHERE caller LIKE 'agency:%'"))
         session.execute(delete(Account).where(Account.national_id.like(f"{PROVINCE}%")))
         session.execute(delete(Resident).where(Resident.national_id.like(f"{PROVINCE}%")))
-        session.execute(delete(AgencyApiKey).where(AgencyApiKey.agency_code == AGENCY,
+        session.execute(delete(AgencyApiKey).where(AgencyApiKey.agency_code.in_((AGENCY, CENTRE)),
                                                    AgencyApiKey.created_at >= BENCH_START))
 
 
@@ -236,16 +261,15 @@ def main() -> None:
             _reference(session)
         load_seconds = load_million(app, args.dossiers)
         owners = _signed_in_owners(app)
-        with rt.sessions() as session, session.begin():
-            key = {"Authorization": f"ApiKey {create_agency_key(session, AGENCY)}"}
+        keys = agency_keys(app)
         with rt.sessions() as session:
             in_db = session.scalar(select(func.count()).select_from(Dossier))
         report = {
             "database": rt.engine.dialect.name, "dossiers_in_database": in_db,
             "bulk_load_seconds": round(load_seconds, 1),
             "me_dossiers": bench_list(app, owners, args.requests),
-            "transitions_sequential": bench_transitions(app, owners, key, args.transitions // 2, 1),
-            "transitions_concurrent": bench_transitions(app, owners, key, args.transitions, args.threads),
+            "transitions_sequential": bench_transitions(app, owners, keys, args.transitions // 2, 1),
+            "transitions_concurrent": bench_transitions(app, owners, keys, args.transitions, args.threads),
         }
         if args.cleanup:
             cleanup(app)

@@ -36,12 +36,14 @@ class Call:
 class Result:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    statuses: dict[tuple[str, int | None], int] = field(default_factory=lambda: defaultdict(int))  # None: no answer
     error_samples: list[str] = field(default_factory=list)
     started: int = 0
     seconds: float = 0.0
 
-    def record(self, endpoint: str, seconds: float, error: str | None) -> None:
+    def record(self, endpoint: str, seconds: float, error: str | None, status: int | None = None) -> None:
         self.latencies[endpoint].append(seconds)
+        self.statuses[(endpoint, status)] += 1
         if error:
             self.errors[endpoint] += 1
             if len(self.error_samples) < 10:
@@ -78,7 +80,7 @@ async def _one(base: tuple[str, int], call: Call, due: float, gate: asyncio.Sema
                 error = f"{status} {body[:200].decode(errors='replace')}"
         except (OSError, asyncio.TimeoutError, ValueError) as exc:
             error = repr(exc)
-    result.record(call.endpoint, time.perf_counter() - due, error)
+    result.record(call.endpoint, time.perf_counter() - due, error, status)
     if call.done:
         call.done(status, body)
 
@@ -123,4 +125,5 @@ def report(result: Result, rate: float, citizen_reads: tuple[str, ...]) -> dict:
         "endpoints": {name: {"requests": len(samples), "errors": result.errors.get(name, 0), **percentiles(samples)}
                       for name, samples in sorted(result.latencies.items())},
         "error_samples": result.error_samples,
+        "statuses": dict(result.statuses),  # (endpoint, status) -> answers; status None: no answer
     }

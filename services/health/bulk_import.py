@@ -5,6 +5,12 @@ Streams the file in chunks: per chunk one registry lookup, one record upsert and
 set-based insert per entry kind (COPY on PostgreSQL), then a commit, so a crash loses at
 most a chunk and a re-run skips what is stored (source ids are unique per facility).
 Bad lines are reported with their line number and reason and skipped.
+
+The report says where the time went (`seconds_by_step`, services/health/step_times.py): parse
+(reading and JSON-decoding lines), lookup (registry, records, stored heights), validate (the
+batch rules and the derived BMI), rows (the entry rows), encode (COPY's text), copy (into the
+staging tables), insert (from them, skipping duplicates; the whole insert off PostgreSQL),
+summaries (the stored summaries of the chunk's records) and commit.
 """
 from __future__ import annotations
 
@@ -23,6 +29,7 @@ from services.errors import ValidationFailed
 from services.health import codes, records, summaries
 from services.health.batch import KINDS, CleanBatch, Context, parse_batch
 from services.health.facilities import facility_codes
+from services.health.step_times import StepTimes
 from services.messages import LazyText, lazy_text
 from services.reference.file_import import ImportReport, RowError, RowRejected
 
@@ -36,6 +43,7 @@ MALFORMED_LINE = (TypeError, ValueError, KeyError, AttributeError, RecursionErro
 class HealthImportReport(ImportReport):
     created: dict[str, int] = field(default_factory=lambda: {kind: 0 for kind in KINDS})
     skipped_duplicates: int = 0
+    seconds_by_step: StepTimes = field(default_factory=StepTimes)
 
 
 @dataclass
@@ -72,7 +80,7 @@ class HealthImport:
 
     def run(self, numbered: Iterable[tuple[int, Any]]) -> HealthImportReport:
         chunk: list[_Line] = []
-        for number, raw in numbered:
+        for number, raw in self.report.seconds_by_step.pulling("parse", numbered):
             line = self._line(number, raw)
             if line is not None:
                 chunk.append(line)
@@ -112,42 +120,49 @@ class HealthImport:
         return {number: (rid, born) for number, rid, born in rows}
 
     def _load(self, chunk: list[_Line]) -> None:
-        now = clock.now()
-        residents = self._residents(chunk)
+        now, times = clock.now(), self.report.seconds_by_step
+        with times.step("lookup"):
+            residents = self._residents(chunk)
         parsed: list[tuple[_Line, int, date, CleanBatch]] = []
-        for line in chunk:
-            if line.national_id not in residents:
-                self._reject(line.number, lazy_text("imports.health.not_in_registry"))
-                continue
-            resident_id, born = residents[line.national_id]
-            try:
-                parsed.append((line, resident_id, born, parse_batch(line.raw, Context(now=now, born=born))))
-            except ValidationFailed as error:
-                self._reject(line.number, _reason(error))
-            except MALFORMED_LINE as error:  # a value of the wrong shape the rules did not expect
-                self._reject(line.number, lazy_text("imports.health.unreadable", kind=error.__class__.__name__))
-        record_ids = records.ensure_records(self.session, [rid for _, rid, _, _ in parsed])
-        heights = records.latest_heights(self.session, [record_ids[rid] for _, rid, _, batch in parsed
-                                                        if _needs_stored_height(batch)])
+        with times.step("validate"):
+            for line in chunk:
+                if line.national_id not in residents:
+                    self._reject(line.number, lazy_text("imports.health.not_in_registry"))
+                    continue
+                resident_id, born = residents[line.national_id]
+                try:
+                    parsed.append((line, resident_id, born, parse_batch(line.raw, Context(now=now, born=born))))
+                except ValidationFailed as error:
+                    self._reject(line.number, _reason(error))
+                except MALFORMED_LINE as error:  # a value of the wrong shape the rules did not expect
+                    self._reject(line.number, lazy_text("imports.health.unreadable", kind=error.__class__.__name__))
+        with times.step("lookup"):
+            record_ids = records.ensure_records(self.session, [rid for _, rid, _, _ in parsed])
+            heights = records.latest_heights(self.session, [record_ids[rid] for _, rid, _, batch in parsed
+                                                            if _needs_stored_height(batch)])
         rows: dict[str, list[dict[str, Any]]] = {kind: [] for kind in KINDS}
         loaded: set[int] = set()
         for line, resident_id, born, batch in parsed:
             record_id = record_ids[resident_id]
-            errors = records.add_derived(batch, heights.get(record_id, []), born)
+            with times.step("validate"):
+                errors = records.add_derived(batch, heights.get(record_id, []), born)
             if errors:
                 self._reject(line.number, _reason(ValidationFailed("", errors=errors)))
                 continue
-            for kind, kind_rows in records.rows_for(batch, record_id, line.facility_code, now).items():
-                rows[kind].extend(kind_rows)
+            with times.step("rows"):
+                for kind, kind_rows in records.rows_for(batch, record_id, line.facility_code, now).items():
+                    rows[kind].extend(kind_rows)
             loaded.add(record_id)
             self.report.loaded += 1
             if self.progress:
                 self.progress(1)
-        created, skipped = records.store(self.session, rows, bulk=True)
+        created, skipped = records.store(self.session, rows, bulk=True, times=times)
         for kind, count in created.items():
             self.report.created[kind] += count
         self.report.skipped_duplicates += skipped
         if any(created.values()):
-            summaries.refresh_all(self.session, loaded)  # once per record of the chunk
+            with times.step("summaries"):
+                summaries.refresh_all(self.session, loaded)  # once per record of the chunk
         if self.commit:
-            self.commit()
+            with times.step("commit"):
+                self.commit()

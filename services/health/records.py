@@ -20,6 +20,7 @@ from services.clock import clock
 from services.health import codes
 from services.health.batch import CleanBatch, KINDS, derive_bmi
 from services.health.entries import BY_BATCH_KEY
+from services.health.step_times import StepTimes
 from services.messages import LazyText
 
 COPY_THRESHOLD = 2_000  # rows; below it a multi-row INSERT is cheaper than a staging table
@@ -71,34 +72,42 @@ def _formatter(column) -> Callable[[Any], str]:
     return lambda v: "\\N" if v is None else format_one(v)
 
 
-def _copy_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> int:
+def _copy_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]], times: StepTimes) -> int:
     """COPY into a temporary staging table, then one INSERT ... SELECT skipping duplicates."""
     columns = [c for c in table.columns if c.name != "id"]
     formats = [(c.name, _formatter(c)) for c in columns]
     quoted = ", ".join(f'"{c.name}"' for c in columns)
     stage = f"_stage_{table.name}"
     raw = session.connection().connection.driver_connection
+    with times.step("encode"):
+        payload = "".join("\t".join([f(row[name]) for name, f in formats]) + "\n" for row in rows)
     with raw.cursor() as cursor:
-        cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} AS SELECT {quoted} FROM {table.name} WITH NO DATA")
-        with cursor.copy(f"COPY {stage} ({quoted}) FROM STDIN") as copy:
-            copy.write("".join("\t".join([f(row[name]) for name, f in formats]) + "\n" for row in rows))
-        cursor.execute(f"INSERT INTO {table.name} ({quoted}) SELECT {quoted} FROM {stage} "
-                       "ON CONFLICT (facility_code, source_id) DO NOTHING")
-        created = cursor.rowcount
-        cursor.execute(f"TRUNCATE {stage}")
+        with times.step("copy"):
+            cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} AS SELECT {quoted} FROM {table.name} WITH NO DATA")
+            with cursor.copy(f"COPY {stage} ({quoted}) FROM STDIN") as copy:
+                copy.write(payload)
+        with times.step("insert"):
+            cursor.execute(f"INSERT INTO {table.name} ({quoted}) SELECT {quoted} FROM {stage} "
+                           "ON CONFLICT (facility_code, source_id) DO NOTHING")
+            created = cursor.rowcount
+            cursor.execute(f"TRUNCATE {stage}")
     return created
 
 
-def insert_entries(session: Session, table: Table, rows: Sequence[dict[str, Any]], *, bulk: bool = False) -> int:
+def insert_entries(session: Session, table: Table, rows: Sequence[dict[str, Any]], *, bulk: bool = False,
+                   times: StepTimes | None = None) -> int:
     """Insert `rows`, skipping (facility_code, source_id) already stored; the number inserted.
 
-    `bulk` (a file import) always takes the COPY path on PostgreSQL."""
+    `bulk` (a file import) always takes the COPY path on PostgreSQL; `times` gets its steps."""
     if not rows:
         return 0
+    times = StepTimes() if times is None else times
     if (bulk or len(rows) >= COPY_THRESHOLD) and session.get_bind().dialect.name == "postgresql":
-        session.flush()
-        return _copy_rows(session, table, rows)
-    return _insert_small(session, table, rows)
+        with times.step("insert"):
+            session.flush()
+        return _copy_rows(session, table, rows, times)
+    with times.step("insert"):
+        return _insert_small(session, table, rows)
 
 
 def latest_heights(session: Session, record_ids: Iterable[int]) -> dict[int, list[tuple[datetime, float]]]:
@@ -142,10 +151,11 @@ def rows_for(batch: CleanBatch, record_id: int, facility_code: str, now: datetim
             for kind, entries in batch.entries.items()}
 
 
-def store(session: Session, rows: dict[str, list[dict[str, Any]]], *, bulk: bool = False
-          ) -> tuple[dict[str, int], int]:
+def store(session: Session, rows: dict[str, list[dict[str, Any]]], *, bulk: bool = False,
+          times: StepTimes | None = None) -> tuple[dict[str, int], int]:
     """Insert the rows of each kind: (created per kind, duplicates skipped)."""
-    created = {kind: insert_entries(session, BY_BATCH_KEY[kind].model.__table__, rows.get(kind, []), bulk=bulk)
+    created = {kind: insert_entries(session, BY_BATCH_KEY[kind].model.__table__, rows.get(kind, []), bulk=bulk,
+                                    times=times)
                for kind in KINDS}
     total = sum(len(rows.get(kind, [])) for kind in KINDS)
     return created, total - sum(created.values())

@@ -9,6 +9,7 @@ read or write; `flask health summaries` builds them all ahead, in committed batc
 """
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -33,15 +34,17 @@ JSON_FORMS: tuple[tuple[type, Callable[[Any], Any]], ...] = (
 )
 
 
-def json_form(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: json_form(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [json_form(item) for item in value]
+def _written(value: Any) -> Any:
     for kind, written in JSON_FORMS:
         if isinstance(value, kind):
             return written(value)
-    return value
+    raise TypeError(f"{type(value).__name__} has no JSON form")
+
+
+def json_form(value: Any) -> Any:
+    """`value` as JSON holds it: through the C encoder and decoder, which call `_written` only
+    for the values JSON has no form of (a string enum is already a string)."""
+    return json.loads(json.dumps(value, default=_written, ensure_ascii=False))
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,15 @@ def _locked(session: Session, record_ids: list[int]) -> dict[int, HealthSummary]
     return {row.record_id: row for row in rows}
 
 
+def _locked_versions(session: Session, record_ids: list[int]) -> dict[int, int]:
+    """`_locked` for many records, without loading the rows: their versions."""
+    session.flush()
+    _insert_missing(session, record_ids)
+    table = HealthSummary.__table__
+    return dict(session.execute(select(table.c.record_id, table.c.version).where(table.c.record_id.in_(record_ids))
+                                .order_by(table.c.record_id).with_for_update()).all())
+
+
 def _rewrite(row: HealthSummary, document: dict[str, Any]) -> None:
     row.document = json_form(document)
     row.version += 1
@@ -97,15 +109,26 @@ def refresh(session: Session, record_id: int) -> HealthSummary:
     return row
 
 
+_REWRITE_MANY = (update(HealthSummary.__table__)
+                 .where(HealthSummary.__table__.c.record_id == bindparam("key"))
+                 .values(document=bindparam("document"), version=bindparam("next_version"),
+                         updated_at=bindparam("now")))
+
+
 def refresh_all(session: Session, record_ids: Iterable[int]) -> None:
-    """Refresh several records once each, a batch of them per query of each entry kind."""
+    """Refresh several records once each: per batch, one locking read, one query per entry
+    kind, and one statement writing every document (the ORM objects are not loaded)."""
     ids = sorted(set(record_ids))
     for start in range(0, len(ids), REFRESH_BATCH):
         batch = ids[start:start + REFRESH_BATCH]
-        rows = _locked(session, batch)
-        for record_id, document in record_summaries(session, batch).items():
-            _rewrite(rows[record_id], document)
-    session.flush()
+        versions = _locked_versions(session, batch)
+        now = clock.now()
+        session.execute(_REWRITE_MANY, [
+            {"key": record_id, "document": json_form(document), "next_version": versions[record_id] + 1, "now": now}
+            for record_id, document in record_summaries(session, batch).items()])
+        for row in session.identity_map.values():  # a summary this session had loaded is now stale
+            if isinstance(row, HealthSummary) and row.record_id in versions:
+                session.expire(row)
 
 
 def records_without_summary(session: Session) -> list[int]:

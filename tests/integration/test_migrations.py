@@ -1,4 +1,8 @@
 """The schema comes only from migrations, and they agree with the models."""
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -10,6 +14,13 @@ import models  # noqa: F401
 from migrations.runner import alembic_config, upgrade
 from models.base import Base
 from models.database import make_engine
+from models.health import HealthSummary
+from services.demo.reference import seed_reference_data
+from services.health import reading, summaries
+from tests.conftest import TEST_DATABASE_URL
+from tests.databases import scratch_database
+from tests.health_support import CLINIC, check_up, days_ago, load_facilities, obs, written
+from tests.support import PeopleFactory
 
 
 def test_models_and_migrations_agree(app):
@@ -105,3 +116,61 @@ def test_0017_gives_a_row_without_a_public_id_one_and_then_refuses_none(tmp_path
         connection.execute(text("INSERT INTO notifications (account_id, kind, title, body, created_at, push_status,"
                                 " push_attempts) VALUES (:id, 'k', 't', 'b', :at, 'pending', 0)"), account)
     engine.dispose()
+
+
+@contextmanager
+def _empty_database(tmp_path, name: str) -> Iterator[str]:
+    """An empty database on the backend the suite runs on: a SQLite file, or a scratch PostgreSQL one."""
+    if TEST_DATABASE_URL:
+        with scratch_database(TEST_DATABASE_URL, name) as url:
+            yield url
+    else:
+        yield f"sqlite:///{tmp_path}/{name}.sqlite3"
+
+
+def test_0021_builds_the_summaries_of_records_stored_before_them_and_the_endpoint_answers_from_them(
+        make_app, tmp_path):
+    """A record written while 0020 was the head but before its summary existed (the row removed,
+    as a record stored before the table has none) gets its summary from 0021, in the migration:
+    the row is there before any read, and GET /me/health/summary answers it without rewriting it."""
+    with _empty_database(tmp_path, "m0021") as url:
+        upgrade(url, "0020_health_summaries")
+        app = make_app(DATABASE_URL=url)
+        runtime = app.extensions["runtime"]
+        with runtime.sessions() as session:
+            seed_reference_data(session)
+            load_facilities(session)
+            people = PeopleFactory(app, session)
+            me, doctor = people.citizen(), people.staff("health_provider", facility_code=CLINIC)
+            session.commit()
+        client = app.test_client()
+        written(client, doctor, me.national_id, check_up("old", days_ago(30), systolic=151))
+        written(client, doctor, me.national_id, {"observations": [obs("pulse", "8867-4", 64, "/min", days_ago(2))]})
+        with runtime.engine.begin() as connection:
+            connection.execute(text("DELETE FROM health_summaries"))
+        runtime.engine.dispose()
+
+        upgrade(url)
+        with runtime.engine.connect() as connection:
+            [(record_id, version, document)] = connection.execute(
+                text("SELECT record_id, version, document FROM health_summaries")).all()
+        document = document if isinstance(document, dict) else json.loads(document)
+        assert version == 1
+        assert {v["code"]: v["value"] for v in document["vital_signs"]}["8480-6"] == 151
+        assert {v["code"] for v in document["vital_signs"]} >= {"8867-4", "39156-5"}  # the BMI too
+
+        answer = client.get("/api/v1/me/health/summary", headers=me.headers)
+        assert answer.status_code == 200
+        body = answer.get_json()
+        assert {k: v for k, v in body.items() if k not in ("subject", "has_record")} == document
+        with runtime.sessions() as session:
+            assert session.get(HealthSummary, record_id).version == 1  # read, not rebuilt
+            live = summaries.json_form(reading.record_summary(session, record_id))
+        assert live == document
+
+        upgrade(url)  # already at the head: nothing to do, nothing rewritten
+        command.downgrade(alembic_config(url), "0020_health_summaries")
+        command.upgrade(alembic_config(url), "head")  # every record has its row: none rebuilt
+        with runtime.sessions() as session:
+            assert session.get(HealthSummary, record_id).version == 1
+        runtime.engine.dispose()

@@ -83,6 +83,8 @@ class ProblemSchema(ma.Schema):
     current = ma.fields.String(metadata={"description": "State the object is in (409 invalid_transition)"})
     allowed = ma.fields.List(ma.fields.String(),
                              metadata={"description": "Moves allowed from `current` (409 invalid_transition)"})
+    problems = ma.fields.List(ma.fields.String(),
+                              metadata={"description": "The verifier's codes, each said in `errors` (422 signature_not_valid)"})
     successors = ma.fields.List(ma.fields.Dict(),
                                 metadata={"description": "Who took over an agency that ended: {code, name} (403 agency_ended)"})
 

@@ -1,6 +1,7 @@
 """Domain errors. api/problems.py maps each class to an HTTP status, in one table."""
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from services.messages import DEFAULT_LANGUAGE, LazyText, translate
@@ -60,10 +61,10 @@ class ValidationFailed(DomainError):
 
     default_code = "validation_failed"
 
-    def __init__(self, detail: str | LazyText, *, errors: dict[str, list[str | LazyText]] | None = None,
+    def __init__(self, detail: str | LazyText, *, errors: Mapping[str, Sequence[str | LazyText]] | None = None,
                  **kw: Any) -> None:
         super().__init__(detail, **kw)
-        self.errors = errors or {}
+        self.errors: dict[str, list[str | LazyText]] = {path: list(messages) for path, messages in (errors or {}).items()}
 
     @classmethod
     def on_field(cls, field: str, message: str | LazyText, code: str | None = None) -> "ValidationFailed":

@@ -12,8 +12,8 @@ either branch of a conditional) that reaches a person through:
   first argument or `detail=`), `ValidationFailed.on_field(field, message)`, the messages in
   an `errors={field: [...]}` mapping, and `problem(status, code, detail)` in api/.
 - any other call that hands text on under a telling keyword (`title=`, `body=`, `detail=`,
-  `message=`, a state machine's `refusal=`, or the items of `lines=[...]`), which catches
-  wrappers such as a `_send(...)` around `notify`;
+  `message=`, a history `note=` that people read in a timeline, a state machine's `refusal=`,
+  or the items of `lines=[...]`), which catches wrappers such as a `_send(...)` around `notify`;
 - an operator's line in the CLI: `click.echo(...)` / `secho`, the message of a
   `ClickException`, `UsageError` or `BadParameter`, and a progress bar's `label=`
   (click) or `desc=` / `unit=` (tqdm);
@@ -23,7 +23,10 @@ either branch of a conditional) that reaches a person through:
 - a module-level table of texts, by its name (`*_LABELS`, `*_NOTICES`, `*_MESSAGES`,
   `*_TITLES`, `*_TEXTS`, and `*NO_SUCH`, the "no such thing" 404 details), one offender per
   literal in it.
-A variable or a `translate(...)` / `lazy_text(...)` call is not a literal and passes.
+A module-level constant holding a literal text (`APOLOGY = "Xin lỗi ..."`) counts as that
+literal wherever it is handed on by name (`notify(..., body=APOLOGY)`): in its own module, and
+in a scanned module that imports it (`from services.x import APOLOGY`).
+Any other variable or a `translate(...)` / `lazy_text(...)` call is not a literal and passes.
 """
 from __future__ import annotations
 
@@ -37,7 +40,7 @@ from services import errors
 ROOT = Path(__file__).resolve().parent.parent
 SCANNED = ("services", "api")
 NOT_SCANNED = ("services/messages",)
-TEXT_KEYWORDS = ("title", "body", "detail", "message", "refusal")
+TEXT_KEYWORDS = ("title", "body", "detail", "message", "note", "refusal")
 PROGRESS_KEYWORDS = ("label", "desc", "unit")
 HELP_KEYWORDS = ("help", "short_help", "epilog")
 CLI_PRINTS = frozenset({"echo", "secho"})
@@ -58,17 +61,22 @@ class Offender:
         return f"{self.path}:{self.line}: {self.where}: {self.text}"
 
 
-def is_literal_text(node: ast.AST | None) -> bool:
+def is_literal_text(node: ast.AST | None, constants: frozenset[str] = frozenset()) -> bool:
+    """A literal text, or one built on it; `constants` names the module's constants that hold one."""
     if isinstance(node, ast.Constant):
         return isinstance(node.value, str) and any(c.isalpha() for c in node.value)
+    if isinstance(node, ast.Name):
+        return node.id in constants
     if isinstance(node, ast.JoinedStr):
-        return any(is_literal_text(part) for part in node.values)
+        return any(is_literal_text(part, constants) for part in node.values)
+    if isinstance(node, ast.FormattedValue):
+        return isinstance(node.value, ast.Name) and node.value.id in constants
     if isinstance(node, ast.BinOp):
-        return is_literal_text(node.left) or is_literal_text(node.right)
+        return is_literal_text(node.left, constants) or is_literal_text(node.right, constants)
     if isinstance(node, ast.IfExp):
-        return is_literal_text(node.body) or is_literal_text(node.orelse)
+        return is_literal_text(node.body, constants) or is_literal_text(node.orelse, constants)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
-        return is_literal_text(node.func.value)
+        return is_literal_text(node.func.value, constants)
     return False
 
 
@@ -135,28 +143,67 @@ def _table_values(table: ast.AST) -> list[ast.AST]:
     return [node for child in ast.iter_child_nodes(table) for node in _table_values(child)]
 
 
-def _table_texts(tree: ast.Module) -> list[tuple[str, ast.AST]]:
+def _module_assignments(tree: ast.Module) -> list[tuple[str, ast.AST]]:
+    """(name, value) of every module-level assignment to a plain name."""
     found = []
     for statement in tree.body:
         targets = (statement.targets if isinstance(statement, ast.Assign)
                    else [statement.target] if isinstance(statement, ast.AnnAssign) else [])
-        for target in targets:
-            if isinstance(target, ast.Name) and target.id.endswith(TABLE_SUFFIXES):
-                found += [(f"table {target.id}", node) for node in _table_values(statement.value)]
+        found += [(target.id, statement.value) for target in targets
+                  if isinstance(target, ast.Name) and statement.value is not None]
     return found
 
 
-def offenders_in(path: Path) -> list[Offender]:
+def _table_texts(tree: ast.Module) -> list[tuple[str, ast.AST]]:
+    return [(f"table {name}", node) for name, value in _module_assignments(tree) if name.endswith(TABLE_SUFFIXES)
+            for node in _table_values(value)]
+
+
+def _text_constants(tree: ast.Module) -> dict[str, ast.AST]:
+    """The module's constants that hold a literal text (`APOLOGY = "Xin lỗi ..."`), by name."""
+    return {name: value for name, value in _module_assignments(tree) if is_literal_text(value)}
+
+
+def _shown(argument: ast.AST, constants: dict[str, ast.AST]) -> str:
+    """The offending text as the report shows it: a constant by its name and its value."""
+    if isinstance(argument, ast.Name) and argument.id in constants:
+        return f"{argument.id} = {ast.unparse(constants[argument.id])}"[:80]
+    return ast.unparse(argument)[:80]
+
+
+def _imported_constants(tree: ast.Module, texts_by_module: dict[str, dict[str, ast.AST]]) -> dict[str, ast.AST]:
+    """The text constants this module imports by name from another scanned module (`from
+    services.x import APOLOGY`, under the name it uses here)."""
+    found = {}
+    for statement in tree.body:
+        if isinstance(statement, ast.ImportFrom) and statement.module in texts_by_module:
+            texts = texts_by_module[statement.module]
+            found.update({alias.asname or alias.name: texts[alias.name] for alias in statement.names
+                          if alias.name in texts})
+    return found
+
+
+def offenders_in(path: Path, texts_by_module: dict[str, dict[str, ast.AST]] | None = None) -> list[Offender]:
+    """The offenders of one file; `texts_by_module` (module -> its text constants) lets a
+    constant imported from another scanned module count too."""
     tree = ast.parse(path.read_text(), filename=str(path))
+    constants = {**_imported_constants(tree, texts_by_module or {}), **_text_constants(tree)}
+    names = frozenset(constants)
     candidates = [pair for node in ast.walk(tree) if isinstance(node, ast.Call) for pair in texts_of(node)]
-    return [Offender(str(path.relative_to(ROOT)), argument.lineno, where, ast.unparse(argument)[:80])
-            for where, argument in candidates + _table_texts(tree) if is_literal_text(argument)]
+    return [Offender(str(path.relative_to(ROOT)), argument.lineno, where, _shown(argument, constants))
+            for where, argument in candidates + _table_texts(tree) if is_literal_text(argument, names)]
+
+
+def _module_name(path: Path, root: Path) -> str:
+    return ".".join(path.relative_to(root).with_suffix("").parts).removesuffix(".__init__")
 
 
 def find_offenders(root: Path = ROOT) -> list[Offender]:
     paths = sorted(path for package in SCANNED for path in (root / package).rglob("*.py")
                    if not any(path.relative_to(root).as_posix().startswith(skip) for skip in NOT_SCANNED))
-    return [offender for path in paths for offender in offenders_in(path)]
+    texts_by_module = {_module_name(path, root): _text_constants(ast.parse(path.read_text(), filename=str(path)))
+                       for path in paths}
+    return [offender for path in paths for offender in offenders_in(path, texts_by_module)]
 
 
 if __name__ == "__main__":

@@ -5,6 +5,9 @@ from flask import Flask
 
 
 def register_commands(app: Flask) -> None:
+    from api.cli.click_language import speak_the_operators_language_in_click
+
+    speak_the_operators_language_in_click()
     from api.cli import agency_transfer  # noqa: F401  (adds `agencies transfer` to its group)
     from api.cli import (ca, database, demo, documents, dossiers, health, identity, metrics, payments, push,
                          reference, signatures)

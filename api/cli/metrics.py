@@ -31,7 +31,7 @@ def _roll_up_once() -> None:
     with rt.sessions() as session, session.begin():
         report = roll_up(session, rt.kv, local_today(), rt.settings.metrics_redis_retention_days)
     click.echo(operator_text("cli.metrics.rolled_up", daily=report.daily_rows, monthly=report.monthly_rows,
-                             days=report.days, seconds=f"{time.perf_counter() - started:.2f}"))
+                             days=report.days, seconds=round(time.perf_counter() - started, 2)))
 
 
 @metrics.command("rollup", help=operator_text("cli.help.metrics.rollup"))

@@ -11,6 +11,8 @@ matplotlib.use("Agg")
 from flask_babel import gettext as _  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from api.language import request_language  # noqa: E402
+from services.messages import format_percent  # noqa: E402
 from services.metrics.indicators import IndicatorValue  # noqa: E402
 
 BAR_COLOUR = "#1f6feb"
@@ -29,7 +31,9 @@ def _svg(figure: Figure, salt: str) -> str:
 
 def indicator_bars(code: str, title: str, values: list[IndicatorValue], city: float | None = None) -> str:
     """A horizontal bar per unit, highest first (as given); suppressed units are marked, not
-    drawn; the city value is a dashed line. 126 units stay readable at 0.16 inch a bar."""
+    drawn; the city value is a dashed line. 126 units stay readable at 0.16 inch a bar. Shares are
+    written as the page's language writes them (`12,5%`, `12.5%`)."""
+    language = request_language()
     per_bar = 0.26 if len(values) <= 40 else 0.16
     figure = Figure(figsize=(6.2, per_bar * len(values) + 1.2))
     axes = figure.subplots()
@@ -37,12 +41,14 @@ def indicator_bars(code: str, title: str, values: list[IndicatorValue], city: fl
     shares = [0.0 if v.value is None else v.value * 100 for v in values][::-1]
     bars = axes.barh(labels, shares, color=BAR_COLOUR, height=0.7)
     for bar, value in zip(bars, values[::-1]):
-        note = _("dashboard.chart.hidden") if value.suppressed else f"{value.value * 100:.1f}%" if value.value is not None else "–"
+        note = (_("dashboard.chart.hidden") if value.suppressed
+                else format_percent(value.value, language) if value.value is not None else "–")
         axes.text(bar.get_width() + 1, bar.get_y() + bar.get_height() / 2, note, va="center",
                   fontsize=6 if len(values) > 40 else 7, color=HIDDEN_COLOUR if value.suppressed else "#222")
     if city is not None:
         axes.axvline(city * 100, color=CITY_COLOUR, linestyle="--", linewidth=1)
-        axes.text(city * 100, 1.0, " " + _("dashboard.chart.city", value=f"{city * 100:.1f}%"), transform=axes.get_xaxis_transform(),
+        axes.text(city * 100, 1.0, " " + _("dashboard.chart.city", value=format_percent(city, language)),
+                  transform=axes.get_xaxis_transform(),
                   va="bottom", fontsize=7, color=CITY_COLOUR)
     axes.set_ylim(-0.6, len(values) - 0.4)
     axes.set_xlim(0, 110)

@@ -25,7 +25,7 @@ from services.metrics import analyst, service_index
 from services.metrics.export import indicators_csv
 from services.metrics.periods import local_today
 from services.metrics.units import LEVELS
-from services.messages import lazy_text
+from services.messages import format_percent, lazy_text
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard", template_folder="templates")
 ROLES = (Role.ANALYST, Role.ADMIN)
@@ -39,8 +39,10 @@ HEADERS = {
 
 @bp.context_processor
 def _language() -> dict:
-    """The page's language, and `text(...)` for a catalogue text a service hands over (a LazyText)."""
-    return {"language": request_language(), "text": text_of}
+    """The page's language, `text(...)` for a catalogue text a service hands over (a LazyText),
+    and `percent(share)` for a share as the language writes it (`12,5%`, `12.5%`)."""
+    language = request_language()
+    return {"language": language, "text": text_of, "percent": lambda share: format_percent(share, language)}
 
 
 @bp.after_request

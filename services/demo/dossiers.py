@@ -20,6 +20,7 @@ from services.demo.people import CHILD, CITIZEN
 from services.dossiers import actions, deadlines, submission
 from services.identity.accounts import find_account
 from services.identity.principal import AGENCY_SYSTEM, Principal
+from services.messages import lazy_text
 from services.reference.file_kinds import import_clean_file
 
 CATALOGUE = os.path.join(os.path.dirname(__file__), "..", "..", "data", "procedures.json")
@@ -109,4 +110,4 @@ def seed_dossiers(ctx: Context) -> None:
         submission.register_received(
             replace(ctx, caller=Principal(kind=PrincipalKind.AGENCY_KEY, agency_code="CA-00166")),
             national_id=CITIZEN.national_id, full_name=CITIZEN.full_name, procedure_code="1.004194",
-            channel=DossierChannel.COUNTER, note="Tiếp nhận tại bộ phận một cửa Công an phường Cầu Giấy.")
+            channel=DossierChannel.COUNTER, note=lazy_text("demo.dossier.counter_note"))

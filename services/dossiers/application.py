@@ -37,10 +37,10 @@ from services.dossiers.procedures import APPLICATION_COMPONENT
 from services.dossiers.transitions import lock_dossier
 from services.errors import Conflict, NotFound, ValidationFailed
 from services.identity.principal import Principal
-from services.signatures import verification
+from services.signatures import verdicts, verification
 from services.signatures.authority import CertificateAuthority
 from services.signatures.pdf import UNREADABLE_PDF
-from services.messages import lazy_text, translate
+from services.messages import format_decimal, lazy_text, translate
 
 PDF = "application/pdf"
 # The application is a Vietnamese legal document whose bytes are compared with a re-render
@@ -81,6 +81,8 @@ def _value(value: Any) -> str:
         return "; ".join(_value(item) for item in value)
     if isinstance(value, dict):
         return "; ".join(f"{key}: {_value(item)}" for key, item in value.items())
+    if isinstance(value, float):  # 180,5 m², as Vietnamese writes a decimal
+        return format_decimal(value, APPLICATION_LANGUAGE)
     return "" if value is None else str(value)
 
 
@@ -149,8 +151,9 @@ def attach(ctx: Context, authority: CertificateAuthority, store: storage.Documen
                                         "not_this_application")
     signature = _owner_signature(ctx, dossier, report)
     if not signature.valid:
-        message = lazy_text("application.signature_not_valid")
-        raise ValidationFailed(message, errors={"file": signature.problems or [message]}, code="signature_not_valid")
+        message, codes = lazy_text("application.signature_not_valid"), verdicts.reasons(signature)
+        raise ValidationFailed(message, errors={"file": [verdicts.problem_text(c) for c in codes] or [message]},
+                               code="signature_not_valid", problems=codes)
     stored = storage.save(store, content, PDF)
     row = DossierDocument(dossier_id=dossier.id, component_code=APPLICATION_COMPONENT, file_name=found.file_name,
                           media_type=PDF, size=found.size, pages=found.pages, sha256=found.sha256,

@@ -22,7 +22,7 @@ def _send(ctx: Context, dossier: Dossier, *, kind: str, title: LazyText, lines: 
 
 
 def status_changed(ctx: Context, dossier: Dossier, *,
-                   note: str | None, missing_documents: list[str] | None) -> None:
+                   note: str | LazyText | None, missing_documents: list[str] | None) -> None:
     missing = (lazy_text("dossier.notice.missing", documents="; ".join(missing_documents))
                if missing_documents else "")
     due = (lazy_text("dossier.notice.due", due_at=dossier.due_at)

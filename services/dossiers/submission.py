@@ -17,7 +17,7 @@ from services.dossiers import codes, deadlines, filing_place, notices, prefill, 
 from services.dossiers.actors import Actor, acting_agency, resident_of
 from services.dossiers.forms import check_form
 from services.dossiers.procedures import fee_online, get_procedure
-from services.dossiers.transitions import record
+from services.dossiers.transitions import Note, record, written_note
 from services.errors import Conflict, ValidationFailed
 from services.identity import national_id as cccd
 from services.identity.accounts import current_account, find_account
@@ -100,8 +100,10 @@ def _registry_resident(session: Session, national_id: str, full_name: str) -> Re
 
 
 def register_received(ctx: Context, *, national_id: str, full_name: str, procedure_code: str, channel: str,
-                      form: dict[str, Any] | None = None, note: str | None = None) -> views.DossierDetail:
-    """An agency registers a dossier handed in at its counter or sent by post: received now."""
+                      form: dict[str, Any] | None = None, note: Note | None = None) -> views.DossierDetail:
+    """An agency registers a dossier handed in at its counter or sent by post: received now.
+    `note` is the officer's own words, or a system text (a catalogue LazyText) kept in Vietnamese
+    in the history and told to the owner in their language."""
     session, actor, day = ctx.session, acting_agency(ctx), hanoi_day(ctx.clock.now())
     if channel not in AGENCY_CHANNELS:
         raise ValidationFailed.on_field("channel", lazy_text("dossiers.submission.one_items_s", items=', '.join(AGENCY_CHANNELS)))
@@ -119,7 +121,7 @@ def register_received(ctx: Context, *, national_id: str, full_name: str, procedu
     dossier = _new_dossier(ctx, procedure, resident, channel=DossierChannel(channel), form=form or {},
                            account_id=owner.id if owner else None,
                            status=DossierStatus.RECEIVED, deciding=deciding, centre=centre)
-    note = (note or "").strip() or None
+    note = written_note(note)
     record(session, dossier, None, actor, note=note)
     notices.status_changed(ctx, dossier, note=note, missing_documents=None)
     tracker.record(ctx, national_id, DataArea.DOSSIERS, "counter_dossier_filed", dossier.code)

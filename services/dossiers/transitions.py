@@ -37,7 +37,7 @@ def require_move(dossier: Dossier, to: DossierStatus, actor: Actor) -> None:
 
 def _check_reasons(to: DossierStatus, note: Note | None, missing_documents: list[str] | None) -> list[str] | None:
     errors: dict[str, list[LazyText]] = {}
-    if to in NOTE_REQUIRED and not _written(note):
+    if to in NOTE_REQUIRED and not written_note(note):
         errors["note"] = [lazy_text("dossier.reason.note_required")]
     documents = [d.strip() for d in missing_documents or [] if d and d.strip()]
     if to == DossierStatus.SUPPLEMENT_REQUESTED and not documents:
@@ -49,7 +49,7 @@ def _check_reasons(to: DossierStatus, note: Note | None, missing_documents: list
     return documents or None
 
 
-def _written(note: Note | None) -> Note | None:
+def written_note(note: Note | None) -> Note | None:
     """The note as it will be kept: a person's words stripped (None when blank), a system text as it is."""
     return note if isinstance(note, LazyText) else (note or "").strip() or None
 
@@ -87,7 +87,7 @@ def move(ctx: Context, dossier: Dossier, to: DossierStatus, actor: Actor, *,
     owner's language there), or nothing at all."""
     require_move(dossier, to, actor)  # a refused move is 409 before a missing reason is 422
     documents = _check_reasons(to, note, missing_documents)
-    note = _written(note)
+    note = written_note(note)
     session, now = ctx.session, ctx.clock.now()
     previous = dossier.status
     state_machine.move(session, DOSSIERS, dossier, to, actor.kind, now=now, note=_stored(note),

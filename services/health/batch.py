@@ -158,9 +158,10 @@ def _one_of(item: dict, name: str, allowed: tuple[str, ...], default: str | None
     return value
 
 
-def _shown(number: float) -> str:
-    """A measured value as the client sent it: no trailing zeros (`95`, `36.6`)."""
-    return format(number, "g")
+def _shown(number: float) -> float:
+    """A measured value among a text's values: a float, which `translate` writes as the reader's
+    language does, without trailing zeros (`95`, `36,6` in Vietnamese, `36.6` in English)."""
+    return float(number)
 
 
 def _name_of(code: str) -> LazyText | str:

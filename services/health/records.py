@@ -21,6 +21,7 @@ from services.health import codes
 from services.health.batch import CleanBatch, KINDS, derive_bmi
 from services.health.entries import BY_BATCH_KEY
 from services.health.step_times import StepTimes
+from services.messages import LazyText
 
 COPY_THRESHOLD = 2_000  # rows; below it a multi-row INSERT is cheaper than a staging table
 ADULT_AGE = 20  # from this age an earlier height still gives a meaningful BMI
@@ -134,8 +135,10 @@ def height_for_adult(heights: list[tuple[datetime, float]], born: date | None):
     return lookup
 
 
-def add_derived(batch: CleanBatch, heights: list[tuple[datetime, float]], born: date | None) -> dict[str, list[str]]:
-    """Add the server-computed BMI entries to `batch`; the errors of implausible results."""
+def add_derived(batch: CleanBatch, heights: list[tuple[datetime, float]], born: date | None
+                ) -> dict[str, list[LazyText]]:
+    """Add the server-computed BMI entries to `batch`; the errors of implausible results
+    (catalogue texts by field path, written in the reader's language by whoever reports them)."""
     derived, errors = derive_bmi(batch.entries["observations"], height_for_adult(heights, born))
     batch.entries["observations"].extend(derived)
     return errors

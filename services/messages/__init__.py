@@ -31,9 +31,11 @@ from services.messages.catalogue import (
     translate_plural,
     translator,
 )
-from services.messages.formats import Amount, format_amount, format_date, format_datetime, format_working_days
+from services.messages.formats import (Amount, format_amount, format_date, format_datetime, format_decimal, format_percent,
+                                       format_working_days)
 
 __all__ = [
     "DEFAULT_LANGUAGE", "LANGUAGES", "LazyText", "lazy_text", "translate", "translate_plural",
-    "translator", "Amount", "format_amount", "format_date", "format_datetime", "format_working_days",
+    "translator", "Amount", "format_amount", "format_date", "format_datetime", "format_decimal", "format_percent",
+    "format_working_days",
 ]

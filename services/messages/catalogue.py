@@ -5,6 +5,7 @@ import functools
 import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,8 @@ def translator(language: str) -> Translations:
 
 def translate(language: str, msgid: str | LazyText, **values: Any) -> str:
     """The text of `msgid` in `language`, with `%(name)s` placeholders filled from `values`;
-    dates, instants and `Amount`s among the values are written as the language writes them."""
+    dates, instants, `Amount`s and decimals (float, Decimal) among the values are written as the
+    language writes them. An int is left as it is (counts, years, sizes in bytes)."""
     if isinstance(msgid, LazyText):
         return msgid.resolve(language, **values)
     text = translator(language).gettext(msgid)
@@ -63,6 +65,8 @@ def _formatted(value: Any, language: str) -> Any:
         return value.resolve(language)
     if isinstance(value, formats.Amount):
         return formats.format_amount(value.vnd, language)
+    if isinstance(value, (float, Decimal)):  # a measured value (5,6 mmol/L), not a count or a code
+        return formats.format_decimal(value, language)
     if isinstance(value, (list, tuple)):  # several texts (reasons), one after another
         return " ".join(str(_formatted(item, language)) for item in value)
     return value

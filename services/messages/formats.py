@@ -1,4 +1,5 @@
-"""Dates, times and amounts as each language writes them (Babel's CLDR data), in Hanoi's time zone."""
+"""Dates, times, amounts and decimals as each language writes them (Babel's CLDR data), in Hanoi's
+time zone. Only for text a person reads: JSON numbers and CSV cells keep the dot."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -32,6 +33,22 @@ def format_datetime(moment: datetime, language: str) -> str:
 def format_amount(vnd: int | Decimal, language: str) -> str:
     """Dong, which has no minor unit: `1.250.000 ₫` in Vietnamese, `₫1,250,000` in English."""
     return numbers.format_currency(vnd, "VND", locale=language)
+
+
+# A share on the dashboard and in reports: one decimal, as the CLDR pattern of each language
+# places the sign (`12,5%` in Vietnamese, `12.5%` in English).
+PERCENT_PATTERN = "#,##0.0%"
+
+
+def format_decimal(value: float | Decimal, language: str) -> str:
+    """A measured value or a figure: `5,6` and `1.234,5` in Vietnamese, `5.6` and `1,234.5` in
+    English (at most three decimals, no trailing zeros)."""
+    return numbers.format_decimal(value, locale=language)
+
+
+def format_percent(share: float | Decimal, language: str) -> str:
+    """A share between 0 and 1 as a percentage: `12,5%` in Vietnamese, `12.5%` in English."""
+    return numbers.format_percent(share, PERCENT_PATTERN, locale=language)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from services.demo import people
 from services.identity import accounts
 from services.identity.passwords import Passwords
 from services.identity.principal import Principal
+from services.messages import lazy_text
 from services.reference.file_kinds import import_clean_file
 from services.signatures import requests
 from services.signatures.appointments import local_today, next_business_day
@@ -58,7 +59,7 @@ def seed(ctx: Context, passwords: Passwords, authority: CertificateAuthority, va
                                  counter_code=DEMO_COUNTER, appointment_date=day)
         session.flush()
         requests.approve(replace(ctx, caller=_as_principal(officer)), authority, vault, issued.public_id,
-                         note="Demo: identity checked at the counter")
+                         note=lazy_text("demo.signatures.identity_checked"))
     if applicant is not None and not _has_requests(session, applicant):
         requests.submit(replace(ctx, caller=_as_principal(applicant)), provider_code="VIETTEL-CA",
                         counter_code=DEMO_COUNTER, appointment_date=day)

@@ -24,7 +24,7 @@ from services.signatures.authority import CertificateAuthority
 from services.signatures.catalogues import counters_of_officer
 from services.signatures.key_vault import KeyVault
 from services.signatures.profile import KeyAlgorithm
-from services.messages import DEFAULT_LANGUAGE, lazy_text, translate
+from services.messages import DEFAULT_LANGUAGE, LazyText, lazy_text, translate
 
 
 def certificate_issued_note(serial: str) -> str:
@@ -147,13 +147,14 @@ def reject(ctx: Context, request_id: uuid.UUID, reason: str) -> SignatureRequest
 
 
 def approve(ctx: Context, authority: CertificateAuthority, vault: KeyVault,
-            request_id: uuid.UUID, note: str | None = None) -> SignatureRequest:
-    """The in-person check passed: level 2, then the CA issues; all in the caller's transaction."""
+            request_id: uuid.UUID, note: str | LazyText | None = None) -> SignatureRequest:
+    """The in-person check passed: level 2, then the CA issues; all in the caller's transaction.
+    `note` is the officer's own words, or a system text kept in Vietnamese like every history note."""
     session, principal = ctx.session, ctx.principal
     request = _locked(session, request_id)
     access.check_officer(session, principal, request.counter_code, "request")
     workflow.move(session, request, S.APPROVED, actor_id=principal.account_id, actor_role=Actor.OFFICER,
-                  note=note)
+                  note=translate(DEFAULT_LANGUAGE, note) if isinstance(note, LazyText) else note)
     account = session.get(Account, request.account_id)
     if account.status != AccountStatus.ACTIVE:
         raise Conflict(lazy_text("signatures.requests.citizen_s_account_locked"), code="account_inactive")

@@ -20,6 +20,18 @@ VERDICTS: dict[str, LazyText] = {
 # The report's `signed_at_source` -> whose clock gave the signing time (anything else: the signer's).
 TIME_SOURCES: dict[str, LazyText] = {"timestamp": lazy_text("signatures.verdict.from_timestamp")}
 CLAIMED_TIME = lazy_text("signatures.verdict.claimed_time")
+# A reason a signature does not hold, by its code (the report's `problems`, up to a ":" and
+# its detail, as in `untrusted_chain:AdESIndeterminate.EXPIRED`) -> what it means to a person.
+REVOKED_BEFORE_SIGNING = "certificate_revoked_before_signing"
+PROBLEM_TEXTS: dict[str, LazyText] = {
+    "document_changed_after_signing": lazy_text("signatures.problem.document_changed_after_signing"),
+    "untrusted_chain": lazy_text("signatures.problem.untrusted_chain"),
+    "no_timestamp_before_revocation": lazy_text("signatures.problem.no_timestamp_before_revocation"),
+    "key_compromised": lazy_text("signatures.problem.key_compromised"),
+    "revocation_status_unknown": lazy_text("signatures.problem.revocation_status_unknown"),
+    REVOKED_BEFORE_SIGNING: lazy_text("signatures.problem.certificate_revoked_before_signing"),
+    "not_the_current_application": lazy_text("signatures.problem.not_the_current_application"),
+}
 
 
 class Checked(Protocol):
@@ -29,6 +41,23 @@ class Checked(Protocol):
     intact: bool
     trust_anchor: str | None
     status: str
+
+
+class Judged(Protocol):
+    problems: list[str]
+    revocation_status: str
+
+
+def reasons(report: Judged) -> list[str]:
+    """The codes of why a signature does not hold: its problems, and a certificate revoked
+    before the signing time (the verdict itself rather than a problem of the check)."""
+    revoked = [REVOKED_BEFORE_SIGNING] if report.revocation_status == "revoked_before_signing" else []
+    return [*report.problems, *revoked]
+
+
+def problem_text(code: str) -> LazyText:
+    """What a reason's code means, in the reader's language once it is known."""
+    return PROBLEM_TEXTS.get(code.partition(":")[0], lazy_text("signatures.problem.other", code=code))
 
 
 def _when(report: Checked) -> LazyText:

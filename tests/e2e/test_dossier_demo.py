@@ -42,3 +42,21 @@ def test_the_demo_officer_works_at_the_ward_committee_of_ba_dinh(client, runner,
     headers = {"Authorization": f"Bearer {signed_in['access_token']}"}
     ours = db_session.scalar(select(Dossier.code).where(Dossier.id.in_(HERS), Dossier.agency_code == "UBND-00004"))
     assert client.get(f"/api/v1/dossiers/{ours}", headers=headers).status_code == 200
+
+
+def test_the_counter_dossiers_note_is_a_catalogue_text_kept_in_vietnamese(client, runner):
+    """A system note is stored once, in Vietnamese, for every later reader (as officers write theirs)."""
+    from services.messages import translate
+
+    assert runner.invoke(args=["seed", "demo"]).exit_code == 0
+    signed_in = client.post("/api/v1/auth/token", json={"national_id": CITIZEN.national_id,
+                                                        "password": CITIZEN.password}).json
+    headers = {"Authorization": f"Bearer {signed_in['access_token']}", "Accept-Language": "en"}
+    counter = next(d for d in client.get("/api/v1/me/dossiers", headers=headers).json["items"]
+                   if d["channel"] == "counter")
+    timeline = client.get(f"/api/v1/dossiers/{counter['code']}", headers=headers).json["timeline"]
+    note = translate("vi", "demo.dossier.counter_note")
+    assert [event["note"] for event in timeline] == [note]
+    assert note == "Tiếp nhận tại bộ phận một cửa Công an phường Cầu Giấy."
+    inbox = client.get("/api/v1/me/notifications?limit=100", headers=headers).json["items"]
+    assert any(note in item["body"] for item in inbox if counter["code"] in item["title"])  # her language: vi

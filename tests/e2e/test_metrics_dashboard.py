@@ -48,6 +48,13 @@ def test_an_analyst_sees_the_table_and_charts_then_signs_out(client, people, db_
     cell = re.search(r'data-code="eid_verified_share" data-unit="001"[^>]*data-numerator="(\d+)" '
                      r'data-denominator="(\d+)"', html.replace("\n", " "))
     assert cell and cell.groups() == ("30", "30")
+    shown = re.compile(r'data-code="eid_verified_share" data-unit="001"[^>]*>([^<]+)</td>')
+    assert shown.search(html.replace("\n", " ")).group(1) == "100,0%"  # the Vietnamese decimal comma
+    in_english = client.get("/dashboard?period=2024&level=district", headers={"Accept-Language": "en"})
+    assert shown.search(in_english.get_data(as_text=True).replace("\n", " ")).group(1) == "100.0%"
+    chart = re.compile(r'data-code="eid_verified_share"><svg.*?</figure>', re.S)
+    assert "100,0%" in chart.search(html).group(0)
+    assert "100.0%" in chart.search(in_english.get_data(as_text=True)).group(0)
     assert "Ba Đình" in html and html.count("<svg") == 1 + 7  # the trend and one chart per indicator
     assert "http://" not in html.split("<svg")[0] and "https://" not in html.split("<svg")[0]
 

@@ -22,6 +22,7 @@ from models.metrics import UsageMonthlyActive
 from models.reference import Resident
 from services.demo.population import national_id_for
 from services.identity import accounts
+from services.messages import format_percent
 from services.metrics.units import CITY_CODE
 from tests.metrics_support import seed_people, utc
 from tests.support import PASSWORD
@@ -121,6 +122,7 @@ def test_dashboard_table_matches_the_api(live):
             "suppressed": c.get_attribute("data-suppressed"), "numerator": c.get_attribute("data-numerator"),
             "denominator": c.get_attribute("data-denominator"), "text": c.text}
             for c in driver.find_elements(By.CSS_SELECTOR, "#indicators td[data-code]")}
+        language = driver.find_element(By.TAG_NAME, "html").get_attribute("lang")
         assert driver.find_elements(By.CSS_SELECTOR, ".indicator-chart svg")
         assert driver.find_elements(By.CSS_SELECTOR, "#trend-chart svg")
         os.makedirs(OUTPUT, exist_ok=True)
@@ -140,5 +142,5 @@ def test_dashboard_table_matches_the_api(live):
             published += 1
             assert int(cell["numerator"]) == item["numerator"]
             assert int(cell["denominator"]) == item["denominator"]
-            assert cell["text"] == f"{item['value'] * 100:.1f}%"
+            assert cell["text"] == format_percent(item["value"], language)  # 12,5% in Vietnamese
     assert published >= 6  # e-ID and MAU of the city and the larger districts

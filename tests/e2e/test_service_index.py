@@ -152,7 +152,10 @@ def test_the_dashboard_page_shows_the_index_per_agency(client, people, catalogue
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert f'data-agency="{BA_DINH}"' in html and "Hồ sơ nộp trực tuyến" in html
-    assert 'title="3 / 3">100.0 %' in html  # all three filed online
+    assert 'title="3 / 3">100,0%' in html  # all three filed online, with the Vietnamese decimal comma
+    in_english = client.get("/dashboard/service-index", query_string={"period": "2026-11"},
+                            headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'title="3 / 3">100.0%' in in_english
     assert 'class="suppressed" data-code="on_time"' not in html and "Công khai, minh bạch" in html
     bad = client.get("/dashboard/service-index", query_string={"period": "2026-13"})
     assert bad.status_code == 400 and 'id="error"' in bad.get_data(as_text=True)

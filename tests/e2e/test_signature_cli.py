@@ -45,3 +45,15 @@ def test_demo_seed_has_one_issued_and_one_pending_request(runner, app, db_sessio
     assert citizen.assurance_level == 2
     assert db_session.scalar(select(func.count()).select_from(Certificate).where(
         Certificate.account_id == citizen.id)) == 1
+
+
+
+def test_the_demo_approval_note_is_a_catalogue_text_kept_in_vietnamese(runner, client):
+    """A system note in a request's history is stored in Vietnamese, as officers write theirs."""
+    assert runner.invoke(args=["seed", "demo"]).exit_code == 0
+    signed_in = client.post("/api/v1/auth/token", json={"national_id": demo_people.CITIZEN.national_id,
+                                                        "password": demo_people.CITIZEN.password}).json
+    headers = {"Authorization": f"Bearer {signed_in['access_token']}", "Accept-Language": "en"}
+    [issued] = client.get("/api/v1/me/signature-requests", headers=headers).json["items"]
+    history = client.get(f"/api/v1/signature-requests/{issued['id']}", headers=headers).json["history"]
+    assert [h["note"] for h in history if h["to"] == "approved"] == ["Đã đối chiếu giấy tờ tùy thân tại quầy."]

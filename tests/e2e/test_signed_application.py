@@ -57,6 +57,15 @@ def test_the_application_is_the_form_in_vietnamese_with_the_font_inside(client, 
     assert application(client, other, code).status_code == 404
 
 
+def test_a_decimal_on_the_form_is_written_with_the_vietnamese_comma(client, people, catalogue, holder):
+    form = {"plot_address": "25 ngõ 40 Đội Cấn, Ba Đình", "land_certificate_number": "CS 04512",
+            "floor_area_m2": 180.5, "floors": 4}
+    filed = submit(client, holder, "1.009994", form)
+    assert filed.status_code == 201, filed.json
+    text = _text(application(client, holder, filed.json["code"]).data)
+    assert "180,5" in text and "180.5" not in text
+
+
 def test_the_owner_signs_and_attaches_it_and_the_agency_sees_who_signed(client, db_session, people, catalogue,
                                                                        holder):
     code = submit(client, holder).json["code"]
@@ -169,3 +178,7 @@ def test_a_signature_that_no_longer_holds_is_refused_in_the_readers_language(cli
     assert in_vietnamese.json["code"] == in_english.json["code"] == "signature_not_valid"
     assert in_vietnamese.json["detail"] == "Chữ ký số trên tờ khai không hợp lệ."
     assert in_english.json["detail"] == "The digital signature on the application is not valid."
+    # Each reason is said in the reader's language; its code stays beside it for clients.
+    assert in_vietnamese.json["problems"] == in_english.json["problems"] == ["certificate_revoked_before_signing"]
+    assert in_vietnamese.json["errors"] == {"file": ["Chứng thư số đã bị thu hồi trước thời điểm ký."]}
+    assert in_english.json["errors"] == {"file": ["The certificate was revoked before the signing time."]}

@@ -56,6 +56,14 @@ def test_field_messages_are_catalogue_texts_with_their_values_in_both_languages(
     assert errors_of(empty, "en")["vaccines"] == ["Unknown field."]
 
 
+def test_a_measured_value_in_a_message_takes_the_readers_decimal_mark():
+    glucose = obs("1558-6", 60.5, "mmol/L")  # fasting glucose above 55 mmol/L
+    assert errors_of({"observations": [glucose]}, "vi")["observations.0.value"] == [
+        "Đường huyết lúc đói 60,5 mmol/L không hợp lý (giới hạn từ 1,1 đến 55)."]
+    assert errors_of({"observations": [glucose]}, "en")["observations.0.value"] == [
+        "Fasting glucose of 60.5 mmol/L is not plausible (expected 1.1 to 55)."]
+
+
 def test_every_observation_code_has_a_name_in_both_languages():
     assert set(OBSERVATION_NAMES) == set(codes.OBSERVATION_CODES)
     for code, name in OBSERVATION_NAMES.items():

@@ -1,11 +1,12 @@
-"""Dates, times and amounts read as each language writes them, on Hanoi's clock."""
+"""Dates, times, amounts and decimals read as each language writes them, on Hanoi's clock."""
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from decimal import Decimal
 
 import pytest
 
-from services.messages import format_amount, format_date, format_datetime
+from services.messages import format_amount, format_date, format_datetime, format_decimal, format_percent, translate
 
 
 def test_dates():
@@ -29,3 +30,23 @@ def test_instants_are_shown_on_hanoi_time():
 def test_a_naive_datetime_is_refused():
     with pytest.raises(ValueError):
         format_datetime(datetime(2026, 11, 30, 9, 0), "vi")
+
+
+def test_decimals_take_a_comma_in_vietnamese_and_a_dot_in_english():
+    assert [format_decimal(5.6, "vi"), format_decimal(Decimal("1234.5"), "vi"), format_decimal(95.0, "vi")] == \
+        ["5,6", "1.234,5", "95"]
+    assert [format_decimal(5.6, "en"), format_decimal(Decimal("1234.5"), "en"), format_decimal(95.0, "en")] == \
+        ["5.6", "1,234.5", "95"]
+
+
+def test_shares_are_percentages_with_one_decimal():
+    assert [format_percent(0.125, "vi"), format_percent(1, "vi"), format_percent(0.0004, "vi")] == \
+        ["12,5%", "100,0%", "0,0%"]
+    assert [format_percent(0.125, "en"), format_percent(1, "en")] == ["12.5%", "100.0%"]
+
+
+def test_a_decimal_among_a_texts_values_is_written_as_the_language_does_and_a_count_is_left_alone():
+    vi = translate("vi", "health.batch.bmi_implausible", height=170.5, bmi=80.25)
+    en = translate("en", "health.batch.bmi_implausible", height=170.5, bmi=80.25)
+    assert "170,5 cm" in vi and "80,25" in vi and "170.5 cm" in en and "80.25" in en
+    assert translate("vi", "documents.inspection.file_larger_than_max", max_bytes=1048576) == "Tệp lớn hơn 1048576 byte."

@@ -1,6 +1,7 @@
 """No user-facing text outside the catalogue (issue 17). The scan itself is tested here on a small
 source, then run on the project: a literal in notify(...), an SMS send, a problem detail, a line
-the CLI prints to an operator, its `--help` or the reason an import gives for a row fails."""
+the CLI prints to an operator, its `--help`, a history note or the reason an import gives for a row
+fails, and so does a module's constant holding such a text."""
 from __future__ import annotations
 
 import textwrap
@@ -41,6 +42,16 @@ def build_summaries(loop):
 
 MACHINE = StateMachine("dossier", STATES, MOVES, refusal="A dossier in '{current}' cannot move to '{to}'.")
 NO_SUCH = {"request": "Không có yêu cầu chữ ký này.", "certificate": lazy_text("signatures.access.no_such_certificate")}
+APOLOGY = "Xin lỗi vì hồ sơ trả chậm."
+KIND = "dossier_late"
+
+
+def counter(session, account, dossier, actor, sms):
+    notify(session, account.id, kind=KIND, title=APOLOGY, body=f"{APOLOGY} {dossier.code}")
+    sms.send(account.phone, APOLOGY)
+    register_received(ctx, national_id=national_id, note="Tiếp nhận tại bộ phận một cửa.")
+    record(session, dossier, None, actor, note=lazy_text("demo.dossier.counter_note"))
+    approve(ctx, authority, vault, request_id, note=reason)
 '''
 
 
@@ -64,9 +75,27 @@ def test_the_scan_finds_literal_texts_and_passes_catalogue_calls(tmp_path: Path,
         (26, "help="),
         (32, "refusal="),
         (33, "table NO_SUCH"),
+        (39, "notify"), (39, "notify"),
+        (40, "sms"),
+        (41, "note="),
     ]
 
 
 def test_no_user_facing_literal_outside_the_catalogue():
     offenders = find_offenders()
     assert offenders == [], "\n".join(map(str, offenders))
+
+
+def test_a_text_constant_imported_from_another_module_counts_too(tmp_path: Path, monkeypatch):
+    import tests.i18n_leftovers as leftovers
+
+    monkeypatch.setattr(leftovers, "ROOT", tmp_path)
+    monkeypatch.setattr(leftovers, "SCANNED", ("services",))
+    (tmp_path / "services").mkdir()
+    (tmp_path / "services" / "texts.py").write_text('APOLOGY = "Xin lỗi vì hồ sơ trả chậm."\nKIND = "late"\n')
+    (tmp_path / "services" / "late.py").write_text(
+        "from services.texts import APOLOGY as SORRY, KIND\n\n"
+        "def tell(session, account):\n"
+        "    notify(session, account.id, kind=KIND, title=SORRY, body=translate('vi', 'x.body'))\n")
+    found = [(offender.path, offender.line, offender.where) for offender in leftovers.find_offenders(tmp_path)]
+    assert found == [("services/late.py", 4, "notify")]

@@ -18,7 +18,8 @@ from tests.support import PeopleFactory
 
 COUNTER_DOSSIER = "/api/v1/agency/dossiers"
 RAISE = "/api/v1/officer/identity-verifications"
-NO_COUNTER_AGENCY = "001.01.01.H26"  # a ward's people's committee: no one-stop counter in the catalogue
+NO_COUNTER_AGENCY = "000.00.20.H26"  # Sở Xây dựng: a department that runs no one-stop counter
+ENDED_COUNTER_AGENCY = "000.01.01.H26"  # UBND quận Ba Đình: ran counter MC-BADINH, ended 2025-06-30
 
 
 def tracked(client, person):
@@ -65,10 +66,27 @@ def test_only_an_officer_of_a_one_stop_counter_raises_the_level(client, people, 
     assert in_english.json["detail"] == "Only officers of an agency with a one-stop counter verify identities."
     assert client.get("/api/v1/me", headers=citizen.headers).json["assurance_level"] == 1
     assert tracked(client, citizen) == []
-    raised = client.post(RAISE, headers=people.staff("officer").headers, json=body)
+    raised = client.post(RAISE, headers=people.staff("officer", agency_code=BA_DINH).headers, json=body)
     assert raised.status_code == 200
     [entry] = tracked(client, citizen)
-    assert (entry["area"], entry["action"], entry["agency_code"]) == ("identity", "level_raised", "000.01.01.H26")
+    assert (entry["area"], entry["action"], entry["agency_code"]) == ("identity", "level_raised", BA_DINH)
+
+
+def test_a_counter_of_an_agency_that_ended_raises_no_level(client, people, catalogues):
+    citizen = people.citizen(assurance_level=1)
+    ended = people.staff("officer", agency_code=ENDED_COUNTER_AGENCY)
+    refused = client.post(RAISE, headers=ended.headers, json={"national_id": citizen.national_id, "method": "in_person"})
+    assert refused.status_code == 403 and refused.json["code"] == "agency_ended"
+    assert BA_DINH in [s["code"] for s in refused.json["successors"]]
+    assert client.get("/api/v1/me", headers=citizen.headers).json["assurance_level"] == 1
+    assert tracked(client, citizen) == []
+
+
+def test_any_open_counter_in_the_city_raises_the_level_not_only_the_citizens_own(client, people, catalogues):
+    citizen = people.citizen(assurance_level=1, district_code="001")  # lives in Ba Đình
+    cau_giay = people.staff("officer", agency_code="UBND-00166")  # counter MC-P-CAUGIAY
+    raised = client.post(RAISE, headers=cau_giay.headers, json={"national_id": citizen.national_id, "method": "in_person"})
+    assert raised.status_code == 200 and raised.json["assurance_level"] == 2
 
 
 def test_an_officers_look_up_and_approval_of_a_signature_request_are_tracked(client, people, catalogues):

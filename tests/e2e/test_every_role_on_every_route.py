@@ -102,11 +102,11 @@ GET    /api/v1/units                                                   200  200 
 GET    /api/v1/units/{code}                                            200  200     200   200   200     200      200    200     200     200   200  200  200
 POST   /api/v1/signature-requests                                      401  401     409   201   403     403      403    403     403     403   403  403  201
 GET    /api/v1/me/signature-requests                                   401  401     200*  200   403     403      403    403     403     403   403  403  200
-GET    /api/v1/signature-requests/{request_id}                         401  401     200*  404   200*    403      403    403     403     403   403  403  404
+GET    /api/v1/signature-requests/{request_id}                         401  401     200*  404   200*    404      403    403     403     403   403  403  404
 POST   /api/v1/signature-requests/{request_id}/cancel                  401  401     200*  404   403     403      403    403     403     403   403  403  404
 GET    /api/v1/officer/signature-requests                              401  401     403   403   200*    200      403    403     403     403   403  403  403
-POST   /api/v1/signature-requests/{request_id}/approve                 401  401     403   403   200*    403      403    403     403     403   403  403  403
-POST   /api/v1/signature-requests/{request_id}/reject                  401  401     403   403   200*    403      403    403     403     403   403  403  403
+POST   /api/v1/signature-requests/{request_id}/approve                 401  401     403   403   200*    404      403    403     403     403   403  403  403
+POST   /api/v1/signature-requests/{request_id}/reject                  401  401     403   403   200*    404      403    403     403     403   403  403  403
 GET    /api/v1/me/certificates                                         401  401     200*  200   403     403      403    403     403     403   403  403  403
 POST   /api/v1/certificates/{serial}/revoke                            401  401     200*  404   200*    200*     403    403     403     403   403  403  403
 POST   /api/v1/certificates/{serial}/renew                             401  401     201*  404   403     403      403    403     403     403   403  403  403

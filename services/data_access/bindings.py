@@ -4,6 +4,10 @@
 | ----------------------- | ------------------------------------------------------------- |
 | file a counter dossier  | the procedure's deciding agency, or the receiving centre     |
 | raise to level 2        | an agency that runs a one-stop counter (service_counters)    |
+
+Any counter in the city will do (Decree 118/2025: a citizen goes to whichever counter they
+like), not the citizen's home unit's. And whatever the action, the agency must not have ended
+(403 `agency_ended`, naming its successors).
 """
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from models.signatures import ServiceCounter
 from services.context import Context
 from services.errors import Forbidden
 from services.messages import LazyText, lazy_text
+from services.reference.agency_timeline import check_not_ended, hanoi_day
 
 
 class StaffAction(StrEnum):
@@ -41,9 +46,11 @@ BOUND_TO: dict[StaffAction, tuple[Callable[[Context, str, frozenset[str]], bool]
 
 
 def check_bound(ctx: Context, action: StaffAction, receiving: frozenset[str] = frozenset()) -> None:
-    """Forbidden unless the caller's agency may do `action` (the table above); `receiving`: the
-    agencies that may take the case (for a counter dossier, its deciding agency and centre)."""
+    """Forbidden unless the caller's agency may do `action` (the table above) and has not ended;
+    `receiving`: the agencies that may take the case (for a counter dossier, its deciding
+    agency and centre)."""
     allowed, code, text = BOUND_TO[action]
     agency = ctx.principal.agency_code
     if not agency or not allowed(ctx, agency, receiving):
         raise Forbidden(text, code=code)
+    check_not_ended(ctx.session, agency, hanoi_day(ctx.clock.now()))

@@ -1,4 +1,8 @@
-"""Who acts on a dossier: its owner, an officer of an agency, or an agency's own system."""
+"""Who acts on a dossier: its owner, an officer of an agency, or an agency's own system.
+
+"Not yours" and "not there" are one answer (404 `dossier_not_found`, one text): a caller who
+may not see a dossier learns nothing about whether it exists. Staff reads of one dossier are
+written to its owner's data tracker (GET /me/data-access); the owner's own reads are not."""
 from __future__ import annotations
 
 import uuid
@@ -7,10 +11,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.data_access import DataArea
 from models.dossiers import Dossier, DossierActorKind, DossierStatus
 from models.identity import Account, PrincipalKind, Role
 from models.reference import Resident
 from services.context import Context
+from services.data_access import tracker
 from services.dossiers.states import RECEIVING_CENTRE_MOVES
 from services.errors import Forbidden, NotFound
 from services.identity.accounts import find_account
@@ -42,15 +48,25 @@ def acting_agency(ctx: Context) -> Actor:
     return actor
 
 
+def not_found() -> NotFound:
+    """The one answer for "not yours or not there": the same code and text either way."""
+    return NotFound(lazy_text("dossiers.actors.no_such_dossier"), code="dossier_not_found")
+
+
+def sees(agency_code: str | None, dossier: Dossier) -> bool:
+    """Whether an agency sees the dossier: its deciding agency or its receiving centre."""
+    return agency_code is not None and agency_code in (dossier.agency_code, dossier.receiving_centre_code)
+
+
 def check_agency(dossier: Dossier, actor: Actor, move: tuple[DossierStatus, DossierStatus] | None = None) -> None:
-    """The deciding agency does everything; the receiving centre only its moves (states.RECEIVING_CENTRE_MOVES)."""
+    """The deciding agency does everything; the receiving centre only its moves
+    (states.RECEIVING_CENTRE_MOVES); any other agency is told there is no such dossier."""
     if actor.agency_code == dossier.agency_code:
         return
-    if actor.agency_code == dossier.receiving_centre_code and move in RECEIVING_CENTRE_MOVES:
-        return
-    if actor.agency_code == dossier.receiving_centre_code:
+    if not sees(actor.agency_code, dossier):
+        raise not_found()
+    if move not in RECEIVING_CENTRE_MOVES:
         raise Forbidden(lazy_text("dossiers.actors.deciding_agency_makes_move"), code="other_agency")
-    raise Forbidden(lazy_text("dossiers.actors.dossier_belongs_another_agency"), code="other_agency")
 
 
 def resident_of(session: Session, account: Account) -> Resident | None:
@@ -75,5 +91,29 @@ def owner_actor(ctx: Context, dossier: Dossier) -> Actor:
     """The caller acting as the owner; anyone else is told there is no such dossier."""
     principal = ctx.principal
     if principal.kind != PrincipalKind.ACCOUNT or not is_owner(ctx, dossier, principal.account_id):
-        raise NotFound(lazy_text("dossiers.actors.no_such_dossier"), code="dossier_not_found")
+        raise not_found()
     return Actor(DossierActorKind.OWNER, principal.account_id)
+
+
+def is_staff(principal: Principal) -> bool:
+    return principal.kind == PrincipalKind.AGENCY_KEY or principal.has_role(Role.OFFICER)
+
+
+def readable_dossier(ctx: Context, code: str) -> Dossier:
+    """The owner, or an officer of the deciding agency or the receiving centre; anyone else: 404."""
+    principal = ctx.principal
+    dossier = ctx.session.scalar(select(Dossier).where(Dossier.code == code))
+    if dossier is not None:
+        if principal.has_role(Role.OFFICER):
+            if sees(principal.agency_code, dossier):
+                return dossier
+        elif is_owner(ctx, dossier, principal.account_id):
+            return dossier
+    raise not_found()
+
+
+def staff_read(ctx: Context, dossier: Dossier, action: str) -> None:
+    """An officer's or agency system's read of one dossier, written to its owner's data tracker."""
+    if is_staff(ctx.principal):
+        owner = ctx.session.get(Resident, dossier.owner_resident_id)
+        tracker.record(ctx, owner.national_id, DataArea.DOSSIERS, action, dossier.code)

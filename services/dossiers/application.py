@@ -31,12 +31,11 @@ from services.documents import storage
 from services.documents.inspection import inspect, read_capped
 from services.documents.pdf_render import application_pdf
 from services.dossiers import views
-from services.dossiers.actors import owner_account_id, owner_actor
+from services.dossiers.actors import not_found, owner_account_id, owner_actor, sees, staff_read
 from services.dossiers.documents import accepts_documents
 from services.dossiers.procedures import APPLICATION_COMPONENT
 from services.dossiers.transitions import lock_dossier
-from services.errors import Conflict, NotFound, ValidationFailed
-from services.identity.principal import Principal
+from services.errors import Conflict, ValidationFailed
 from services.signatures import verdicts, verification
 from services.signatures.authority import CertificateAuthority
 from services.signatures.pdf import UNREADABLE_PDF
@@ -106,7 +105,7 @@ def download(ctx: Context, code: str) -> RenderedApplication:
     """The owner's application to sign (GET /dossiers/{code}/application.pdf)."""
     dossier = ctx.session.scalar(select(Dossier).where(Dossier.code == code))
     if dossier is None:
-        raise NotFound(lazy_text("dossiers.actors.no_such_dossier"), code="dossier_not_found")
+        raise not_found()
     owner_actor(ctx, dossier)
     return RenderedApplication(f"to-khai-{dossier.code}.pdf", render(ctx, dossier))
 
@@ -192,15 +191,13 @@ def status(ctx: Context, authority: CertificateAuthority, store: storage.Documen
                              report.valid and current, problems)
 
 
-def _officer_may_read(principal: Principal, dossier: Dossier) -> bool:
-    return principal.agency_code in (dossier.agency_code, dossier.receiving_centre_code)
-
-
 def agency_view(ctx: Context, authority: CertificateAuthority, store: storage.DocumentStore,
                 code: str) -> AgencyDossierDetail:
-    """GET /agency/dossiers/{code}: the dossier for an officer of its agency, with its signed application."""
+    """GET /agency/dossiers/{code}: the dossier for an officer of its agency, with its signed
+    application; written to the owner's data tracker."""
     dossier = ctx.session.scalar(select(Dossier).where(Dossier.code == code))
-    if dossier is None or not _officer_may_read(ctx.principal, dossier):
-        raise NotFound(lazy_text("dossiers.actors.no_such_dossier"), code="dossier_not_found")
+    if dossier is None or not sees(ctx.principal.agency_code, dossier):
+        raise not_found()
+    staff_read(ctx, dossier, "dossier_viewed")
     detail = views.detail(ctx.session, dossier, staff=True)
     return AgencyDossierDetail(**vars(detail), signed_application=status(ctx, authority, store, dossier))

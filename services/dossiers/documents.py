@@ -13,11 +13,10 @@ from typing import Any, BinaryIO
 
 from sqlalchemy import select
 from models.dossiers import Dossier, DossierDocument, DossierStatus
-from models.identity import Role
 from services.context import Context
 from services.documents import storage
 from services.documents.inspection import EXTENSION_OF_TYPE, Inspected, inspect, read_capped
-from services.dossiers.actors import Actor, is_owner, owner_actor
+from services.dossiers.actors import Actor, owner_actor, readable_dossier, staff_read
 from services.dossiers.transitions import lock_dossier, move
 from services.dossiers.views import last_supplement_request
 from services.errors import Conflict, NotFound, ValidationFailed
@@ -155,19 +154,6 @@ def check_supplied(ctx: Context, dossier: Dossier) -> None:
                        missing=missing)
 
 
-def readable_dossier(ctx: Context, code: str) -> Dossier:
-    """The owner, or an officer of the deciding agency or the receiving centre; anyone else: 404."""
-    principal = ctx.principal
-    dossier = ctx.session.scalar(select(Dossier).where(Dossier.code == code))
-    if dossier is not None:
-        if principal.has_role(Role.OFFICER):
-            if principal.agency_code in (dossier.agency_code, dossier.receiving_centre_code):
-                return dossier
-        elif is_owner(ctx, dossier, principal.account_id):
-            return dossier
-    raise NotFound(lazy_text("dossiers.documents.no_such_dossier"), code="dossier_not_found")
-
-
 def list_documents(ctx: Context, code: str, *, limit: int, cursor: str | None) -> Page[DossierDocument]:
     dossier = readable_dossier(ctx, code)
     return paginate(ctx.session, select(DossierDocument).where(DossierDocument.dossier_id == dossier.id),
@@ -179,4 +165,5 @@ def download(ctx: Context, store: storage.DocumentStore, code: str, document_id:
     row = ctx.session.get(DossierDocument, document_id)
     if row is None or row.dossier_id != dossier.id:
         raise NotFound(lazy_text("dossiers.documents.no_such_document_dossier"), code="document_not_found")
+    staff_read(ctx, dossier, "document_downloaded")
     return Download(row.file_name, row.media_type, row.size, row.sha256, store.stream(row.storage_key))

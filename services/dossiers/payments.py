@@ -19,8 +19,7 @@ from services.calendar.business_days import HANOI
 from services.context import Context
 from services.documents.pdf_render import Receipt, receipt_pdf
 from services.dossiers import notices
-from services.dossiers.actors import Actor, owner_actor
-from services.dossiers.documents import readable_dossier
+from services.dossiers.actors import Actor, owner_actor, readable_dossier, staff_read
 from services.dossiers.transitions import lock_dossier, move
 from services.errors import Conflict, NotFound
 from services.pagination import Page, paginate
@@ -122,6 +121,7 @@ def receipt(ctx: Context, code: str, payment_id: int) -> ReceiptFile:
     payment = ctx.session.get(Payment, payment_id)
     if payment is None or payment.dossier_id != dossier.id or payment.receipt_number is None:
         raise NotFound(lazy_text("dossiers.payments.no_receipt_payment"), code="receipt_not_found")
+    staff_read(ctx, dossier, "receipt_downloaded")
     payer = ctx.session.get(Resident, dossier.owner_resident_id)
     agency = ctx.session.get(Agency, dossier.agency_code)
     return ReceiptFile(payment.receipt_number, receipt_pdf(Receipt(

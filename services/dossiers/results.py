@@ -16,8 +16,8 @@ from services.context import Context
 from services.documents import storage
 from services.documents.inspection import inspect, read_capped
 from services.dossiers import notices
-from services.dossiers.actors import acting_agency, check_agency
-from services.dossiers.documents import Download, readable_dossier
+from services.dossiers.actors import acting_agency, check_agency, readable_dossier, staff_read
+from services.dossiers.documents import Download
 from services.dossiers.transitions import lock_dossier
 from services.errors import Conflict, NotFound, ValidationFailed
 from services.signatures.authority import CertificateAuthority
@@ -77,4 +77,5 @@ def download(ctx: Context, store: storage.DocumentStore, code: str) -> Download:
     row = ctx.session.scalar(select(DossierResult).where(DossierResult.dossier_id == dossier.id))
     if row is None:
         raise NotFound(lazy_text("dossiers.results.dossier_no_result_document"), code="result_not_found")
+    staff_read(ctx, dossier, "result_downloaded")
     return Download(row.file_name, PDF, row.size, row.sha256, store.stream(row.storage_key))

@@ -15,9 +15,9 @@ from services import state_machine
 from services.clock import clock
 from services.context import Context
 from services.dossiers import deadlines, notices
-from services.dossiers.actors import Actor
+from services.dossiers.actors import Actor, not_found
 from services.dossiers.states import DECIDED, DOSSIERS, NOTE_REQUIRED, WAITING_ON_CITIZEN
-from services.errors import NotFound, ValidationFailed
+from services.errors import ValidationFailed
 from services.messages import DEFAULT_LANGUAGE, LazyText, lazy_text, translate
 
 # A note is a person's own words (str) or a text the system writes (a catalogue LazyText).
@@ -27,7 +27,7 @@ Note = str | LazyText
 def lock_dossier(session: Session, code: str) -> Dossier:
     dossier = session.scalar(select(Dossier).where(Dossier.code == code).with_for_update(of=Dossier))
     if dossier is None:
-        raise NotFound(lazy_text("dossiers.transitions.no_such_dossier"), code="dossier_not_found")
+        raise not_found()
     return dossier
 
 

@@ -10,12 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from models.dossiers import Dossier, DossierEvent, DossierExtension, DossierStatus
-from models.identity import Role
 from models.reference import Resident
 from services.clock import clock
 from services.context import Context
 from services.dossiers import deadlines
-from services.dossiers.actors import is_owner, resident_of
+from services.dossiers.actors import is_staff, readable_dossier, resident_of, staff_read
 from services.dossiers.states import PORTAL_STATUS, STATE_LABELS
 from services.errors import NotFound
 from services.identity import national_id as cccd
@@ -113,16 +112,11 @@ def detail(session: Session, dossier: Dossier, *, staff: bool) -> DossierDetail:
 
 
 def for_viewer(ctx: Context, code: str) -> DossierDetail:
-    """The owner, or an officer of the dossier's agency (API.md); anyone else: 404."""
-    session, principal = ctx.session, ctx.principal
-    dossier = session.scalar(select(Dossier).where(Dossier.code == code))
-    if dossier is not None:
-        if principal.has_role(Role.OFFICER):
-            if principal.agency_code in (dossier.agency_code, dossier.receiving_centre_code):
-                return detail(session, dossier, staff=True)
-        elif is_owner(ctx, dossier, principal.account_id):
-            return detail(session, dossier, staff=False)
-    raise NotFound(lazy_text("dossiers.views.no_such_dossier"), code="dossier_not_found")
+    """The owner, or an officer of the dossier's agency (API.md); anyone else: 404. An officer's
+    read is written to the owner's data tracker."""
+    dossier = readable_dossier(ctx, code)
+    staff_read(ctx, dossier, "dossier_viewed")
+    return detail(ctx.session, dossier, staff=is_staff(ctx.principal))
 
 
 def list_mine(ctx: Context, *, status: str | None, limit: int,

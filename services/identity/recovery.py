@@ -2,7 +2,9 @@
 
 Every old session ends, the password that was set at sign-up stops working (whoever set it
 may not be the owner), the phone becomes the one proven now, the citizen gets an inbox notice,
-and the security log keeps the event.
+and the security log keeps the event. An officer's recovery is bound like a level raise (an
+open agency that runs a one-stop counter, services/data_access/bindings.py) and is written to
+the citizen's data tracker.
 """
 from __future__ import annotations
 
@@ -10,8 +12,11 @@ import uuid
 
 from sqlalchemy.orm import Session
 
+from models.data_access import DataArea
 from models.identity import Account, AssuranceSource, Role, SecurityEventKind
 from services.context import Context
+from services.data_access import tracker
+from services.data_access.bindings import StaffAction, check_bound
 from services.errors import NotFound
 from services.identity import accounts, security_log
 from services.identity.phones import mask_phone, normalize_phone
@@ -47,6 +52,7 @@ def raise_level(session: Session, account: Account, level: int, source: Assuranc
 
 def recover_at_counter(ctx: Context, sign_in: SignIn, national_id: str, phone: str) -> Account:
     """POST /officer/accounts/recover: the officer checked the citizen and their phone in person."""
+    check_bound(ctx, StaffAction.RAISE_LEVEL)
     account = accounts.find_account(ctx.session, ctx.id_hasher, national_id)
     if account is None or account.role != Role.CITIZEN:
         raise NotFound(lazy_text("identity.recovery.no_citizen_account_id"))
@@ -55,4 +61,5 @@ def recover_at_counter(ctx: Context, sign_in: SignIn, national_id: str, phone: s
     take_over(ctx.session, sign_in, account, phone, how="counter", officer_id=officer.account_id)
     accounts.raise_assurance(ctx.session, account, officer_id=officer.account_id,
                              agency_code=officer.agency_code)
+    tracker.record(ctx, national_id, DataArea.IDENTITY, "account_recovered", "level 2 (in_person)")
     return account

@@ -1,5 +1,6 @@
 """Who may see or act on a request or certificate: its owner, or an officer (of its counter,
-except for revocation, which any counter takes)."""
+except for revocation, which any counter takes). Anyone else, another counter's officer
+included, gets the one answer of a request that does not exist."""
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
@@ -14,9 +15,6 @@ from services.messages import lazy_text
 
 NO_SUCH = {"request": lazy_text("signatures.access.no_such_request"),
            "certificate": lazy_text("signatures.access.no_such_certificate")}
-# What an officer of another counter is told, by what they asked for (the key is a code, not a word).
-OTHER_COUNTER = {"request": lazy_text("signatures.access.request_of_other_counter"),
-                 "certificate": lazy_text("signatures.access.certificate_of_other_counter")}
 
 
 def no_such(what: str) -> NotFound:
@@ -29,13 +27,12 @@ def is_owner(principal: Principal, account_id) -> bool:
 
 
 def check_reader(session: Session, principal: Principal, account_id, counter_code: str, what: str) -> Actor:
-    """The owner or an officer; a stranger citizen gets 404, an officer of another counter 403."""
+    """The owner or an officer of its counter; anyone else (a stranger citizen, an officer of
+    another counter) gets the 404 of a missing one."""
     if is_owner(principal, account_id):
         return Actor.OWNER
-    if principal.has_role(Role.OFFICER):
-        if counter_code in counters_of_officer(session, principal.agency_code):
-            return Actor.OFFICER
-        raise Forbidden(OTHER_COUNTER[what], code="other_counter")
+    if principal.has_role(Role.OFFICER) and counter_code in counters_of_officer(session, principal.agency_code):
+        return Actor.OFFICER
     raise no_such(what)
 
 
@@ -43,7 +40,7 @@ def check_officer(session: Session, principal: Principal, counter_code: str, wha
     if not principal.has_role(Role.OFFICER):
         raise Forbidden(lazy_text("signatures.access.only_officer_counter_can"), code="forbidden_role")
     if counter_code not in counters_of_officer(session, principal.agency_code):
-        raise Forbidden(OTHER_COUNTER[what], code="other_counter")
+        raise no_such(what)
 
 
 def check_revoker(principal: Principal, account_id) -> Actor:

@@ -2,7 +2,7 @@
 import pytest
 
 from services.identity.assurance import REQUIRED_LEVEL, Sensitive
-from tests.dossiers_support import BUSINESS, BUSINESS_FORM
+from tests.dossiers_support import BA_DINH, BUSINESS, BUSINESS_FORM
 from tests.support import bearer
 
 API = "/api/v1"
@@ -40,7 +40,7 @@ def test_a_child_record_through_a_level_1_guardian_is_refused_too(client, people
 
 
 def test_a_counter_check_opens_the_gate_at_the_next_refresh(client, people, catalogues):
-    citizen, officer = people.citizen(assurance_level=1), people.staff("officer")
+    citizen, officer = people.citizen(assurance_level=1), people.staff("officer", agency_code=BA_DINH)
     assert client.get(f"{API}/me/health/summary", headers=citizen.headers).status_code == 403
     checked = client.post(f"{API}/officer/identity-verifications", headers=officer.headers,
                           json={"national_id": citizen.national_id, "method": "in_person"})

@@ -1,15 +1,25 @@
 """Staff look-ups the citizen can see (issue 12, point 4): counter dossiers and level raises are
-bound to the officer's own agency, a counter never learns a name, every look-up, level change
-and health-record write is in a log the citizen reads, and providers get one answer for
-"not in the registry" and "no consent"."""
+bound to the officer's own agency, a counter never learns a name, every look-up (a dossier
+read included), level change and health-record write is in a log the citizen reads, and
+providers get one answer for "not in the registry" and "no consent"."""
+import io
+from contextlib import contextmanager
+
 from models.notifications import Notification
-from tests.dossiers_support import BA_DINH
+from migrations.runner import upgrade
+from services.demo.reference import seed_reference_data
+from tests.conftest import TEST_DATABASE_URL
+from tests.databases import scratch_database
+from tests.dossiers_support import BA_DINH, key_headers, load_catalogue, walk
+from tests.dossiers_support import submit as file_dossier
 from tests.health_support import HOSPITAL, born_on, check_up, days_ago, written
-from tests.signatures_support import submit
+from tests.signatures_support import minimal_pdf, submit
+from tests.support import PeopleFactory
 
 COUNTER_DOSSIER = "/api/v1/agency/dossiers"
 RAISE = "/api/v1/officer/identity-verifications"
-NO_COUNTER_AGENCY = "001.01.01.H26"  # a ward's people's committee: no one-stop counter in the catalogue
+NO_COUNTER_AGENCY = "000.00.20.H26"  # Sở Xây dựng: a department that runs no one-stop counter
+ENDED_COUNTER_AGENCY = "000.01.01.H26"  # UBND quận Ba Đình: ran counter MC-BADINH, ended 2025-06-30
 
 
 def tracked(client, person):
@@ -56,10 +66,27 @@ def test_only_an_officer_of_a_one_stop_counter_raises_the_level(client, people, 
     assert in_english.json["detail"] == "Only officers of an agency with a one-stop counter verify identities."
     assert client.get("/api/v1/me", headers=citizen.headers).json["assurance_level"] == 1
     assert tracked(client, citizen) == []
-    raised = client.post(RAISE, headers=people.staff("officer").headers, json=body)
+    raised = client.post(RAISE, headers=people.staff("officer", agency_code=BA_DINH).headers, json=body)
     assert raised.status_code == 200
     [entry] = tracked(client, citizen)
-    assert (entry["area"], entry["action"], entry["agency_code"]) == ("identity", "level_raised", "000.01.01.H26")
+    assert (entry["area"], entry["action"], entry["agency_code"]) == ("identity", "level_raised", BA_DINH)
+
+
+def test_a_counter_of_an_agency_that_ended_raises_no_level(client, people, catalogues):
+    citizen = people.citizen(assurance_level=1)
+    ended = people.staff("officer", agency_code=ENDED_COUNTER_AGENCY)
+    refused = client.post(RAISE, headers=ended.headers, json={"national_id": citizen.national_id, "method": "in_person"})
+    assert refused.status_code == 403 and refused.json["code"] == "agency_ended"
+    assert BA_DINH in [s["code"] for s in refused.json["successors"]]
+    assert client.get("/api/v1/me", headers=citizen.headers).json["assurance_level"] == 1
+    assert tracked(client, citizen) == []
+
+
+def test_any_open_counter_in_the_city_raises_the_level_not_only_the_citizens_own(client, people, catalogues):
+    citizen = people.citizen(assurance_level=1, district_code="001")  # lives in Ba Đình
+    cau_giay = people.staff("officer", agency_code="UBND-00166")  # counter MC-P-CAUGIAY
+    raised = client.post(RAISE, headers=cau_giay.headers, json={"national_id": citizen.national_id, "method": "in_person"})
+    assert raised.status_code == 200 and raised.json["assurance_level"] == 2
 
 
 def test_an_officers_look_up_and_approval_of_a_signature_request_are_tracked(client, people, catalogues):
@@ -72,6 +99,75 @@ def test_an_officers_look_up_and_approval_of_a_signature_request_are_tracked(cli
     assert approved.status_code == 200
     assert [(e["area"], e["action"]) for e in tracked(client, citizen)] == [
         ("identity", "level_raised"), ("signatures", "request_approved"), ("signatures", "request_viewed")]
+
+
+def upload_document(client, owner, code):
+    answer = client.post(f"/api/v1/dossiers/{code}/documents", headers=owner.headers, content_type="multipart/form-data",
+                         data={"component_code": "HD-THUE", "file": (io.BytesIO(minimal_pdf("Hop dong")), "hd.pdf")})
+    assert answer.status_code == 201, answer.json
+    return answer.json["id"]
+
+
+def test_an_officers_reads_of_one_dossier_are_in_the_owners_tracker(client, people, db_session, catalogue):
+    owner, officer = people.citizen(), people.staff("officer", agency_code=BA_DINH)
+    code = file_dossier(client, owner).json["code"]
+    document = upload_document(client, owner, code)
+    walk(client, key_headers(db_session), code, "received", "processing")
+    sealed = client.post(f"/api/v1/agency/dossiers/{code}/result", headers=key_headers(db_session),
+                         data={"file": (io.BytesIO(minimal_pdf("Ket qua")), "kq.pdf")}, content_type="multipart/form-data")
+    assert sealed.status_code == 201, sealed.json
+    reads = {"dossier_viewed": f"/api/v1/dossiers/{code}", "document_downloaded": f"/api/v1/dossiers/{code}/documents/{document}",
+             "result_downloaded": f"/api/v1/dossiers/{code}/result"}
+    for path in reads.values():  # the owner's own reads leave nothing
+        assert client.get(path, headers=owner.headers).status_code == 200, path
+    assert tracked(client, owner) == []
+
+    for path in [*reads.values(), f"/api/v1/agency/dossiers/{code}"]:
+        assert client.get(path, headers=officer.headers).status_code == 200, path
+    assert client.get(f"/api/v1/dossiers/{code}/documents", headers=officer.headers).status_code == 200  # a list: not tracked
+    stranger = people.staff("officer", agency_code="UBND-00166")
+    assert client.get(f"/api/v1/dossiers/{code}", headers=stranger.headers).status_code == 404  # refused: nothing read
+
+    entries = tracked(client, owner)
+    assert [e["action"] for e in reversed(entries)] == [*reads, "dossier_viewed"]
+    assert {(e["area"], e["resource"], e["actor"], e["actor_name"], e["agency_code"]) for e in entries} == {
+        ("dossiers", code, "officer", "Cán bộ officer", BA_DINH)}
+    assert tracked(client, people.citizen()) == []
+
+
+@contextmanager
+def database_of_its_own(tmp_path):
+    """A migrated database no test transaction wraps: requests take the app's real session path."""
+    if not TEST_DATABASE_URL:
+        url = f"sqlite:///{tmp_path}/staff_reads.sqlite3"
+        upgrade(url)
+        yield url
+        return
+    with scratch_database(TEST_DATABASE_URL, "staff_reads") as url:
+        upgrade(url)
+        yield url
+
+
+def test_a_staff_read_is_committed_from_a_safe_requests_session(make_app, tmp_path):
+    """A GET reads without a transaction bracket on PostgreSQL (models/database.py: reading_session);
+    the tracker's entry written by an officer's GET still opens one and is committed."""
+    with database_of_its_own(tmp_path) as url:
+        app = make_app(DATABASE_URL=url)
+        runtime = app.extensions["runtime"]
+        try:
+            with runtime.sessions() as session:
+                seed_reference_data(session)
+                load_catalogue(session)
+                session.commit()
+                people = PeopleFactory(app, session)
+                owner, officer = people.citizen(), people.staff("officer", agency_code=BA_DINH)
+            client = app.test_client()
+            code = file_dossier(client, owner).json["code"]
+            assert client.get(f"/api/v1/dossiers/{code}", headers=officer.headers).status_code == 200
+            [entry] = tracked(client, owner)
+            assert (entry["action"], entry["resource"], entry["agency_code"]) == ("dossier_viewed", code, BA_DINH)
+        finally:
+            runtime.engine.dispose()
 
 
 def test_the_data_tracker_pages(client, people, catalogue):

@@ -59,7 +59,7 @@ def test_bad_results_and_wrong_callers(client, db_session, people, catalogue):
     image = post_result(client, key, code, b"\x89PNG\r\n\x1a\n" + bytes(300), name="kq.pdf")
     assert image.status_code == 415 and image.json["code"] == "unsupported_document_type"
     other = post_result(client, key_headers(db_session, JUSTICE), code, minimal_pdf())
-    assert other.status_code == 403 and other.json["code"] == "other_agency"
+    assert other.status_code == 404 and other.json["code"] == "dossier_not_found"  # not theirs: as if not there
     assert post_result(client, citizen.headers, code, minimal_pdf()).status_code == 403
     missing = client.get(f"/api/v1/dossiers/{code}/result", headers=citizen.headers)
     assert missing.status_code == 404 and missing.json["code"] == "result_not_found"

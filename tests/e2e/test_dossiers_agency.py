@@ -102,18 +102,45 @@ def test_rejection_needs_a_reason(client, people, db_session, catalogue):
     assert stray.status_code == 422 and "missing_documents" in stray.json["errors"]
 
 
+def without_instance(answer) -> dict:
+    return {k: v for k, v in answer.json.items() if k != "instance"}
+
+
 def test_only_the_dossiers_agency_moves_it(client, people, db_session, catalogue):
     citizen = people.citizen()
     code = submit(client, citizen).json["code"]
+    missing = "000.01.01.H26-000000-0000"
     other_key = key_headers(db_session, "UBND-00166")
     other_officer = people.staff("officer", agency_code="UBND-00166")
     for headers in (other_key, other_officer.headers):
-        answer = move(client, headers, code, "received")
-        assert answer.status_code == 403 and answer.json["code"] == "other_agency"
+        for language in ("vi", "en"):
+            asked = {**headers, "Accept-Language": language}
+            # another agency's dossier answers exactly like a code that does not exist
+            answer, nothing = move(client, asked, code, "received"), move(client, asked, missing, "received")
+            assert answer.status_code == nothing.status_code == 404
+            assert without_instance(answer) == without_instance(nothing)
+            assert answer.json["code"] == "dossier_not_found"
     assert move(client, citizen.headers, code, "received").json["code"] == "forbidden_role"
     assert move(client, {"Authorization": "ApiKey ak_nope_nope"}, code, "received").status_code == 401
-    assert move(client, key_headers(db_session), "000.01.01.H26-000000-0000", "received").status_code == 404
+    assert move(client, key_headers(db_session), missing, "received").status_code == 404
     assert _history(db_session, code) == [(None, "submitted", "owner")]
+
+
+def test_another_agency_reads_nothing_and_gets_the_missing_codes_answer(client, people, db_session, catalogue):
+    citizen, officer = people.citizen(), people.staff("officer", agency_code=BA_DINH)
+    code = submit(client, citizen).json["code"]
+    walk(client, officer.headers, code, "received")
+    stranger, missing = people.staff("officer", agency_code="UBND-00166"), "000.01.01.H26-000000-0000"
+    extension = {"new_due_at": (clock.now() + timedelta(days=40)).isoformat(), "apology": "Xin lỗi"}
+    for path, body in (("/api/v1/agency/dossiers/{}/extensions", extension), ("/api/v1/dossiers/{}", None),
+                       ("/api/v1/agency/dossiers/{}", None), ("/api/v1/dossiers/{}/documents", None),
+                       ("/api/v1/dossiers/{}/result", None), ("/api/v1/dossiers/{}/payments", None)):
+        ask = (lambda c: client.post(path.format(c), headers=stranger.headers, json=body)) if body else \
+            (lambda c: client.get(path.format(c), headers=stranger.headers))
+        theirs, nothing = ask(code), ask(missing)
+        assert theirs.status_code == nothing.status_code == 404, (path, theirs.json)
+        assert without_instance(theirs) == without_instance(nothing), path
+
 
 
 def test_a_replayed_transition_moves_and_notifies_once(client, people, db_session, catalogue):
@@ -232,7 +259,7 @@ def test_extensions_need_an_apology_and_a_later_date(client, people, db_session,
     assert extend(new_due_at="2024-12-01T10:00:00", apology="Xin lỗi").status_code == 422  # no offset
     other = client.post(f"/api/v1/agency/dossiers/{code}/extensions", headers=key_headers(db_session, JUSTICE),
                         json={"new_due_at": (due + timedelta(days=3)).isoformat(), "apology": "Xin lỗi"})
-    assert other.status_code == 403
+    assert other.status_code == 404 and other.json["code"] == "dossier_not_found"  # not theirs: as if not there
     later = due + timedelta(days=7)
     granted = extend(new_due_at=later.isoformat(), apology="Thành thật xin lỗi vì hồ sơ bị chậm.")
     assert granted.status_code == 201

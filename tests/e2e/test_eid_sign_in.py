@@ -2,6 +2,9 @@
 
 import pytest
 
+from services.demo.reference import DATA
+from services.signatures.demo import load_catalogues
+from tests.dossiers_support import BA_DINH
 from tests.eid_support import API
 from tests.support import PASSWORD, bearer
 
@@ -149,9 +152,16 @@ def test_a_level_2_eid_takes_back_an_account_opened_with_another_phone(eid, eid_
 
 def test_an_officer_recovers_an_account_after_an_in_person_check(eid, eid_people):
     client = eid.app.test_client()
-    citizen, officer = eid_people.citizen(assurance_level=1), eid_people.staff("officer")
-    answer = client.post(f"{API}/officer/accounts/recover", headers=officer.headers,
-                         json={"national_id": citizen.national_id, "phone": "0987 333 444"})
+    load_catalogues(eid_people.session, DATA)  # the city's one-stop counters
+    citizen, officer = eid_people.citizen(assurance_level=1), eid_people.staff("officer", agency_code=BA_DINH)
+    body = {"national_id": citizen.national_id, "phone": "0987 333 444"}
+    elsewhere = eid_people.staff("officer", agency_code="000.00.20.H26")  # a department without a counter
+    refused = client.post(f"{API}/officer/accounts/recover", headers=elsewhere.headers, json=body)
+    assert refused.status_code == 403 and refused.json["code"] == "not_identity_counter"
+    ended = eid_people.staff("officer", agency_code="000.01.01.H26")  # its counter closed with it on 2025-06-30
+    refused = client.post(f"{API}/officer/accounts/recover", headers=ended.headers, json=body)
+    assert refused.status_code == 403 and refused.json["code"] == "agency_ended"
+    answer = client.post(f"{API}/officer/accounts/recover", headers=officer.headers, json=body)
     assert answer.status_code == 200, answer.json
     assert answer.json["assurance_level"] == 2
     assert client.get(f"{API}/me", headers=citizen.headers).status_code == 401
@@ -160,6 +170,8 @@ def test_an_officer_recovers_an_account_after_an_in_person_check(eid, eid_people
     events = client.get(f"{API}/me/security-events", headers=bearer(signed_in.json["access_token"])).json["items"]
     recovered = [e for e in events if e["kind"] == "recovered"]
     assert recovered and recovered[0]["by_officer"] is True and "+84******444" in recovered[0]["detail"]
+    tracked = client.get(f"{API}/me/data-access", headers=bearer(signed_in.json["access_token"])).json["items"]
+    assert [(e["area"], e["action"], e["agency_code"]) for e in tracked] == [("identity", "account_recovered", BA_DINH)]
     unknown = client.post(f"{API}/officer/accounts/recover", headers=officer.headers,
                           json={"national_id": "001190999999", "phone": "0987333444"})
     assert unknown.status_code == 404

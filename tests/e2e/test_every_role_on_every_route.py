@@ -102,11 +102,11 @@ GET    /api/v1/units                                                   200  200 
 GET    /api/v1/units/{code}                                            200  200     200   200   200     200      200    200     200     200   200  200  200
 POST   /api/v1/signature-requests                                      401  401     409   201   403     403      403    403     403     403   403  403  201
 GET    /api/v1/me/signature-requests                                   401  401     200*  200   403     403      403    403     403     403   403  403  200
-GET    /api/v1/signature-requests/{request_id}                         401  401     200*  404   200*    403      403    403     403     403   403  403  404
+GET    /api/v1/signature-requests/{request_id}                         401  401     200*  404   200*    404      403    403     403     403   403  403  404
 POST   /api/v1/signature-requests/{request_id}/cancel                  401  401     200*  404   403     403      403    403     403     403   403  403  404
 GET    /api/v1/officer/signature-requests                              401  401     403   403   200*    200      403    403     403     403   403  403  403
-POST   /api/v1/signature-requests/{request_id}/approve                 401  401     403   403   200*    403      403    403     403     403   403  403  403
-POST   /api/v1/signature-requests/{request_id}/reject                  401  401     403   403   200*    403      403    403     403     403   403  403  403
+POST   /api/v1/signature-requests/{request_id}/approve                 401  401     403   403   200*    404      403    403     403     403   403  403  403
+POST   /api/v1/signature-requests/{request_id}/reject                  401  401     403   403   200*    404      403    403     403     403   403  403  403
 GET    /api/v1/me/certificates                                         401  401     200*  200   403     403      403    403     403     403   403  403  403
 POST   /api/v1/certificates/{serial}/revoke                            401  401     200*  404   200*    200*     403    403     403     403   403  403  403
 POST   /api/v1/certificates/{serial}/renew                             401  401     201*  404   403     403      403    403     403     403   403  403  403
@@ -130,8 +130,8 @@ GET    /api/v1/public/dossiers/{code}                                  200  200 
 POST   /api/v1/dossiers/{code}/withdraw                                401  401     200*  404   403     403      403    403     403     403   403  403  404
 POST   /api/v1/dossiers/{code}/supplement                              401  401     200*  404   403     403      403    403     403     403   403  403  404
 POST   /api/v1/agency/dossiers                                         401  401     403   403   201*    403      403    403     403     403   201* 403  403
-POST   /api/v1/agency/dossiers/{code}/transitions                      401  401     403   403   200*    403      403    403     403     403   200* 403  403
-POST   /api/v1/agency/dossiers/{code}/extensions                       401  401     403   403   201*    403      403    403     403     403   201* 403  403
+POST   /api/v1/agency/dossiers/{code}/transitions                      401  401     403   403   200*    404      403    403     403     403   200* 404  403
+POST   /api/v1/agency/dossiers/{code}/extensions                       401  401     403   403   201*    404      403    403     403     403   201* 404  403
 GET    /api/v1/procedures/{code}                                       200  200     200   200   200     200      200    200     200     200   200  200  200
 POST   /api/v1/dossiers/{code}/documents                               401  401     201   404   403     403      403    403     403     403   403  403  403
 GET    /api/v1/dossiers/{code}/documents                               401  401     200   404   200     404      403    403     403     403   403  403  403
@@ -140,7 +140,7 @@ POST   /api/v1/dossiers/{code}/payments                                401  401 
 GET    /api/v1/dossiers/{code}/payments                                401  401     200   404   200     404      403    403     403     403   403  403  403
 GET    /api/v1/dossiers/{code}/payments/{payment_id}/receipt           401  401     404   404   404     404      403    403     403     403   403  403  403
 POST   /api/v1/payments/callbacks/{gateway}                            404  404     404   404   404     404      404    404     404     404   404  404  404
-POST   /api/v1/agency/dossiers/{code}/result                           401  401     403   403   201     403      403    403     403     403   201  403  403
+POST   /api/v1/agency/dossiers/{code}/result                           401  401     403   403   201     404      403    403     403     403   201  404  403
 GET    /api/v1/dossiers/{code}/result                                  401  401     200   404   200     404      403    403     403     403   403  403  403
 GET    /api/v1/rating-criteria                                         200  200     200   200   200     200      200    200     200     200   200  200  200
 PUT    /api/v1/dossiers/{code}/rating                                  401  401     200   404   403     403      403    403     403     403   403  403  404

@@ -31,7 +31,7 @@ def test_a_local_dossier_filed_away_from_home_is_decided_where_it_was_received(c
     walk(client, committee, body["code"], "processing", "approved")
     walk(client, centre, body["code"], "returned")  # the centre hands the result over
     stranger = move(client, key_headers(db_session, "TTPV-00004"), body["code"], "returned")
-    assert stranger.status_code == 403
+    assert stranger.status_code == 404 and stranger.json["code"] == "dossier_not_found"  # another centre's
     officer = people.staff("officer", agency_code="TTPV-00070")
     assert client.get(f"/api/v1/dossiers/{body['code']}", headers=officer.headers).json["status"] == "returned"
 

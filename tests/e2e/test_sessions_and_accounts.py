@@ -1,4 +1,5 @@
 """Devices, ending a session elsewhere, locking, in-person checks, ETag on /me."""
+from tests.dossiers_support import BA_DINH
 from tests.support import PASSWORD, bearer
 
 
@@ -48,7 +49,7 @@ def test_locking_an_account_ends_all_sessions(client, runner, people):
 
 
 def test_officer_raises_a_citizen_to_level_2(client, people, catalogues):
-    officer, citizen = people.staff("officer"), people.citizen()
+    officer, citizen = people.staff("officer", agency_code=BA_DINH), people.citizen()
     answer = client.post("/api/v1/officer/identity-verifications", headers=officer.headers,
                          json={"national_id": citizen.national_id, "method": "in_person"})
     assert answer.status_code == 200 and answer.json["assurance_level"] == 2
@@ -58,7 +59,7 @@ def test_officer_raises_a_citizen_to_level_2(client, people, catalogues):
 
 
 def test_only_officers_verify_and_only_existing_accounts(client, people, catalogues):
-    citizen, officer = people.citizen(), people.staff("officer")
+    citizen, officer = people.citizen(), people.staff("officer", agency_code=BA_DINH)
     body = {"national_id": citizen.national_id, "method": "in_person"}
     forbidden = client.post("/api/v1/officer/identity-verifications", headers=citizen.headers, json=body)
     assert forbidden.status_code == 403 and forbidden.json["code"] == "forbidden_role"

@@ -123,13 +123,15 @@ def test_another_counters_officer_cannot_approve_or_read(client, people, catalog
     citizen = people.citizen()
     request_id = submit(client, citizen).json["id"]
     elsewhere = people.staff("officer", agency_code="000.05.01.H26")
-    answer = client.post(f"/api/v1/signature-requests/{request_id}/approve", json={}, headers=elsewhere.headers)
-    assert answer.status_code == 403 and answer.json["code"] == "other_counter"
-    assert answer.json["detail"] == "Yêu cầu chữ ký này thuộc quầy khác."
-    in_english = client.post(f"/api/v1/signature-requests/{request_id}/approve", json={},
-                             headers={**elsewhere.headers, "Accept-Language": "en"})
-    assert in_english.json["detail"] == "This request belongs to another counter."
-    assert client.get(f"/api/v1/signature-requests/{request_id}", headers=elsewhere.headers).status_code == 403
+    for language in ("vi", "en"):
+        headers = {**elsewhere.headers, "Accept-Language": language}
+        for path, call in (("/approve", client.post), ("/reject", client.post), ("", client.get)):
+            body = {"reason": "Ảnh không khớp"} if path == "/reject" else ({} if path else None)
+            theirs = call(f"/api/v1/signature-requests/{request_id}{path}", json=body, headers=headers)
+            missing = call(f"/api/v1/signature-requests/{uuid.uuid4()}{path}", json=body, headers=headers)
+            assert theirs.status_code == missing.status_code == 404, (path, theirs.json)
+            assert theirs.json == missing.json and theirs.json["code"] == "not_found"  # as if not there
+    assert client.get("/api/v1/me/signature-requests", headers=citizen.headers).json["items"][0]["status"] == "submitted"
     stranger = people.citizen()
     assert client.get(f"/api/v1/signature-requests/{request_id}", headers=stranger.headers).status_code == 404
     own = people.staff("officer")

@@ -48,7 +48,8 @@ def sync_units(effective, units_file: str | None) -> None:
     rt = runtime()
     units_2025 = units_2025_from_file(units_file) if units_file else None
     with rt.sessions() as session, session.begin():
-        report = sync_hanoi(context_of(rt, session), effective=effective.date() if effective else None, units_2025=units_2025)
+        report = sync_hanoi(context_of(rt, session), effective=effective.date() if effective else None,
+                            units_2025=units_2025)
     for table, changes in (("units", report.units), ("crosswalk", report.crosswalk)):
         click.echo(operator_text("cli.units.synced", table=table, added=changes.added, changed=changes.changed,
                                  unchanged=changes.unchanged))

@@ -83,7 +83,8 @@ def _every_true_sum(counts: dict, districts: list, communes: list) -> tuple[Rela
             found.append(Relation((unit, label), tuple((unit, f"2025-Q{q}") for q in range(1, 5))))
         elif "Q" in label:
             last = 3 * int(label[-1])
-            found.append(Relation((unit, label, *view), tuple((unit, _month(m), *view) for m in range(last - 2, last + 1))))
+            months = range(last - 2, last + 1)
+            found.append(Relation((unit, label, *view), tuple((unit, _month(m), *view) for m in months)))
     for unit, label, *view in [k for k in counts if k[0] == CITY]:
         members = districts if (districts[0], label) in counts and not view else communes
         parts = tuple((u, label, *view) for u in members if (u, label, *view) in counts)

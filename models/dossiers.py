@@ -104,6 +104,9 @@ class Dossier(Base):
     agency_code: Mapped[str] = mapped_column(String(40), ForeignKey("agencies.code"))
     owner_account_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("accounts.id"), index=True)
     owner_resident_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("residents.id"))
+    # The owner's home unit on the filing day (GET: `home_unit_code`): the ward or commune from
+    # 2025-07-01, the 2024 district before (services/reference/addresses.home_unit_code). The
+    # column keeps the data contract's name.
     district_code: Mapped[str | None] = mapped_column(String(10))
     channel: Mapped[DossierChannel] = mapped_column(enum_column(DossierChannel, 10))
     status: Mapped[DossierStatus] = mapped_column(enum_column(DossierStatus, 24))

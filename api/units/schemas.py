@@ -28,6 +28,9 @@ class LinkSchema(ma.Schema):
 
 class UnitViewSchema(ma.Schema):
     unit = ma.fields.Nested(UnitSchema)
+    periods = ma.fields.List(ma.fields.Nested(UnitSchema), metadata={
+        "description": "The unit's rows oldest first (same code, level and parent): a kind that changed "
+                       "while the code stayed gives two"})
     predecessors = ma.fields.List(ma.fields.Nested(LinkSchema))
     successors = ma.fields.List(ma.fields.Nested(LinkSchema))
 

@@ -22,6 +22,7 @@ from services.errors import Conflict, ValidationFailed
 from services.identity import national_id as cccd
 from services.identity.accounts import current_account, find_account
 from services.identity.names import same_name
+from services.reference.addresses import home_unit_code
 from services.reference.agency_timeline import hanoi_day
 from services.messages import lazy_text
 
@@ -32,13 +33,14 @@ def _new_dossier(ctx: Context, procedure: Procedure, resident: Resident, *, chan
                  form: dict[str, Any], account_id, status: DossierStatus, deciding: Agency,
                  centre: Agency | None = None) -> Dossier:
     session, now = ctx.session, ctx.clock.now()
+    home = home_unit_code(resident, on=hanoi_day(now))
     due = deadlines.expected_due(now, procedure.processing_days)
     dossier = Dossier(code=codes.next_code(session, deciding.code, now),
                       procedure_code=procedure.code, agency_code=deciding.code,
                       receiving_centre_code=centre.code if centre else None,
                       receiving_unit_code=centre.unit_code if centre else None,
                       owner_account_id=account_id, owner_resident_id=resident.id,
-                      district_code=resident.district_code, channel=channel, status=status,
+                      district_code=home, channel=channel, status=status,
                       form=form, submitted_at=now, received_at=now if status == DossierStatus.RECEIVED else None,
                       due_at=due, original_due_at=due, updated_at=now)
     session.add(dossier)

@@ -21,7 +21,7 @@ from services.metrics import snapshots, sources, year_counts
 from services.metrics.catalogue import catalogue_for
 from services.metrics.periods import Period, parse_period
 from services.metrics.protection import hidden
-from services.metrics.reexpression import REFORM_DAY, VIEW, placer, regrouped
+from services.metrics.reexpression import REFORM_DAY, VIEW, placer, regrouped, regrouped_rows
 from services.metrics.suppression import Relation, Table, indicator_table
 from services.metrics.units import CITY, CITY_CODE, ReportUnit, check_level, sub_city_level, units_at
 from services.metrics.usage_report import MAU_SHARE, mau_share_hidden
@@ -63,14 +63,19 @@ def _value(numerator: int, denominator: int) -> float | None:
 class _Counter:
     """Runs each grouped query once per distinct answer (its counts are shared by indicators
     and by periods that ask the same: services/metrics/sources.SAME_ANSWER); a flow over
-    several months is the sum of its months. A period that has ended reads its stocks from the
-    snapshot of its last day when there is one, and its rows from `saved` (the year's closed
-    rows kept by services/metrics/year_counts.py) when they are there; what it counts anew is
-    added to `saved` (`changed`)."""
+    several months is the sum of its months. A period that straddles the reform (2025) is on
+    the 2025 units: its months before it are summed in as re-expressed on them (`place`:
+    services/metrics/reexpression.py), so every dossier of the year is in a 2025 unit. A
+    period that has ended reads its stocks from the snapshot of its last day when there is
+    one, and its rows from `saved` (the year's closed rows kept by
+    services/metrics/year_counts.py) when they are there; what it counts anew is added to
+    `saved` (`changed`)."""
 
-    def __init__(self, session: Session, today: date, saved: year_counts.Saved | None = None) -> None:
-        self._session, self._today = session, today
+    def __init__(self, session: Session, today: date, saved: year_counts.Saved | None = None,
+                 place: Callable[[str], str | None] | None = None) -> None:
+        self._session, self._today, self._place = session, today, place
         self._done: dict[tuple[sources.QueryFn, object], sources.Rows] = {}
+        self._levels: dict[str, str] = {}
         self.saved: year_counts.Saved = dict(saved or {})
         self.changed = False
 
@@ -90,12 +95,24 @@ class _Counter:
     def _counted(self, query: sources.QueryFn, period: Period, closed: bool) -> sources.Rows:
         months = period.months()
         if query in sources.ADDITIVE and len(months) > 1:
-            return _summed([self.rows(query, parse_period(m.isoformat()[:7])) for m in months])
+            return _summed([self._month_rows(query, period, parse_period(m.isoformat()[:7])) for m in months])
         if closed and query in sources.STOCKS:
             taken = snapshots.read(self._session, query, period.last_day)
             if taken is not None:
                 return taken
         return query(self._session, period, self._today)
+
+    def _month_rows(self, query: sources.QueryFn, period: Period, month: Period) -> sources.Rows:
+        """One month of a flow over `period`: re-expressed on the 2025 units when the month is on
+        districts and the period on the 2025 units."""
+        if self._place is None or self._level(month) == self._level(period) or query not in sources.REEXPRESSED:
+            return self.rows(query, month)
+        return regrouped_rows(self.rows(sources.REEXPRESSED[query], month), self._place)
+
+    def _level(self, period: Period) -> str:
+        if period.label not in self._levels:
+            self._levels[period.label] = sub_city_level(self._session, period)
+        return self._levels[period.label]
 
     def __call__(self, count: sources.Count, period: Period, *, reexpressed: bool = False) -> sources.Counts:
         query = sources.REEXPRESSED.get(count.query, count.query) if reexpressed else count.query
@@ -147,10 +164,10 @@ def _published(session: Session, periods: list[Period], codes: list[str], today:
     """The year's counts; with `kv`, its closed rows are read from and kept in year_counts
     under version `at`."""
     year = periods[0].first_day.year
-    counter = _Counter(session, today, year_counts.load(kv, year, at) if kv is not None else None)
     units = {p.label: [CITY, *units_at(session, sub_city_level(session, p), p.last_day)] for p in periods}
     units_2025 = [CITY, *units_at(session, "commune", REFORM_DAY)]
     place = placer([unit.code for unit in units_2025])
+    counter = _Counter(session, today, year_counts.load(kv, year, at) if kv is not None else None, place)
     counts: dict[str, dict[Key, tuple[int, int]]] = {code: {} for code in codes}
     for period in periods:
         for code in codes:
@@ -163,12 +180,28 @@ def _published(session: Session, periods: list[Period], codes: list[str], today:
     return _Published(units, units_2025, counts)
 
 
+def _straddling(counts: dict[Key, tuple[int, int]]) -> tuple[Relation, ...]:
+    """A flow's year on the 2025 units = its quarters, those before the reform as re-expressed on
+    them (the year sums their months so: `_Counter`)."""
+    found = []
+    for unit, label, *view in counts:
+        if view or "-" in label or (unit, f"{label}-Q1") in counts:
+            continue
+        quarters = [next((key for key in ((unit, q), (unit, q, VIEW)) if key in counts), None)
+                    for q in (f"{label}-Q{n}" for n in range(1, 5))]
+        if None not in quarters:
+            found.append(Relation((unit, label), tuple(quarters)))
+    return tuple(found)
+
+
 def year_table(code: str, counts: dict[Key, tuple[int, int]]) -> Table:
     """Everything published for one indicator in a year, with the sums an attacker can use:
-    those along units and periods, and the city of a re-expressed period = the city itself."""
-    table = indicator_table(counts, city=CITY_CODE, periods=sources.FORMULAS[code].periods)
+    those along units and periods, the city of a re-expressed period = the city itself, and a
+    flow's straddling year = its quarters, re-expressed before the reform."""
+    periods = sources.FORMULAS[code].periods
+    table = indicator_table(counts, city=CITY_CODE, periods=periods)
     same_city = tuple(Relation(key[:2], (key,)) for key in counts if key[0] == CITY_CODE and key[2:] == (VIEW,))
-    found = table.relations["numerator"] + same_city
+    found = table.relations["numerator"] + same_city + (_straddling(counts) if periods == "sum" else ())
     return replace(table, relations={"numerator": found, "denominator": found})
 
 

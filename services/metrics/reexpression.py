@@ -22,6 +22,7 @@ from collections.abc import Callable, Collection
 from functools import cache
 
 from services.metrics.residence import REFORM_DAY  # noqa: F401 (the indicators read it here)
+from services.metrics.sources import Rows
 from services.metrics.units import CITY_CODE
 from services.reference.crosswalk_2025 import hanoi_crosswalk
 
@@ -48,3 +49,13 @@ def regrouped(counts: dict[str, int], place: Callable[[str], str | None]) -> dic
         if unit is not None:
             found[unit] += count
     return dict(found)
+
+
+def regrouped_rows(rows: Rows, place: Callable[[str], str | None]) -> Rows:
+    """A query's rows per 2025 unit, as `regrouped` places them; a code that cannot be placed (a
+    district) keeps its own row, which the city row alone reads."""
+    found: dict[str, list[int]] = {}
+    for code, counts in rows.items():
+        unit = place(code) or code
+        found[unit] = [a + b for a, b in zip(found.get(unit, [0] * len(counts)), counts)]
+    return {unit: tuple(counts) for unit, counts in found.items()}

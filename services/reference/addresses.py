@@ -25,6 +25,7 @@ from services.clock import clock
 from services.messages import lazy_text
 from services.reference.file_import import RowRejected
 from services.reference.units import valid_on
+from services.reference.units_2025 import VALID_FROM as UNITS_2025_FROM
 from services.signatures.appointments import local_today
 
 
@@ -177,6 +178,20 @@ def unit_of(resident: Resident, *, on: date) -> AdministrativeUnit | None:
                            .with_only_columns(AdministrativeUnit)
                            .order_by(ResidentAddress.valid_from.desc().nulls_last(), ResidentAddress.id.desc())
                            ).first()
+
+
+def home_unit_code(resident: Resident, *, on: date) -> str | None:
+    """The owner's home unit a dossier filed on `on` keeps: from 2025-07-01 the ward or commune
+    the address history places them in that day, before it the district (an old ward read as its
+    district). Where the history does not say, the registry row: its current ward or commune
+    from 2025-07-01, its 2024 district before (or when it names no ward or commune)."""
+    unit = unit_of(resident, on=on)
+    if on >= UNITS_2025_FROM:
+        lived = unit.code if unit is not None and unit.level == "commune" else None
+        return lived or resident.unit_code or resident.district_code
+    if unit is not None:
+        return unit.code if unit.level == "district" else unit.parent_code
+    return resident.district_code
 
 
 def addresses_on(on: date | ColumnElement) -> Select:

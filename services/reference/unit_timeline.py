@@ -1,5 +1,6 @@
-"""Reading the unit timeline: the units valid on a day, and one unit with its predecessors and
-successors through the crosswalk (a district's successors are its wards' successors)."""
+"""Reading the unit timeline: the units valid on a day, and one unit with its periods (its rows
+under one code, level and parent: a kind changed while the code stayed) and its predecessors
+and successors through the crosswalk (a district's successors are its wards' successors)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ class Link:
 @dataclass(frozen=True)
 class UnitView:
     unit: AdministrativeUnit
+    periods: list[AdministrativeUnit]
     predecessors: list[Link]
     successors: list[Link]
 
@@ -66,22 +68,34 @@ def show_unit(ctx: Context, code: str, *, at: date | None = None) -> UnitView:
     unit = unit_on(ctx.session, code, day)
     if unit is None:
         raise NotFound(lazy_text("reference.unit_timeline.no_unit_code_code", code=code, value=day), code="unknown_unit_code")
-    return UnitView(unit, _links(ctx, unit, backwards=True), _links(ctx, unit, backwards=False))
+    periods = _periods(ctx, unit)
+    return UnitView(unit, periods, _links(ctx, periods, backwards=True), _links(ctx, periods, backwards=False))
+
+
+def _periods(ctx: Context, unit: AdministrativeUnit) -> list[AdministrativeUnit]:
+    """The rows of the same unit, oldest first: same code, level and parent (a pre-2025 ward that
+    lent its code to a 2025 unit lay in a district, so it is a predecessor, not a period)."""
+    same = AdministrativeUnit
+    return list(ctx.session.scalars(select(same).where(
+        same.code == unit.code, same.level == unit.level,
+        same.parent_code.is_(None) if unit.parent_code is None else same.parent_code == unit.parent_code)
+        .order_by(same.valid_from.is_not(None), same.valid_from)))
 
 
 def _kinds_on(ctx: Context, day: date) -> list[str]:
     return sorted(ctx.session.scalars(select(AdministrativeUnit.kind).where(valid_on(day)).distinct()))
 
 
-def _links(ctx: Context, unit: AdministrativeUnit, *, backwards: bool) -> list[Link]:
+def _links(ctx: Context, periods: list[AdministrativeUnit], *, backwards: bool) -> list[Link]:
     here, there = ((UnitSuccession.new_unit_id, UnitSuccession.old_unit_id) if backwards
                    else (UnitSuccession.old_unit_id, UnitSuccession.new_unit_id))
     rows = ctx.session.execute(
         select(AdministrativeUnit, UnitSuccession).join(UnitSuccession, there == AdministrativeUnit.id)
-        .where(here == unit.id).order_by(AdministrativeUnit.code)).all()
+        .where(here.in_([unit.id for unit in periods])).order_by(AdministrativeUnit.code)).all()
     links = [Link(other, piece.share, piece.basis, piece.is_default) for other, piece in rows]
-    if not links and unit.level == "district" and not backwards:
-        links = _district_successors(ctx, unit)
+    district = periods[-1]
+    if not links and district.level == "district" and not backwards:
+        links = _district_successors(ctx, district)
     return links
 
 

@@ -9,10 +9,15 @@ nor the official one stops the load, because then the package changed under the 
 """
 from __future__ import annotations
 
+import csv
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from vietnam_provinces import Province, ProvinceCode, VietNamDivisionType, Ward
+
+from services.messages import lazy_text
+from services.reference.file_import import RowRejected
 
 HANOI_CODE = "01"
 VALID_FROM = date(2025, 7, 1)
@@ -78,3 +83,19 @@ def official_code(ward: Ward) -> str:
 def _unit(code: str, name: str, division_type: VietNamDivisionType) -> dict[str, Any]:
     return {"code": code, "name": name, "kind": KINDS[division_type],
             "valid_from": VALID_FROM, "valid_to": None}
+
+
+def units_2025_from_file(path: Path) -> list[dict[str, Any]]:
+    """The city's units as a CSV `code,name,kind` lists them (`kind` city, ward, commune or
+    township), for a change published before the package has it; same shape as
+    `hanoi_units_2025`. A row without all three, or of another kind, stops the load."""
+    kinds = ("city", *(kind for kind in KINDS.values() if kind != "city"), "township")
+    with open(path, encoding="utf-8-sig", newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    units = []
+    for line, row in enumerate(rows, start=2):
+        code, name, kind = ((row.get(column) or "").strip() for column in ("code", "name", "kind"))
+        if not (code and name) or kind not in kinds:
+            raise RowRejected(lazy_text("units.sync.file_row", path=str(path), line=line, kinds=", ".join(kinds)))
+        units.append({"code": code, "name": name, "kind": kind, "valid_from": VALID_FROM, "valid_to": None})
+    return sorted(units, key=lambda unit: (unit["code"] != HANOI_CODE, unit["code"]))

@@ -3,6 +3,7 @@ the centre receives and hands over, the deciding agency decides."""
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from services.clock import clock
 from services.demo.dossiers import FORMS
 from tests.dossiers_support import BUSINESS, BUSINESS_FORM, CRIMINAL_RECORD, freeze, key_headers, move, walk
 
@@ -78,3 +79,36 @@ def test_a_centre_registers_a_counter_dossier_for_the_committee(client, people, 
     elsewhere = client.post("/api/v1/agency/dossiers", headers=key_headers(db_session, "UBND-00166"), json={
         "national_id": citizen.national_id, "full_name": citizen.full_name, "procedure_code": CRIMINAL_RECORD, "channel": "counter"})
     assert elsewhere.status_code == 403 and elsewhere.json["code"] == "other_agency"
+
+
+def test_the_home_unit_is_the_owners_unit_of_the_filing_day(client, people, runner, tmp_path, catalogue):
+    """Before 2025-07-01 the owner's district then; from it, their ward or commune that day."""
+    assert runner.invoke(args=["units", "sync"]).exit_code == 0
+    citizen = people.citizen(district_code="001")
+
+    def registry(day: datetime, unit_code: str, district_code: str = "") -> None:
+        path = tmp_path / f"registry-{day:%Y%m%d}.csv"
+        path.write_text("national_id,full_name,date_of_birth,sex,unit_code,district_code\n"
+                        f"{citizen.national_id},{citizen.full_name},{citizen.date_of_birth},{citizen.sex},"
+                        f"{unit_code},{district_code}\n", encoding="utf-8")
+        with clock.frozen_at(day):
+            result = runner.invoke(args=["registry", "import", str(path)])
+        assert result.exit_code == 0, result.output
+
+    registry(datetime(2024, 1, 10, 10, tzinfo=HANOI), "00001", "001")  # Phúc Xá, went whole to 00097
+    registry(datetime(2025, 10, 1, 10, tzinfo=HANOI), "00166")  # moved to Phường Cầu Giấy
+
+    def home_on(day: datetime) -> str:
+        with clock.frozen_at(day):
+            people._signed_in(citizen, citizen.account)
+            filed = _file(client, citizen)
+            assert filed.status_code == 201, filed.json
+            shown = client.get(f"/api/v1/dossiers/{filed.json['code']}", headers=citizen.headers).json
+        assert shown["home_unit_code"] == filed.json["home_unit_code"]
+        return shown["home_unit_code"]
+
+    assert home_on(datetime(2025, 3, 10, 10, tzinfo=HANOI)) == "001"     # the district of Phúc Xá then
+    assert home_on(datetime(2025, 8, 5, 10, tzinfo=HANOI)) == "00097"    # Phường Hồng Hà, Phúc Xá's successor
+    assert home_on(datetime(2025, 11, 3, 10, tzinfo=HANOI)) == "00166"   # after the move
+    stranger = people.citizen(district_code="005")  # the registry knows only the 2024 district
+    assert _file(client, stranger).json["home_unit_code"] == "005"

@@ -148,3 +148,50 @@ def test_a_person_whose_old_ward_was_split_counts_once_re_expressed_on_the_2025_
         assert counted["00160"] == (1, 1, 2)  # Hai in his unit of 2025-07-01, both dossiers
         assert counted[CITY_CODE] == (2, 2, 3)
         assert tuple(map(sum, zip(*(n for code, n in counted.items() if code != CITY_CODE)))) == (2, 2, 3)
+
+
+def test_dossiers_of_january_to_june_2025_count_in_their_2025_unit_in_the_year_2025(moved_in_2024, db_session):
+    """The year 2025 straddles the reform and is on the 2025 units: a dossier received on
+    2025-03-10 counts there in its owner's unit of 2025-07-01 (as `?units=2025` places it), not
+    in the city row only; March itself stays on the districts."""
+    owners = dict(db_session.execute(select(Resident.national_id, Resident.id)).all())
+    for n, owner in enumerate((HAI, LAN)):
+        day = _on(date(2025, 3, 10))
+        db_session.add(Dossier(
+            code=f"T-2025-{n}", procedure_code="T-PLACE", agency_code="000.01.01.H26",
+            owner_resident_id=owners[owner], district_code="001", channel="online", status="received", form={},
+            submitted_at=day, received_at=day, due_at=day + timedelta(days=7), original_due_at=day + timedelta(days=7),
+            updated_at=day))
+    db_session.flush()
+
+    year = _counted(db_session, "2025", "commune")
+    assert (year["00160"][2], year["00008"][2], year["00025"][2], year[CITY_CODE][2]) == (1, 1, 0, 2)
+    assert sum(n[2] for code, n in year.items() if code != CITY_CODE) == 2  # every dossier in a 2025 unit
+    march = _counted(db_session, "2025-03", "district")
+    assert (march["005"][2], march["001"][2], march[CITY_CODE][2]) == (1, 1, 2)  # Hai had moved to Cầu Giấy
+    first_half = _counted(db_session, "2025-Q1", "commune", units="2025")
+    assert all(year[code][2] == first_half[code][2] for code in year)  # the same placing as ?units=2025
+
+
+def test_the_straddling_year_is_its_re_expressed_first_half_and_suppression_knows_it(moved_in_2024, db_session):
+    """The year 2025 on the 2025 units = its re-expressed Q1 and Q2 + Q3 + Q4, cell by cell, and the
+    year's table carries that sum: a small re-expressed quarter gets a partner hidden with it."""
+    from services.metrics.attacker import attack
+    from services.metrics.indicators import year_table, year_tables
+    from services.metrics.protection import hidden
+    from services.metrics.reexpression import VIEW
+    table = year_tables(db_session, "2025", TODAY, only=["online_dossier_share"])["online_dossier_share"]
+    straddling = [r for r in table.relations["numerator"] if r.total[1:] == ("2025",) and r.total[0] != CITY_CODE]
+    assert len(straddling) == 126
+    for relation in straddling:
+        assert relation.parts[:2] == ((relation.total[0], "2025-Q1", VIEW), (relation.total[0], "2025-Q2", VIEW))
+        for measure in ("numerator", "denominator"):
+            assert table.values[relation.total][measure] == sum(table.values[p][measure] for p in relation.parts)
+
+    counts = {("00160", "2025"): (40, 80), ("00160", "2025-Q1", VIEW): (3, 20), ("00160", "2025-Q2", VIEW): (17, 20),
+              ("00160", "2025-Q3"): (10, 20), ("00160", "2025-Q4"): (10, 20)}
+    small = year_table("online_dossier_share", counts)
+    secret = hidden(small, 10)
+    assert ("00160", "2025-Q1", VIEW) in secret and len(secret) >= 2
+    shown = {key: {"numerator": n, "denominator": d} for key, (n, d) in counts.items() if key not in secret}
+    assert attack(shown, small.relations) == {}

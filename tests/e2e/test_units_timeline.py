@@ -102,3 +102,72 @@ def test_a_date_before_any_unit_says_so(client):
     assert early.status_code == 422 and early.get_json()["code"] == "no_units_on_date"
     assert "at" in early.get_json()["errors"]
     assert len(_all(client, at="2024-01-01")) == 30
+
+
+def _changed_list(tmp_path, ward: dict, name: str) -> str:
+    """The package's 2025 units as a CSV, with `ward` now a ward named `name` (same code)."""
+    from services.reference.units_2025 import hanoi_units_2025
+    path = tmp_path / "units-2025.csv"
+    lines = ["code,name,kind"] + [f"{u['code']},{name},ward" if u["code"] == ward["code"]
+                                  else f"{u['code']},{u['name']},{u['kind']}" for u in hanoi_units_2025()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def test_a_commune_that_becomes_a_ward_keeps_its_code_as_a_new_period(synced, runner, client, db_session, tmp_path):
+    from datetime import date, datetime, timezone
+
+    from models.reference import Resident
+    from services.clock import clock
+    from services.reference.addresses import unit_of
+    from services.reference.units_2025 import hanoi_units_2025
+    commune = next(u for u in hanoi_units_2025() if u["kind"] == "commune")
+    resident = tmp_path / "registry.csv"
+    resident.write_text("national_id,full_name,date_of_birth,sex,unit_code,district_code\n"
+                        f"001090880031,Ngô Văn Tú,1990-01-01,male,{commune['code']},\n", encoding="utf-8")
+    with clock.frozen_at(datetime(2025, 9, 1, 3, tzinfo=timezone.utc)):
+        assert runner.invoke(args=["registry", "import", str(resident)]).exit_code == 0
+    became = "Phường " + commune["name"].removeprefix("Xã ")
+    changed = _changed_list(tmp_path, commune, became)
+
+    result = runner.invoke(args=["units", "sync", "--units-file", changed, "--effective", "2026-01-01"])
+    assert result.exit_code == 0, result.output
+    assert "units: thêm 0, đổi 1, giữ nguyên 682" in result.output
+    assert f"{commune['code']} {became}: đổi loại commune -> ward từ ngày 01/01/2026" in result.output
+    again = runner.invoke(args=["units", "sync", "--units-file", changed, "--effective", "2026-02-01"])
+    assert "units: thêm 0, đổi 0, giữ nguyên 683" in again.output and "đổi loại" not in again.output
+
+    before = {u["code"]: u for u in _all(client, at="2025-12-31", parent="01")}
+    after = {u["code"]: u for u in _all(client, at="2026-01-01", parent="01")}
+    assert len(before) == len(after) == 126
+    assert (before[commune["code"]]["kind"], before[commune["code"]]["valid_to"]) == ("commune", "2025-12-31")
+    assert (after[commune["code"]]["kind"], after[commune["code"]]["name"]) == ("ward", became)
+    assert len(_all(client, at="2026-01-01", kind="ward")) == 52
+    shown = client.get(f"{UNITS}/{commune['code']}", query_string={"at": "2026-03-01"}).get_json()
+    assert shown["unit"]["kind"] == "ward"
+    assert [(p["kind"], p["valid_from"], p["valid_to"]) for p in shown["periods"]] == [
+        ("commune", "2025-07-01", "2025-12-31"), ("ward", "2026-01-01", None)]
+    assert shown["predecessors"]  # the old wards it came from in 2025 still show
+    earlier = client.get(f"{UNITS}/{commune['code']}", query_string={"at": "2025-10-01"}).get_json()
+    assert earlier["unit"]["kind"] == "commune" and len(earlier["periods"]) == 2
+
+    person = db_session.scalar(select(Resident).where(Resident.national_id == "001090880031"))
+    assert unit_of(person, on=date(2025, 10, 1)).kind == "commune"  # the history goes on in the new row
+    assert unit_of(person, on=date(2026, 3, 1)).kind == "ward"
+
+
+def test_a_kind_change_takes_effect_today_by_default_and_a_bad_list_stops_the_sync(synced, runner, client, tmp_path):
+    from datetime import datetime, timezone
+
+    from services.clock import clock
+    from services.reference.units_2025 import hanoi_units_2025
+    commune = [u for u in hanoi_units_2025() if u["kind"] == "commune"][1]
+    with clock.frozen_at(datetime(2026, 3, 2, 3, tzinfo=timezone.utc)):
+        result = runner.invoke(args=["units", "sync", "--units-file", _changed_list(tmp_path, commune, "Phường Mới")])
+    assert "từ ngày 02/03/2026" in result.output
+    assert client.get(f"{UNITS}/{commune['code']}", query_string={"at": "2026-03-01"}).get_json()["unit"]["kind"] == \
+        "commune"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("code,name,kind\n01,Thành phố Hà Nội,city\n00004,Phường Ba Đình,quận\n", encoding="utf-8")
+    refused = runner.invoke(args=["units", "sync", "--units-file", str(bad)])
+    assert refused.exit_code == 1 and "dòng 3" in refused.output

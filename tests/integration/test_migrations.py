@@ -174,3 +174,53 @@ def test_0021_builds_the_summaries_of_records_stored_before_them_and_the_endpoin
         with runtime.sessions() as session:
             assert session.get(HealthSummary, record_id).version == 1
         runtime.engine.dispose()
+
+
+def test_0022_gives_dossiers_filed_since_the_reform_their_owners_ward_or_commune(tmp_path):
+    """Before 0022 every dossier stored its owner's 2024 district; after it one filed from
+    2025-07-01 (Hanoi time) holds the ward or commune of the filing day, an earlier one its district."""
+    from datetime import date, datetime, timezone
+
+    from sqlalchemy import insert, select
+
+    from models.dossiers import Dossier, Procedure
+    from models.reference import AdministrativeUnit, Agency, Resident, ResidentAddress
+    url = f"sqlite:///{tmp_path}/home.sqlite3"
+    upgrade(url, "0020_health_summaries")
+    engine = make_engine(url)
+    at = lambda *parts: datetime(*parts, tzinfo=timezone.utc)  # noqa: E731
+    with engine.begin() as connection:
+        units = [{"id": 1, "code": "001", "name": "Ba Đình", "level": "district", "kind": "district",
+                  "valid_from": date(2008, 8, 1), "valid_to": date(2025, 6, 30)},
+                 {"id": 2, "code": "00001", "name": "Phúc Xá", "level": "commune", "kind": "ward",
+                  "parent_code": "001", "valid_from": None, "valid_to": date(2025, 6, 30)},
+                 {"id": 3, "code": "00097", "name": "Hồng Hà", "level": "commune", "kind": "ward",
+                  "parent_code": "01", "valid_from": date(2025, 7, 1), "valid_to": None},
+                 {"id": 4, "code": "00166", "name": "Cầu Giấy", "level": "commune", "kind": "ward",
+                  "parent_code": "01", "valid_from": date(2025, 7, 1), "valid_to": None}]
+        connection.execute(insert(AdministrativeUnit), units)
+        connection.execute(insert(Resident), [
+            {"id": 1, "national_id": "001090880041", "full_name": "N", "date_of_birth": date(1990, 1, 1),
+             "sex": "male", "district_code": "001", "unit_code": "00166", "updated_at": at(2025, 10, 1)},
+            {"id": 2, "national_id": "001090880042", "full_name": "M", "date_of_birth": date(1990, 1, 1),
+             "sex": "male", "district_code": "005", "unit_code": None, "updated_at": at(2025, 10, 1)}])
+        connection.execute(insert(ResidentAddress), [
+            {"resident_id": 1, "unit_id": 2, "valid_from": None, "valid_to": date(2025, 6, 30)},
+            {"resident_id": 1, "unit_id": 3, "valid_from": date(2025, 7, 1), "valid_to": date(2025, 9, 30)},
+            {"resident_id": 1, "unit_id": 4, "valid_from": date(2025, 10, 1), "valid_to": None}])
+        connection.execute(insert(Agency), [{"code": "A", "name": "A", "level": "city"}])
+        connection.execute(insert(Procedure), [{"code": "P", "name": "P", "agency_code": "A", "online_level": "full",
+                                                "processing_days": 3, "fee": 0, "form_schema": {},
+                                                "search_text": "P", "updated_at": at(2025, 1, 1)}])
+        filed = [(1, at(2025, 3, 10, 3)), (1, at(2025, 6, 30, 16, 59)), (1, at(2025, 6, 30, 17)),
+                 (1, at(2025, 11, 3, 3)), (2, at(2025, 11, 3, 3))]
+        connection.execute(insert(Dossier), [
+            {"id": n, "code": f"D{n}", "procedure_code": "P", "agency_code": "A", "owner_resident_id": owner,
+             "district_code": "005" if owner == 2 else "001", "channel": "online", "status": "submitted",
+             "form": {}, "submitted_at": moment, "due_at": moment, "original_due_at": moment, "updated_at": moment}
+            for n, (owner, moment) in enumerate(filed, start=1)])
+    upgrade(url)
+    with engine.connect() as connection:
+        assert connection.execute(select(Dossier.district_code).order_by(Dossier.id)).scalars().all() == [
+            "001", "001", "00097", "00166", "005"]
+    engine.dispose()

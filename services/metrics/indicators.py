@@ -127,6 +127,21 @@ class _Published:
     units: dict[str, list[ReportUnit]]  # period label -> the city, then the units of its level
     units_2025: list[ReportUnit]  # the 2025 units periods on districts are re-expressed on
     counts: dict[str, dict[Key, tuple[int, int]]]  # indicator code -> key -> (n, d)
+    empty_for: dict[Key, frozenset[str]]  # (unit, *view) -> the periods its cells hold nothing of
+
+
+def _empty_for(units: dict[str, list[ReportUnit]], reexpressed: dict[str, list[ReportUnit]]
+               ) -> dict[Key, frozenset[str]]:
+    """Per (unit, *view), the periods of the year its cells count nothing of: those counted on
+    other units. Each period's counts are placed in the units of that period's table only, so a
+    ward's 2025 holds July to December (January to June are counted on the districts), while the
+    same ward re-expressed (`?units=2025`) holds January to June. From the tables, not the kind."""
+    empty: dict[Key, frozenset[str]] = {}
+    for view, by_label in (((), units), ((VIEW,), reexpressed)):
+        held = {label: {unit.code for unit in by_label.get(label, [])[1:]} for label in units}
+        for code in set().union(*held.values()):
+            empty[(code, *view)] = frozenset(label for label, codes in held.items() if code not in codes)
+    return empty
 
 
 def _counts(counter: _Counter, formula: sources.Formula, period: Period, units: list[ReportUnit],
@@ -152,21 +167,25 @@ def _published(session: Session, periods: list[Period], codes: list[str], today:
     units_2025 = [CITY, *units_at(session, "commune", REFORM_DAY)]
     place = placer([unit.code for unit in units_2025])
     counts: dict[str, dict[Key, tuple[int, int]]] = {code: {} for code in codes}
+    reexpressed = {p.label: units_2025 for p in periods
+                   if units[p.label][1:2] and units[p.label][1].level == "district" and units_2025[1:]}
     for period in periods:
         for code in codes:
             formula = sources.FORMULAS[code]
             counts[code].update(_counts(counter, formula, period, units[period.label]))
-            if units[period.label][1:2] and units[period.label][1].level == "district" and units_2025[1:]:
+            if period.label in reexpressed:
                 counts[code].update(_counts(counter, formula, period, units_2025, (VIEW,), place))
     if kv is not None and counter.changed:
         year_counts.save(kv, year, at, counter.saved)
-    return _Published(units, units_2025, counts)
+    return _Published(units, units_2025, counts, _empty_for(units, reexpressed))
 
 
-def year_table(code: str, counts: dict[Key, tuple[int, int]]) -> Table:
+def year_table(code: str, counts: dict[Key, tuple[int, int]],
+               empty_for: dict[Key, frozenset[str]] | None = None) -> Table:
     """Everything published for one indicator in a year, with the sums an attacker can use:
-    those along units and periods, and the city of a re-expressed period = the city itself."""
-    table = indicator_table(counts, city=CITY_CODE, periods=sources.FORMULAS[code].periods)
+    those along units and periods (`empty_for`: per unit, the periods it holds nothing of),
+    and the city of a re-expressed period = the city itself."""
+    table = indicator_table(counts, city=CITY_CODE, periods=sources.FORMULAS[code].periods, empty_for=empty_for)
     same_city = tuple(Relation(key[:2], (key,)) for key in counts if key[0] == CITY_CODE and key[2:] == (VIEW,))
     found = table.relations["numerator"] + same_city
     return replace(table, relations={"numerator": found, "denominator": found})
@@ -179,7 +198,7 @@ def year_tables(session: Session, year: str, today: date, only: Collection[str] 
     codes = [definition.code for definition in catalogue_for(periods[0].last_day).indicators
              if only is None or definition.code in only]
     published = _published(session, periods, codes, today)
-    return {code: year_table(code, published.counts[code]) for code in codes}
+    return {code: year_table(code, published.counts[code], published.empty_for) for code in codes}
 
 
 @dataclass(frozen=True)
@@ -196,7 +215,7 @@ def _secret(session: Session, code: str, published: _Published, year: int, thres
             today: date) -> frozenset:
     """The cells of one indicator's year table not to publish; the monthly active users of
     `mau_share` are decided together with the usage report, which publishes them too."""
-    table = year_table(code, published.counts[code])
+    table = year_table(code, published.counts[code], published.empty_for)
     if code == MAU_SHARE:
         return mau_share_hidden(session, table, year, threshold, today)
     return hidden(table, threshold)

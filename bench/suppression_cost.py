@@ -3,9 +3,12 @@
     python -m bench.suppression_cost [--threshold 10]
 
 Seeds `seed demo` into a scratch SQLite database in a temporary directory, then, per 2024
-indicator (its year, quarters and months, the city and the districts, as published together)
-and per month of demo usage (the month and its days, every unit with the city, every feature
-with `any`), counts the cells, those hidden by the threshold and those hidden as partners.
+indicator (its year, quarters and months, the city and the districts, as published together,
+and the same periods re-expressed on the 126 units of 2025), per 2025 indicator (the city; the
+districts January to June, the 126 wards and communes July to December and the year; January
+to June re-expressed on the 126) and per month of demo usage (the month and its days, every
+unit with the city, every feature with `any`), counts the cells, those hidden by the threshold
+and those hidden as partners.
 """
 from __future__ import annotations
 
@@ -29,13 +32,14 @@ def _costs(session, threshold: int) -> dict:
     from services.metrics.suppression import cost, protect
     from services.metrics.usage_report import month_table
 
-    report: dict = {"indicators_2024": {}, "usage": {}}
-    for code, table in year_tables(session, "2024", date(2025, 1, 15)).items():
-        started = time.perf_counter()
-        found = cost(table, protect(table, threshold))
-        report["indicators_2024"][code] = {"cells": found.cells, "primary": found.primary,
-                                           "complementary": found.complementary,
-                                           "seconds": round(time.perf_counter() - started, 2)}
+    report: dict = {"indicators_2024": {}, "indicators_2025": {}, "usage": {}}
+    for year, today in (("2024", date(2025, 1, 15)), ("2025", date(2026, 1, 15))):
+        for code, table in year_tables(session, year, today).items():
+            started = time.perf_counter()
+            found = cost(table, protect(table, threshold))
+            report[f"indicators_{year}"][code] = {"cells": found.cells, "primary": found.primary,
+                                                  "complementary": found.complementary,
+                                                  "seconds": round(time.perf_counter() - started, 2)}
     months = sorted({day.replace(day=1) for day in session.scalars(select(UsageDaily.day).distinct())})
     for month in months:
         cells, table = month_table(session, month)

@@ -144,6 +144,35 @@ class _Published:
     units: dict[str, list[ReportUnit]]  # period label -> the city, then the units of its level
     units_2025: list[ReportUnit]  # the 2025 units periods on districts are re-expressed on
     counts: dict[str, dict[Key, tuple[int, int]]]  # indicator code -> key -> (n, d)
+    empty_for: dict[str, dict[Key, frozenset[str]]]  # indicator code -> (unit, *view) -> periods held by none
+
+
+def _empty_for(units: dict[str, list[ReportUnit]], reexpressed: dict[str, list[ReportUnit]],
+               months_placed: bool) -> dict[Key, frozenset[str]]:
+    """Per (unit, *view), the periods of the year its cells count nothing of: those counted on
+    other units. A period's counts are placed in the units of that period's table; a flow summed
+    month by month (`months_placed`: `_Counter`) also places a straddling year's months before
+    the reform in the 2025 units, as re-expressed, so a ward's 2025 holds January to June too
+    (its sum is `_straddling`'s, across the two views). A stock's ward holds nothing before July
+    (its 2025 is its December anyway), while the same ward re-expressed (`?units=2025`) holds
+    January to June. From the tables as counted, not the kind, and never from the counts: a
+    ward that happens to count nothing before July is not known to by anyone else."""
+    def codes(table_units: list[ReportUnit] | None) -> set[str]:
+        return {unit.code for unit in (table_units or [])[1:]}  # [0] is the city
+
+    empty: dict[Key, frozenset[str]] = {}
+    for view, by_label, also in (((), units, reexpressed if months_placed else {}), ((VIEW,), reexpressed, {})):
+        held = {label: codes(by_label.get(label)) | codes(also.get(label)) for label in units}
+        for code in set().union(*held.values()):
+            empty[(code, *view)] = frozenset(label for label, codes_held in held.items() if code not in codes_held)
+    return empty
+
+
+def _months_placed(formula: sources.Formula) -> bool:
+    """Whether the straddling year counts this flow's months before the reform in the 2025 units."""
+    return formula.periods == "sum" and all(
+        count.query in sources.ADDITIVE and count.query in sources.REEXPRESSED
+        for count in (formula.numerator, formula.denominator))
 
 
 def _counts(counter: _Counter, formula: sources.Formula, period: Period, units: list[ReportUnit],
@@ -169,15 +198,18 @@ def _published(session: Session, periods: list[Period], codes: list[str], today:
     place = placer([unit.code for unit in units_2025])
     counter = _Counter(session, today, year_counts.load(kv, year, at) if kv is not None else None, place)
     counts: dict[str, dict[Key, tuple[int, int]]] = {code: {} for code in codes}
+    reexpressed = {p.label: units_2025 for p in periods
+                   if units[p.label][1:2] and units[p.label][1].level == "district" and units_2025[1:]}
     for period in periods:
         for code in codes:
             formula = sources.FORMULAS[code]
             counts[code].update(_counts(counter, formula, period, units[period.label]))
-            if units[period.label][1:2] and units[period.label][1].level == "district" and units_2025[1:]:
+            if period.label in reexpressed:
                 counts[code].update(_counts(counter, formula, period, units_2025, (VIEW,), place))
     if kv is not None and counter.changed:
         year_counts.save(kv, year, at, counter.saved)
-    return _Published(units, units_2025, counts)
+    empty_for = {code: _empty_for(units, reexpressed, _months_placed(sources.FORMULAS[code])) for code in codes}
+    return _Published(units, units_2025, counts, empty_for)
 
 
 def _straddling(counts: dict[Key, tuple[int, int]]) -> tuple[Relation, ...]:
@@ -194,12 +226,14 @@ def _straddling(counts: dict[Key, tuple[int, int]]) -> tuple[Relation, ...]:
     return tuple(found)
 
 
-def year_table(code: str, counts: dict[Key, tuple[int, int]]) -> Table:
+def year_table(code: str, counts: dict[Key, tuple[int, int]],
+               empty_for: dict[Key, frozenset[str]] | None = None) -> Table:
     """Everything published for one indicator in a year, with the sums an attacker can use:
-    those along units and periods, the city of a re-expressed period = the city itself, and a
-    flow's straddling year = its quarters, re-expressed before the reform."""
+    those along units and periods (`empty_for`: per unit, the periods it holds nothing of),
+    the city of a re-expressed period = the city itself, and a flow's straddling year = its
+    quarters, re-expressed before the reform."""
     periods = sources.FORMULAS[code].periods
-    table = indicator_table(counts, city=CITY_CODE, periods=periods)
+    table = indicator_table(counts, city=CITY_CODE, periods=periods, empty_for=empty_for)
     same_city = tuple(Relation(key[:2], (key,)) for key in counts if key[0] == CITY_CODE and key[2:] == (VIEW,))
     found = table.relations["numerator"] + same_city + (_straddling(counts) if periods == "sum" else ())
     return replace(table, relations={"numerator": found, "denominator": found})
@@ -212,7 +246,7 @@ def year_tables(session: Session, year: str, today: date, only: Collection[str] 
     codes = [definition.code for definition in catalogue_for(periods[0].last_day).indicators
              if only is None or definition.code in only]
     published = _published(session, periods, codes, today)
-    return {code: year_table(code, published.counts[code]) for code in codes}
+    return {code: year_table(code, published.counts[code], published.empty_for[code]) for code in codes}
 
 
 @dataclass(frozen=True)
@@ -229,7 +263,7 @@ def _secret(session: Session, code: str, published: _Published, year: int, thres
             today: date) -> frozenset:
     """The cells of one indicator's year table not to publish; the monthly active users of
     `mau_share` are decided together with the usage report, which publishes them too."""
-    table = year_table(code, published.counts[code])
+    table = year_table(code, published.counts[code], published.empty_for[code])
     if code == MAU_SHARE:
         return mau_share_hidden(session, table, year, threshold, today)
     return hidden(table, threshold)

@@ -2,12 +2,22 @@
 
 Keys are tuples (unit, period, *rest); periods are labels "2024", "2024-Q3", "2024-11",
 "2024-11-05". Which relations hold for which measure: see services/metrics/suppression.py.
+
+Empty periods: a sub-period known to hold nothing adds nothing to a sum. `empty` names such
+periods for every cell (a running year's months that have not begun); `empty_for` names them
+per unit (its key without the period), for a table whose units hold different parts of one
+period: a table where the districts hold January to June and the communes July to December
+makes a commune's 2025 its Q3 + Q4 (the stocks of 2025 as counted; a flow's straddling year
+also counts its first half in the communes, services/metrics/indicators.py). A sum over units
+at a period is written only when every unit's cell holds what the total's cell holds there (a
+commune's 2025 lacking the first half the city's 2025 has); the sum that does hold then follows
+from the period sums written for the city and each unit.
 """
 from __future__ import annotations
 
 from calendar import monthrange
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -82,6 +92,36 @@ def _period_parts(label: str, published: set[str], along: Along, empty: frozense
     return found
 
 
+def _parent(label: str) -> str | None:
+    """Day -> month -> quarter -> year -> None."""
+    year, *rest = label.split("-")
+    if not rest:
+        return None
+    if len(rest) == 2:
+        return f"{year}-{rest[0]}"
+    if rest[0].startswith("Q"):
+        return year
+    return f"{year}-Q{(int(rest[0]) - 1) // 3 + 1}"
+
+
+def _inside(child: str, label: str) -> bool:
+    while child is not None and child != label:
+        child = _parent(child)
+    return child == label
+
+
+def _missing(label: str, empty: frozenset[str], along: Along) -> frozenset[str]:
+    """The parts of `label` a cell lacks: its empty sub-periods (for stocks, only the ones
+    that end where `label` ends: a stock is the value at the period's end)."""
+    if along != "last":
+        return frozenset(e for e in empty if _inside(e, label))
+    chain, children = [label], sub_periods(label)
+    while children:
+        chain.append(children[-1])
+        children = sub_periods(children[-1])
+    return frozenset(chain) & empty
+
+
 def _grouped(keys: Iterable[Key], dim: int) -> dict[Key, set[str]]:
     """Keys grouped by every coordinate but `dim`: the rest -> the values of `dim`."""
     groups: dict[Key, set[str]] = defaultdict(set)
@@ -95,36 +135,51 @@ def _at(rest: Key, dim: int, value: str) -> Key:
 
 
 def _tree_relations(keys: Iterable[Key], dim: int, tree: Mapping[str, Sequence[str]] | None,
-                    root: str) -> list[Relation]:
+                    root: str, holds: Callable[[Key, Key], bool] = lambda total, part: True) -> list[Relation]:
     found = []
     for rest, present in sorted(_grouped(keys, dim).items()):
         branches = tree or {root: sorted(present - {root})}
         for parent, children in branches.items():
-            parts = [c for c in children if c in present]
-            if parent in present and parts:
-                found.append(Relation(_at(rest, dim, parent), tuple(_at(rest, dim, c) for c in parts)))
+            total, parts = _at(rest, dim, parent), [_at(rest, dim, c) for c in children if c in present]
+            if parent in present and parts and all(holds(total, part) for part in parts):
+                found.append(Relation(total, tuple(parts)))
     return found
+
+
+def _without_period(key: Key) -> Key:
+    return key[:1] + key[2:]
 
 
 def relations(keys: Iterable[Key], *, city: str, periods: Along, units: bool = True,
               unit_tree: Mapping[str, Sequence[str]] | None = None,
               feature_tree: Mapping[str, Sequence[str]] | None = None,
-              empty: Iterable[str] = ()) -> tuple[Relation, ...]:
+              empty: Iterable[str] = (), empty_for: Mapping[Key, Iterable[str]] | None = None
+              ) -> tuple[Relation, ...]:
     """Every `total = sum of parts` among `keys` (unit, period, *rest) that holds for a measure.
 
     units: city = the units present in that period (or `unit_tree` parent -> children);
     periods: "sum" (year = quarters = months = days), "last" (year = Q4 = December) or None;
     feature_tree: parent -> children on the third coordinate (usage: any -> features);
     empty: periods known to hold nothing (not begun yet: December while the year runs), so
-    that a running year still equals its published quarters and months.
+    that a running year still equals its published quarters and months;
+    empty_for: (unit, *rest) -> periods that unit's cells hold nothing of (counted on other
+    units then: see the module docstring), added to `empty` for that unit.
     """
     empty = frozenset(empty)
+    own = {key: frozenset(labels) for key, labels in (empty_for or {}).items()}
+
+    def empty_of(key: Key) -> frozenset[str]:
+        return empty | own.get(_without_period(key), frozenset())
+
+    def holds(total: Key, part: Key) -> bool:
+        return _missing(total[1], empty_of(total), periods) == _missing(part[1], empty_of(part), periods)
+
     keys = sorted(set(keys))
-    found = _tree_relations(keys, 0, unit_tree, city) if units else []
+    found = _tree_relations(keys, 0, unit_tree, city, holds) if units else []
     if periods:
         for rest, present in sorted(_grouped(keys, 1).items()):
             for label in sorted(present):
-                for parts in _period_parts(label, present, periods, empty):
+                for parts in _period_parts(label, present, periods, empty_of(rest)):
                     found.append(Relation(_at(rest, 1, label), tuple(_at(rest, 1, p) for p in parts)))
     if feature_tree:
         found += _tree_relations(keys, 2, feature_tree, "")

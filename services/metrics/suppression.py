@@ -64,6 +64,12 @@ decide once per indicator and year and keep the hidden set, not per request.
 - A running period: pass `empty=` the sub-periods that have not begun (e.g. "2026-12" on
   30 November 2026), else the running year has no relation to its quarters and months.
   Stocks then relate the running year to its last begun month (`Period.last_month`).
+- Units that hold different parts of a period (2025: the districts January to June, the
+  wards and communes July to December): pass `empty_for=` per (unit, *rest) the periods its
+  cells hold nothing of, taken from what the table counts in that unit (not from its kind: a
+  commune re-expressed on `?units=2025` does hold January to June). Else a commune's 2025 has
+  no relation to its Q3 and Q4, and the year minus one quarter gives the other. A sum over
+  units is then written only where every unit's cell covers what the total covers.
 - `?units=2025` (a past period re-expressed on the 2025 units) is a second table of the
   same counts: give its keys a third coordinate (unit, period, "units-2025") so that the
   default city = units relation does not mix the two unit sets; the two city cells hold
@@ -162,9 +168,11 @@ class Cost:
 
 
 def indicator_table(counts: Mapping[Key, tuple[int, int]], *, city: str, periods: Along = "sum",
-                    unit_tree: Mapping[str, Sequence[str]] | None = None, empty: Iterable[str] = ()) -> Table:
-    """One indicator, all its published periods and levels: (unit, period) -> (n, d)."""
-    found = relations(counts, city=city, periods=periods, unit_tree=unit_tree, empty=empty)
+                    unit_tree: Mapping[str, Sequence[str]] | None = None, empty: Iterable[str] = (),
+                    empty_for: Mapping[Key, Iterable[str]] | None = None) -> Table:
+    """One indicator, all its published periods and levels: (unit, period) -> (n, d);
+    `empty`, `empty_for`: the periods that hold nothing, for every unit or per unit (relations)."""
+    found = relations(counts, city=city, periods=periods, unit_tree=unit_tree, empty=empty, empty_for=empty_for)
     return Table({key: {"numerator": n, "denominator": d} for key, (n, d) in counts.items()},
                  {"numerator": found, "denominator": found}, ("denominator", "numerator"))
 

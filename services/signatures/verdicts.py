@@ -9,8 +9,6 @@ from typing import Protocol
 
 from services.messages import DEFAULT_LANGUAGE, LANGUAGES, LazyText, lazy_text, translate
 
-HANOI_OFFSET_LABEL = "UTC"
-
 # The report's `status` -> the verdict that ends the sentence.
 VERDICTS: dict[str, LazyText] = {
     "valid": lazy_text("signatures.verdict.valid"),
@@ -63,8 +61,7 @@ def problem_text(code: str) -> LazyText:
 def _when(report: Checked) -> LazyText:
     if report.signed_at is None:
         return lazy_text("signatures.verdict.unknown_time")
-    time = f"{report.signed_at:%Y-%m-%d %H:%M:%S} {HANOI_OFFSET_LABEL}"
-    return lazy_text("signatures.verdict.signed_at", time=time,
+    return lazy_text("signatures.verdict.signed_at", time=report.signed_at,  # Hanoi's clock, the reader's format
                      source=TIME_SOURCES.get(report.signed_at_source or "", CLAIMED_TIME))
 
 

@@ -17,10 +17,10 @@ class Report:
 
 def test_a_valid_signature_reads_the_same_in_both_languages_but_for_the_words():
     assert summary(Report(), "vi") == (
-        "Ký bởi Nguyễn Văn An lúc 2026-11-30 03:04:05 UTC (theo dấu thời gian tin cậy); tài liệu không bị "
+        "Ký bởi Nguyễn Văn An lúc 10:04 30/11/2026 (theo dấu thời gian tin cậy); tài liệu không bị "
         "thay đổi sau khi ký; chuỗi chứng thư tin cậy đến CN=iHanoi Test Root CA. Chữ ký hợp lệ.")
     assert summary(Report(), "en") == (
-        "Signed by Nguyễn Văn An at 2026-11-30 03:04:05 UTC (from a trusted timestamp); the document has not "
+        "Signed by Nguyễn Văn An at 30 Nov 2026, 10:04 (from a trusted timestamp); the document has not "
         "changed since it was signed; the certificate chain reaches the trusted root CN=iHanoi Test Root CA. "
         "The signature is valid.")
 

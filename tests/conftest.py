@@ -144,6 +144,22 @@ def client(app):
 
 
 @pytest.fixture
+def production_with_sms(make_app):
+    """(app, gateway): an app configured for production, in the test's transaction, whose texts
+    go over HTTP to a local SMS gateway counterpart (devservers/sms_gateway.py)."""
+    from devservers.sms_gateway import SmsGateway
+
+    gateway = SmsGateway(username="ihanoi", password="s3cret").start()
+    try:
+        production = make_app(APP_ENV="production", SMS_SENDER="http", SMS_GATEWAY_URL=gateway.url,
+                              SMS_GATEWAY_USERNAME="ihanoi", SMS_GATEWAY_PASSWORD="s3cret")
+        for app in join_outer_transaction(production):
+            yield app, gateway
+    finally:
+        gateway.stop()
+
+
+@pytest.fixture
 def runner(app):
     """The CLI as an operator whose terminal sets no locale: it speaks Vietnamese, whatever the
     machine running the tests has (a test passes `env={"LANG": "en_US.UTF-8"}` for English)."""

@@ -29,3 +29,19 @@ def scratch_database(server_url: str, suffix: str) -> Iterator[str]:
     finally:
         drop()
         admin.dispose()
+
+
+@contextmanager
+def migrated_database(test_database_url: str | None, directory: str, name: str) -> Iterator[str]:
+    """A migrated database no test transaction wraps (requests take the app's real session
+    path): a SQLite file in `directory`, or a scratch database beside `test_database_url`'s."""
+    from migrations.runner import upgrade
+
+    if not test_database_url or test_database_url.startswith("sqlite"):
+        url = f"sqlite:///{directory}/{name}.sqlite3"
+        upgrade(url)
+        yield url
+        return
+    with scratch_database(test_database_url, name) as url:
+        upgrade(url)
+        yield url

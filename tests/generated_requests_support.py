@@ -27,12 +27,11 @@ from schemathesis import GenerationMode
 from sqlalchemy.orm import sessionmaker
 
 from api.problems import INVALID_FIELDS
-from migrations.runner import upgrade
 from services.demo import people as demo_people
 from services.demo.health import DOCTOR
 from services.identity import accounts
 from services.identity.agency_keys import create_agency_key
-from tests.databases import scratch_database
+from tests.databases import migrated_database
 from tests.support import bearer
 
 OPENAPI = "/api/v1/openapi.json"
@@ -92,19 +91,6 @@ class World:
             connection.close()
 
 
-@contextmanager
-def dedicated_database(test_database_url: str, directory: str) -> Iterator[str]:
-    """A migrated, empty database beside the test database, dropped afterwards."""
-    if test_database_url.startswith("sqlite"):
-        url = f"sqlite:///{directory}/generated_requests.sqlite3"
-        upgrade(url)
-        yield url
-        return
-    with scratch_database(test_database_url, "generated") as url:
-        upgrade(url)
-        yield url
-
-
 def _sign_in(session, rt, national_id: str) -> dict[str, str]:
     account = accounts.find_account(session, rt.id_hasher, national_id)
     return bearer(rt.sign_in.open_session(session, account, "schemathesis").access_token)
@@ -112,7 +98,7 @@ def _sign_in(session, rt, national_id: str) -> dict[str, str]:
 
 def build_world(make_app, test_database_url: str, directory: str) -> Iterator[World]:
     started = time.monotonic()
-    with dedicated_database(test_database_url, directory) as url:
+    with migrated_database(test_database_url, directory, "generated") as url:
         app = make_app(DATABASE_URL=url)
         runtime = app.extensions["runtime"]
         runtime.kv.flushdb()

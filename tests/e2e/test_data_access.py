@@ -3,13 +3,11 @@ bound to the officer's own agency, a counter never learns a name, every look-up 
 read included), level change and health-record write is in a log the citizen reads, and
 providers get one answer for "not in the registry" and "no consent"."""
 import io
-from contextlib import contextmanager
 
 from models.notifications import Notification
-from migrations.runner import upgrade
 from services.demo.reference import seed_reference_data
 from tests.conftest import TEST_DATABASE_URL
-from tests.databases import scratch_database
+from tests.databases import migrated_database
 from tests.dossiers_support import BA_DINH, key_headers, load_catalogue, walk
 from tests.dossiers_support import submit as file_dossier
 from tests.health_support import HOSPITAL, born_on, check_up, days_ago, written
@@ -135,23 +133,10 @@ def test_an_officers_reads_of_one_dossier_are_in_the_owners_tracker(client, peop
     assert tracked(client, people.citizen()) == []
 
 
-@contextmanager
-def database_of_its_own(tmp_path):
-    """A migrated database no test transaction wraps: requests take the app's real session path."""
-    if not TEST_DATABASE_URL:
-        url = f"sqlite:///{tmp_path}/staff_reads.sqlite3"
-        upgrade(url)
-        yield url
-        return
-    with scratch_database(TEST_DATABASE_URL, "staff_reads") as url:
-        upgrade(url)
-        yield url
-
-
 def test_a_staff_read_is_committed_from_a_safe_requests_session(make_app, tmp_path):
     """A GET reads without a transaction bracket on PostgreSQL (models/database.py: reading_session);
     the tracker's entry written by an officer's GET still opens one and is committed."""
-    with database_of_its_own(tmp_path) as url:
+    with migrated_database(TEST_DATABASE_URL, str(tmp_path), "staff_reads") as url:
         app = make_app(DATABASE_URL=url)
         runtime = app.extensions["runtime"]
         try:

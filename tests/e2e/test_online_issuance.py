@@ -68,35 +68,27 @@ def test_only_the_owner_confirms(client, people, catalogues):
     assert answer.status_code == 404
 
 
-def test_in_production_the_code_goes_only_to_the_sms_gateway_and_confirms_the_request(make_app):
+def test_in_production_the_code_goes_only_to_the_sms_gateway_and_confirms_the_request(production_with_sms):
     """Production: no `debug_otp` in the answer; the local SMS gateway counterpart receives the
     text on the phone on record, and the code read from it issues the certificate."""
     import re
 
-    from devservers.sms_gateway import SmsGateway
     from services.signatures.demo import load_catalogues
-    from tests.conftest import join_outer_transaction
     from tests.signatures_support import DATA
     from tests.support import PeopleFactory
 
-    gateway = SmsGateway(username="ihanoi", password="s3cret").start()
-    try:
-        production = make_app(APP_ENV="production", SMS_SENDER="http", SMS_GATEWAY_URL=gateway.url,
-                              SMS_GATEWAY_USERNAME="ihanoi", SMS_GATEWAY_PASSWORD="s3cret")
-        for app in join_outer_transaction(production):
-            with app.extensions["runtime"].sessions() as session:
-                load_catalogues(session, DATA)
-                citizen = PeopleFactory(app, session).citizen(assurance_level=2)
-                session.commit()
-            client = app.test_client()
-            started = _online(client, citizen)
-            assert started.status_code == 202, started.json
-            assert "debug_otp" not in started.json and started.json["challenge_id"]
-            [text] = gateway.texts_to(citizen.account.phone)
-            code = re.search(r"\b(\d{6})\b", text).group(1)
-            issued = client.post(f"/api/v1/signature-requests/{started.json['id']}/confirm", json={"otp": code},
-                                 headers=citizen.headers)
-            assert issued.status_code == 200, issued.json
-            assert issued.json["status"] == "issued" and issued.json["certificate_serial"]
-    finally:
-        gateway.stop()
+    app, gateway = production_with_sms
+    with app.extensions["runtime"].sessions() as session:
+        load_catalogues(session, DATA)
+        citizen = PeopleFactory(app, session).citizen(assurance_level=2)
+        session.commit()
+    client = app.test_client()
+    started = _online(client, citizen)
+    assert started.status_code == 202, started.json
+    assert "debug_otp" not in started.json and started.json["challenge_id"]
+    [text] = gateway.texts_to(citizen.account.phone)
+    code = re.search(r"\b(\d{6})\b", text).group(1)
+    issued = client.post(f"/api/v1/signature-requests/{started.json['id']}/confirm", json={"otp": code},
+                         headers=citizen.headers)
+    assert issued.status_code == 200, issued.json
+    assert issued.json["status"] == "issued" and issued.json["certificate_serial"]

@@ -3,9 +3,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from devservers.sms_gateway import SmsGateway
 from services.clock import clock
-from tests.conftest import join_outer_transaction
 from tests.support import PeopleFactory, bearer
 
 
@@ -103,20 +101,14 @@ def test_an_otp_expires_after_five_minutes(client, people, monkeypatch):
     assert answer.status_code == 400 and answer.json["code"] == "otp_expired"
 
 
-def test_production_never_returns_the_otp(make_app):
-    gateway = SmsGateway(username="ihanoi", password="s3cret").start()
-    try:
-        production = make_app(APP_ENV="production", SMS_SENDER="http", SMS_GATEWAY_URL=gateway.url,
-                              SMS_GATEWAY_USERNAME="ihanoi", SMS_GATEWAY_PASSWORD="s3cret")
-        for app in join_outer_transaction(production):
-            with app.extensions["runtime"].sessions() as session:
-                person = PeopleFactory(app, session).resident()
-                session.commit()
-            answer = app.test_client().post("/api/v1/auth/register", json=register_body(person))
-            assert answer.status_code == 202
-            assert "debug_otp" not in answer.json
-            [sms_text] = gateway.texts_to("+84912345678")
-            # In Vietnamese (no account yet, no Accept-Language), folded to one GSM-7 segment.
-            assert sms_text.startswith("iHanoi: ma dang ky cua ban la ")
-    finally:
-        gateway.stop()
+def test_production_never_returns_the_otp(production_with_sms):
+    app, gateway = production_with_sms
+    with app.extensions["runtime"].sessions() as session:
+        person = PeopleFactory(app, session).resident()
+        session.commit()
+    answer = app.test_client().post("/api/v1/auth/register", json=register_body(person))
+    assert answer.status_code == 202
+    assert "debug_otp" not in answer.json
+    [sms_text] = gateway.texts_to("+84912345678")
+    # In Vietnamese (no account yet, no Accept-Language), folded to one GSM-7 segment.
+    assert sms_text.startswith("iHanoi: ma dang ky cua ban la ")

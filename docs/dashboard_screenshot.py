@@ -4,7 +4,7 @@
 
 Seeds the demo into a scratch instance (SQLite, in-process Redis), serves it with `flask run` on
 a free loopback port, signs in as the demo analyst in headless Chromium (Debian's chromium and
-chromium-driver) and saves the page's table and its first chart. Nothing of the caller's
+chromium-driver) and saves the page as a window shows it, and its first chart on its own. Nothing of the caller's
 instance is touched.
 """
 from __future__ import annotations
@@ -56,7 +56,7 @@ def _browser(width: int, height: int):
     return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
 
 
-def _shoot(base: str, query: str, output: Path, width: int, height: int) -> None:
+def _shoot(base: str, query: str, output: Path, chart_output: Path, width: int, height: int) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -69,6 +69,7 @@ def _shoot(base: str, query: str, output: Path, width: int, height: int) -> None
         WebDriverWait(driver, 30).until(lambda d: not d.current_url.endswith("/dashboard/sign-in"))
         driver.get(f"{base}/dashboard?{query}")
         driver.save_screenshot(str(output))
+        driver.find_element(By.CSS_SELECTOR, ".indicator-chart").screenshot(str(chart_output))
     finally:
         driver.quit()
 
@@ -80,6 +81,8 @@ def main() -> None:
     parser.add_argument("--sort", default="ehr_share")
     parser.add_argument("--size", default="1400x2000", help="browser window, WIDTHxHEIGHT")
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "metrics-dashboard.png")
+    parser.add_argument("--chart-output", type=Path, default=ROOT / "docs" / "metrics-dashboard-chart.png",
+                        help="the first indicator's chart: the units sorted by value, the city marked")
     args = parser.parse_args()
     width, height = map(int, args.size.split("x"))
     with tempfile.TemporaryDirectory() as instance:
@@ -91,11 +94,11 @@ def main() -> None:
         server = _serve(env, port)
         try:
             query = f"period={args.period}&level={args.level}&sort={args.sort}&order=desc"
-            _shoot(f"http://127.0.0.1:{port}", query, args.output, width, height)
+            _shoot(f"http://127.0.0.1:{port}", query, args.output, args.chart_output, width, height)
         finally:
             server.terminate()
             server.wait(10)
-    print(args.output)
+    print(args.output, args.chart_output)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from services.errors import ValidationFailed
 from services.messages import lazy_text
 from services.pagination import Page, paginate
 from services.reference import fields
-from services.reference.agency_timeline import has_ended, hanoi_day, successors
+from services.reference.agency_timeline import has_ended, hanoi_day, taken_over_by
 
 PROVIDER_COLUMNS = ("code", "name")
 COUNTER_COLUMNS = ("code", "name", "agency_code", "district_code")
@@ -86,12 +86,10 @@ def check_counter_open(session: Session, counter: ServiceCounter, day: date) -> 
     agency = session.get(Agency, counter.agency_code)
     if not has_ended(agency, day):
         return
-    taken_over_by = [successor for successor, _ in successors(session, agency.code)]
+    heirs, names = taken_over_by(session, agency)
     their_counters = list(session.scalars(select(ServiceCounter.code).where(
-        ServiceCounter.agency_code.in_([s.code for s in taken_over_by])).order_by(ServiceCounter.code)))
-    names = ", ".join(s.name for s in taken_over_by) or lazy_text("units.agency.no_successor")
+        ServiceCounter.agency_code.in_([heir["code"] for heir in heirs])).order_by(ServiceCounter.code)))
     message = lazy_text("signatures.counters.closed", counter=counter.code, agency=agency.name,
                         ended=agency.valid_to, successors=names)
     raise ValidationFailed(message, errors={"counter_code": [message]}, code="counter_closed",
-                           successors=[{"code": s.code, "name": s.name} for s in taken_over_by],
-                           successor_counters=their_counters)
+                           successors=heirs, successor_counters=their_counters)

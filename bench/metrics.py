@@ -88,7 +88,7 @@ def _seed_capabilities(connection, dossiers: int) -> None:
     connection.execute(text(f"""
         INSERT INTO certificates (account_id, provider_code, counter_code, serial, subject, pem, valid_from,
                                   valid_to, revoked_at, revocation_reason, created_at)
-        SELECT id, 'VNPT-CA', 'MC-BADINH', 'BE' || lpad(to_hex(n), 14, '0'), 'CN=Bench ' || n, 'bench',
+        SELECT id, 'VNPT-CA', 'MC-P-BADINH', 'BE' || lpad(to_hex(n), 14, '0'), 'CN=Bench ' || n, 'bench',
                {EPOCH} + (n % 900) * interval '1 day', {EPOCH} + (n % 900 + 365) * interval '1 day',
                CASE WHEN n % 20 = 0 THEN {EPOCH} + (n % 900 + 100) * interval '1 day' END,
                CASE WHEN n % 20 = 0 THEN 'key_compromise' END, {EPOCH} + (n % 900) * interval '1 day'

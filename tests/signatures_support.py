@@ -11,14 +11,23 @@ from services.signatures.appointments import local_today, next_business_day
 from services.signatures.demo import load_catalogues
 
 DATA = os.path.join(os.path.dirname(__file__), "..", "data")
-COUNTER = "MC-BADINH"  # agency 000.01.01.H26, the default test officer's
-OTHER_COUNTER = "MC-CAUGIAY"  # agency 000.05.01.H26
+# The counters of 2025 (the 2024 district counters, such as MC-BADINH of 000.01.01.H26, closed
+# with their committees on 2025-06-30): a signature officer is one of the counter's agency.
+COUNTER, COUNTER_AGENCY = "MC-P-BADINH", "UBND-00004"  # UBND phường Ba Đình
+OTHER_COUNTER, OTHER_COUNTER_AGENCY = "MC-P-CAUGIAY", "UBND-00166"  # UBND phường Cầu Giấy
+ENDED_COUNTER, ENDED_COUNTER_AGENCY = "MC-BADINH", "000.01.01.H26"  # UBND quận Ba Đình, ended 2025-06-30
 
 
 @pytest.fixture
 def catalogues(db_session):
     load_catalogues(db_session, DATA)
     db_session.commit()
+
+
+def counter_officer(people, agency_code: str = COUNTER_AGENCY):
+    """An officer of COUNTER's agency (PeopleFactory's default officer is of an ended district
+    committee, which the dossier tests rely on)."""
+    return people.staff("officer", agency_code=agency_code)
 
 
 def business_day(after_days: int = 1) -> date:
@@ -64,7 +73,7 @@ def submit(client, citizen, counter: str = COUNTER, **overrides):
 def issued_certificate(client, people, citizen=None, officer=None) -> tuple:
     """(citizen, officer, serial) after a request was submitted and approved at COUNTER."""
     citizen = citizen or people.citizen()
-    officer = officer or people.staff("officer")
+    officer = officer or counter_officer(people)
     created = submit(client, citizen)
     assert created.status_code == 201, created.json
     approved = client.post(f"/api/v1/signature-requests/{created.json['id']}/approve", json={},

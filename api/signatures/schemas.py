@@ -49,7 +49,7 @@ class NewRequestSchema(ma.Schema):
     provider_code = ma.fields.String(required=True, validate=_CODE, metadata={"example": "VNPT-CA"})
     channel = ma.fields.String(load_default="counter", validate=validate.OneOf(["counter", "online"]), metadata={
         "description": "counter (identity checked in person) or online (a level-2 e-ID account, no visit)"})
-    counter_code = ma.fields.String(validate=_CODE, metadata={"example": "MC-BADINH",
+    counter_code = ma.fields.String(validate=_CODE, metadata={"example": "MC-P-BADINH",
                                                               "description": "Required for the counter channel"})
     appointment_date = ma.fields.Date(metadata={
         "description": "A business day, today to 30 days ahead; required for the counter channel"})

@@ -25,12 +25,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session
 
 from models.dossiers import (Dossier, DossierActorKind, DossierChannel as Channel, DossierCodeCounter, DossierEvent,
                              DossierStatus as S, Procedure)
 from models.health import HealthRecord
+from models.reference import Agency
 from models.signatures import Certificate, ServiceCounter, SignatureProvider
 from services.bulk import upsert
 from services.calendar.business_days import HANOI, is_business_day
@@ -66,7 +67,7 @@ def seed_certificates(session: Session, authority: CertificateAuthority, account
     existing = set(session.scalars(select(Certificate.account_id).where(
         Certificate.account_id.in_([a["id"] for a in holders]))))
     providers = sorted(session.scalars(select(SignatureProvider.code)))
-    counters = sorted(session.scalars(select(ServiceCounter.code)))
+    counters = _counters_open_while_issuing(session)
     if not providers or not counters:
         return 0
     key = KeyVault.new_key().public_pem
@@ -90,6 +91,15 @@ def seed_certificates(session: Session, authority: CertificateAuthority, account
             first.revocation_reason = "key_compromise"
     session.flush()
     return added
+
+
+def _counters_open_while_issuing(session: Session) -> list[str]:
+    """The counters open from START to LAST_ISSUE: the 2024 districts' and the departments',
+    not the 2025 communes' (a certificate of 2023 was not issued at a counter of 2025)."""
+    return sorted(session.scalars(
+        select(ServiceCounter.code).join(Agency, Agency.code == ServiceCounter.agency_code)
+        .where(or_(Agency.valid_from.is_(None), Agency.valid_from <= START.date()),
+               or_(Agency.valid_to.is_(None), Agency.valid_to >= LAST_ISSUE.date()))))
 
 
 def _issue(session: Session, authority: CertificateAuthority, public_pem: bytes, account: dict,

@@ -12,7 +12,7 @@ from models.reference import Agency, AgencySuccessor
 from services.calendar.business_days import HANOI
 from services.errors import Forbidden
 from services.reference.ward_conversion import UnknownUnitCode, default_successor
-from services.messages import lazy_text
+from services.messages import LazyText, lazy_text
 
 # A chain of takeovers longer than this is a loop in the data.
 MAX_TAKEOVERS = 5
@@ -75,13 +75,18 @@ def open_agency(session: Session, agency: Agency, day: date, unit_codes: Iterabl
     raise LookupError(f"agency successors loop from {agency.code}")
 
 
+def taken_over_by(session: Session, agency: Agency) -> tuple[list[dict[str, str]], str | LazyText]:
+    """The successors of an agency as `[{code, name}]` (an answer's `successors`), and their
+    names as a text names them ("none" if unknown)."""
+    found = [{"code": successor.code, "name": successor.name} for successor, _ in successors(session, agency.code)]
+    return found, ", ".join(s["name"] for s in found) or lazy_text("units.agency.no_successor")
+
+
 def check_not_ended(session: Session, agency_code: str, day: date) -> None:
     """403 agency_ended, naming the successor(s), when the agency closed before `day`."""
     agency = session.get(Agency, agency_code)
     if agency is None or not has_ended(agency, day):
         return
-    taken_over_by = [successor for successor, _ in successors(session, agency.code)]
-    names = ", ".join(s.name for s in taken_over_by) or lazy_text("units.agency.no_successor")
+    heirs, names = taken_over_by(session, agency)
     raise Forbidden(lazy_text("reference.agency_timeline.agency_ended", name=agency.name, value=agency.valid_to,
-                              value2=names),
-                    code="agency_ended", successors=[{"code": s.code, "name": s.name} for s in taken_over_by])
+                              value2=names), code="agency_ended", successors=heirs)

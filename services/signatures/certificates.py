@@ -20,6 +20,7 @@ from services.identity.national_id import last4_mask
 from services.messages import lazy_text
 from services.notifications.inbox import notify
 from services.pagination import Page, paginate
+from services.reference.agency_timeline import hanoi_day
 from services.signatures import access
 from services.signatures.authority import (REVOCATION_REASONS, CertificateAuthority,
                                            CertificateAuthorityError, CertificateSubject, RevokedEntry)
@@ -131,6 +132,7 @@ def revoke(ctx: Context, serial: str, reason: str) -> Certificate | StaffCertifi
     session, principal = ctx.session, ctx.principal
     if reason not in REVOCATION_REASONS:
         raise ValidationFailed.on_field("reason", lazy_text("signatures.certificates.one_items_s", items=', '.join(REVOCATION_REASONS)), "invalid_reason")
+    access.check_officer_open(session, principal, hanoi_day(ctx.clock.now()))
     certificate = _by_serial(session, serial, lock=True)
     reader = access.check_revoker(principal, certificate.account_id)
     _revoke(certificate, reason, principal.account_id, ctx.clock.now())

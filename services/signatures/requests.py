@@ -21,10 +21,11 @@ from services.pagination import Page, paginate
 from services.signatures import access, certificates, workflow
 from services.signatures.appointments import check_appointment
 from services.signatures.authority import CertificateAuthority
-from services.signatures.catalogues import counters_of_officer
+from services.signatures.catalogues import check_counter_open
 from services.signatures.key_vault import KeyVault
 from services.signatures.profile import KeyAlgorithm
 from services.messages import DEFAULT_LANGUAGE, LazyText, lazy_text, translate
+from services.reference.agency_timeline import hanoi_day
 
 
 def certificate_issued_note(serial: str) -> str:
@@ -63,10 +64,12 @@ def submit(ctx: Context, *, provider_code: str, counter_code: str | None = None,
                                errors=missing, code="visit_required")
     if session.get(SignatureProvider, provider_code) is None:
         raise ValidationFailed.on_field("provider_code", lazy_text("signatures.requests.provider_programme"), "unknown_provider")
-    if session.get(ServiceCounter, counter_code) is None:
+    counter = session.get(ServiceCounter, counter_code)
+    if counter is None:
         raise ValidationFailed.on_field("counter_code", lazy_text("signatures.requests.one_stop_counter"), "unknown_counter")
     now = ctx.clock.now()
     check_appointment(appointment_date, now)
+    check_counter_open(session, counter, appointment_date)
     _refuse_second(session, principal.account_id)
     request = SignatureRequest(account_id=principal.account_id, provider_code=provider_code,
                                counter_code=counter_code, appointment_date=appointment_date,
@@ -85,9 +88,7 @@ def submit(ctx: Context, *, provider_code: str, counter_code: str | None = None,
 def get(ctx: Context, request_id: uuid.UUID) -> SignatureRequest:
     session, principal = ctx.session, ctx.principal
     request = session.scalar(select(SignatureRequest).where(SignatureRequest.public_id == request_id))
-    if request is None:
-        raise access.no_such("request")
-    if access.check_reader(session, principal, request.account_id, request.counter_code, "request") == Actor.OFFICER:
+    if access.check_reader(session, principal, _today(ctx), request) == Actor.OFFICER:
         _tracked(ctx, request, "request_viewed")
     return request
 
@@ -96,6 +97,20 @@ def _tracked(ctx: Context, request: SignatureRequest, action: str) -> None:
     """An officer's look-up or decision, written to the applicant's data-access log."""
     tracker.record(ctx, request.applicant.national_id, DataArea.SIGNATURES, action,
                    f"signature-request/{request.public_id}")
+
+
+def _today(ctx: Context) -> date:
+    return hanoi_day(ctx.clock.now())
+
+
+def _locked_for_officer(ctx: Context, request_id: uuid.UUID) -> SignatureRequest:
+    """The request to decide, locked, if it is at one of the officer's counters; an officer
+    whose agency ended gets 403 before anything is looked up."""
+    counters = access.officer_counters(ctx.session, ctx.principal, _today(ctx))
+    request = _locked(ctx.session, request_id)
+    if request.counter_code not in counters:
+        raise access.no_such("request")
+    return request
 
 
 def _locked(session: Session, request_id: uuid.UUID) -> SignatureRequest:
@@ -117,7 +132,7 @@ def queue(ctx: Context, *, limit: int, cursor: str | None,
     """The requests booked at the officer's counter(s), oldest first."""
     session, principal = ctx.session, ctx.principal
     stmt = select(SignatureRequest).where(
-        SignatureRequest.counter_code.in_(counters_of_officer(session, principal.agency_code)))
+        SignatureRequest.counter_code.in_(access.officer_counters(session, principal, _today(ctx))))
     if status:
         stmt = stmt.where(SignatureRequest.status == status)
     if day:
@@ -137,8 +152,7 @@ def cancel(ctx: Context, request_id: uuid.UUID) -> SignatureRequest:
 
 def reject(ctx: Context, request_id: uuid.UUID, reason: str) -> SignatureRequest:
     session, principal = ctx.session, ctx.principal
-    request = _locked(session, request_id)
-    access.check_officer(session, principal, request.counter_code, "request")
+    request = _locked_for_officer(ctx, request_id)
     workflow.move(session, request, S.REJECTED, actor_id=principal.account_id, actor_role=Actor.OFFICER,
                   note=reason)
     request.reject_reason = reason
@@ -151,8 +165,7 @@ def approve(ctx: Context, authority: CertificateAuthority, vault: KeyVault,
     """The in-person check passed: level 2, then the CA issues; all in the caller's transaction.
     `note` is the officer's own words, or a system text kept in Vietnamese like every history note."""
     session, principal = ctx.session, ctx.principal
-    request = _locked(session, request_id)
-    access.check_officer(session, principal, request.counter_code, "request")
+    request = _locked_for_officer(ctx, request_id)
     workflow.move(session, request, S.APPROVED, actor_id=principal.account_id, actor_role=Actor.OFFICER,
                   note=translate(DEFAULT_LANGUAGE, note) if isinstance(note, LazyText) else note)
     account = session.get(Account, request.account_id)

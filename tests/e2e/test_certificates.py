@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import NameOID
 
 from services.clock import clock
-from tests.signatures_support import issued_certificate
+from tests.signatures_support import OTHER_COUNTER_AGENCY, counter_officer, issued_certificate
 
 
 def _certificate(client, citizen, serial):
@@ -78,7 +78,7 @@ def test_revocation_by_the_holder_and_the_crl(client, app, people, catalogues, t
 
 def test_an_officer_at_any_counter_may_revoke_another_citizen_may_not(client, people, catalogues):
     citizen, _, serial = issued_certificate(client, people)
-    elsewhere = people.staff("officer", agency_code="000.05.01.H26")  # the holder asks at the nearest counter
+    elsewhere = counter_officer(people, OTHER_COUNTER_AGENCY)  # the holder asks at the nearest counter
     url = f"/api/v1/certificates/{serial}/revoke"
     assert client.post(url, json={"reason": "key_compromise"}, headers=people.citizen().headers).status_code == 404
     assert client.post(url, json={"reason": "key_compromise"},

@@ -11,7 +11,7 @@ from tests.databases import migrated_database
 from tests.dossiers_support import BA_DINH, key_headers, load_catalogue, walk
 from tests.dossiers_support import submit as file_dossier
 from tests.health_support import HOSPITAL, born_on, check_up, days_ago, written
-from tests.signatures_support import minimal_pdf, submit
+from tests.signatures_support import counter_officer, minimal_pdf, submit
 from tests.support import PeopleFactory
 
 COUNTER_DOSSIER = "/api/v1/agency/dossiers"
@@ -88,7 +88,7 @@ def test_any_open_counter_in_the_city_raises_the_level_not_only_the_citizens_own
 
 
 def test_an_officers_look_up_and_approval_of_a_signature_request_are_tracked(client, people, catalogues):
-    citizen, officer = people.citizen(), people.staff("officer")
+    citizen, officer = people.citizen(), counter_officer(people)
     request_id = submit(client, citizen).json["id"]
     assert client.get(f"/api/v1/signature-requests/{request_id}", headers=citizen.headers).status_code == 200
     assert tracked(client, citizen) == []  # the owner's own reads are not tracked

@@ -69,7 +69,7 @@ def test_strangers_and_other_agencies_see_nothing(client, people, catalogue):
     citizen = people.citizen()
     code = submit(client, citizen).json["code"]
     doc_id = upload(client, citizen, code, PNG, component="CCCD", name="cccd.png").json["id"]
-    for stranger in (people.citizen(), people.staff("officer", agency_code="000.05.01.H26")):
+    for stranger in (people.citizen(), people.staff("officer", agency_code="UBND-00166")):
         assert client.get(f"/api/v1/dossiers/{code}/documents", headers=stranger.headers).status_code == 404
         assert client.get(f"/api/v1/dossiers/{code}/documents/{doc_id}",
                           headers=stranger.headers).status_code == 404

@@ -8,16 +8,16 @@ from models.notifications import Notification
 from models.signatures import Certificate, SignatureRequest
 from services.signatures.authority import CertificateAuthorityError
 from tests.support import bearer
-from tests.signatures_support import (COUNTER, OTHER_COUNTER, business_day, issued_certificate, submit,
-                                      weekend_day)
+from tests.signatures_support import (COUNTER, COUNTER_AGENCY, OTHER_COUNTER, OTHER_COUNTER_AGENCY, business_day,
+                                      counter_officer, issued_certificate, submit, weekend_day)
 
 
 def test_catalogues_are_public(client, catalogues):
     providers = client.get("/api/v1/signature-providers").json["items"]
     assert "VNPT-CA" in {p["code"] for p in providers}
-    counters = client.get("/api/v1/service-counters?agency_code=000.01.01.H26").json["items"]
+    counters = client.get(f"/api/v1/service-counters?agency_code={COUNTER_AGENCY}").json["items"]
     assert [c["code"] for c in counters] == [COUNTER]
-    assert counters[0]["district_code"] == "001"
+    assert counters[0]["name"] == "Bộ phận Một cửa Trung tâm Phục vụ hành chính công phường Ba Đình"
 
 
 def test_submit_records_history_and_notifies(client, people, catalogues, db_session):
@@ -78,7 +78,7 @@ def test_officer_sees_only_their_counter_filtered(client, people, catalogues):
     here, there = people.citizen(), people.citizen()
     mine = submit(client, here).json["id"]
     submit(client, there, counter_code=OTHER_COUNTER)
-    officer = people.staff("officer")
+    officer = counter_officer(people)
     queue = client.get("/api/v1/officer/signature-requests", headers=officer.headers).json["items"]
     assert [r["id"] for r in queue] == [mine]
     assert queue[0]["applicant_id_masked"] == "********" + here.national_id[-4:]
@@ -122,7 +122,7 @@ def test_approval_raises_level_and_issues_in_one_go(client, people, catalogues, 
 def test_another_counters_officer_cannot_approve_or_read(client, people, catalogues):
     citizen = people.citizen()
     request_id = submit(client, citizen).json["id"]
-    elsewhere = people.staff("officer", agency_code="000.05.01.H26")
+    elsewhere = counter_officer(people, OTHER_COUNTER_AGENCY)
     for language in ("vi", "en"):
         headers = {**elsewhere.headers, "Accept-Language": language}
         for path, call in (("/approve", client.post), ("/reject", client.post), ("", client.get)):
@@ -134,7 +134,7 @@ def test_another_counters_officer_cannot_approve_or_read(client, people, catalog
     assert client.get("/api/v1/me/signature-requests", headers=citizen.headers).json["items"][0]["status"] == "submitted"
     stranger = people.citizen()
     assert client.get(f"/api/v1/signature-requests/{request_id}", headers=stranger.headers).status_code == 404
-    own = people.staff("officer")
+    own = counter_officer(people)
     assert client.get(f"/api/v1/signature-requests/{request_id}", headers=own.headers).status_code == 200
 
 
@@ -146,7 +146,7 @@ def test_counter_code_as_the_officers_agency_code(client, people, catalogues):
 
 
 def test_reject_needs_a_reason_the_citizen_reads(client, people, catalogues):
-    citizen, officer = people.citizen(), people.staff("officer")
+    citizen, officer = people.citizen(), counter_officer(people)
     request_id = submit(client, citizen).json["id"]
     url = f"/api/v1/signature-requests/{request_id}/reject"
     assert client.post(url, json={}, headers=officer.headers).status_code == 422
@@ -168,7 +168,7 @@ def test_cancel_before_approval_only_by_the_owner(client, people, catalogues):
     assert cancelled.status_code == 200 and cancelled.json["status"] == "cancelled"
     twice = client.post(f"/api/v1/signature-requests/{request_id}/cancel", headers=citizen.headers)
     assert twice.status_code == 409 and twice.json == {**twice.json, "current": "cancelled", "allowed": []}
-    officer = people.staff("officer")
+    officer = counter_officer(people)
     late = client.post(f"/api/v1/signature-requests/{request_id}/approve", json={}, headers=officer.headers)
     assert late.status_code == 409
 
@@ -187,7 +187,7 @@ class FailingAuthority:
 def test_failed_issuance_leaves_nothing_half_done(client, app, people, catalogues, db_session, monkeypatch):
     parts = app.extensions["runtime"]
     monkeypatch.setattr(parts, "authority", FailingAuthority(parts.authority))
-    citizen, officer = people.citizen(assurance_level=1), people.staff("officer")
+    citizen, officer = people.citizen(assurance_level=1), counter_officer(people)
     request_id = submit(client, citizen).json["id"]
     notes_before = db_session.scalar(select(func.count()).select_from(Notification).where(
         Notification.account_id == citizen.account.id))
@@ -206,7 +206,7 @@ def test_failed_issuance_leaves_nothing_half_done(client, app, people, catalogue
 
 
 def test_approve_needs_no_body(client, people, catalogues):
-    citizen, officer = people.citizen(), people.staff("officer")
+    citizen, officer = people.citizen(), counter_officer(people)
     request_id = submit(client, citizen).json["id"]
     answer = client.post(f"/api/v1/signature-requests/{request_id}/approve", headers=officer.headers)
     assert answer.status_code == 200 and answer.json["status"] == "issued"

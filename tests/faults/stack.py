@@ -10,7 +10,7 @@ from services.signatures.demo import load_catalogues
 from tests.dossiers_support import BUSINESS, BUSINESS_FORM, key_headers, load_catalogue
 from tests.faults_support import Gunicorn, PrivatePostgres, PrivateRedis
 from tests.health_support import CLINIC, load_facilities
-from tests.signatures_support import COUNTER, business_day
+from tests.signatures_support import COUNTER, business_day, counter_officer
 from tests.support import PeopleFactory, Person
 
 CITIZENS = 60
@@ -47,7 +47,7 @@ def arrange(app, signature_requests: int) -> World:
         session.commit()
         people = PeopleFactory(app, session)
         citizens = [people.citizen(district_code="005") for _ in range(max(CITIZENS, signature_requests))]
-        officer = people.staff("officer")
+        officer = counter_officer(people)
         doctor = people.staff("health_provider", facility_code=CLINIC)
         agency_key = key_headers(session)
     finally:

@@ -25,7 +25,7 @@ from tests.dossiers_support import BUSINESS, BUSINESS_FORM
 from tests.dossiers_support import load_catalogue as load_procedures
 from tests.metrics_support import (DISTRICTS, END_2024, START_2024, TODAY, cells, counted_account,
                                    expected_eid, population, seed_people, utc)
-from tests.signatures_support import COUNTER, DATA
+from tests.signatures_support import DATA, ENDED_COUNTER as COUNTER_OF_2024  # certificates of 2023-2024
 
 LAST_DAY = date(2024, 12, 31)
 # The certificate's content is not what metrics read; these rows stand for issued ones.
@@ -70,7 +70,7 @@ def test_signature_holders_count_accounts_with_a_certificate_in_force(db_session
         for valid_from, valid_to, revoked_at, _ in mine:
             serial += 1
             db_session.add(Certificate(
-                account_id=person.account_id, provider_code="VNPT-CA", counter_code=COUNTER,
+                account_id=person.account_id, provider_code="VNPT-CA", counter_code=COUNTER_OF_2024,
                 serial=f"{0x7E57_0000 + serial:X}", subject=f"CN=Metrics test {serial}", pem=PEM,
                 valid_from=valid_from, valid_to=valid_to, revoked_at=revoked_at,
                 revocation_reason="unspecified" if revoked_at else None, created_at=valid_from))
@@ -96,7 +96,7 @@ def test_certificates_issued_revoked_and_renewed_by_the_signature_service(app, d
     def issue(account: Account, at: datetime) -> Certificate:
         _freeze(monkeypatch, at)
         return certificate_service.issue(db_session, parts.authority, parts.vault, account,
-                                         provider_code="VNPT-CA", counter_code=COUNTER)
+                                         provider_code="VNPT-CA", counter_code=COUNTER_OF_2024)
 
     issue(kept, utc(2024, 3, 1))
     revocable = issue(revoked, utc(2024, 3, 1))

@@ -12,7 +12,7 @@ from models.reference import Resident
 from models.signatures import (Certificate, CertificateKey, ServiceCounter, SignatureProvider,
                                SignatureRequest, SignatureRequestEvent)
 from services.signatures.demo import load_catalogues
-from tests.signatures_support import DATA, business_day
+from tests.signatures_support import COUNTER, COUNTER_AGENCY, DATA, business_day
 from tests.support import PeopleFactory
 
 pytestmark = pytest.mark.postgres_only
@@ -57,7 +57,8 @@ def live_app(make_app, base_app):  # base_app: the reference data is committed
 def _people(app, *roles):
     with app.extensions["runtime"].sessions() as session:
         factory = PeopleFactory(app, session)
-        made = [factory.citizen() if role == "citizen" else factory.staff(role) for role in roles]
+        made = [factory.citizen() if role == "citizen" else factory.staff(role, agency_code=COUNTER_AGENCY)
+                for role in roles]
         app.created_accounts.extend(p.account.id for p in made)
         return made
 
@@ -82,7 +83,7 @@ def test_concurrent_approvals_issue_one_certificate(live_app):
     citizen, first, second = _people(live_app, "citizen", "officer", "officer")
     client = live_app.test_client()
     created = client.post("/api/v1/signature-requests", headers=citizen.headers, json={
-        "provider_code": "VNPT-CA", "counter_code": "MC-BADINH", "appointment_date": business_day().isoformat()})
+        "provider_code": "VNPT-CA", "counter_code": COUNTER, "appointment_date": business_day().isoformat()})
     url = f"/api/v1/signature-requests/{created.json['id']}/approve"
     answers = _at_once([lambda o=o: live_app.test_client().post(url, json={}, headers=o.headers)
                         for o in (first, second)])
@@ -93,7 +94,7 @@ def test_concurrent_approvals_issue_one_certificate(live_app):
 
 def test_concurrent_submits_open_one_request(live_app):
     (citizen,) = _people(live_app, "citizen")
-    body = {"provider_code": "VNPT-CA", "counter_code": "MC-BADINH", "appointment_date": business_day().isoformat()}
+    body = {"provider_code": "VNPT-CA", "counter_code": COUNTER, "appointment_date": business_day().isoformat()}
     answers = _at_once([lambda: live_app.test_client().post("/api/v1/signature-requests", json=body,
                                                             headers=citizen.headers) for _ in range(3)])
     assert sorted(a.status_code for a in answers) == [201, 409, 409]

@@ -67,6 +67,7 @@ def _stored_preference() -> str | None:
     principal = g.get("principal")
     if principal is None or principal.account_id is None:
         return None
+    answering_an_error = sys.exc_info()[1] is not None  # read before the try: inside `except` it is ours
     try:
         return preferences.language_of(database.db(), principal.account_id)
     except (OperationalError, DisconnectionError, PendingRollbackError):
@@ -75,7 +76,7 @@ def _stored_preference() -> str | None:
         # while an error is being answered: otherwise the route would go on with a session
         # whose transaction is gone and fail with a 500 at its first query.
         g.account_language = None
-        if sys.exc_info()[1] is None:
+        if not answering_an_error:
             raise
         return None
 

@@ -130,3 +130,32 @@ def test_notifications_are_written_in_the_recipients_language(client, people, cl
                             "The facility has received your correction request and will answer it by the deadline.")
     assert titles[False] == ("Đã nhận yêu cầu đính chính",
                              "Cơ sở y tế đã nhận yêu cầu đính chính của bạn và sẽ trả lời trong thời hạn.")
+
+
+def test_a_database_away_while_reading_the_preference_is_raised_unless_an_error_is_being_answered(app, tmp_path):
+    """The account's language read fails on a database that cannot be reached (here an SQLite
+    file in a directory that does not exist): on an ordinary request the failure is raised, so
+    the request is answered again on a new connection or gets its 503, never carried on with a
+    broken session; while another error is being answered it is swallowed and the answer is in
+    Vietnamese."""
+    import uuid
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.orm import Session
+
+    from models.identity import PrincipalKind
+    from services.identity.principal import Principal
+
+    away = create_engine(f"sqlite:///{tmp_path}/missing-directory/ihanoi.sqlite3")
+    with app.test_request_context("/api/v1/me"):
+        g.db = Session(bind=away)
+        g.principal = Principal(kind=PrincipalKind.ACCOUNT, account_id=uuid.uuid4())
+        with pytest.raises(OperationalError):
+            language._stored_preference()
+        try:
+            raise RuntimeError("the error being answered")
+        except RuntimeError:
+            assert language._stored_preference() is None
+        g.pop("db").close()
+    away.dispose()
